@@ -1,0 +1,254 @@
+//! Staff account operations shared by the command line (`anketa user ...`) and the
+//! staff area: each checks its input, changes the store, and writes the audit log.
+
+use serde_json::json;
+use time::OffsetDateTime;
+
+use crate::passwords;
+use crate::staff::{self, Role};
+use crate::store::{AuditEntry, Store, StoreError, User};
+use crate::tokens;
+
+/// How long a set-password link works.
+pub const PASSWORD_LINK_VALID: time::Duration = time::Duration::days(7);
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("{0}")]
+    InvalidEmail(String),
+    #[error("{0}")]
+    WeakPassword(String),
+    #[error("an account for {0} exists already")]
+    Exists(String),
+    #[error("there is no account for {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Who does something, for the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub id: Option<String>,
+    pub email: Option<String>,
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    /// Someone at the server's command line.
+    pub fn command_line() -> Actor {
+        Actor {
+            id: None,
+            email: Some("command line".into()),
+            ip: None,
+        }
+    }
+
+    pub fn staff(user: &staff::StaffUser, ip: Option<String>) -> Actor {
+        Actor {
+            id: Some(user.id.clone()),
+            email: Some(user.email.clone()),
+            ip,
+        }
+    }
+
+    /// Record `action` in the audit log.
+    pub async fn audit(
+        &self,
+        store: &Store,
+        action: &str,
+        survey_id: Option<&str>,
+        target: Option<&str>,
+        details: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let entry = AuditEntry {
+            at: OffsetDateTime::now_utc(),
+            actor_id: self.id.clone(),
+            actor_email: self.email.clone(),
+            action: action.into(),
+            survey_id: survey_id.map(str::to_string),
+            target: target.map(str::to_string),
+            details,
+            ip: self.ip.clone(),
+        };
+        store.audit(&entry).await
+    }
+}
+
+pub async fn find(store: &Store, email: &str) -> Result<User, AccountError> {
+    let email = staff::normalize_email(email).map_err(AccountError::InvalidEmail)?;
+    store
+        .user_by_email(&email)
+        .await?
+        .ok_or(AccountError::NotFound(email))
+}
+
+/// Create an account; evaluators and interviewers get `grants`.
+pub async fn create(
+    store: &Store,
+    actor: &Actor,
+    email: &str,
+    role: Role,
+    grants: &[String],
+) -> Result<User, AccountError> {
+    let email = staff::normalize_email(email).map_err(AccountError::InvalidEmail)?;
+    if !grants.is_empty() && !role.needs_grants() {
+        return Err(AccountError::Invalid(format!(
+            "a {role} sees every survey: grants are for evaluators and interviewers"
+        )));
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let now = OffsetDateTime::now_utc();
+    match store.create_user(&id, &email, role, now).await {
+        Err(StoreError::Duplicate) => return Err(AccountError::Exists(email)),
+        other => other?,
+    }
+    actor
+        .audit(
+            store,
+            "user_created",
+            None,
+            Some(&email),
+            json!({"role": role.as_str()}),
+        )
+        .await?;
+    for survey in grants {
+        grant(store, actor, &id, &email, survey).await?;
+    }
+    store
+        .user_by_id(&id)
+        .await?
+        .ok_or(AccountError::NotFound(email))
+}
+
+/// A one-time link at which the user sets a new password.
+pub async fn password_link(
+    store: &Store,
+    actor: &Actor,
+    user: &User,
+    base_url: &str,
+) -> Result<String, AccountError> {
+    let token = tokens::new_token();
+    store
+        .create_password_token(
+            &tokens::hash(&token),
+            &user.id,
+            OffsetDateTime::now_utc() + PASSWORD_LINK_VALID,
+        )
+        .await?;
+    actor
+        .audit(
+            store,
+            "password_link_created",
+            None,
+            Some(&user.email),
+            json!({}),
+        )
+        .await?;
+    Ok(format!(
+        "{}/admin/set-password/{token}",
+        base_url.trim_end_matches('/')
+    ))
+}
+
+/// Set a password after checking it.
+pub async fn set_password(
+    store: &Store,
+    actor: &Actor,
+    user: &User,
+    password: &str,
+) -> Result<(), AccountError> {
+    if let Some(problem) = staff::password_problem(password, &user.email) {
+        return Err(AccountError::WeakPassword(problem));
+    }
+    let phc = passwords::hash(password.to_string()).await;
+    store.set_password_hash(&user.id, &phc).await?;
+    actor
+        .audit(store, "password_set", None, Some(&user.email), json!({}))
+        .await?;
+    Ok(())
+}
+
+pub async fn set_disabled(
+    store: &Store,
+    actor: &Actor,
+    user: &User,
+    disabled: bool,
+) -> Result<(), AccountError> {
+    store.set_disabled(&user.id, disabled).await?;
+    if disabled {
+        store
+            .end_sessions(&user.id, OffsetDateTime::now_utc())
+            .await?;
+    }
+    let action = if disabled {
+        "user_disabled"
+    } else {
+        "user_enabled"
+    };
+    actor
+        .audit(store, action, None, Some(&user.email), json!({}))
+        .await?;
+    Ok(())
+}
+
+pub async fn grant(
+    store: &Store,
+    actor: &Actor,
+    user_id: &str,
+    email: &str,
+    survey_id: &str,
+) -> Result<(), AccountError> {
+    store
+        .grant(user_id, survey_id, OffsetDateTime::now_utc())
+        .await?;
+    actor
+        .audit(
+            store,
+            "grant_added",
+            Some(survey_id),
+            Some(email),
+            json!({}),
+        )
+        .await?;
+    Ok(())
+}
+
+pub async fn revoke(
+    store: &Store,
+    actor: &Actor,
+    user: &User,
+    survey_id: &str,
+) -> Result<(), AccountError> {
+    if store.revoke(&user.id, survey_id).await? {
+        actor
+            .audit(
+                store,
+                "grant_removed",
+                Some(survey_id),
+                Some(&user.email),
+                json!({}),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// End every session of the user ("log out everywhere").
+pub async fn end_sessions(store: &Store, actor: &Actor, user: &User) -> Result<(), AccountError> {
+    store
+        .end_sessions(&user.id, OffsetDateTime::now_utc())
+        .await?;
+    actor
+        .audit(
+            store,
+            "logout_everywhere",
+            None,
+            Some(&user.email),
+            json!({}),
+        )
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,142 @@
+//! Data in and out: `anketa invite` (personal links from a CSV of people) and
+//! `anketa export` (complete responses as CSV).
+
+use std::process::ExitCode;
+
+use super::{ExportArgs, InviteArgs, print_diagnostics};
+use crate::export::{Privacy, WriteSink};
+use crate::store::Store;
+use crate::survey;
+use crate::{export, invite};
+
+pub(super) async fn invite(args: InviteArgs) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    let catalog = survey::load_paths(std::slice::from_ref(&args.surveys));
+    if catalog.has_errors() {
+        print_diagnostics(&catalog.diagnostics);
+        eprintln!("error: fix the surveys above first");
+        return Ok(ExitCode::FAILURE);
+    }
+    let Some(survey) = catalog.surveys.iter().find(|s| s.id == args.survey_id) else {
+        anyhow::bail!(
+            "there is no survey \"{}\" in {}",
+            args.survey_id,
+            args.surveys.display()
+        );
+    };
+    let file = std::fs::File::open(&args.csv)
+        .with_context(|| format!("cannot read {}", args.csv.display()))?;
+    let prepared = invite::prepare(
+        survey,
+        &args.csv.display().to_string(),
+        std::io::BufReader::new(file),
+        &args.base_url,
+    )?;
+    let links = invite::links_csv(&prepared);
+    // Stage the links file before storing anything: a failure leaves neither behind.
+    let staged = match &args.output {
+        Some(path) => {
+            let tmp = tempfile::NamedTempFile::new_in(parent_dir(path))
+                .with_context(|| format!("cannot write beside {}", path.display()))?;
+            std::io::Write::write_all(&mut tmp.as_file(), &links)?;
+            tmp.as_file().sync_all()?;
+            Some((tmp, path))
+        }
+        None => None,
+    };
+    let store = Store::connect(&args.database.url)
+        .await
+        .context("cannot open the database")?;
+    store
+        .migrate()
+        .await
+        .context("cannot prepare the database")?;
+    store
+        .record_survey_version(
+            &survey.id,
+            &survey.version,
+            &survey.source,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await?;
+    invite::commit(&store, survey, &prepared).await?;
+    store.close().await;
+    match staged {
+        Some((tmp, path)) => {
+            if let Err(e) = tmp.persist(path) {
+                let kept = e
+                    .file
+                    .keep()
+                    .map(|(_, p)| p.display().to_string())
+                    .unwrap_or_default();
+                anyhow::bail!(
+                    "the invitations were created but {} could not be written ({}); the links are in {kept}",
+                    path.display(),
+                    e.error
+                );
+            }
+        }
+        None => std::io::Write::write_all(&mut std::io::stdout().lock(), &links)?,
+    }
+    eprintln!(
+        "created {} invitation(s) for \"{}\"",
+        prepared.invitations.len(),
+        survey.id
+    );
+    for (question, column) in invite::prefilled_questions(survey, &prepared.headers) {
+        eprintln!("  column \"{column}\" fills the hidden question \"{question}\"");
+    }
+    for (q, param) in survey.hidden_questions() {
+        if !prepared.headers.iter().any(|h| h == param) {
+            eprintln!(
+                "warning: no column \"{param}\" for the hidden question \"{}\"",
+                q.id
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parent_dir(path: &std::path::Path) -> &std::path::Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."))
+}
+
+pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    let store = Store::connect(&args.database.url)
+        .await
+        .context("cannot open the database")?;
+    store
+        .migrate()
+        .await
+        .context("cannot prepare the database")?;
+    let summary = match &args.output {
+        None => {
+            let mut sink = WriteSink(std::io::stdout());
+            export::write_csv(&store, &args.survey_id, Privacy::Identified, &mut sink).await?
+        }
+        Some(path) => {
+            // Write beside the target and rename: a failed export never leaves a partial file.
+            let dir = parent_dir(path);
+            let tmp = tempfile::NamedTempFile::new_in(dir)
+                .with_context(|| format!("cannot write in {}", dir.display()))?;
+            let mut sink = WriteSink(tmp.as_file());
+            let summary =
+                export::write_csv(&store, &args.survey_id, Privacy::Identified, &mut sink).await?;
+            tmp.as_file()
+                .sync_all()
+                .context("cannot flush the export to disk")?;
+            tmp.persist(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            summary
+        }
+    };
+    store.close().await;
+    eprintln!(
+        "exported {} complete response(s) of \"{}\"",
+        summary.responses, args.survey_id
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,280 @@
+//! The command line: flags with environment-variable fallbacks, and dispatch to the
+//! commands (one file per group: `serve`, data in and out, staff accounts).
+
+mod data;
+mod serve;
+mod users;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::survey::{self, Diagnostic};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "anketa",
+    version,
+    about = "Surveys, interviews and evaluation data for social-work studies"
+)]
+pub struct Cli {
+    /// Log format on stderr.
+    #[arg(long, env = "ANKETA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the surveys to respondents over HTTP.
+    Serve(ServeArgs),
+    /// Check survey files and report every problem (exit status 1 if any has errors).
+    Check(CheckArgs),
+    /// Export the complete responses of a survey.
+    Export(ExportArgs),
+    /// Create personal invitation links for a token survey from a CSV of people.
+    Invite(InviteArgs),
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account: prompts for a password, or prints a one-time set-password link.
+    Add(UserAddArgs),
+    /// List the accounts with their roles and grants.
+    List(UserDbArgs),
+    /// Disable an account (its sessions end at once).
+    Disable(UserEmailArgs),
+    /// Enable a disabled account.
+    Enable(UserEmailArgs),
+    /// Set a new password: prompts, or prints a one-time set-password link.
+    Passwd(UserPasswdArgs),
+    /// Let an evaluator or interviewer see a survey.
+    Grant(UserGrantArgs),
+    /// Take a survey away from an evaluator or interviewer.
+    Revoke(UserGrantArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct UserDbArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct UserEmailArgs {
+    pub email: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct PasswordArgs {
+    /// Print a one-time set-password link instead of prompting (also when not at a terminal).
+    #[arg(long)]
+    pub link: bool,
+    /// The address staff reach anketa at, for the link.
+    #[arg(long, env = "ANKETA_BASE_URL", default_value = "http://127.0.0.1:8080")]
+    pub base_url: String,
+}
+
+#[derive(Args, Debug)]
+pub struct UserAddArgs {
+    pub email: String,
+    /// admin, researcher, evaluator or interviewer.
+    #[arg(long)]
+    pub role: String,
+    /// A survey an evaluator or interviewer may see (repeat for more).
+    #[arg(long = "grant", value_name = "SURVEY_ID")]
+    pub grants: Vec<String>,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Directory with the survey files (grants must name one of them).
+    #[arg(long, env = "ANKETA_SURVEYS", default_value = "surveys")]
+    pub surveys: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct UserPasswdArgs {
+    pub email: String,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct UserGrantArgs {
+    pub email: String,
+    pub survey_id: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Directory with the survey files (the survey must be one of them).
+    #[arg(long, env = "ANKETA_SURVEYS", default_value = "surveys")]
+    pub surveys: PathBuf,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DatabaseArgs {
+    /// Database URL: sqlite://FILE (created if missing) or postgres://USER@HOST/DB.
+    #[arg(
+        long = "database",
+        env = "ANKETA_DATABASE_URL",
+        default_value = "sqlite://anketa.db"
+    )]
+    pub url: String,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Address to listen on.
+    #[arg(long, env = "ANKETA_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Directory with the survey files.
+    #[arg(long, env = "ANKETA_SURVEYS", default_value = "surveys")]
+    pub surveys: PathBuf,
+    /// Send cookies without the Secure flag, for plain-HTTP setups (never in production:
+    /// put anketa behind HTTPS instead).
+    #[arg(long, env = "ANKETA_INSECURE_COOKIES")]
+    pub insecure_cookies: bool,
+    /// The address respondents reach anketa at, for the resume links it shows
+    /// (e.g. https://anketa.example.cz); taken from each request's Host when not set.
+    #[arg(long, env = "ANKETA_BASE_URL")]
+    pub base_url: Option<String>,
+    /// anketa runs behind a reverse proxy that sets X-Forwarded-For: use it for the
+    /// client's address (rate limits, audit log). Never set this without such a proxy.
+    #[arg(long, env = "ANKETA_BEHIND_PROXY")]
+    pub behind_proxy: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct InviteArgs {
+    /// The id of a survey with access = "token".
+    pub survey_id: String,
+    /// The people: a UTF-8 CSV whose first line names the columns (e.g. name,email,municipality).
+    #[arg(long)]
+    pub csv: PathBuf,
+    /// The address respondents reach anketa at; links are BASE/t/TOKEN.
+    #[arg(long, env = "ANKETA_BASE_URL", default_value = "http://127.0.0.1:8080")]
+    pub base_url: String,
+    /// Write the people with their links to this CSV file instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Directory with the survey files.
+    #[arg(long, env = "ANKETA_SURVEYS", default_value = "surveys")]
+    pub surveys: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Survey files or directories (default: surveys/).
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// Wide CSV: one row per complete response, one column per variable.
+    Csv,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The id of the survey to export.
+    pub survey_id: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// Write to this file instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.log_format);
+    match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Serve(args) => block_on(serve::serve(args)),
+        Command::Export(args) => block_on(data::export(args)),
+        Command::Invite(args) => block_on(data::invite(args)),
+        Command::User(args) => block_on(users::run(args)),
+    }
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+fn block_on(f: impl std::future::Future<Output = anyhow::Result<ExitCode>>) -> ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(f) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        eprintln!("{d}");
+    }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("surveys")]
+    } else {
+        args.paths.clone()
+    };
+    let catalog = survey::load_paths(&paths);
+    print_diagnostics(&catalog.diagnostics);
+    let errors = catalog.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = catalog.diagnostics.len() - errors;
+    if errors > 0 {
+        eprintln!(
+            "error: {errors} error(s) and {warnings} warning(s) in {} file(s)",
+            catalog.files
+        );
+        ExitCode::FAILURE
+    } else {
+        eprintln!(
+            "ok: {} survey(s) checked, {warnings} warning(s)",
+            catalog.surveys.len()
+        );
+        ExitCode::SUCCESS
+    }
+}

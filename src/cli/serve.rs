@@ -1,0 +1,68 @@
+//! `anketa serve`: start-up checks, listening, and a clean shutdown on Ctrl-C or SIGTERM.
+
+use std::process::ExitCode;
+
+use super::{ServeArgs, print_diagnostics};
+use crate::app::{self, Settings, StartError};
+
+pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    let settings = Settings {
+        database_url: args.database.url,
+        surveys_dir: args.surveys,
+        secure_cookies: !args.insecure_cookies,
+        body_limit: Settings::DEFAULT_BODY_LIMIT,
+        base_url: args.base_url,
+        behind_proxy: args.behind_proxy,
+    };
+    let (state, warnings) = match app::prepare(settings).await {
+        Ok(ready) => ready,
+        Err(StartError::InvalidSurveys(diagnostics)) => {
+            print_diagnostics(&diagnostics);
+            eprintln!("error: not starting: fix the surveys above (`anketa check` shows the same)");
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => return Err(e).context("cannot start"),
+    };
+    print_diagnostics(&warnings);
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!("listening on http://{addr}");
+    if state.settings().secure_cookies && addr.ip().is_loopback() {
+        tracing::info!(
+            "cookies are Secure: browsers accept them on localhost; behind plain HTTP elsewhere use --insecure-cookies"
+        );
+    }
+    let store = state.store().clone();
+    app::serve(state, listener, shutdown_signal())
+        .await
+        .context("server failed")?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

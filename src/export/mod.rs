@@ -1,0 +1,103 @@
+//! Exports of complete responses. Each format streams: responses are read from the
+//! database and written one at a time into a [`ChunkSink`] (a file, standard output, or
+//! an HTTP response body), so memory does not grow with the data.
+
+mod csv_wide;
+
+use std::io::Write;
+use std::path::Path;
+
+pub use self::csv_wide::write_csv;
+use crate::store::{Store, StoreError};
+use crate::survey::{self, Survey};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("no survey with id \"{0}\" has ever been served from this database")]
+    UnknownSurvey(String),
+    #[error(
+        "version {version} of survey \"{survey}\" stored in the database cannot be read by this anketa: {reason}"
+    )]
+    UnreadableVersion {
+        survey: String,
+        version: String,
+        reason: String,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("writing the export failed: {0}")]
+    Write(#[from] std::io::Error),
+    #[error("writing the export failed: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+/// Which columns leave the building.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Privacy {
+    /// Everything: response ids, invitation columns (names, e-mails), typed text.
+    Identified,
+    /// Without what names people: response ids become row numbers, and invitation
+    /// columns and typed text are left out. (The full anonymization with coarsening and
+    /// k-anonymity is a separate, stronger mode.)
+    WithoutIdentifiers,
+}
+
+/// Where an export's bytes go, a chunk at a time.
+#[async_trait::async_trait]
+pub trait ChunkSink: Send {
+    async fn send(&mut self, chunk: Vec<u8>) -> std::io::Result<()>;
+}
+
+/// A sink over a blocking writer (a file, standard output).
+pub struct WriteSink<W>(pub W);
+
+#[async_trait::async_trait]
+impl<W: Write + Send> ChunkSink for WriteSink<W> {
+    async fn send(&mut self, chunk: Vec<u8>) -> std::io::Result<()> {
+        self.0.write_all(&chunk)?;
+        self.0.flush()
+    }
+}
+
+/// A sink feeding a streamed HTTP response body.
+#[async_trait::async_trait]
+impl ChunkSink for tokio::sync::mpsc::Sender<std::io::Result<Vec<u8>>> {
+    async fn send(&mut self, chunk: Vec<u8>) -> std::io::Result<()> {
+        tokio::sync::mpsc::Sender::send(self, Ok(chunk))
+            .await
+            .map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the download was cancelled")
+            })
+    }
+}
+
+/// Every stored version of a survey, newest first, parsed from the database: exports
+/// need no survey files, and responses are read against the form they were given on.
+pub async fn survey_versions(store: &Store, survey_id: &str) -> Result<Vec<Survey>, ExportError> {
+    let versions = store.survey_versions(survey_id).await?;
+    if versions.is_empty() {
+        return Err(ExportError::UnknownSurvey(survey_id.to_string()));
+    }
+    versions
+        .into_iter()
+        .map(|v| {
+            let name = format!("{survey_id}@{}", v.version);
+            let loaded = survey::load_str(Path::new(&name), &v.source);
+            loaded.survey.ok_or_else(|| ExportError::UnreadableVersion {
+                survey: survey_id.to_string(),
+                version: v.version.clone(),
+                reason: loaded
+                    .diagnostics
+                    .iter()
+                    .find(|d| d.is_error())
+                    .map_or_else(String::new, |d| d.message.clone()),
+            })
+        })
+        .collect()
+}
+
+/// How many rows an export wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportSummary {
+    pub responses: u64,
+}

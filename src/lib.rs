@@ -1,0 +1,19 @@
+//! anketa: survey, interview and evaluation data collection.
+//!
+//! The crate is split into a pure core ([`survey`]) and the layers around it:
+//! storage, the web app, exports and the command line.
+
+pub mod accounts;
+pub mod app;
+pub mod cli;
+pub mod dashboard;
+pub mod export;
+pub mod i18n;
+pub mod invite;
+pub mod passwords;
+pub mod staff;
+pub mod store;
+pub mod survey;
+pub mod tokens;
+pub mod views;
+pub mod web;

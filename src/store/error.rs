@@ -1,0 +1,63 @@
+//! Storage errors, classified so callers can tell "the database is down or busy, try
+//! again" and "that row exists already" from a bug.
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    BadUrl(String),
+    /// Unreachable, overloaded, locked or out of disk: worth retrying later.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
+    /// A row with this key exists already.
+    #[error("the record exists already")]
+    Duplicate,
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Other(#[source] sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        if is_unavailable(&e) {
+            StoreError::Unavailable(e)
+        } else if e
+            .as_database_error()
+            .is_some_and(|d| d.is_unique_violation())
+        {
+            StoreError::Duplicate
+        } else {
+            StoreError::Other(e)
+        }
+    }
+}
+
+impl StoreError {
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_))
+    }
+}
+
+fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // BUSY, LOCKED, IOERR, FULL, CANTOPEN (primary codes of possibly extended ones).
+                code.parse::<i64>()
+                    .is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 10 | 13 | 14))
+            } else {
+                // PostgreSQL: connection exceptions, insufficient resources, operator intervention.
+                code.starts_with("08") || code.starts_with("53") || code.starts_with("57P")
+            }
+        }
+        _ => false,
+    }
+}

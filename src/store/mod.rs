@@ -1,0 +1,442 @@
+//! Storage: the one module that owns every SQL statement. The same portable SQL runs on
+//! SQLite (the embedded default, WAL mode) and PostgreSQL; [`Store`] picks the driver
+//! from the database URL. Migrations in `migrations/` run at start-up.
+
+mod error;
+mod sessions;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use time::OffsetDateTime;
+
+pub use self::error::StoreError;
+pub use self::sessions::SessionBackend;
+use crate::survey::{Answers, Lang};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// A connection pool to SQLite or PostgreSQL. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: Pool,
+}
+
+#[derive(Clone, Debug)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Run the same code against whichever pool this store has: the body is compiled once
+/// per driver, so one SQL text and one binding sequence serve both databases.
+macro_rules! with_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.pool {
+            Pool::Sqlite($pool) => $body,
+            Pool::Postgres($pool) => $body,
+        }
+    };
+}
+
+mod access;
+mod manage;
+mod staff;
+pub use self::access::{Invitation, NewInvitation};
+pub use self::manage::{Flag, ListFilter, SurveyStats};
+pub use self::staff::{AuditEntry, User};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    InProgress,
+    Complete,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::InProgress => "in_progress",
+            Status::Complete => "complete",
+        }
+    }
+}
+
+/// A response as stored.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub id: String,
+    pub survey_id: String,
+    pub survey_version: String,
+    pub status: Status,
+    pub language: Lang,
+    pub current_page: String,
+    pub answers: Answers,
+    /// Incremented by every write; writers pass the revision they read (optimistic locking).
+    pub revision: i64,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub submitted_at: Option<OffsetDateTime>,
+    /// The invitation row (column -> value) of a response to a token survey.
+    pub invitation: Option<std::collections::BTreeMap<String, String>>,
+    /// Marked by staff: `test` or `excluded` (such responses leave exports and counts).
+    pub flag: Option<String>,
+    pub flag_reason: Option<String>,
+    /// Deleted by staff (kept for the audit trail, gone from everything else).
+    pub deleted_at: Option<OffsetDateTime>,
+}
+
+/// A new response, created when its first page is saved.
+#[derive(Debug)]
+pub struct NewResponse<'a> {
+    pub id: &'a str,
+    pub survey_id: &'a str,
+    pub survey_version: &'a str,
+    pub language: Lang,
+    pub current_page: &'a str,
+    pub answers: &'a Answers,
+}
+
+/// The state an in-progress response moves to: its answers, where the respondent is, in
+/// which language, on which survey version (the one the page was served from).
+#[derive(Debug)]
+pub struct Progress<'a> {
+    pub survey_version: &'a str,
+    pub language: Lang,
+    pub current_page: &'a str,
+    pub answers: &'a Answers,
+}
+
+/// What happened to a write guarded by a revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOutcome {
+    Written,
+    /// Someone else wrote first (another tab, a double click): read again and retry.
+    Conflict,
+    /// The response was already submitted; nothing was changed.
+    AlreadySubmitted,
+    NotFound,
+}
+
+/// A stored version of a survey definition.
+#[derive(Debug, Clone)]
+pub struct SurveyVersion {
+    pub version: String,
+    pub source: String,
+    pub first_seen_at: OffsetDateTime,
+}
+
+#[derive(sqlx::FromRow)]
+struct ResponseRow {
+    id: String,
+    survey_id: String,
+    survey_version: String,
+    status: String,
+    language: String,
+    current_page: String,
+    answers: String,
+    revision: i64,
+    created_at: i64,
+    updated_at: i64,
+    submitted_at: Option<i64>,
+    invitation: Option<String>,
+    flag: Option<String>,
+    flag_reason: Option<String>,
+    deleted_at: Option<i64>,
+}
+
+/// Responses with the attributes of their invitation, if any.
+const SELECT_RESPONSES: &str = "SELECT r.id, r.survey_id, r.survey_version, r.status, r.language, r.current_page, r.answers, r.revision, \
+                                r.created_at, r.updated_at, r.submitted_at, i.attributes AS invitation, r.flag, r.flag_reason, r.deleted_at \
+                                FROM responses r LEFT JOIN invitations i ON i.response_id = r.id";
+
+/// Responses that count: not marked as a test or excluded, not deleted.
+const COUNTED: &str = "r.flag IS NULL AND r.deleted_at IS NULL";
+
+fn millis(t: OffsetDateTime) -> i64 {
+    (t.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+fn from_millis(ms: i64) -> Result<OffsetDateTime, StoreError> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map_err(|e| StoreError::Corrupt(format!("timestamp {ms}: {e}")))
+}
+
+impl TryFrom<ResponseRow> for Response {
+    type Error = StoreError;
+
+    fn try_from(r: ResponseRow) -> Result<Response, StoreError> {
+        let status = match r.status.as_str() {
+            "in_progress" => Status::InProgress,
+            "complete" => Status::Complete,
+            other => {
+                return Err(StoreError::Corrupt(format!(
+                    "response {}: status {other:?}",
+                    r.id
+                )));
+            }
+        };
+        let language = Lang::from_code(&r.language).ok_or_else(|| {
+            StoreError::Corrupt(format!("response {}: language {:?}", r.id, r.language))
+        })?;
+        let answers = serde_json::from_str(&r.answers)
+            .map_err(|e| StoreError::Corrupt(format!("response {}: answers: {e}", r.id)))?;
+        Ok(Response {
+            status,
+            language,
+            answers,
+            revision: r.revision,
+            created_at: from_millis(r.created_at)?,
+            updated_at: from_millis(r.updated_at)?,
+            submitted_at: r.submitted_at.map(from_millis).transpose()?,
+            id: r.id,
+            survey_id: r.survey_id,
+            survey_version: r.survey_version,
+            current_page: r.current_page,
+            invitation: r
+                .invitation
+                .map(|a| serde_json::from_str(&a))
+                .transpose()
+                .map_err(|e| StoreError::Corrupt(format!("invitation attributes: {e}")))?,
+            flag: r.flag,
+            flag_reason: r.flag_reason,
+            deleted_at: r.deleted_at.map(from_millis).transpose()?,
+        })
+    }
+}
+
+fn answers_json(answers: &Answers) -> String {
+    serde_json::to_string(answers).expect("answers always serialize")
+}
+
+impl Store {
+    /// Connect to `sqlite://FILE` (created if missing) or `postgres://...`.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let pool = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::BadUrl(format!("{url}: {e}")))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // FULL: a response acknowledged to the respondent survives power loss too.
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true);
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(options)
+                .await?;
+            Pool::Sqlite(pool)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::BadUrl(format!("{e}")))?
+                .application_name("anketa");
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(options)
+                .await?;
+            Pool::Postgres(pool)
+        } else {
+            return Err(StoreError::BadUrl(format!(
+                "{url:?} is not a database URL: use sqlite://FILE or postgres://USER@HOST/DATABASE"
+            )));
+        };
+        Ok(Store { pool })
+    }
+
+    /// Apply pending migrations (ours and the session store's).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        with_pool!(self, pool => MIGRATOR.run(pool).await)?;
+        self.session_backend().migrate().await?;
+        Ok(())
+    }
+
+    pub fn session_backend(&self) -> SessionBackend {
+        match &self.pool {
+            Pool::Sqlite(p) => SessionBackend::sqlite(p.clone()),
+            Pool::Postgres(p) => SessionBackend::postgres(p.clone()),
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Succeeds when the database answers a trivial query.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        with_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await);
+    }
+
+    /// Remember a survey version (idempotent): done for every survey at start-up.
+    #[tracing::instrument(skip_all, fields(survey_id, version))]
+    pub async fn record_survey_version(
+        &self,
+        survey_id: &str,
+        version: &str,
+        source: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO survey_versions (survey_id, version, source, first_seen_at) VALUES ($1, $2, $3, $4) ON CONFLICT (survey_id, version) DO NOTHING";
+        with_pool!(self, pool => sqlx::query(SQL).bind(survey_id).bind(version).bind(source).bind(millis(now)).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Every stored version of a survey, newest first.
+    pub async fn survey_versions(&self, survey_id: &str) -> Result<Vec<SurveyVersion>, StoreError> {
+        const SQL: &str = "SELECT version, source, first_seen_at FROM survey_versions WHERE survey_id = $1 ORDER BY first_seen_at DESC, version";
+        let rows: Vec<(String, String, i64)> =
+            with_pool!(self, pool => sqlx::query_as(SQL).bind(survey_id).fetch_all(pool).await)?;
+        rows.into_iter()
+            .map(|(version, source, at)| {
+                Ok(SurveyVersion {
+                    version,
+                    source,
+                    first_seen_at: from_millis(at)?,
+                })
+            })
+            .collect()
+    }
+
+    #[tracing::instrument(skip_all, fields(survey_id = new.survey_id))]
+    pub async fn create_response(
+        &self,
+        new: &NewResponse<'_>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO responses (id, survey_id, survey_version, status, language, current_page, answers, revision, created_at, updated_at) \
+                           VALUES ($1, $2, $3, 'in_progress', $4, $5, $6, 1, $7, $7)";
+        let answers = answers_json(new.answers);
+        with_pool!(self, pool => sqlx::query(SQL)
+            .bind(new.id)
+            .bind(new.survey_id)
+            .bind(new.survey_version)
+            .bind(new.language.code())
+            .bind(new.current_page)
+            .bind(&answers)
+            .bind(millis(now))
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn response(&self, id: &str) -> Result<Option<Response>, StoreError> {
+        let sql = format!("{SELECT_RESPONSES} WHERE r.id = $1");
+        let row: Option<ResponseRow> =
+            with_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
+        row.map(Response::try_from).transpose()
+    }
+
+    /// Save an in-progress response's answers and position, if nobody wrote since
+    /// `revision` was read. The response moves to the survey version the page came from.
+    #[tracing::instrument(skip_all, fields(response_id = id))]
+    pub async fn save_progress(
+        &self,
+        id: &str,
+        revision: i64,
+        progress: &Progress<'_>,
+        now: OffsetDateTime,
+    ) -> Result<WriteOutcome, StoreError> {
+        const SQL: &str = "UPDATE responses SET answers = $1, current_page = $2, language = $3, survey_version = $4, updated_at = $5, revision = revision + 1 \
+                           WHERE id = $6 AND revision = $7 AND status = 'in_progress'";
+        self.guarded_write(SQL, id, revision, progress, now).await
+    }
+
+    /// Submit a response: final answers and status `complete` in one statement, so a
+    /// response is never half-submitted; a second submit changes nothing.
+    #[tracing::instrument(skip_all, fields(response_id = id))]
+    pub async fn submit(
+        &self,
+        id: &str,
+        revision: i64,
+        progress: &Progress<'_>,
+        now: OffsetDateTime,
+    ) -> Result<WriteOutcome, StoreError> {
+        const SQL: &str = "UPDATE responses SET answers = $1, current_page = $2, language = $3, survey_version = $4, updated_at = $5, \
+                           status = 'complete', submitted_at = $5, revision = revision + 1 \
+                           WHERE id = $6 AND revision = $7 AND status = 'in_progress'";
+        self.guarded_write(SQL, id, revision, progress, now).await
+    }
+
+    /// Run an UPDATE of an in-progress response whose binds are ($1 answers, $2 page,
+    /// $3 language, $4 version, $5 now, $6 id, $7 revision).
+    async fn guarded_write(
+        &self,
+        sql: &'static str,
+        id: &str,
+        revision: i64,
+        progress: &Progress<'_>,
+        now: OffsetDateTime,
+    ) -> Result<WriteOutcome, StoreError> {
+        let answers = answers_json(progress.answers);
+        let rows = with_pool!(self, pool => sqlx::query(sql)
+            .bind(&answers)
+            .bind(progress.current_page)
+            .bind(progress.language.code())
+            .bind(progress.survey_version)
+            .bind(millis(now))
+            .bind(id)
+            .bind(revision)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        self.outcome(id, rows).await
+    }
+
+    /// Explain why a guarded write changed no row.
+    async fn outcome(&self, id: &str, rows: u64) -> Result<WriteOutcome, StoreError> {
+        if rows == 1 {
+            return Ok(WriteOutcome::Written);
+        }
+        Ok(match self.response(id).await? {
+            None => WriteOutcome::NotFound,
+            Some(r) if r.status == Status::Complete => WriteOutcome::AlreadySubmitted,
+            Some(_) => WriteOutcome::Conflict,
+        })
+    }
+
+    /// Complete responses of a survey in submission order, streamed row by row.
+    pub fn complete_responses<'a>(
+        &'a self,
+        survey_id: &'a str,
+    ) -> BoxStream<'a, Result<Response, StoreError>> {
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            format!(
+                "{SELECT_RESPONSES} WHERE r.survey_id = $1 AND r.status = 'complete' AND {COUNTED} ORDER BY r.submitted_at, r.id"
+            )
+        });
+        let rows: BoxStream<'a, Result<ResponseRow, sqlx::Error>> = with_pool!(self, pool => sqlx::query_as(SQL.as_str()).bind(survey_id).fetch(pool).boxed());
+        rows.map_err(StoreError::from)
+            .and_then(|row| async move { Response::try_from(row) })
+            .boxed()
+    }
+
+    /// Count the responses of a survey that count (see [`COUNTED`]) by status: quotas,
+    /// dashboards, tests.
+    pub async fn count_responses(
+        &self,
+        survey_id: &str,
+        status: Status,
+    ) -> Result<i64, StoreError> {
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            format!(
+                "SELECT COUNT(*) FROM responses r WHERE r.survey_id = $1 AND r.status = $2 AND {COUNTED}"
+            )
+        });
+        let n: i64 = with_pool!(self, pool => sqlx::query_scalar(SQL.as_str()).bind(survey_id).bind(status.as_str()).fetch_one(pool).await)?;
+        Ok(n)
+    }
+}

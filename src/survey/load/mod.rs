@@ -1,0 +1,381 @@
+//! Loading survey files: TOML text -> validated [`Survey`], or every problem found as
+//! [`Diagnostic`]s. `anketa check` and `anketa serve` both go through [`load_paths`].
+
+mod choices;
+mod logic;
+mod questions;
+mod reader;
+mod schedule;
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use toml::de::DeTable;
+
+use self::logic::PageDraft;
+use self::reader::{Ctx, Sp, Table};
+use super::diagnostic::{Diagnostic, SourceFile, suggest};
+use super::model::{Access, Survey, SurveyHead};
+use super::text::Lang;
+
+/// The result of loading one file: the survey if it has no errors, and every
+/// diagnostic (errors and warnings) in file order.
+pub struct Loaded {
+    pub survey: Option<Survey>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The result of loading several files or directories.
+pub struct Catalog {
+    pub surveys: Vec<Survey>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many survey files were read.
+    pub files: usize,
+}
+
+impl Catalog {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// `[a-z][a-z0-9_]*`, at most 64 characters: question, row, list and attribute ids.
+pub(crate) fn is_identifier(s: &str) -> bool {
+    s.len() <= 64
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Letters, digits, `-` and `_`, at most 64 characters: option values (export codes).
+pub(crate) fn is_code(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// `[a-z0-9][a-z0-9-]*`, at most 64 characters: survey ids (they appear in URLs).
+pub(crate) fn is_survey_id(s: &str) -> bool {
+    s.len() <= 64
+        && s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The version of a survey: a hash of its exact source text.
+pub fn content_version(source: &str) -> String {
+    let digest = Sha256::digest(source.as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Load every survey file under the given paths (files, or directories whose `*.toml`
+/// files are read in name order). Also reports survey ids used by two files.
+pub fn load_paths(paths: &[PathBuf]) -> Catalog {
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            match std::fs::read_dir(path) {
+                Ok(entries) => {
+                    let mut found: Vec<PathBuf> = entries
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+                        .collect();
+                    found.sort();
+                    if found.is_empty() {
+                        diagnostics.push(Diagnostic::file_error(
+                            path,
+                            "this directory has no survey files (*.toml)",
+                        ));
+                    }
+                    files.extend(found);
+                }
+                Err(e) => diagnostics.push(Diagnostic::file_error(
+                    path,
+                    format!("cannot read this directory: {e}"),
+                )),
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut surveys: Vec<(PathBuf, Survey)> = Vec::new();
+    for file in &files {
+        let loaded = load_file(file);
+        diagnostics.extend(loaded.diagnostics);
+        if let Some(survey) = loaded.survey {
+            if let Some((other, _)) = surveys.iter().find(|(_, s)| s.id == survey.id) {
+                diagnostics.push(Diagnostic::file_error(
+                    file,
+                    format!(
+                        "survey id \"{}\" is already used by {}",
+                        survey.id,
+                        other.display()
+                    ),
+                ));
+                continue;
+            }
+            surveys.push((file.clone(), survey));
+        }
+    }
+    Catalog {
+        surveys: surveys.into_iter().map(|(_, s)| s).collect(),
+        diagnostics,
+        files: files.len(),
+    }
+}
+
+pub fn load_file(path: &Path) -> Loaded {
+    match std::fs::read_to_string(path) {
+        Ok(text) => load_str(path, &text),
+        Err(e) => Loaded {
+            survey: None,
+            diagnostics: vec![Diagnostic::file_error(
+                path,
+                format!("cannot read this file: {e}"),
+            )],
+        },
+    }
+}
+
+/// Parse and check one survey's TOML source.
+pub fn load_str(path: &Path, text: &str) -> Loaded {
+    let src = SourceFile::new(path, text);
+    let mut ctx = Ctx::new(&src);
+    let (root, syntax_errors) = DeTable::parse_recoverable(text);
+    for e in &syntax_errors {
+        ctx.error(
+            e.span().unwrap_or(0..0),
+            format!("invalid TOML: {}", e.message()),
+            Some("see https://toml.io for the syntax".into()),
+        );
+    }
+    let root_span = root.span();
+    let survey = read_survey(
+        &mut ctx,
+        Table::new(root.get_ref(), root_span, "survey file"),
+        text,
+    );
+    let mut diagnostics = ctx.diagnostics;
+    diagnostics.sort_by_key(|d| (d.line(), d.column()));
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    Loaded {
+        survey: if failed { None } else { survey },
+        diagnostics,
+    }
+}
+
+const ROOT_KEYS: [&str; 14] = [
+    "id",
+    "title",
+    "languages",
+    "intro",
+    "outro",
+    "access",
+    "kind",
+    "choices",
+    "page",
+    "timezone",
+    "opens",
+    "closes",
+    "quota",
+    "review",
+];
+
+fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option<Survey> {
+    read_languages(ctx, &mut root);
+    let id = root.required_string(ctx, "id", "\"seminar-mas-2024\"");
+    if let Some(id) = &id {
+        if !is_survey_id(&id.value) {
+            ctx.error(id.span.clone(), format!("\"{}\" is not a valid survey id", id.value), Some("the id appears in links: use lower-case letters, digits and dashes, e.g. \"seminar-mas-2024\"".into()));
+        }
+    }
+    let title = root.required_text(ctx, "title");
+    let intro = root.text(ctx, "intro");
+    let outro = root.text(ctx, "outro");
+    let access = match root.string(ctx, "access", "\"anonymous\"") {
+        None => Some(Access::Anonymous),
+        Some(a) if a.value == "anonymous" => Some(Access::Anonymous),
+        Some(a) if a.value == "token" => Some(Access::Token),
+        Some(a) => {
+            let help = suggest(&a.value, ["anonymous", "token"], '"', || {
+                "use \"anonymous\" (an open link) or \"token\" (personal invitations)".into()
+            });
+            ctx.error(
+                a.span,
+                format!("unknown access mode \"{}\"", a.value),
+                Some(help),
+            );
+            None
+        }
+    };
+    let (schedule, timezone) = schedule::read_schedule(ctx, &mut root);
+    let review = root.boolean(ctx, "review").is_some_and(|r| r.value);
+    if let Some(kind) = root.string(ctx, "kind", "\"questionnaire\"") {
+        if kind.value != "questionnaire" {
+            ctx.error(
+                kind.span,
+                format!("unknown survey kind \"{}\"", kind.value),
+                Some("this version of anketa supports kind = \"questionnaire\"".into()),
+            );
+        }
+    }
+    let mut lists = match root.subtable(ctx, "choices", "choice lists", "[choices.agree5]") {
+        Some(t) => choices::read_shared_lists(ctx, t),
+        None => Vec::new(),
+    };
+    if !root.has("page") {
+        ctx.error(
+            root.span.clone(),
+            "the survey has no pages",
+            Some("add a page with [[page]] and questions with [[page.question]]".into()),
+        );
+    }
+    let pages = read_pages(ctx, &mut root, &mut lists);
+    root.finish(ctx, &ROOT_KEYS, |key| match key {
+        "question" | "questions" => {
+            Some("questions belong to a page: write [[page.question]] after a [[page]]".into())
+        }
+        "pages" => Some("did you mean `page`? Each page is a [[page]] table".into()),
+        _ => None,
+    });
+    for l in &lists {
+        if !l.used {
+            ctx.warning(
+                l.name.span.clone(),
+                format!(
+                    "choice list \"{}\" is not used by any question",
+                    l.name.value
+                ),
+                Some("remove it or refer to it with choices = \"...\"".into()),
+            );
+        }
+    }
+    let pages = logic::build_pages(ctx, pages);
+    let head = SurveyHead {
+        id: id?.value,
+        version: content_version(text),
+        source: text.to_string(),
+        title: title?,
+        languages: ctx.languages.clone(),
+        intro,
+        outro,
+        access: access?,
+        schedule,
+        review,
+        timezone,
+    };
+    Some(Survey::new(
+        head,
+        lists.into_iter().map(|l| l.list).collect(),
+        pages,
+    ))
+}
+
+fn read_languages(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>) {
+    let Some(list) = root.string_list(ctx, "languages", "[\"cs\", \"en\"]") else {
+        return;
+    };
+    let mut langs = Vec::new();
+    for item in list {
+        match Lang::from_code(&item.value) {
+            Some(l) if langs.contains(&l) => ctx.error(
+                item.span,
+                format!("language \"{}\" is listed twice", item.value),
+                None,
+            ),
+            Some(l) => langs.push(l),
+            None => {
+                let supported = Lang::ALL.map(|l| format!("\"{l}\"")).join(", ");
+                let help = suggest(&item.value, Lang::ALL.map(Lang::code), '"', || {
+                    format!("the respondent interface is available in {supported}")
+                });
+                ctx.error(
+                    item.span,
+                    format!("unsupported language \"{}\"", item.value),
+                    Some(help),
+                );
+            }
+        }
+    }
+    if !langs.is_empty() {
+        ctx.languages = langs;
+    } else if let Some(span) = root.key_span("languages") {
+        ctx.error(
+            span,
+            "`languages` lists no supported language",
+            Some("for example: languages = [\"cs\", \"en\"]".into()),
+        );
+    }
+}
+
+fn read_pages(
+    ctx: &mut Ctx<'_>,
+    root: &mut Table<'_, '_>,
+    lists: &mut [choices::SharedList],
+) -> Vec<PageDraft> {
+    let mut pages: Vec<PageDraft> = Vec::new();
+    let mut question_ids: Vec<Sp<String>> = Vec::new();
+    for mut t in root.tables(ctx, "page", "page", "[[page]]") {
+        let id = t.required_string(ctx, "id", "\"about\"");
+        let title = t.text(ctx, "title");
+        let intro = t.text(ctx, "intro");
+        let show_if = t.string(ctx, "show_if", "\"answered(role)\"");
+        if !t.has("question") {
+            ctx.error(
+                t.span.clone(),
+                "this page has no questions",
+                Some("add questions with [[page.question]] below the [[page]] line".into()),
+            );
+        }
+        let mut questions = Vec::new();
+        for qt in t.tables(ctx, "question", "question", "[[page.question]]") {
+            let Some(q) = questions::read_question(ctx, qt, lists) else {
+                continue;
+            };
+            if let Some(first) = question_ids.iter().find(|s| s.value == q.id.value) {
+                let line = ctx.src.locate(first.span.clone()).line;
+                ctx.error(q.id.span.clone(), format!("duplicate question id \"{}\"", q.id.value), Some(format!("it is already used on line {line}; question ids must be unique in the survey")));
+                continue;
+            }
+            question_ids.push(q.id.clone());
+            questions.push(q);
+        }
+        t.finish(
+            ctx,
+            &["id", "title", "intro", "show_if", "question"],
+            |key| {
+                (key == "questions")
+                    .then(|| "write each question as a [[page.question]] table".to_string())
+            },
+        );
+        let Some(id) = id else { continue };
+        if !is_identifier(&id.value) {
+            ctx.error(
+                id.span.clone(),
+                format!("\"{}\" is not a valid page id", id.value),
+                Some("use lower-case letters, digits and _, starting with a letter".into()),
+            );
+        } else if let Some(first) = pages.iter().find(|p| p.id.value == id.value) {
+            let line = ctx.src.locate(first.id.span.clone()).line;
+            ctx.error(
+                id.span.clone(),
+                format!("duplicate page id \"{}\"", id.value),
+                Some(format!("it is already used on line {line}")),
+            );
+            continue;
+        }
+        pages.push(PageDraft {
+            id,
+            title,
+            intro,
+            show_if,
+            questions,
+        });
+    }
+    pages
+}
+
+#[cfg(test)]
+mod tests;

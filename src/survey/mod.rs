@@ -1,0 +1,20 @@
+//! The survey core: the model, loading and checking survey files, the expression
+//! language, typed answers, form decoding and page flow. Pure Rust with no I/O
+//! beyond reading survey files.
+
+pub mod answer;
+pub mod client;
+pub mod diagnostic;
+pub mod expr;
+pub mod flow;
+pub mod form;
+pub mod load;
+pub mod model;
+pub mod text;
+pub mod variables;
+
+pub use answer::{Answer, Answers};
+pub use diagnostic::Diagnostic;
+pub use load::{Catalog, load_paths, load_str};
+pub use model::{Question, QuestionKind, Survey};
+pub use text::{Lang, Text};

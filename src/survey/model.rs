@@ -1,0 +1,453 @@
+//! The validated survey model. Values of these types only come out of the loader,
+//! so handlers, storage and exports can rely on every invariant the checker enforces
+//! (unique ids, resolved choice lists, well-typed expressions, complete translations).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::expr::Expr;
+use super::text::{Lang, Text};
+
+#[derive(Debug)]
+pub struct Survey {
+    /// Stable, URL-safe id (`seminar-mas-2024`).
+    pub id: String,
+    /// Content hash of the TOML source: responses record the exact version they were given on.
+    pub version: String,
+    /// The TOML source this survey was loaded from (stored with every version).
+    pub source: String,
+    pub title: Text,
+    /// Never empty; the first is the default.
+    pub languages: Vec<Lang>,
+    pub intro: Option<Text>,
+    pub outro: Option<Text>,
+    pub access: Access,
+    /// When respondents may answer, and how many complete responses are wanted.
+    pub schedule: Schedule,
+    /// Show a review page listing every answer before submitting.
+    pub review: bool,
+    /// The time zone dates in the file are in, and times are shown in.
+    pub timezone: jiff::tz::TimeZone,
+    pub choice_lists: Vec<Arc<ChoiceList>>,
+    pub pages: Vec<Page>,
+    /// Question id -> (page index, question index).
+    index: HashMap<String, (usize, usize)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// An open link; a cookie keeps one respondent on one response.
+    Anonymous,
+    /// Personal invitation links (`anketa invite`): one response per token.
+    Token,
+}
+
+/// When a survey takes answers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Schedule {
+    /// No answers before this instant.
+    pub opens: Option<time::OffsetDateTime>,
+    /// No answers from this instant on.
+    pub closes: Option<time::OffsetDateTime>,
+    /// No new respondents once this many responses are complete (those already under
+    /// way may finish).
+    pub quota: Option<u64>,
+}
+
+/// Whether a survey takes answers now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Availability {
+    Open,
+    NotYetOpen {
+        opens: time::OffsetDateTime,
+    },
+    Closed {
+        closed: time::OffsetDateTime,
+    },
+    /// The quota is reached: closed to new respondents only.
+    Full,
+}
+
+impl Schedule {
+    /// The survey's state at `now`, with `complete` responses so far, for a respondent
+    /// who has (`started`) or has not yet begun a response.
+    pub fn availability(
+        &self,
+        now: time::OffsetDateTime,
+        complete: u64,
+        started: bool,
+    ) -> Availability {
+        match (self.opens, self.closes, self.quota) {
+            (Some(opens), _, _) if now < opens => Availability::NotYetOpen { opens },
+            (_, Some(closes), _) if now >= closes => Availability::Closed { closed: closes },
+            (_, _, Some(quota)) if !started && complete >= quota => Availability::Full,
+            _ => Availability::Open,
+        }
+    }
+}
+
+/// The survey-level settings, as the loader reads them.
+pub(crate) struct SurveyHead {
+    pub id: String,
+    pub version: String,
+    pub source: String,
+    pub title: Text,
+    pub languages: Vec<Lang>,
+    pub intro: Option<Text>,
+    pub outro: Option<Text>,
+    pub access: Access,
+    pub schedule: Schedule,
+    pub review: bool,
+    pub timezone: jiff::tz::TimeZone,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub id: String,
+    pub title: Option<Text>,
+    pub intro: Option<Text>,
+    pub show_if: Option<Condition>,
+    pub questions: Vec<Question>,
+}
+
+/// A checked expression with the text the researcher wrote (for codebooks and logs).
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub source: String,
+    pub expr: Expr,
+}
+
+#[derive(Debug)]
+pub struct Question {
+    pub id: String,
+    /// The question as shown; empty for hidden questions.
+    pub text: Text,
+    pub help: Option<Text>,
+    pub required: bool,
+    pub show_if: Option<Condition>,
+    pub validations: Vec<Validation>,
+    pub kind: QuestionKind,
+}
+
+#[derive(Debug)]
+pub struct Validation {
+    pub rule: Condition,
+    pub message: Text,
+}
+
+#[derive(Debug)]
+pub struct ChoiceList {
+    /// The name of a shared list (`[choices.agree5]`); `None` for inline `options`.
+    pub name: Option<String>,
+    /// Names of the attributes every option may carry (e.g. `region`).
+    pub attributes: Vec<String>,
+    pub options: Vec<Choice>,
+}
+
+#[derive(Debug)]
+pub struct Choice {
+    /// The stable code that goes into exports.
+    pub value: String,
+    pub label: Text,
+    /// Attribute name -> value, e.g. `region = "Praha"`.
+    pub attributes: Vec<(String, String)>,
+}
+
+impl ChoiceList {
+    pub fn get(&self, value: &str) -> Option<&Choice> {
+        self.options.iter().find(|c| c.value == value)
+    }
+
+    pub fn codes(&self) -> Vec<String> {
+        self.options.iter().map(|c| c.value.clone()).collect()
+    }
+}
+
+#[derive(Debug)]
+pub struct MatrixRow {
+    pub id: String,
+    pub text: Text,
+}
+
+#[derive(Debug)]
+pub enum QuestionKind {
+    Text {
+        max_length: usize,
+        autocomplete: Option<String>,
+    },
+    Textarea {
+        max_length: usize,
+    },
+    Number {
+        min: Option<f64>,
+        max: Option<f64>,
+        integer: bool,
+        unit: Option<Text>,
+    },
+    Single {
+        options: Arc<ChoiceList>,
+        other: Option<Text>,
+    },
+    Dropdown {
+        options: Arc<ChoiceList>,
+    },
+    Multi {
+        options: Arc<ChoiceList>,
+        min: Option<usize>,
+        max: Option<usize>,
+        other: Option<Text>,
+    },
+    Likert {
+        options: Arc<ChoiceList>,
+    },
+    Matrix {
+        rows: Vec<MatrixRow>,
+        options: Arc<ChoiceList>,
+    },
+    Rating {
+        min: i64,
+        max: i64,
+        min_label: Option<Text>,
+        max_label: Option<Text>,
+    },
+    Date {
+        min: Option<time::Date>,
+        max: Option<time::Date>,
+    },
+    YesNo,
+    Consent {
+        version: String,
+        label: Option<Text>,
+    },
+    Ranking {
+        options: Arc<ChoiceList>,
+    },
+    Note,
+    Hidden {
+        param: String,
+        options: Option<Arc<ChoiceList>>,
+    },
+}
+
+/// The question types, as written in survey files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuestionType {
+    Text,
+    Textarea,
+    Number,
+    Single,
+    Multi,
+    Dropdown,
+    Likert,
+    Matrix,
+    Rating,
+    Date,
+    YesNo,
+    Consent,
+    Ranking,
+    Note,
+    Hidden,
+}
+
+impl QuestionType {
+    pub const ALL: [QuestionType; 15] = [
+        QuestionType::Text,
+        QuestionType::Textarea,
+        QuestionType::Number,
+        QuestionType::Single,
+        QuestionType::Multi,
+        QuestionType::Dropdown,
+        QuestionType::Likert,
+        QuestionType::Matrix,
+        QuestionType::Rating,
+        QuestionType::Date,
+        QuestionType::YesNo,
+        QuestionType::Consent,
+        QuestionType::Ranking,
+        QuestionType::Note,
+        QuestionType::Hidden,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            QuestionType::Text => "text",
+            QuestionType::Textarea => "textarea",
+            QuestionType::Number => "number",
+            QuestionType::Single => "single",
+            QuestionType::Multi => "multi",
+            QuestionType::Dropdown => "dropdown",
+            QuestionType::Likert => "likert",
+            QuestionType::Matrix => "matrix",
+            QuestionType::Rating => "rating",
+            QuestionType::Date => "date",
+            QuestionType::YesNo => "yesno",
+            QuestionType::Consent => "consent",
+            QuestionType::Ranking => "ranking",
+            QuestionType::Note => "note",
+            QuestionType::Hidden => "hidden",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<QuestionType> {
+        QuestionType::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
+impl QuestionKind {
+    pub fn question_type(&self) -> QuestionType {
+        match self {
+            QuestionKind::Text { .. } => QuestionType::Text,
+            QuestionKind::Textarea { .. } => QuestionType::Textarea,
+            QuestionKind::Number { .. } => QuestionType::Number,
+            QuestionKind::Single { .. } => QuestionType::Single,
+            QuestionKind::Dropdown { .. } => QuestionType::Dropdown,
+            QuestionKind::Multi { .. } => QuestionType::Multi,
+            QuestionKind::Likert { .. } => QuestionType::Likert,
+            QuestionKind::Matrix { .. } => QuestionType::Matrix,
+            QuestionKind::Rating { .. } => QuestionType::Rating,
+            QuestionKind::Date { .. } => QuestionType::Date,
+            QuestionKind::YesNo => QuestionType::YesNo,
+            QuestionKind::Consent { .. } => QuestionType::Consent,
+            QuestionKind::Ranking { .. } => QuestionType::Ranking,
+            QuestionKind::Note => QuestionType::Note,
+            QuestionKind::Hidden { .. } => QuestionType::Hidden,
+        }
+    }
+
+    /// The choice list a respondent picks from, if any.
+    pub fn options(&self) -> Option<&Arc<ChoiceList>> {
+        match self {
+            QuestionKind::Single { options, .. }
+            | QuestionKind::Dropdown { options }
+            | QuestionKind::Multi { options, .. }
+            | QuestionKind::Likert { options }
+            | QuestionKind::Matrix { options, .. }
+            | QuestionKind::Ranking { options } => Some(options),
+            QuestionKind::Hidden { options, .. } => options.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Whether a respondent can give an answer (notes and hidden fields cannot).
+    pub fn is_answerable(&self) -> bool {
+        !matches!(self, QuestionKind::Note | QuestionKind::Hidden { .. })
+    }
+}
+
+impl Survey {
+    pub(crate) fn new(
+        head: SurveyHead,
+        choice_lists: Vec<Arc<ChoiceList>>,
+        pages: Vec<Page>,
+    ) -> Survey {
+        let SurveyHead {
+            id,
+            version,
+            source,
+            title,
+            languages,
+            intro,
+            outro,
+            access,
+            schedule,
+            review,
+            timezone,
+        } = head;
+        let index = pages
+            .iter()
+            .enumerate()
+            .flat_map(|(p, page)| {
+                page.questions
+                    .iter()
+                    .enumerate()
+                    .map(move |(q, question)| (question.id.clone(), (p, q)))
+            })
+            .collect();
+        Survey {
+            id,
+            version,
+            source,
+            title,
+            languages,
+            intro,
+            outro,
+            access,
+            schedule,
+            review,
+            timezone,
+            choice_lists,
+            pages,
+            index,
+        }
+    }
+
+    pub fn default_language(&self) -> Lang {
+        self.languages[0]
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.index
+            .get(id)
+            .map(|&(p, q)| &self.pages[p].questions[q])
+    }
+
+    /// Every question in questionnaire order.
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.pages.iter().flat_map(|p| p.questions.iter())
+    }
+
+    pub fn page_index(&self, id: &str) -> Option<usize> {
+        self.pages.iter().position(|p| p.id == id)
+    }
+
+    pub fn hidden_questions(&self) -> impl Iterator<Item = (&Question, &str)> {
+        self.questions().filter_map(|q| match &q.kind {
+            QuestionKind::Hidden { param, .. } => Some((q, param.as_str())),
+            _ => None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    #[test]
+    fn availability_follows_dates_and_quota() {
+        let s = Schedule {
+            opens: Some(datetime!(2024-01-16 8:00 UTC)),
+            closes: Some(datetime!(2024-02-01 0:00 UTC)),
+            quota: Some(2),
+        };
+        let during = datetime!(2024-01-20 12:00 UTC);
+        assert_eq!(
+            s.availability(datetime!(2024-01-16 7:59 UTC), 0, false),
+            Availability::NotYetOpen {
+                opens: datetime!(2024-01-16 8:00 UTC)
+            }
+        );
+        assert_eq!(s.availability(during, 1, false), Availability::Open);
+        assert_eq!(
+            s.availability(during, 2, false),
+            Availability::Full,
+            "no new respondents once full"
+        );
+        assert_eq!(
+            s.availability(during, 2, true),
+            Availability::Open,
+            "those under way may finish"
+        );
+        assert_eq!(
+            s.availability(datetime!(2024-02-01 0:00 UTC), 0, true),
+            Availability::Closed {
+                closed: datetime!(2024-02-01 0:00 UTC)
+            }
+        );
+        assert_eq!(
+            Schedule::default().availability(during, 1_000_000, false),
+            Availability::Open
+        );
+    }
+}

@@ -1,0 +1,244 @@
+//! Export variables: how questions become columns (`role`, `blocks.a`, `topics.law`)
+//! and how an answer becomes a cell. Shared by every export format.
+
+use super::answer::{Answer, Answers, OTHER, format_number};
+use super::model::{QuestionKind, Survey};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variable {
+    /// Column name: the question id, or `question.part`.
+    pub name: String,
+    pub question: String,
+    pub part: Part,
+    /// Text the respondent typed (may name people or places): left out of exports
+    /// without identifiers.
+    pub free_text: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// The question's single value.
+    Value,
+    /// One option of a multiple-choice question: 1 ticked, 0 not.
+    Option(String),
+    /// One row of a matrix: the code chosen.
+    Row(String),
+    /// One option of a ranking: its rank.
+    Rank(String),
+    /// The text typed for "other".
+    OtherText,
+}
+
+/// The variables of one survey version, in questionnaire order.
+pub fn variables(survey: &Survey) -> Vec<Variable> {
+    let mut out = Vec::new();
+    for q in survey.questions() {
+        let typed = matches!(
+            q.kind,
+            QuestionKind::Text { .. }
+                | QuestionKind::Textarea { .. }
+                | QuestionKind::Hidden { options: None, .. }
+        );
+        let var = |part: Part, suffix: Option<&str>| Variable {
+            name: match suffix {
+                Some(s) => format!("{}.{s}", q.id),
+                None => q.id.clone(),
+            },
+            question: q.id.clone(),
+            free_text: typed || part == Part::OtherText,
+            part,
+        };
+        match &q.kind {
+            QuestionKind::Note => {}
+            QuestionKind::Single { other, .. } => {
+                out.push(var(Part::Value, None));
+                if other.is_some() {
+                    out.push(var(Part::OtherText, Some("other_text")));
+                }
+            }
+            QuestionKind::Multi { options, other, .. } => {
+                for c in &options.options {
+                    out.push(var(Part::Option(c.value.clone()), Some(&c.value)));
+                }
+                if other.is_some() {
+                    out.push(var(Part::Option(OTHER.into()), Some(OTHER)));
+                    out.push(var(Part::OtherText, Some("other_text")));
+                }
+            }
+            QuestionKind::Matrix { rows, .. } => {
+                for r in rows {
+                    out.push(var(Part::Row(r.id.clone()), Some(&r.id)));
+                }
+            }
+            QuestionKind::Ranking { options } => {
+                for c in &options.options {
+                    out.push(var(Part::Rank(c.value.clone()), Some(&c.value)));
+                }
+            }
+            _ => out.push(var(Part::Value, None)),
+        }
+    }
+    out
+}
+
+/// Variables of several versions of one survey merged by name: the newest version's
+/// order first, then variables only older versions had.
+pub fn merged_variables<'a>(versions: impl IntoIterator<Item = &'a Survey>) -> Vec<Variable> {
+    let mut out: Vec<Variable> = Vec::new();
+    for survey in versions {
+        for v in variables(survey) {
+            if !out.iter().any(|o| o.name == v.name) {
+                out.push(v);
+            }
+        }
+    }
+    out
+}
+
+/// The cell for `var` in a response: codes, numbers as written, dates as `YYYY-MM-DD`,
+/// yes/no as 1/0; empty when unanswered.
+pub fn cell(var: &Variable, answers: &Answers) -> String {
+    let Some(answer) = answers.get(&var.question) else {
+        return String::new();
+    };
+    match (&var.part, answer) {
+        (Part::Value, Answer::Text(s)) => s.clone(),
+        (Part::Value, Answer::Number(n)) => format_number(*n),
+        (Part::Value, Answer::Choice { value, .. }) => value.clone(),
+        (Part::Value, Answer::Date(d)) => d.to_string(),
+        (Part::Value, Answer::Bool(b)) => if *b { "1" } else { "0" }.into(),
+        (Part::Value, Answer::Consent { version }) => version.clone(),
+        (Part::Option(code), Answer::Choices { values, .. }) => {
+            if values.contains(code) { "1" } else { "0" }.into()
+        }
+        (Part::Row(row), Answer::Matrix(rows)) => rows.get(row).cloned().unwrap_or_default(),
+        (Part::Rank(code), Answer::Ranking(items)) => items
+            .iter()
+            .position(|c| c == code)
+            .map(|p| (p + 1).to_string())
+            .unwrap_or_default(),
+        (Part::OtherText, Answer::Choice { other, .. } | Answer::Choices { other, .. }) => {
+            other.clone().unwrap_or_default()
+        }
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::survey::load_str;
+
+    const SRC: &str = r#"
+id = "vars"
+title = "V"
+[[page]]
+id = "p"
+  [[page.question]]
+  id = "intro"
+  type = "note"
+  text = "Vítejte"
+  [[page.question]]
+  id = "role"
+  type = "single"
+  text = "Role"
+  options = [ { value = "mas", label = "MAS" } ]
+  other = true
+  [[page.question]]
+  id = "topics"
+  type = "multi"
+  text = "Témata"
+  options = [ { value = "law", label = "Právo" }, { value = "debt", label = "Dluhy" } ]
+  other = true
+  [[page.question]]
+  id = "often"
+  type = "matrix"
+  text = "Jak často"
+  rows = [ { id = "a", text = "A" }, { id = "b", text = "B" } ]
+  options = [ { value = "1", label = "Zřídka" }, { value = "2", label = "Často" } ]
+  [[page.question]]
+  id = "rank"
+  type = "ranking"
+  text = "Pořadí"
+  options = [ { value = "x", label = "X" }, { value = "y", label = "Y" } ]
+  [[page.question]]
+  id = "ok"
+  type = "yesno"
+  text = "OK?"
+  [[page.question]]
+  id = "n"
+  type = "number"
+  text = "N"
+"#;
+
+    #[test]
+    fn questions_expand_into_named_variables_in_order() {
+        let s = load_str(Path::new("v.toml"), SRC).survey.unwrap();
+        let names: Vec<_> = variables(&s).into_iter().map(|v| v.name).collect();
+        assert_eq!(
+            names,
+            [
+                "role",
+                "role.other_text",
+                "topics.law",
+                "topics.debt",
+                "topics.other",
+                "topics.other_text",
+                "often.a",
+                "often.b",
+                "rank.x",
+                "rank.y",
+                "ok",
+                "n"
+            ]
+        );
+    }
+
+    #[test]
+    fn cells_hold_codes_flags_ranks_and_blanks() {
+        let s = load_str(Path::new("v.toml"), SRC).survey.unwrap();
+        let mut a = Answers::new();
+        a.insert(
+            "role".into(),
+            Answer::Choice {
+                value: "other".into(),
+                other: Some("starosta".into()),
+            },
+        );
+        a.insert(
+            "topics".into(),
+            Answer::Choices {
+                values: vec!["debt".into(), "other".into()],
+                other: Some("bydlení".into()),
+            },
+        );
+        a.insert(
+            "often".into(),
+            Answer::Matrix([("b".to_string(), "2".to_string())].into()),
+        );
+        a.insert("rank".into(), Answer::Ranking(vec!["y".into(), "x".into()]));
+        a.insert("ok".into(), Answer::Bool(false));
+        let cells: Vec<_> = variables(&s).iter().map(|v| cell(v, &a)).collect();
+        assert_eq!(
+            cells,
+            [
+                "other", "starosta", "0", "1", "1", "bydlení", "", "2", "2", "1", "0", ""
+            ]
+        );
+    }
+
+    #[test]
+    fn merged_variables_keep_newest_order_then_old_only_ones() {
+        let new = load_str(Path::new("v.toml"), SRC).survey.unwrap();
+        let old_src = SRC.replace("id = \"n\"", "id = \"legacy\"");
+        let old = load_str(Path::new("v.toml"), &old_src).survey.unwrap();
+        let names: Vec<_> = merged_variables([&new, &old])
+            .into_iter()
+            .map(|v| v.name)
+            .collect();
+        assert_eq!(names.last().map(String::as_str), Some("legacy"));
+        assert_eq!(names[names.len() - 2], "n");
+    }
+}

@@ -1,0 +1,428 @@
+//! The input widgets of each question type, with labels, hints and errors wired for
+//! assistive technology: every input has a label, groups are fieldsets with legends,
+//! hints and errors are tied to inputs with `aria-describedby`.
+
+use maud::{Markup, html};
+
+use super::paragraphs;
+use crate::i18n::Ui;
+use crate::survey::answer::{OTHER, format_number};
+use crate::survey::form::{FieldError, FormInput};
+use crate::survey::model::{ChoiceList, Question, QuestionKind};
+use crate::survey::{Lang, Text};
+
+/// What every widget needs besides its question.
+pub struct FieldCtx<'a> {
+    pub lang: Lang,
+    pub ui: &'static Ui,
+    pub values: &'a FormInput,
+    pub errors: &'a [FieldError],
+}
+
+impl FieldCtx<'_> {
+    fn error(&self, q: &Question) -> Option<&FieldError> {
+        self.errors.iter().find(|e| e.question == q.id)
+    }
+
+    fn value(&self, name: &str) -> &str {
+        self.values.get(name).unwrap_or("")
+    }
+
+    fn text<'t>(&self, t: &'t Text) -> &'t str {
+        t.get(self.lang)
+    }
+}
+
+pub fn input_id(q: &Question, part: Option<&str>) -> String {
+    match part {
+        Some(p) => format!("q-{}-{p}", q.id),
+        None => format!("q-{}", q.id),
+    }
+}
+
+/// The element an error summary link should focus: the first input of the question,
+/// or of the row or box at fault.
+pub fn error_target(q: &Question, part: Option<&str>) -> String {
+    let first_code = |list: &ChoiceList| {
+        list.options
+            .first()
+            .map(|c| c.value.clone())
+            .unwrap_or_default()
+    };
+    match (&q.kind, part) {
+        (_, Some("other_text")) => input_id(q, Some("other_text")),
+        (QuestionKind::Matrix { rows, options }, row) => {
+            let row = row
+                .map(str::to_string)
+                .or_else(|| rows.first().map(|r| r.id.clone()))
+                .unwrap_or_default();
+            input_id(q, Some(&format!("{row}-{}", first_code(options))))
+        }
+        (QuestionKind::Ranking { options }, code) => {
+            input_id(q, Some(code.unwrap_or(&first_code(options))))
+        }
+        (
+            QuestionKind::Single { options, .. }
+            | QuestionKind::Multi { options, .. }
+            | QuestionKind::Likert { options },
+            _,
+        ) => input_id(q, Some(&first_code(options))),
+        (QuestionKind::YesNo, _) => input_id(q, Some("1")),
+        (QuestionKind::Rating { min, .. }, _) => input_id(q, Some(&min.to_string())),
+        _ => input_id(q, None),
+    }
+}
+
+/// Render one question. `show_if` is the JSON condition of a question that depends on an
+/// answer on the same page: it is shown indented (the script hides it while the condition
+/// does not hold) and the server ignores it unless the condition holds on submit.
+pub fn question(q: &Question, ctx: &FieldCtx<'_>, show_if: Option<&str>) -> Markup {
+    let inner = question_inner(q, ctx);
+    match show_if {
+        Some(json) => html! { div.conditional data-show-if=(json) { (inner) } },
+        None => inner,
+    }
+}
+
+fn question_inner(q: &Question, ctx: &FieldCtx<'_>) -> Markup {
+    let error = ctx.error(q);
+    let hints = hints(q, ctx);
+    let hint_id = input_id(q, Some("hint"));
+    let error_id = input_id(q, Some("error"));
+    let described: Option<String> = {
+        let ids: Vec<&str> = [
+            (!hints.is_empty()).then_some(hint_id.as_str()),
+            error.map(|_| error_id.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    };
+    let d = Described {
+        hints: &hints,
+        hint_id: &hint_id,
+        error: error.map(|e| ctx.ui.problem(&e.problem)),
+        error_id: &error_id,
+        aria: described.as_deref(),
+    };
+    let class = format!(
+        "q qt-{}{}",
+        q.kind.question_type().name(),
+        if error.is_some() { " q-error" } else { "" }
+    );
+    let t = ctx.ui.counter_templates();
+    match &q.kind {
+        QuestionKind::Note => {
+            html! { div class=(class) id=(input_id(q, None)) { (paragraphs(ctx.text(&q.text))) } }
+        }
+        QuestionKind::Hidden { .. } => html! {},
+        QuestionKind::Text {
+            autocomplete,
+            max_length,
+        } => labelled(
+            q,
+            ctx,
+            &class,
+            &d,
+            html! {
+                // The live counter (script) only for limits worth watching; the hint states them.
+                @let counted = (*max_length < 500).then_some(*max_length);
+                input.text type="text" id=(input_id(q, None)) name=(q.id) value=(ctx.value(&q.id)) autocomplete=[autocomplete.as_deref()]
+                    spellcheck="true" required[q.required] aria-describedby=[d.aria] aria-invalid=[error.map(|_| "true")]
+                    data-max-chars=[counted] data-chars-left-one=[counted.map(|_| t[0].1)] data-chars-left-few=[counted.map(|_| t[1].1)]
+                    data-chars-left-many=[counted.map(|_| t[2].1)] data-chars-over=[counted.map(|_| t[3].1)];
+            },
+        ),
+        QuestionKind::Textarea { max_length } => labelled(
+            q,
+            ctx,
+            &class,
+            &d,
+            html! {
+                textarea id=(input_id(q, None)) name=(q.id) rows="5" spellcheck="true" required[q.required] aria-describedby=[d.aria] aria-invalid=[error.map(|_| "true")]
+                    data-max-chars=(max_length) data-chars-left-one=(t[0].1) data-chars-left-few=(t[1].1) data-chars-left-many=(t[2].1) data-chars-over=(t[3].1) { (ctx.value(&q.id)) }
+            },
+        ),
+        QuestionKind::Number { integer, unit, .. } => labelled(
+            q,
+            ctx,
+            &class,
+            &d,
+            html! {
+                span.with-unit {
+                    input.num type="text" inputmode=(if *integer { "numeric" } else { "decimal" }) id=(input_id(q, None)) name=(q.id) value=(ctx.value(&q.id))
+                        autocomplete="off" required[q.required] aria-describedby=[d.aria] aria-invalid=[error.map(|_| "true")];
+                    @if let Some(unit) = unit { span.unit { (ctx.text(unit)) } }
+                }
+            },
+        ),
+        QuestionKind::Date { min, max } => labelled(
+            q,
+            ctx,
+            &class,
+            &d,
+            html! {
+                input.date type="date" id=(input_id(q, None)) name=(q.id) value=(ctx.value(&q.id)) min=[min.map(|m| m.to_string())] max=[max.map(|m| m.to_string())]
+                    required[q.required] aria-describedby=[d.aria] aria-invalid=[error.map(|_| "true")];
+            },
+        ),
+        QuestionKind::Dropdown { options } => labelled(
+            q,
+            ctx,
+            &class,
+            &d,
+            html! {
+                select id=(input_id(q, None)) name=(q.id) required[q.required] aria-describedby=[d.aria] aria-invalid=[error.map(|_| "true")] {
+                    option value="" { (ctx.ui.choose) }
+                    @for c in &options.options {
+                        option value=(c.value) selected[ctx.value(&q.id) == c.value] { (ctx.text(&c.label)) }
+                    }
+                }
+            },
+        ),
+        QuestionKind::Consent { label, .. } => html! {
+            div class=(class) {
+                div.consent-text id=(input_id(q, Some("text"))) { (paragraphs(ctx.text(&q.text))) }
+                (d.hint_and_error())
+                div.opt.check {
+                    input type="checkbox" id=(input_id(q, None)) name=(q.id) value="yes" checked[ctx.value(&q.id) == "yes"] required
+                        aria-describedby=(format!("{} {}", input_id(q, Some("text")), d.aria.unwrap_or(""))) aria-invalid=[error.map(|_| "true")];
+                    label for=(input_id(q, None)) { (label.as_ref().map_or(ctx.ui.consent_default_label, |l| ctx.text(l))) }
+                }
+            }
+        },
+        QuestionKind::Single { options, other } => grouped(
+            q,
+            ctx,
+            &class,
+            &d,
+            html! {
+                div.options {
+                    @for c in &options.options { (radio(q, &q.id, &c.value, ctx.text(&c.label), ctx)) }
+                    @if let Some(other) = other {
+                        (radio(q, &q.id, OTHER, ctx.text(other), ctx))
+                        (other_box(q, ctx))
+                    }
+                }
+            },
+        ),
+        QuestionKind::Likert { options } => grouped(
+            q,
+            ctx,
+            &class,
+            &d,
+            html! {
+                div.options.scale { @for c in &options.options { (radio(q, &q.id, &c.value, ctx.text(&c.label), ctx)) } }
+            },
+        ),
+        QuestionKind::YesNo => grouped(
+            q,
+            ctx,
+            &class,
+            &d,
+            html! {
+                div.options.inline {
+                    (radio(q, &q.id, "1", ctx.ui.yes, ctx))
+                    (radio(q, &q.id, "0", ctx.ui.no, ctx))
+                }
+            },
+        ),
+        QuestionKind::Rating { min, max, .. } => grouped(
+            q,
+            ctx,
+            &class,
+            &d,
+            html! {
+                div.options.rating {
+                    @for n in *min..=*max { (radio(q, &q.id, &n.to_string(), &format_number(n as f64), ctx)) }
+                }
+            },
+        ),
+        QuestionKind::Multi { options, other, .. } => grouped(
+            q,
+            ctx,
+            &class,
+            &d,
+            html! {
+                div.options {
+                    @for c in &options.options { (checkbox(q, &c.value, ctx.text(&c.label), ctx)) }
+                    @if let Some(other) = other {
+                        (checkbox(q, OTHER, ctx.text(other), ctx))
+                        (other_box(q, ctx))
+                    }
+                }
+            },
+        ),
+        QuestionKind::Matrix { rows, options } => grouped(
+            q,
+            ctx,
+            &class,
+            &d,
+            html! {
+                @for row in rows {
+                    @let name = format!("{}.{}", q.id, row.id);
+                    @let missing = error.is_some() && ctx.value(&name).is_empty();
+                    fieldset.row.row-missing[missing] {
+                        legend { (ctx.text(&row.text)) }
+                        div.options.scale {
+                            @for c in &options.options {
+                                @let id = input_id(q, Some(&format!("{}-{}", row.id, c.value)));
+                                div.opt {
+                                    input type="radio" id=(id) name=(name) value=(c.value) checked[ctx.value(&name) == c.value];
+                                    label for=(id) { (ctx.text(&c.label)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+        ),
+        QuestionKind::Ranking { options } => grouped(
+            q,
+            ctx,
+            &class,
+            &d,
+            html! {
+                div.ranking {
+                    @for c in &options.options {
+                        @let name = format!("{}.{}", q.id, c.value);
+                        @let id = input_id(q, Some(&c.value));
+                        div.rank-item {
+                            select id=(id) name=(name) {
+                                option value="" { "–" }
+                                @for n in 1..=options.options.len() {
+                                    option value=(n) selected[ctx.value(&name) == n.to_string()] { (n) }
+                                }
+                            }
+                            label for=(id) { (ctx.text(&c.label)) }
+                        }
+                    }
+                }
+            },
+        ),
+    }
+}
+
+/// Hint and error texts of a question, and how inputs refer to them.
+struct Described<'a> {
+    hints: &'a [String],
+    hint_id: &'a str,
+    error: Option<String>,
+    error_id: &'a str,
+    aria: Option<&'a str>,
+}
+
+impl Described<'_> {
+    fn hint_and_error(&self) -> Markup {
+        html! {
+            @if !self.hints.is_empty() {
+                div.hint id=(self.hint_id) { @for h in self.hints { p { (h) } } }
+            }
+            @if let Some(e) = &self.error {
+                p.error-message id=(self.error_id) { (e) }
+            }
+        }
+    }
+}
+
+fn hints(q: &Question, ctx: &FieldCtx<'_>) -> Vec<String> {
+    let mut out: Vec<String> = q.help.iter().map(|h| ctx.text(h).to_string()).collect();
+    match &q.kind {
+        QuestionKind::Multi { min, max, .. } => out.extend(ctx.ui.select_limits(*min, *max)),
+        QuestionKind::Textarea { max_length } => out.push(ctx.ui.max_chars(*max_length)),
+        QuestionKind::Text { max_length, .. } if *max_length < 500 => {
+            out.push(ctx.ui.max_chars(*max_length))
+        }
+        QuestionKind::Date { .. } => out.push(ctx.ui.date_hint.to_string()),
+        QuestionKind::Ranking { .. } => out.push(ctx.ui.rank_hint.to_string()),
+        QuestionKind::Rating {
+            min,
+            max,
+            min_label,
+            max_label,
+        } => {
+            if let Some(l) = min_label {
+                out.push(format!("{min} = {}", ctx.text(l)));
+            }
+            if let Some(l) = max_label {
+                out.push(format!("{max} = {}", ctx.text(l)));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn question_text(q: &Question, ctx: &FieldCtx<'_>) -> Markup {
+    html! {
+        (ctx.text(&q.text))
+        @if q.required { " " span.req { "(" (ctx.ui.required) ")" } }
+    }
+}
+
+/// A question with one input: a label, then hints and error, then the input.
+fn labelled(
+    q: &Question,
+    ctx: &FieldCtx<'_>,
+    class: &str,
+    d: &Described<'_>,
+    input: Markup,
+) -> Markup {
+    html! {
+        div class=(class) {
+            label.q-text for=(input_id(q, None)) { (question_text(q, ctx)) }
+            (d.hint_and_error())
+            (input)
+        }
+    }
+}
+
+/// A question with several inputs: a fieldset whose legend is the question.
+fn grouped(
+    q: &Question,
+    ctx: &FieldCtx<'_>,
+    class: &str,
+    d: &Described<'_>,
+    inputs: Markup,
+) -> Markup {
+    html! {
+        fieldset class=(class) id=(input_id(q, Some("group"))) aria-describedby=[d.aria] {
+            legend.q-text { (question_text(q, ctx)) }
+            (d.hint_and_error())
+            (inputs)
+        }
+    }
+}
+
+fn radio(q: &Question, name: &str, value: &str, label: &str, ctx: &FieldCtx<'_>) -> Markup {
+    let id = input_id(q, Some(value));
+    html! {
+        div.opt {
+            input type="radio" id=(id) name=(name) value=(value) checked[ctx.value(name) == value] required[q.required];
+            label for=(id) { (label) }
+        }
+    }
+}
+
+fn checkbox(q: &Question, value: &str, label: &str, ctx: &FieldCtx<'_>) -> Markup {
+    let id = input_id(q, Some(value));
+    html! {
+        div.opt.check {
+            input type="checkbox" id=(id) name=(q.id) value=(value) checked[ctx.values.contains(&q.id, value)];
+            label for=(id) { (label) }
+        }
+    }
+}
+
+/// The text box that goes with an "other" option.
+fn other_box(q: &Question, ctx: &FieldCtx<'_>) -> Markup {
+    let name = format!("{}.other_text", q.id);
+    let id = input_id(q, Some("other_text"));
+    html! {
+        div.other {
+            label for=(id) { (ctx.ui.other_specify) }
+            input.text type="text" id=(id) name=(name) value=(ctx.value(&name));
+        }
+    }
+}

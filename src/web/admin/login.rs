@@ -1,0 +1,312 @@
+//! Signing in and out, "log out everywhere", and one-time set-password links. Failed
+//! sign-ins are throttled per account and per address, counted from the audit log (so
+//! several instances behind a load balancer share the count).
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+use time::OffsetDateTime;
+use tower_sessions::Session;
+
+use super::{Staff, sign_in};
+use crate::accounts::{self, Actor};
+use crate::app::AppState;
+use crate::staff;
+use crate::tokens;
+use crate::views::admin as views;
+use crate::web::csrf;
+use crate::web::error::AppError;
+use crate::web::extract::{ClientIp, Form};
+
+/// Failed sign-ins allowed per account, and per address, in [`WINDOW`].
+const PER_ACCOUNT: i64 = 5;
+const PER_ADDRESS: i64 = 20;
+const WINDOW: time::Duration = time::Duration::minutes(15);
+
+#[derive(serde::Deserialize)]
+pub(super) struct LoginQuery {
+    next: Option<String>,
+    signed_out: Option<String>,
+    password_set: Option<String>,
+}
+
+/// Only local paths in the staff area: never an open redirect.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with("/admin")
+                && !n.starts_with("//")
+                && !n.contains("://")
+                && !n.contains('\\') =>
+        {
+            n.to_string()
+        }
+        _ => "/admin".to_string(),
+    }
+}
+
+pub(super) async fn form(
+    session: Session,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, AppError> {
+    let token = csrf::token(&session).await?;
+    let notice = match (q.signed_out.as_deref(), q.password_set.is_some()) {
+        (_, true) => Some("Your password is set. Sign in with it."),
+        (Some("timeout"), _) => {
+            Some("You were signed out after a period without activity. Please sign in again.")
+        }
+        (Some(_), _) => Some("Your session has ended. Please sign in again."),
+        _ => None,
+    };
+    let next = safe_next(q.next.as_deref());
+    Ok(views::login::page(&token, "", &next, notice, None).into_response())
+}
+
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    Form(input): Form,
+) -> Result<Response, AppError> {
+    let typed = input
+        .get("email")
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(254)
+        .collect::<String>();
+    let next = safe_next(input.get("next"));
+    let token = csrf::token(&session).await?;
+    if !csrf::verify(&session, input.get(csrf::FIELD)).await? {
+        let page = views::login::page(
+            &token,
+            &typed,
+            &next,
+            None,
+            Some("The form expired. Please sign in again."),
+        );
+        return Ok((StatusCode::FORBIDDEN, page).into_response());
+    }
+    let email = staff::normalize_email(&typed).unwrap_or_else(|_| typed.to_lowercase());
+    let store = state.store();
+    let (by_account, by_address) = store
+        .failed_logins_since(&email, &ip.to_string(), OffsetDateTime::now_utc() - WINDOW)
+        .await?;
+    if by_account >= PER_ACCOUNT || by_address >= PER_ADDRESS {
+        let actor = Actor {
+            id: None,
+            email: Some(email.clone()),
+            ip: Some(ip.to_string()),
+        };
+        actor
+            .audit(
+                store,
+                "login_throttled",
+                None,
+                None,
+                json!({"by_account": by_account, "by_address": by_address}),
+            )
+            .await?;
+        let page = views::login::page(
+            &token,
+            &typed,
+            &next,
+            None,
+            Some("Too many failed sign-ins. Wait 15 minutes and try again."),
+        );
+        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    }
+    let user = store.user_by_email(&email).await?;
+    let password = input.get("password").unwrap_or_default().to_string();
+    let matches = crate::passwords::verify(
+        password,
+        user.as_ref().and_then(|u| u.password_hash.clone()),
+    )
+    .await;
+    let Some(user) = user.filter(|u| matches && !u.disabled) else {
+        let actor = Actor {
+            id: None,
+            email: Some(email.clone()),
+            ip: Some(ip.to_string()),
+        };
+        actor
+            .audit(store, "login_failed", None, None, json!({}))
+            .await?;
+        let page = views::login::page(
+            &token,
+            &typed,
+            &next,
+            None,
+            Some("The e-mail address or the password is not right."),
+        );
+        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+    };
+    sign_in(&session, &user.id).await?;
+    Actor {
+        id: Some(user.id.clone()),
+        email: Some(user.email.clone()),
+        ip: Some(ip.to_string()),
+    }
+    .audit(store, "login", None, None, json!({}))
+    .await?;
+    Ok(Redirect::to(&next).into_response())
+}
+
+pub(super) async fn logout(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(input): Form,
+) -> Result<Response, AppError> {
+    if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
+        return Err(AppError::BadRequest("the form expired"));
+    }
+    staff
+        .actor()
+        .audit(state.store(), "logout", None, None, json!({}))
+        .await?;
+    staff.session.flush().await?;
+    Ok(Redirect::to("/admin/login").into_response())
+}
+
+pub(super) async fn account(staff: Staff) -> Result<Response, AppError> {
+    let token = csrf::token(&staff.session).await?;
+    Ok(views::account::page(&staff.user, &token).into_response())
+}
+
+pub(super) async fn logout_everywhere(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(input): Form,
+) -> Result<Response, AppError> {
+    if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
+        return Err(AppError::BadRequest("the form expired"));
+    }
+    let user = state
+        .store()
+        .user_by_id(&staff.user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    accounts::end_sessions(state.store(), &staff.actor(), &user).await?;
+    staff.session.flush().await?;
+    Ok(Redirect::to("/admin/login?signed_out=ended").into_response())
+}
+
+pub(super) async fn set_password_form(
+    State(state): State<AppState>,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    state.attempts().attempt(ip)?;
+    let user_id = state
+        .store()
+        .password_token_user(&tokens::hash(&token), OffsetDateTime::now_utc())
+        .await?
+        .ok_or(AppError::InvalidLink)?;
+    let user = state
+        .store()
+        .user_by_id(&user_id)
+        .await?
+        .ok_or(AppError::InvalidLink)?;
+    let csrf = csrf::token(&session).await?;
+    Ok(views::login::set_password(&csrf, &user.email, None).into_response())
+}
+
+pub(super) async fn set_password(
+    State(state): State<AppState>,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    Form(input): Form,
+) -> Result<Response, AppError> {
+    state.attempts().attempt(ip)?;
+    let store = state.store();
+    let hash = tokens::hash(&token);
+    let user_id = store
+        .password_token_user(&hash, OffsetDateTime::now_utc())
+        .await?
+        .ok_or(AppError::InvalidLink)?;
+    let user = store
+        .user_by_id(&user_id)
+        .await?
+        .ok_or(AppError::InvalidLink)?;
+    let csrf = csrf::token(&session).await?;
+    if !csrf::verify(&session, input.get(csrf::FIELD)).await? {
+        return Ok((
+            StatusCode::FORBIDDEN,
+            views::login::set_password(
+                &csrf,
+                &user.email,
+                Some("The form expired. Please try again."),
+            ),
+        )
+            .into_response());
+    }
+    let password = input.get("password").unwrap_or_default();
+    if password != input.get("confirm").unwrap_or_default() {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::login::set_password(&csrf, &user.email, Some("The two passwords differ.")),
+        )
+            .into_response());
+    }
+    if let Some(problem) = staff::password_problem(password, &user.email) {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::login::set_password(&csrf, &user.email, Some(&capitalize(&problem))),
+        )
+            .into_response());
+    }
+    // Use the link up first: it works once, even if two submits race.
+    if store
+        .take_password_token(&hash, OffsetDateTime::now_utc())
+        .await?
+        .is_none()
+    {
+        return Err(AppError::InvalidLink);
+    }
+    let actor = Actor {
+        id: Some(user.id.clone()),
+        email: Some(user.email.clone()),
+        ip: Some(ip.to_string()),
+    };
+    accounts::set_password(store, &actor, &user, password)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Redirect::to("/admin/login?password_set=1").into_response())
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect::<String>() + ".")
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn sign_in_redirects_only_within_the_staff_area() {
+        assert_eq!(
+            safe_next(Some("/admin/surveys/obce")),
+            "/admin/surveys/obce"
+        );
+        for evil in [
+            "https://evil.example",
+            "//evil.example",
+            "/admin\\@evil",
+            "/s/x",
+            "/admin/../x?u=http://evil",
+        ] {
+            let got = safe_next(Some(evil));
+            assert!(
+                got == "/admin" || (got.starts_with("/admin") && !got.contains("://")),
+                "{evil} -> {got}"
+            );
+        }
+        assert_eq!(safe_next(None), "/admin");
+    }
+}

@@ -1,0 +1,184 @@
+//! The staff area (`/admin`): sign-in, survey dashboards, responses, exports, accounts
+//! and the audit log. Every handler takes a [`Staff`] (a signed-in, enabled account
+//! whose session is still valid) and asks [`crate::staff::StaffUser`] what it may do;
+//! objects that are not the user's to see answer 404.
+
+mod audit;
+mod login;
+mod responses;
+mod surveys;
+mod users;
+
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use tower_sessions::Session;
+
+use super::error::AppError;
+use super::extract::ClientIp;
+use crate::accounts::Actor;
+use crate::app::AppState;
+use crate::staff::StaffUser;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(surveys::overview))
+        .route("/admin/login", get(login::form).post(login::submit))
+        .route("/admin/logout", post(login::logout))
+        .route("/admin/account", get(login::account))
+        .route("/admin/logout-everywhere", post(login::logout_everywhere))
+        .route(
+            "/admin/set-password/{token}",
+            get(login::set_password_form).post(login::set_password),
+        )
+        .route("/admin/surveys/{survey_id}", get(surveys::dashboard))
+        .route(
+            "/admin/surveys/{survey_id}/export.csv",
+            get(surveys::export),
+        )
+        .route("/admin/surveys/{survey_id}/responses", get(responses::list))
+        .route(
+            "/admin/surveys/{survey_id}/responses/{response_id}",
+            get(responses::show).post(responses::act),
+        )
+        .route("/admin/users", get(users::list).post(users::create))
+        .route("/admin/users/{user_id}", get(users::show).post(users::act))
+        .route("/admin/audit", get(audit::list))
+        .route("/admin/audit.csv", get(audit::export))
+}
+
+/// A staff sign-in, kept in the session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StaffSession {
+    user_id: String,
+    /// Unix seconds.
+    signed_in: i64,
+    last_seen: i64,
+}
+
+const SESSION_KEY: &str = "staff";
+/// Signed out after this long without a request...
+const IDLE: i64 = 30 * 60;
+/// ...and after this long in any case.
+const ABSOLUTE: i64 = 12 * 60 * 60;
+
+/// A signed-in staff member for this request.
+pub struct Staff {
+    pub user: StaffUser,
+    pub session: Session,
+    pub ip: std::net::IpAddr,
+}
+
+impl Staff {
+    pub fn actor(&self) -> Actor {
+        Actor::staff(&self.user, Some(self.ip.to_string()))
+    }
+}
+
+/// Where an unauthenticated request goes: the sign-in page (back here afterwards, for GET).
+fn to_login(parts: &Parts, reason: Option<&str>) -> Response {
+    let mut url = String::from("/admin/login");
+    let mut params = Vec::new();
+    if parts.method == axum::http::Method::GET {
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/admin");
+        params.push(format!("next={}", urlencode(next)));
+    }
+    if let Some(reason) = reason {
+        params.push(format!("signed_out={reason}"));
+    }
+    if !params.is_empty() {
+        url = format!("{url}?{}", params.join("&"));
+    }
+    Redirect::to(&url).into_response()
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e.trim_start_matches('=').to_string())
+        .unwrap_or_default()
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Staff, Response> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let ClientIp(ip) = ClientIp::from_request_parts(parts, state)
+            .await
+            .map_err(|e| match e {})?;
+        let signed_in: Option<StaffSession> = session
+            .get(SESSION_KEY)
+            .await
+            .map_err(|e| AppError::from(e).into_response())?;
+        let Some(mut signed_in) = signed_in else {
+            return Err(to_login(parts, None));
+        };
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let expired = now - signed_in.last_seen > IDLE || now - signed_in.signed_in > ABSOLUTE;
+        let user = state
+            .store()
+            .user_by_id(&signed_in.user_id)
+            .await
+            .map_err(|e| AppError::from(e).into_response())?;
+        let valid = user.as_ref().filter(|u| {
+            !u.disabled && u.sessions_valid_after.unix_timestamp() <= signed_in.signed_in
+        });
+        let Some(user) = valid.filter(|_| !expired) else {
+            let _ = session.remove::<StaffSession>(SESSION_KEY).await;
+            return Err(to_login(
+                parts,
+                Some(if expired { "timeout" } else { "ended" }),
+            ));
+        };
+        if now - signed_in.last_seen > 60 {
+            signed_in.last_seen = now;
+            session
+                .insert(SESSION_KEY, &signed_in)
+                .await
+                .map_err(|e| AppError::from(e).into_response())?;
+        }
+        let grants = if user.role.needs_grants() {
+            state
+                .store()
+                .grants_of(&user.id)
+                .await
+                .map_err(|e| AppError::from(e).into_response())?
+        } else {
+            Vec::new()
+        };
+        let user = StaffUser {
+            id: user.id.clone(),
+            email: user.email.clone(),
+            role: user.role,
+            grants,
+        };
+        Ok(Staff { user, session, ip })
+    }
+}
+
+/// Sign `user_id` in on this session, with a fresh session id (no fixation).
+async fn sign_in(session: &Session, user_id: &str) -> Result<(), AppError> {
+    session.cycle_id().await?;
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    session
+        .insert(
+            SESSION_KEY,
+            StaffSession {
+                user_id: user_id.to_string(),
+                signed_in: now,
+                last_seen: now,
+            },
+        )
+        .await?;
+    Ok(())
+}

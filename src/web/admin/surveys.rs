@@ -1,0 +1,172 @@
+//! The surveys overview, one survey's dashboard, and its CSV export.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use futures_util::TryStreamExt;
+use serde_json::json;
+use time::OffsetDateTime;
+
+use super::Staff;
+use crate::app::AppState;
+use crate::dashboard::{self, BreakdownCounter};
+use crate::export::{self, Privacy};
+use crate::store::Status;
+use crate::survey::Survey;
+use crate::views::admin as views;
+use crate::web::csrf;
+use crate::web::error::AppError;
+
+/// The survey, if this user may see its dashboard; 404 otherwise (whether or not it exists).
+pub(super) fn visible_survey<'a>(
+    state: &'a AppState,
+    staff: &Staff,
+    survey_id: &str,
+) -> Result<&'a std::sync::Arc<Survey>, AppError> {
+    state
+        .survey(survey_id)
+        .filter(|_| staff.user.can_view_dashboard(survey_id))
+        .ok_or(AppError::NotFound)
+}
+
+pub(super) async fn overview(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
+    let now = OffsetDateTime::now_utc();
+    let mut rows = Vec::new();
+    for survey in state
+        .surveys()
+        .iter()
+        .filter(|s| staff.user.can_view_dashboard(&s.id))
+    {
+        let stats = state.store().survey_stats(&survey.id).await?;
+        let since = state
+            .store()
+            .survey_versions(&survey.id)
+            .await?
+            .into_iter()
+            .find(|v| v.version == survey.version)
+            .map(|v| v.first_seen_at);
+        let availability = survey
+            .schedule
+            .availability(now, stats.complete as u64, false);
+        rows.push(views::overview::Row {
+            survey: survey.clone(),
+            stats,
+            version_since: since,
+            availability,
+        });
+    }
+    let csrf = csrf::token(&staff.session).await?;
+    Ok(views::overview::page(&staff.user, &csrf, &rows).into_response())
+}
+
+pub(super) async fn dashboard(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(survey_id): Path<String>,
+) -> Result<Response, AppError> {
+    let survey = visible_survey(&state, &staff, &survey_id)?.clone();
+    let store = state.store();
+    let stats = store.survey_stats(&survey.id).await?;
+    let now = OffsetDateTime::now_utc();
+    let offset_ms = jiff::Timestamp::from_second(now.unix_timestamp())
+        .map(|ts| i64::from(survey.timezone.to_offset(ts).seconds()) * 1000)
+        .unwrap_or(0);
+    let per_day = dashboard::daily_series(&store.completions_per_day(&survey.id, offset_ms).await?);
+    let funnel = dashboard::funnel(
+        &survey,
+        stats.complete,
+        &store.in_progress_by_page(&survey.id).await?,
+    );
+    let mut counters: Vec<BreakdownCounter<'_>> = dashboard::breakdown_questions(&survey)
+        .into_iter()
+        .filter_map(BreakdownCounter::new)
+        .collect();
+    if !counters.is_empty() {
+        let mut responses = store.complete_responses(&survey.id);
+        while let Some(r) = responses.try_next().await? {
+            counters.iter_mut().for_each(|c| c.add(&r.answers));
+        }
+    }
+    let breakdowns: Vec<_> = counters.into_iter().map(BreakdownCounter::finish).collect();
+    let invitations = match survey.access {
+        crate::survey::model::Access::Token => Some(store.invitation_status(&survey.id).await?),
+        crate::survey::model::Access::Anonymous => None,
+    };
+    let availability = survey
+        .schedule
+        .availability(now, stats.complete as u64, false);
+    let csrf = csrf::token(&staff.session).await?;
+    let page = views::dashboard::Dashboard {
+        survey: &survey,
+        stats: &stats,
+        availability,
+        per_day: &per_day,
+        funnel: &funnel,
+        breakdowns: &breakdowns,
+        invitations,
+    };
+    Ok(views::dashboard::page(&staff.user, &csrf, &page).into_response())
+}
+
+/// The complete responses as CSV: identified for researchers and admins, without
+/// identifiers for evaluators. Streamed; every download is audited.
+pub(super) async fn export(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(survey_id): Path<String>,
+) -> Result<Response, AppError> {
+    let survey = visible_survey(&state, &staff, &survey_id)?.clone();
+    let privacy = if staff.user.can_export_identified() {
+        Privacy::Identified
+    } else {
+        Privacy::WithoutIdentifiers
+    };
+    let rows = state
+        .store()
+        .count_responses(&survey.id, Status::Complete)
+        .await?;
+    staff
+        .actor()
+        .audit(
+            state.store(),
+            "export",
+            Some(&survey.id),
+            None,
+            json!({"format": "csv", "identified": privacy == Privacy::Identified, "rows": rows}),
+        )
+        .await?;
+    let (mut tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(4);
+    let store = state.store().clone();
+    let id = survey.id.clone();
+    tokio::spawn(async move {
+        if let Err(e) = export::write_csv(&store, &id, privacy, &mut tx).await {
+            tracing::warn!(error = %e, "export stopped");
+            let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
+        }
+    });
+    let body = Body::from_stream(tokio_stream_from(rx));
+    let suffix = if privacy == Privacy::Identified {
+        ""
+    } else {
+        "-without-identifiers"
+    };
+    let disposition = format!("attachment; filename=\"{}{suffix}.csv\"", survey.id);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+fn tokio_stream_from(
+    mut rx: tokio::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+) -> impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> {
+    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}

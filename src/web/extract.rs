@@ -1,0 +1,133 @@
+//! Request extractors that fail with proper error pages: form bodies (size-limited,
+//! URL-encoded) and the preferred languages from `Accept-Language`.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_TYPE};
+use axum::http::request::Parts;
+
+use super::error::AppError;
+use crate::survey::Lang;
+use crate::survey::form::FormInput;
+
+/// A URL-encoded form body as ordered fields.
+pub struct Form(pub FormInput);
+
+impl<S: Send + Sync> FromRequest<S> for Form {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Form, AppError> {
+        let is_form = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.split(';').next().is_some_and(|m| {
+                    m.trim()
+                        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+                })
+            });
+        if !is_form {
+            return Err(AppError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| match e {
+            BytesRejection::FailedToBufferBody(_)
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                AppError::PayloadTooLarge
+            }
+            _ => AppError::BadRequest("the form could not be read"),
+        })?;
+        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| AppError::BadRequest("the form is not valid URL-encoded data"))?;
+        Ok(Form(FormInput::new(fields)))
+    }
+}
+
+/// The languages the browser prefers, best first (only those anketa supports).
+pub struct AcceptLanguage(pub Vec<Lang>);
+
+impl<S: Send + Sync> FromRequestParts<S> for AcceptLanguage {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> Result<AcceptLanguage, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let codes = Lang::ALL.map(Lang::code);
+        let langs = accept_language::intersection_ordered(header, &codes)
+            .iter()
+            .filter_map(|c| Lang::from_code(c))
+            .collect();
+        Ok(AcceptLanguage(langs))
+    }
+}
+
+impl AcceptLanguage {
+    /// The best language among `offered`: the browser's preference, else the first offered.
+    pub fn pick(&self, offered: &[Lang]) -> Lang {
+        self.0
+            .iter()
+            .copied()
+            .find(|l| offered.contains(l))
+            .unwrap_or(offered[0])
+    }
+}
+
+/// The client's IP address: the TCP peer, or behind a trusted proxy the last address it
+/// appended to `X-Forwarded-For` (only the last one: earlier entries are client-controlled,
+/// so an unparsable last entry falls back to the peer rather than to a spoofable one).
+pub struct ClientIp(pub std::net::IpAddr);
+
+impl FromRequestParts<crate::app::AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::app::AppState,
+    ) -> Result<ClientIp, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), |c| {
+                c.0.ip()
+            });
+        if state.settings().behind_proxy {
+            let forwarded = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .next_back()
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .and_then(|ip| ip.trim().parse().ok());
+            if let Some(ip) = forwarded {
+                return Ok(ClientIp(ip));
+            }
+        }
+        Ok(ClientIp(peer))
+    }
+}
+
+/// The address respondents reach us at: configured, or from the request's Host.
+pub fn base_url(state: &crate::app::AppState, headers: &axum::http::HeaderMap) -> String {
+    if let Some(base) = &state.settings().base_url {
+        return base.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if state.settings().secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}

@@ -1,0 +1,124 @@
+//! The HTTP layer: routes per area, merged here, and the middleware every response
+//! goes through (security headers, body limit, timeout, tracing, error pages).
+
+mod admin;
+mod csrf;
+pub(crate) mod error;
+mod extract;
+mod home;
+mod limits;
+mod respond;
+mod respondent;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+pub use self::error::AppError;
+pub use self::limits::AttemptLimiter;
+use crate::app::AppState;
+use crate::views;
+use crate::views::error::ErrorPage;
+
+/// Scripts and styles only from our own files (no inline code), no framing, forms post
+/// only to us.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+pub fn router(state: AppState) -> Router {
+    let settings = state.settings();
+    let sessions = SessionManagerLayer::new(state.store().session_backend())
+        .with_name("anketa_session")
+        .with_secure(settings.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(30)));
+    // Respondent and staff pages hold personal data: never cache them.
+    let with_sessions = respond::router()
+        .merge(admin::router())
+        .layer(sessions)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    let mut app = Router::new()
+        .merge(home::router())
+        .merge(with_sessions)
+        .fallback(|| async { AppError::NotFound })
+        .layer(DefaultBodyLimit::max(settings.body_limit))
+        .layer(axum::middleware::map_response(error_page_for_empty_errors))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ));
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ),
+    ] {
+        app = app.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    if settings.secure_cookies {
+        app = app.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        ));
+    }
+    app.layer(
+        TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            // The path only: query strings may carry tokens or link values.
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+        }),
+    )
+    .with_state(state)
+}
+
+/// Errors produced by middleware (a failed session save, a timeout) carry no body:
+/// give them the same error page as everything else.
+async fn error_page_for_empty_errors(response: Response) -> Response {
+    let status = response.status();
+    if (status.is_client_error() || status.is_server_error())
+        && !response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return (
+            status,
+            views::error::page(ErrorPage::from_status(status), status),
+        )
+            .into_response();
+    }
+    response
+}
+
+/// Background upkeep while serving: delete expired sessions and forget idle entries of
+/// the attempt limiter, every ten minutes.
+pub async fn housekeeping(state: AppState) {
+    use tower_sessions::session_store::ExpiredDeletion;
+    let sessions = state.store().session_backend();
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = sessions.delete_expired().await {
+            tracing::warn!(error = %e, "could not delete expired sessions");
+        }
+        state.attempts().forget_idle();
+    }
+}

@@ -1,0 +1,238 @@
+//! What every response carries (security headers, cookie flags) and how bad requests
+//! and a dead database are answered: a status and a page, never a panic or lost input.
+
+mod common;
+
+use anketa::app::Settings;
+use common::app::{TestApp, repo_surveys};
+use common::db::{Backend, TestDb};
+use reqwest::StatusCode;
+
+/// The script's URL as the page links it.
+fn views_js_url(body: &str) -> &str {
+    let start = body.find("/static/app.js").expect("linked");
+    let end = start + body[start..].find('"').unwrap();
+    &body[start..end]
+}
+
+async fn sqlite_app() -> TestApp {
+    TestApp::spawn(TestDb::new(Backend::Sqlite).await.unwrap()).await
+}
+
+#[tokio::test]
+async fn pages_carry_strict_security_headers_and_are_not_cached() {
+    let app = sqlite_app().await;
+    let mut b = app.browser();
+    let page = b.open("/s/seminar-mas-2024").await.clone();
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("default-src 'none'")
+            && csp.contains("frame-ancestors 'none'")
+            && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(page.header("x-frame-options").as_deref(), Some("DENY"));
+    assert_eq!(
+        page.header("x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    assert_eq!(
+        page.header("referrer-policy").as_deref(),
+        Some("no-referrer")
+    );
+    assert_eq!(
+        page.header("cache-control").as_deref(),
+        Some("no-store"),
+        "answers must not stay in caches"
+    );
+    let html = page.html();
+    let scripts: Vec<_> = html
+        .select(&scraper::Selector::parse("script").unwrap())
+        .collect();
+    assert!(!scripts.is_empty(), "the enhancement script is linked");
+    assert!(
+        scripts.iter().all(|s| s
+            .value()
+            .attr("src")
+            .is_some_and(|src| src.starts_with("/static/"))
+            && s.text().next().is_none()),
+        "scripts come from our own files, none inline"
+    );
+    assert!(
+        !page.body.contains("<style") && !page.body.contains(" style="),
+        "no inline styles"
+    );
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    let js = b.get_raw(views_js_url(&page.body)).await;
+    assert_eq!(
+        js.header("content-type").as_deref(),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert!(js.body.contains("data-show-if"));
+    let css = b.get_raw("/static/app.css").await;
+    assert_eq!(
+        css.header("content-type").as_deref(),
+        Some("text/css; charset=utf-8")
+    );
+    assert!(css.header("cache-control").unwrap().contains("immutable"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn session_cookies_are_http_only_same_site_and_secure_by_default() {
+    let app = sqlite_app().await;
+    let start = app.browser().get_raw("/s/seminar-mas-2024").await;
+    let cookie = start.header("set-cookie").expect("a session cookie");
+    assert!(
+        cookie.starts_with("anketa_session=")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "the test app runs with insecure cookies for plain HTTP"
+    );
+    app.stop().await;
+
+    // The default settings (as `anketa serve` without --insecure-cookies) mark it Secure.
+    let db = TestDb::new(Backend::Sqlite).await.unwrap();
+    let (state, _) = anketa::app::prepare(Settings {
+        database_url: db.url.clone(),
+        surveys_dir: repo_surveys(),
+        secure_cookies: true,
+        body_limit: Settings::DEFAULT_BODY_LIMIT,
+        base_url: None,
+        behind_proxy: false,
+    })
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(anketa::app::serve(state, listener, std::future::pending()));
+    let resp = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("http://{addr}/s/seminar-mas-2024"))
+        .send()
+        .await
+        .unwrap();
+    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("Secure"), "{cookie}");
+    assert!(resp.headers().contains_key("strict-transport-security"));
+    server.abort();
+}
+
+#[tokio::test]
+async fn unknown_pages_get_a_bilingual_404_page() {
+    let app = sqlite_app().await;
+    let b = app.browser();
+    for path in [
+        "/s/no-such-survey",
+        "/nothing-here",
+        "/s/no-such-survey/p/x",
+    ] {
+        let page = b.get_raw(path).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            page.header("content-type")
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert!(
+            page.body.contains("Stránka nenalezena") && page.body.contains("Page not found"),
+            "{path}"
+        );
+    }
+    // An unknown page of a real survey leads back into the survey instead.
+    let page = b.get_raw("/s/seminar-mas-2024/p/nope").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn oversized_malformed_and_foreign_bodies_are_rejected_with_a_page() {
+    let db = TestDb::new(Backend::Sqlite).await.unwrap();
+    let app = TestApp::spawn_with(db, &repo_surveys(), 4096).await;
+    let mut b = app.browser();
+    let page = b.open("/s/seminar-mas-2024").await.clone();
+    let action = page.form_action().unwrap();
+    let csrf = page.csrf();
+    let big = "x".repeat(8000);
+    let resp = b
+        .post_raw(&action, &[("_csrf", &csrf), ("role_other", &big)])
+        .await;
+    assert_eq!(resp.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(resp.body.contains("Příliš mnoho textu"));
+
+    let raw = |body: String, content_type: &'static str| {
+        b.client
+            .post(app.url(&action))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    // Invalid UTF-8 is decoded lossily and then fails validation like any wrong value.
+    let resp = raw(
+        format!("_csrf={csrf}&role=%FF%FE&region=praha&mas_project=no"),
+        "application/x-www-form-urlencoded",
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("Vyberte jednu z nabízených možností.")
+    );
+    let resp = raw("{\"role\":\"x\"}".into(), "application/json")
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        app.store
+            .count_responses("seminar-mas-2024", anketa::store::Status::InProgress)
+            .await
+            .unwrap(),
+        0
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_dead_database_gets_503_pages_and_the_input_is_kept() {
+    let app = sqlite_app().await;
+    let mut b = app.browser();
+    assert_eq!(b.get_raw("/healthz").await.status, StatusCode::OK);
+    let first = b.open("/s/seminar-mas-2024").await.clone();
+    // The database goes away.
+    app.store.close().await;
+    assert_eq!(
+        b.get_raw("/healthz").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    let page = b
+        .next(&[
+            ("role", "mas_staff"),
+            ("region", "kraj-vysocina"),
+            ("mas_project", "no"),
+            ("role_other", "kept text"),
+        ])
+        .await
+        .clone();
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        page.notice()
+            .unwrap()
+            .contains("Nic z toho, co jste vyplnili, se neztratilo"),
+        "{:?}",
+        page.notice()
+    );
+    assert_eq!(page.checked("role"), ["mas_staff"]);
+    assert_eq!(page.input_value("role_other").as_deref(), Some("kept text"));
+    let other = b.get_raw(&first.url.replace(&app.url(""), "")).await;
+    assert_eq!(other.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(other.body.contains("Služba je dočasně nedostupná"));
+}
