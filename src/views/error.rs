@@ -15,6 +15,7 @@ pub enum ErrorPage {
     TooManyAttempts,
     TooLarge,
     BadRequest,
+    FormExpired,
     Unavailable,
     Internal,
 }
@@ -69,6 +70,12 @@ impl ErrorPage {
                 "Formulář nebyl odeslán správně. Vraťte se prosím a zkuste to znovu.",
                 "The request cannot be processed",
                 "The form was not sent correctly. Please go back and try again.",
+            ],
+            ErrorPage::FormExpired => [
+                "Formulář vypršel",
+                "Formulář už neplatí (například po odhlášení nebo po dlouhé nečinnosti), a proto jsme nic nezměnili. Vraťte se prosím, načtěte stránku znovu a zkuste to ještě jednou.",
+                "The form has expired",
+                "This form is no longer valid (for example after signing out or a long pause), so nothing was changed. Please go back, reload the page and try again.",
             ],
             ErrorPage::Unavailable => [
                 "Služba je dočasně nedostupná",

@@ -20,6 +20,9 @@ pub enum AppError {
     TooManyAttempts,
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// A state-changing request without this session's CSRF token: nothing was changed.
+    #[error("missing or wrong CSRF token")]
+    FormExpired,
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -34,7 +37,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound | AppError::InvalidLink => StatusCode::NOT_FOUND,
-            AppError::InvitationOnly => StatusCode::FORBIDDEN,
+            AppError::InvitationOnly | AppError::FormExpired => StatusCode::FORBIDDEN,
             AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -83,6 +86,7 @@ impl AppError {
             AppError::InvitationOnly => ErrorPage::InvitationOnly,
             AppError::TooManyAttempts => ErrorPage::TooManyAttempts,
             AppError::PayloadTooLarge => ErrorPage::TooLarge,
+            AppError::FormExpired => ErrorPage::FormExpired,
             AppError::BadRequest(_) | AppError::UnsupportedMediaType => ErrorPage::BadRequest,
             AppError::Unavailable(_) => ErrorPage::Unavailable,
             AppError::Internal(_) => ErrorPage::Internal,

@@ -1,5 +1,6 @@
 //! Request extractors that fail with proper error pages: form bodies (size-limited,
-//! URL-encoded) and the preferred languages from `Accept-Language`.
+//! URL-encoded), query strings, the client's address, and the preferred languages from
+//! `Accept-Language`.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -43,6 +44,28 @@ impl<S: Send + Sync> FromRequest<S> for Form {
             .map_err(|_| AppError::BadRequest("the form is not valid URL-encoded data"))?;
         Ok(Form(FormInput::new(fields)))
     }
+}
+
+/// Query-string parameters; a malformed query string (say a repeated parameter that
+/// may appear once) gets the app's 400 page rather than axum's plain-text rejection.
+pub struct Query<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Query<T>, AppError> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+            .map(Query)
+            .map_err(|_| AppError::BadRequest("the address has a parameter that is not valid"))
+    }
+}
+
+/// A page number from a query parameter: anything that is not a number from 1 up is
+/// page 1, and very large numbers are capped (no overflow when computing offsets).
+pub fn page_number(raw: Option<&str>) -> usize {
+    raw.and_then(|p| p.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, 1_000_000)
 }
 
 /// The languages the browser prefers, best first (only those anketa supports).

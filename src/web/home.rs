@@ -2,14 +2,14 @@
 //! stylesheet and script (embedded in the binary).
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use time::OffsetDateTime;
 
 use super::error::AppError;
-use super::extract::AcceptLanguage;
+use super::extract::{AcceptLanguage, Query};
 use crate::app::AppState;
 use crate::store::Status;
 use crate::survey::Lang;

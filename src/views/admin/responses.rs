@@ -20,7 +20,7 @@ pub struct ListQuery {
     pub question: Option<String>,
     pub value: Option<String>,
     pub deleted: Option<String>,
-    pub page: Option<usize>,
+    pub page: Option<String>,
 }
 
 pub struct List<'a> {

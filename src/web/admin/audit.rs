@@ -1,6 +1,6 @@
 //! The audit log (admins only): a paginated view and a CSV export (itself audited).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
@@ -12,12 +12,13 @@ use crate::app::AppState;
 use crate::views::admin as views;
 use crate::web::csrf;
 use crate::web::error::AppError;
+use crate::web::extract::{Query, page_number};
 
 const PER_PAGE: i64 = 100;
 
 #[derive(serde::Deserialize)]
 pub(super) struct PageQuery {
-    page: Option<i64>,
+    page: Option<String>,
 }
 
 pub(super) async fn list(
@@ -28,7 +29,7 @@ pub(super) async fn list(
     if !staff.user.can_view_audit() {
         return Err(AppError::NotFound);
     }
-    let page = q.page.unwrap_or(1).max(1);
+    let page = page_number(q.page.as_deref()) as i64;
     let entries = state
         .store()
         .audit_page(PER_PAGE, (page - 1) * PER_PAGE)

@@ -2,7 +2,7 @@
 //! sign-ins are throttled per account and per address, counted from the audit log (so
 //! several instances behind a load balancer share the count).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
@@ -17,7 +17,7 @@ use crate::tokens;
 use crate::views::admin as views;
 use crate::web::csrf;
 use crate::web::error::AppError;
-use crate::web::extract::{ClientIp, Form};
+use crate::web::extract::{ClientIp, Form, Query};
 
 /// Failed sign-ins allowed per account, and per address, in [`WINDOW`].
 const PER_ACCOUNT: i64 = 5;
@@ -159,7 +159,7 @@ pub(super) async fn logout(
     Form(input): Form,
 ) -> Result<Response, AppError> {
     if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
-        return Err(AppError::BadRequest("the form expired"));
+        return Err(AppError::FormExpired);
     }
     staff
         .actor()
@@ -180,7 +180,7 @@ pub(super) async fn logout_everywhere(
     Form(input): Form,
 ) -> Result<Response, AppError> {
     if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
-        return Err(AppError::BadRequest("the form expired"));
+        return Err(AppError::FormExpired);
     }
     let user = state
         .store()

@@ -55,8 +55,10 @@ pub fn router() -> Router<AppState> {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct StaffSession {
     user_id: String,
+    /// Unix milliseconds (compared with the account's `sessions_valid_after`, which
+    /// "log out everywhere" moves forward).
+    signed_in_ms: i64,
     /// Unix seconds.
-    signed_in: i64,
     last_seen: i64,
 }
 
@@ -124,14 +126,15 @@ impl FromRequestParts<AppState> for Staff {
             return Err(to_login(parts, None));
         };
         let now = OffsetDateTime::now_utc().unix_timestamp();
-        let expired = now - signed_in.last_seen > IDLE || now - signed_in.signed_in > ABSOLUTE;
+        let expired = now - signed_in.last_seen > IDLE
+            || now - signed_in.signed_in_ms.div_euclid(1000) > ABSOLUTE;
         let user = state
             .store()
             .user_by_id(&signed_in.user_id)
             .await
             .map_err(|e| AppError::from(e).into_response())?;
         let valid = user.as_ref().filter(|u| {
-            !u.disabled && u.sessions_valid_after.unix_timestamp() <= signed_in.signed_in
+            !u.disabled && unix_millis(u.sessions_valid_after) <= signed_in.signed_in_ms
         });
         let Some(user) = valid.filter(|_| !expired) else {
             let _ = session.remove::<StaffSession>(SESSION_KEY).await;
@@ -169,16 +172,20 @@ impl FromRequestParts<AppState> for Staff {
 /// Sign `user_id` in on this session, with a fresh session id (no fixation).
 async fn sign_in(session: &Session, user_id: &str) -> Result<(), AppError> {
     session.cycle_id().await?;
-    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let now = OffsetDateTime::now_utc();
     session
         .insert(
             SESSION_KEY,
             StaffSession {
                 user_id: user_id.to_string(),
-                signed_in: now,
-                last_seen: now,
+                signed_in_ms: unix_millis(now),
+                last_seen: now.unix_timestamp(),
             },
         )
         .await?;
     Ok(())
+}
+
+fn unix_millis(t: OffsetDateTime) -> i64 {
+    (t.unix_timestamp_nanos() / 1_000_000) as i64
 }

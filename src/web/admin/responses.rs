@@ -1,7 +1,7 @@
 //! Individual responses (admins and researchers only): the filtered list, one response
 //! against the survey version it was given on, and marking, deleting and erasing it.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use futures_util::TryStreamExt;
 use serde_json::json;
@@ -15,7 +15,7 @@ use crate::views::admin as views;
 use crate::views::admin::responses::ListQuery;
 use crate::web::csrf;
 use crate::web::error::AppError;
-use crate::web::extract::Form;
+use crate::web::extract::{Form, Query, page_number};
 
 const PER_PAGE: usize = 50;
 
@@ -59,7 +59,7 @@ pub(super) async fn list(
         .filter(|id| !id.is_empty())
         .and_then(|id| survey.question(id))
         .zip(q.value.as_deref().filter(|v| !v.is_empty()));
-    let page = q.page.unwrap_or(1).max(1);
+    let page = page_number(q.page.as_deref());
     let mut stream = state.store().list_responses(&survey.id, &filter);
     let (mut total, mut shown) = (0usize, Vec::new());
     while let Some(r) = stream.try_next().await? {
@@ -133,7 +133,7 @@ pub(super) async fn act(
 ) -> Result<Response, AppError> {
     let survey = managed_survey(&state, &staff, &survey_id)?.clone();
     if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
-        return Err(AppError::BadRequest("the form expired"));
+        return Err(AppError::FormExpired);
     }
     let store = state.store();
     let exists = store

@@ -62,7 +62,7 @@ pub(super) async fn create(
 ) -> Result<Response, AppError> {
     require_admin(&staff)?;
     if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
-        return Err(AppError::BadRequest("the form expired"));
+        return Err(AppError::FormExpired);
     }
     let role: Result<Role, _> = input.get("role").unwrap_or_default().parse();
     let grants: Vec<String> = input
@@ -156,7 +156,7 @@ pub(super) async fn act(
 ) -> Result<Response, AppError> {
     require_admin(&staff)?;
     if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
-        return Err(AppError::BadRequest("the form expired"));
+        return Err(AppError::FormExpired);
     }
     let store = state.store();
     let user = store

@@ -1,7 +1,7 @@
 //! Ways into a survey: its open link, a personal invitation link, a resume link or a
 //! typed resume code; and the page that hands out a resume code.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,7 @@ use crate::tokens;
 use crate::views;
 use crate::web::csrf;
 use crate::web::error::AppError;
-use crate::web::extract::{AcceptLanguage, ClientIp, Form, base_url};
+use crate::web::extract::{AcceptLanguage, ClientIp, Form, Query, base_url};
 use crate::web::respondent;
 
 /// How long a resume code works.

@@ -1,7 +1,7 @@
 //! The end of a survey: the review page, the final submit (every page that applies must
 //! be complete), and the thank-you page.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
@@ -14,7 +14,7 @@ use crate::survey::form::answers_to_input;
 use crate::views;
 use crate::web::csrf;
 use crate::web::error::AppError;
-use crate::web::extract::{AcceptLanguage, Form};
+use crate::web::extract::{AcceptLanguage, Form, Query};
 
 fn review_page(
     r: &Respondent,

@@ -1,7 +1,7 @@
 //! Showing a page of questions and saving it: Continue (validated), Back, Save and
 //! finish later, and the language switch (all three keep what was typed).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use tower_sessions::Session;
@@ -15,7 +15,7 @@ use crate::survey::model::{Page, QuestionKind};
 use crate::survey::{Answer, Answers, Lang, flow};
 use crate::web::csrf;
 use crate::web::error::AppError;
-use crate::web::extract::{AcceptLanguage, Form};
+use crate::web::extract::{AcceptLanguage, Form, Query};
 use crate::web::respondent;
 
 #[derive(serde::Deserialize)]

@@ -1,0 +1,721 @@
+//! The staff area over HTTP on both databases: accounts made on the command line and by
+//! an admin, what each role sees (and the 404s for what it may not), the dashboards,
+//! response management, sign-in rules (throttling, session rotation, timeouts ended by
+//! "log out everywhere" and by disabling) and the audit log that records all of it.
+
+mod common;
+
+use std::collections::HashMap;
+
+use anketa::store::Status;
+use common::app::{Browser, TestApp, repo_surveys, survey_dir};
+use common::db::TestDb;
+use common::staff::{
+    PASSWORD, admin_creates, anketa_user, audit_rows, cli_admin, printed_link, set_password,
+    sign_in, staff_member, staff_post,
+};
+use futures_util::TryStreamExt;
+use reqwest::StatusCode;
+
+const TOWNS: &str = r#"
+id = "obce"
+title = "Dotazník pro obce"
+[choices.town]
+attributes = ["region"]
+options = [
+  { value = "kolin", label = "Kolín", region = "Hradec Králové" },
+  { value = "most", label = "Most", region = "Praha" },
+  { value = "pisek", label = "Písek", region = "Praha" },
+]
+[[page]]
+id = "p"
+  [[page.question]]
+  id = "town"
+  type = "dropdown"
+  text = "Obec"
+  choices = "town"
+  required = true
+  [[page.question]]
+  id = "comment"
+  type = "textarea"
+  text = "Komentář"
+"#;
+
+const TRAINING: &str = r#"
+id = "skoleni"
+title = "Školení"
+[[page]]
+id = "p"
+  [[page.question]]
+  id = "useful"
+  type = "yesno"
+  text = "Bylo užitečné?"
+  required = true
+"#;
+
+/// The app with the two test surveys; returns the survey directory's guard too.
+async fn app(db: TestDb) -> (TestApp, tempfile::TempDir) {
+    let dir = survey_dir(&[("obce", TOWNS), ("skoleni", TRAINING)]);
+    let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
+    (app, dir)
+}
+
+/// A respondent answers the towns survey; returns the response id.
+async fn answer_towns(app: &TestApp, town: &str, comment: &str) -> String {
+    let mut b = app.browser();
+    let page = b.open("/s/obce").await.clone();
+    assert!(page.url.ends_with("/p/p"), "{}", page.url);
+    let page = b.next(&[("town", town), ("comment", comment)]).await;
+    assert!(page.url.ends_with("/done"), "{:?}", page.error_summary());
+    let all: Vec<anketa::store::Response> = app
+        .store
+        .list_responses("obce", &anketa::store::ListFilter::default())
+        .try_collect()
+        .await
+        .unwrap();
+    let newest = all.first().expect("a response");
+    assert_eq!(
+        newest.answers.get("town"),
+        Some(&anketa::survey::Answer::Choice {
+            value: town.into(),
+            other: None
+        })
+    );
+    newest.id.clone()
+}
+
+/// The response ids the staff list shows for `query`.
+async fn listed(b: &Browser, query: &str) -> Vec<String> {
+    let path = format!("/admin/surveys/obce/responses{query}");
+    let page = b.get_raw(&path).await;
+    assert_eq!(page.status, StatusCode::OK, "{path}");
+    let html = page.html();
+    let sel = scraper::Selector::parse("tbody tr td a").unwrap();
+    html.select(&sel)
+        .filter_map(|a| a.value().attr("href"))
+        .map(|h| h.rsplit('/').next().unwrap().to_string())
+        .collect()
+}
+
+fn csv_rows(body: &str) -> Vec<HashMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            headers
+                .iter()
+                .map(str::to_string)
+                .zip(r.unwrap().iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+/// The links of the surveys listed on the overview.
+fn overview_surveys(b: &common::app::Page) -> Vec<String> {
+    let html = b.html();
+    let sel = scraper::Selector::parse("tbody th a").unwrap();
+    html.select(&sel)
+        .filter_map(|a| a.value().attr("href"))
+        .map(|h| h.trim_start_matches("/admin/surveys/").to_string())
+        .collect()
+}
+
+async fn each_role_sees_exactly_what_it_may(db: TestDb) {
+    let (app, dir) = app(db).await;
+    let kolin = answer_towns(&app, "kolin", "Jmenuji se Jana Nováková, tel. 777 123 456").await;
+    answer_towns(&app, "most", "").await;
+
+    let mut admin = cli_admin(&app, dir.path(), "Admin@Example.cz").await;
+    let mut researcher =
+        staff_member(&app, &mut admin, "vyzkum@example.cz", "researcher", &[]).await;
+    let mut evaluator = staff_member(
+        &app,
+        &mut admin,
+        "hodnotitel@example.cz",
+        "evaluator",
+        &["obce"],
+    )
+    .await;
+    let mut interviewer = staff_member(
+        &app,
+        &mut admin,
+        "tazatel@example.cz",
+        "interviewer",
+        &["skoleni"],
+    )
+    .await;
+
+    // The overview: all surveys for admin and researcher, the granted one for the evaluator.
+    for (b, expected) in [
+        (&mut admin, vec!["obce", "skoleni"]),
+        (&mut researcher, vec!["obce", "skoleni"]),
+        (&mut evaluator, vec!["obce"]),
+        (&mut interviewer, vec![]),
+    ] {
+        let page = b.open("/admin").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let mut listed = overview_surveys(page);
+        listed.sort();
+        assert_eq!(listed, expected);
+    }
+    let row = admin.page.as_ref().unwrap().clone();
+    let cells: Vec<String> = {
+        let html = row.html();
+        let sel = scraper::Selector::parse("tbody tr:first-child td").unwrap();
+        html.select(&sel)
+            .map(|c| c.text().collect::<String>().trim().to_string())
+            .collect()
+    };
+    assert_eq!(cells[0], "open");
+    assert_eq!(&cells[2..5], ["2", "2", "100 %"], "started, complete, rate");
+
+    // Object-level checks: what is not yours is "not found", whoever asks.
+    let forbidden: [(&Browser, &[&str]); 3] = [
+        (
+            &evaluator,
+            &[
+                "/admin/surveys/skoleni",
+                "/admin/surveys/skoleni/export.csv",
+                "/admin/surveys/obce/responses",
+                "/admin/users",
+                "/admin/audit",
+                "/admin/audit.csv",
+            ],
+        ),
+        (
+            &interviewer,
+            &[
+                "/admin/surveys/obce",
+                "/admin/surveys/skoleni/export.csv",
+                "/admin/surveys/obce/responses",
+            ],
+        ),
+        (&researcher, &["/admin/users", "/admin/audit"]),
+    ];
+    for (b, paths) in forbidden {
+        for path in paths {
+            let page = b.get_raw(path).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+            assert!(
+                page.body.contains("Page not found"),
+                "an HTML page for {path}"
+            );
+        }
+    }
+    let page = researcher
+        .get_raw(&format!("/admin/surveys/obce/responses/{kolin}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Jana Nováková"));
+    // The response id under another survey's address is not found.
+    let page = researcher
+        .get_raw(&format!("/admin/surveys/skoleni/responses/{kolin}"))
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+
+    // Exports: identified for the researcher, without identifiers for the evaluator.
+    let identified = researcher.get_raw("/admin/surveys/obce/export.csv").await;
+    assert_eq!(identified.status, StatusCode::OK);
+    let rows = csv_rows(&identified.body);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["response_id"], kolin);
+    assert!(rows[0]["comment"].contains("Nováková"));
+    let anonymous = evaluator.get_raw("/admin/surveys/obce/export.csv").await;
+    assert_eq!(anonymous.status, StatusCode::OK);
+    assert!(
+        anonymous
+            .header("content-disposition")
+            .unwrap()
+            .contains("obce-without-identifiers.csv")
+    );
+    let rows = csv_rows(&anonymous.body);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["response_id"], "1", "row numbers, not response ids");
+    assert_eq!(rows[0]["town"], "kolin");
+    assert!(!rows[0].contains_key("comment"), "no free text");
+    assert!(!anonymous.body.contains("Nováková"));
+    assert!(!anonymous.body.contains(&kolin));
+
+    // Everything above is in the audit log, with who did it and how.
+    let audit = audit_rows(&admin).await;
+    let find = |action: &str, email: &str| {
+        audit
+            .iter()
+            .filter(|r| r["action"] == action && r["actor_email"] == email)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        find("user_created", "command line").len(),
+        1,
+        "the CLI made the admin"
+    );
+    assert_eq!(find("user_created", "admin@example.cz").len(), 3);
+    assert_eq!(find("login", "hodnotitel@example.cz").len(), 1);
+    let exports = find("export", "hodnotitel@example.cz");
+    assert_eq!(exports.len(), 1);
+    assert!(exports[0]["details"].contains("\"identified\":false"));
+    let exports = find("export", "vyzkum@example.cz");
+    assert!(exports[0]["details"].contains("\"identified\":true"));
+    let viewed = find("response_viewed", "vyzkum@example.cz");
+    assert_eq!(viewed.len(), 1);
+    assert_eq!(viewed[0]["target"], kolin);
+    app.stop().await;
+}
+
+async fn the_mpsv_dashboard_shows_regions_and_who_has_not_answered(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let surveys = repo_surveys();
+    let catalog = anketa::survey::load_paths(std::slice::from_ref(&surveys));
+    let survey = catalog
+        .surveys
+        .iter()
+        .find(|s| s.id == "obce-socialni-prace")
+        .expect("the MPSV survey");
+    for (i, town) in ["kolin", "most", "kolin"].iter().enumerate() {
+        let id = format!("r{i}");
+        let answers: anketa::survey::Answers = [(
+            "municipality".to_string(),
+            anketa::survey::Answer::Choice {
+                value: town.to_string(),
+                other: None,
+            },
+        )]
+        .into();
+        let now = time::OffsetDateTime::now_utc();
+        let new = anketa::store::NewResponse {
+            id: &id,
+            survey_id: &survey.id,
+            survey_version: &survey.version,
+            language: anketa::survey::Lang::Cs,
+            current_page: "identification",
+            answers: &answers,
+        };
+        app.store.create_response(&new, now).await.unwrap();
+        let progress = anketa::store::Progress {
+            survey_version: &survey.version,
+            language: anketa::survey::Lang::Cs,
+            current_page: "identification",
+            answers: &answers,
+        };
+        app.store.submit(&id, 1, &progress, now).await.unwrap();
+    }
+    let mut admin = cli_admin(&app, &surveys, "mpsv@example.cz").await;
+    let page = admin
+        .open("/admin/surveys/obce-socialni-prace")
+        .await
+        .clone();
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page
+        .html()
+        .root_element()
+        .text()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("Hradec Králové 2 in all"),
+        "grouped by regional office: {text}"
+    );
+    assert!(text.contains("Praha 1 in all"));
+    let nobody = page
+        .select_first(".breakdown p")
+        .expect("the list of municipalities without a response");
+    let (head, names) = nobody.split_once(": ").unwrap();
+    assert_eq!(head, "No response yet from 13");
+    let names: Vec<&str> = names.split(", ").collect();
+    assert_eq!(names.len(), 13);
+    assert!(names.contains(&"Písek") && names.contains(&"Bučovice"));
+    assert!(!names.contains(&"Kolín") && !names.contains(&"Most"));
+    // The responses-per-day chart is an inline SVG with an accessible name.
+    assert!(page.body.contains("<svg"));
+    assert_eq!(page.attr("svg", "role").as_deref(), Some("img"));
+    assert!(
+        page.body.contains("3 complete responses"),
+        "the chart's description"
+    );
+    app.stop().await;
+}
+
+async fn responses_are_filtered_flagged_deleted_and_erased(db: TestDb) {
+    let (app, dir) = app(db).await;
+    let kolin = answer_towns(&app, "kolin", "Poznámka z Kolína").await;
+    let most = answer_towns(&app, "most", "").await;
+    let pisek = answer_towns(&app, "pisek", "Písecká poznámka").await;
+    // One more left half-way: started, not submitted.
+    let mut b = app.browser();
+    b.open("/s/obce").await;
+    b.press("save", &[("comment", "rozepsáno")]).await;
+
+    let mut admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
+    let researcher = staff_member(&app, &mut admin, "vyzkum@example.cz", "researcher", &[]).await;
+    let evaluator = staff_member(
+        &app,
+        &mut admin,
+        "hodnotitel@example.cz",
+        "evaluator",
+        &["obce"],
+    )
+    .await;
+    assert_eq!(listed(&researcher, "").await.len(), 4);
+    assert_eq!(listed(&researcher, "?status=complete").await.len(), 3);
+    assert_eq!(listed(&researcher, "?status=in_progress").await.len(), 1);
+    assert_eq!(
+        listed(&researcher, "?status=complete&question=town&value=most").await,
+        std::slice::from_ref(&most)
+    );
+    let tomorrow = (time::OffsetDateTime::now_utc() + time::Duration::days(1)).date();
+    assert!(
+        listed(&researcher, &format!("?from={tomorrow}"))
+            .await
+            .is_empty(),
+        "nothing started tomorrow"
+    );
+    // Garbage in a filter is ignored, not an error.
+    assert_eq!(
+        listed(&researcher, "?page=abc&from=yesterday").await.len(),
+        4
+    );
+
+    let here = format!("/admin/surveys/obce/responses/{kolin}");
+    // The evaluator may not act on responses at all.
+    let page = staff_post(
+        &evaluator,
+        "/admin",
+        &here,
+        &[("action", "excluded"), ("reason", "x")],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+
+    // Mark as excluded: out of the counts and the export, still listed with its mark.
+    let page = staff_post(
+        &researcher,
+        &here,
+        &here,
+        &[("action", "excluded"), ("reason", "vyplnil dvakrát")],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let shown = researcher.get_raw(&here).await;
+    assert!(shown.body.contains("vyplnil dvakrát"));
+    let export = researcher.get_raw("/admin/surveys/obce/export.csv").await;
+    let ids: Vec<String> = csv_rows(&export.body)
+        .iter()
+        .map(|r| r["response_id"].clone())
+        .collect();
+    assert_eq!(ids, [most.clone(), pisek.clone()]);
+
+    // Delete needs the confirmation box; without it nothing changes.
+    let page = staff_post(
+        &researcher,
+        &here,
+        &format!("/admin/surveys/obce/responses/{pisek}"),
+        &[("action", "delete")],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(listed(&researcher, "").await.contains(&pisek));
+    let page = staff_post(
+        &researcher,
+        &here,
+        &format!("/admin/surveys/obce/responses/{pisek}"),
+        &[("action", "delete"), ("confirm", "yes"), ("reason", "test")],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(!listed(&researcher, "").await.contains(&pisek));
+    assert!(listed(&researcher, "?deleted=yes").await.contains(&pisek));
+    assert!(
+        app.store.response(&pisek).await.unwrap().is_some(),
+        "soft delete keeps the row"
+    );
+
+    // Erasure (a data-subject request) needs the typed word and removes the data for good.
+    let most_path = format!("/admin/surveys/obce/responses/{most}");
+    let page = staff_post(
+        &researcher,
+        &here,
+        &most_path,
+        &[("action", "erase"), ("confirm", "erase please")],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let page = staff_post(
+        &researcher,
+        &here,
+        &most_path,
+        &[
+            ("action", "erase"),
+            ("confirm", "ERASE"),
+            ("reason", "žádost subjektu údajů"),
+        ],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(app.store.response(&most).await.unwrap().is_none());
+    assert_eq!(
+        researcher.get_raw(&most_path).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.store
+            .count_responses("obce", Status::Complete)
+            .await
+            .unwrap(),
+        0,
+        "excluded, deleted and erased responses are not counted"
+    );
+
+    let audit = audit_rows(&admin).await;
+    for (action, target) in [
+        ("response_flagged", &kolin),
+        ("response_deleted", &pisek),
+        ("response_erased", &most),
+    ] {
+        let row = audit
+            .iter()
+            .find(|r| r["action"] == action)
+            .unwrap_or_else(|| panic!("{action} is audited"));
+        assert_eq!(&row["target"], target);
+        assert_eq!(row["actor_email"], "vyzkum@example.cz");
+    }
+    app.stop().await;
+}
+
+async fn sign_in_is_throttled_rotated_and_can_be_ended_everywhere(db: TestDb) {
+    let (app, dir) = app(db).await;
+    let mut admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
+    let link = admin_creates(&mut admin, "vyzkum@example.cz", "researcher", &[]).await;
+    let mut first = app.browser();
+    set_password(&mut first, &link, PASSWORD).await;
+
+    // The session id changes at sign-in (no fixation).
+    first.open("/admin/login").await;
+    let before = session_cookie(&first, &app);
+    let page = sign_in(&mut first, "vyzkum@example.cz", PASSWORD).await;
+    assert!(page.url.ends_with("/admin"));
+    let after = session_cookie(&first, &app);
+    assert_ne!(before, after, "a new session id after sign-in");
+    // The old id is worth nothing now.
+    let stolen = app.browser();
+    stolen.jar.add_cookie_str(
+        &format!("anketa_session={before}"),
+        &app.url("/").parse().unwrap(),
+    );
+    assert_eq!(stolen.get_raw("/admin").await.status, StatusCode::SEE_OTHER);
+
+    // A second device, then "log out everywhere" from the first ends both.
+    let mut second = app.browser();
+    sign_in(&mut second, "vyzkum@example.cz", PASSWORD).await;
+    assert_eq!(second.get_raw("/admin").await.status, StatusCode::OK);
+    let page = staff_post(&first, "/admin/account", "/admin/logout-everywhere", &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = first.get_raw("/admin").await;
+    assert_eq!(
+        page.status,
+        StatusCode::SEE_OTHER,
+        "this session was closed"
+    );
+    let page = second.get_raw("/admin").await;
+    assert_eq!(
+        page.status,
+        StatusCode::SEE_OTHER,
+        "the other one has ended"
+    );
+    assert!(
+        page.header("location")
+            .unwrap()
+            .contains("signed_out=ended")
+    );
+    // Signing in again works.
+    let page = sign_in(&mut second, "vyzkum@example.cz", PASSWORD).await;
+    assert!(page.url.ends_with("/admin"));
+
+    // Disabling the account ends its session and stops sign-in.
+    let user = app
+        .store
+        .user_by_email("vyzkum@example.cz")
+        .await
+        .unwrap()
+        .unwrap();
+    let user_page = format!("/admin/users/{}", user.id);
+    let page = staff_post(&admin, &user_page, &user_page, &[("action", "disable")]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(second.get_raw("/admin").await.status, StatusCode::SEE_OTHER);
+    let page = sign_in(&mut second, "vyzkum@example.cz", PASSWORD).await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    // An admin cannot lock themselves out.
+    let me = app
+        .store
+        .user_by_email("admin@example.cz")
+        .await
+        .unwrap()
+        .unwrap();
+    let mine = format!("/admin/users/{}", me.id);
+    let page = staff_post(&admin, &mine, &mine, &[("action", "disable")]).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("cannot disable your own account"));
+
+    // Five wrong passwords for one account, then even the right one is refused for a while.
+    let mut attacker = app.browser();
+    for _ in 0..5 {
+        let page = sign_in(&mut attacker, "admin@example.cz", "hunter2hunter2").await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+        assert!(
+            page.body
+                .contains("The e-mail address or the password is not right.")
+        );
+    }
+    let page = sign_in(&mut attacker, "admin@example.cz", PASSWORD).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.body.contains("Too many failed sign-ins"));
+    // Sign-out ends the admin's own session.
+    let page = staff_post(&admin, "/admin", "/admin/logout", &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(admin.get_raw("/admin").await.status, StatusCode::SEE_OTHER);
+
+    let audit = app.store.audit_page(1000, 0).await.unwrap();
+    let count = |action: &str| audit.iter().filter(|e| e.action == action).count();
+    assert_eq!(
+        count("login_failed"),
+        6,
+        "5 wrong passwords + the disabled account"
+    );
+    assert_eq!(count("login_throttled"), 1);
+    assert_eq!(count("logout_everywhere"), 1);
+    assert_eq!(count("user_disabled"), 1);
+    assert!(
+        audit
+            .iter()
+            .all(|e| !e.details.to_string().contains("hunter2")),
+        "no passwords in the log"
+    );
+    app.stop().await;
+}
+
+fn session_cookie(b: &Browser, app: &TestApp) -> String {
+    use reqwest::cookie::CookieStore;
+    let header = b
+        .jar
+        .cookies(&app.url("/admin").parse().unwrap())
+        .expect("cookies");
+    header
+        .to_str()
+        .unwrap()
+        .split("; ")
+        .find_map(|c| c.strip_prefix("anketa_session="))
+        .expect("a session cookie")
+        .to_string()
+}
+
+async fn the_user_command_manages_accounts(db: TestDb) {
+    let (app, dir) = app(db).await;
+    let run = |args: &[&str]| anketa_user(&app, dir.path(), args);
+    let out = run(&[
+        "add",
+        "eva@example.cz",
+        "--role",
+        "evaluator",
+        "--grant",
+        "obce",
+        "--link",
+    ]);
+    let link = printed_link(&out);
+    assert!(link.starts_with(&app.url("/admin/set-password/")), "{link}");
+    // A grant must name a survey that exists; a role must be one we know.
+    let out = run(&[
+        "add",
+        "x@example.cz",
+        "--role",
+        "evaluator",
+        "--grant",
+        "nope",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("there is no survey \"nope\""));
+    let out = run(&["add", "x@example.cz", "--role", "boss", "--link"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("admin, researcher, evaluator"));
+    let out = run(&["add", "EVA@example.cz", "--role", "admin", "--link"]);
+    assert_eq!(out.status.code(), Some(1), "e-mail addresses are unique");
+
+    assert!(
+        run(&["grant", "eva@example.cz", "skoleni"])
+            .status
+            .success()
+    );
+    let out = run(&["list"]);
+    let listed = String::from_utf8_lossy(&out.stdout).to_string();
+    let line = listed
+        .lines()
+        .find(|l| l.starts_with("eva@example.cz"))
+        .unwrap();
+    assert!(
+        line.contains("evaluator") && line.contains("no password yet"),
+        "{line}"
+    );
+    assert!(
+        line.contains("obce, skoleni") || line.contains("skoleni, obce"),
+        "{line}"
+    );
+
+    let mut b = app.browser();
+    set_password(&mut b, &link, PASSWORD).await;
+    // The link works once.
+    let again = b.get_raw(&common::app::path_of(&link)).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    assert!(
+        sign_in(&mut b, "eva@example.cz", PASSWORD)
+            .await
+            .url
+            .ends_with("/admin")
+    );
+
+    assert!(
+        run(&["revoke", "eva@example.cz", "skoleni"])
+            .status
+            .success()
+    );
+    assert!(run(&["disable", "eva@example.cz"]).status.success());
+    assert_eq!(b.get_raw("/admin").await.status, StatusCode::SEE_OTHER);
+    let listed = String::from_utf8_lossy(&run(&["list"]).stdout).to_string();
+    let line = listed
+        .lines()
+        .find(|l| l.starts_with("eva@example.cz"))
+        .unwrap();
+    assert!(
+        line.contains("disabled") && !line.contains("skoleni"),
+        "{line}"
+    );
+    assert!(run(&["enable", "eva@example.cz"]).status.success());
+    let link = printed_link(&run(&["passwd", "eva@example.cz", "--link"]));
+    set_password(&mut b, &link, "a-brand-new-long-password").await;
+    assert_eq!(
+        sign_in(&mut b, "eva@example.cz", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the old password is gone"
+    );
+    assert!(
+        sign_in(&mut b, "eva@example.cz", "a-brand-new-long-password")
+            .await
+            .url
+            .ends_with("/admin")
+    );
+    let out = run(&["disable", "nobody@example.cz"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nobody@example.cz"));
+    app.stop().await;
+}
+
+on_both_databases!(
+    each_role_sees_exactly_what_it_may,
+    the_mpsv_dashboard_shows_regions_and_who_has_not_answered,
+    responses_are_filtered_flagged_deleted_and_erased,
+    sign_in_is_throttled_rotated_and_can_be_ended_everywhere,
+    the_user_command_manages_accounts,
+);
