@@ -168,7 +168,7 @@ async fn serve_answers_and_stops_cleanly_on_sigterm() {
     let url = format!("sqlite://{}", db.path().join("served.db").display());
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_anketa"))
+    let child = Command::new(env!("CARGO_BIN_EXE_anketa"))
         .args([
             "serve",
             "--database",
@@ -178,6 +178,7 @@ async fn serve_answers_and_stops_cleanly_on_sigterm() {
             "--surveys",
             repo_surveys().to_str().unwrap(),
         ])
+        .env("RUST_LOG", "debug")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -212,12 +213,53 @@ async fn serve_answers_and_stops_cleanly_on_sigterm() {
         Path::new(&db.path().join("served.db")).exists(),
         "the SQLite file was created"
     );
+    // Secrets in paths, queries and bodies never reach the log, even at debug level.
+    const SECRETS: [&str; 5] = [
+        "InvitationTokenSecret1",
+        "ResumeCodeSecret2",
+        "PasswordLinkSecret3",
+        "private.person@example.cz",
+        "QueryAnswerSecret4",
+    ];
+    for path in [
+        format!("/t/{}", SECRETS[0]),
+        format!("/r/{}", SECRETS[1]),
+        format!("/admin/set-password/{}", SECRETS[2]),
+        format!("/s/seminar-mas-2024?role={}", SECRETS[4]),
+    ] {
+        let r = client
+            .get(format!("http://{listen}{path}"))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_client_error() || r.status().is_redirection());
+    }
+    let r = client
+        .post(format!("http://{listen}/admin/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("email={}&password=hunter2hunter2", SECRETS[3]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "no CSRF token");
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
-    let status = child.wait().unwrap();
-    assert!(status.success(), "clean exit on SIGTERM: {status:?}");
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "clean exit on SIGTERM: {:?}",
+        output.status
+    );
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("/t/{token}"),
+        "requests are logged by route: {log}"
+    );
+    for secret in SECRETS.iter().chain(&["hunter2"]) {
+        assert!(!log.contains(secret), "{secret} is in the log:\n{log}");
+    }
 }
 
 #[test]

@@ -53,7 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(with_sessions)
         .fallback(|| async { AppError::NotFound })
         .layer(DefaultBodyLimit::max(settings.body_limit))
-        .layer(axum::middleware::map_response(error_page_for_empty_errors))
+        .layer(axum::middleware::from_fn(error_pages_for_bare_errors))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
@@ -85,25 +85,44 @@ pub fn router(state: AppState) -> Router {
     }
     app.layer(
         TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-            // The path only: query strings may carry tokens or link values.
-            tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+            // The route, not the path: paths carry invitation tokens, resume codes and
+            // set-password links, and query strings carry answers.
+            let route = req
+                .extensions()
+                .get::<axum::extract::MatchedPath>()
+                .map_or("(no route)", axum::extract::MatchedPath::as_str);
+            tracing::info_span!("http", method = %req.method(), route)
         }),
     )
     .with_state(state)
 }
 
-/// Errors produced by middleware (a failed session save, a timeout) carry no body:
-/// give them the same error page as everything else.
-async fn error_page_for_empty_errors(response: Response) -> Response {
+/// Errors produced outside our handlers carry no body (a failed session save, a
+/// timeout) or axum's plain-text message (a path segment that is not UTF-8, an unknown
+/// method): give them the same HTML error page as everything else. `/healthz` keeps its
+/// plain answer for load balancers.
+async fn error_pages_for_bare_errors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let is_health_check = request.uri().path() == "/healthz";
+    let response = next.run(request).await;
     let status = response.status();
-    if (status.is_client_error() || status.is_server_error())
-        && !response.headers().contains_key(header::CONTENT_TYPE)
-    {
-        return (
+    let bare = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|t| t.as_bytes().starts_with(b"text/plain"));
+    if (status.is_client_error() || status.is_server_error()) && bare && !is_health_check {
+        let allow = response.headers().get(header::ALLOW).cloned();
+        let mut page = (
             status,
             views::error::page(ErrorPage::from_status(status), status),
         )
             .into_response();
+        if let Some(allow) = allow {
+            page.headers_mut().insert(header::ALLOW, allow);
+        }
+        return page;
     }
     response
 }
