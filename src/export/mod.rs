@@ -2,11 +2,13 @@
 //! database and written one at a time into a [`ChunkSink`] (a file, standard output, or
 //! an HTTP response body), so memory does not grow with the data.
 
+mod audit;
 mod csv_wide;
 
 use std::io::Write;
 use std::path::Path;
 
+pub use self::audit::{spreadsheet_safe, write_audit_csv};
 pub use self::csv_wide::write_csv;
 use crate::store::{Store, StoreError};
 use crate::survey::{self, Survey};

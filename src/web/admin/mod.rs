@@ -63,6 +63,32 @@ struct StaffSession {
 }
 
 const SESSION_KEY: &str = "staff";
+
+/// Whether a staff sign-in still holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Check {
+    Valid,
+    /// Idle or absolute timeout.
+    TimedOut,
+    /// The account is gone or disabled, or its sessions were ended after this sign-in.
+    Ended,
+}
+
+impl StaffSession {
+    fn check(&self, now: i64, account: Option<&crate::store::User>) -> Check {
+        let usable = account.is_some_and(|u| {
+            !u.disabled && unix_millis(u.sessions_valid_after) <= self.signed_in_ms
+        });
+        if !usable {
+            Check::Ended
+        } else if now - self.last_seen > IDLE || now - self.signed_in_ms.div_euclid(1000) > ABSOLUTE
+        {
+            Check::TimedOut
+        } else {
+            Check::Valid
+        }
+    }
+}
 /// Signed out after this long without a request...
 const IDLE: i64 = 30 * 60;
 /// ...and after this long in any case.
@@ -126,22 +152,22 @@ impl FromRequestParts<AppState> for Staff {
             return Err(to_login(parts, None));
         };
         let now = OffsetDateTime::now_utc().unix_timestamp();
-        let expired = now - signed_in.last_seen > IDLE
-            || now - signed_in.signed_in_ms.div_euclid(1000) > ABSOLUTE;
         let user = state
             .store()
             .user_by_id(&signed_in.user_id)
             .await
             .map_err(|e| AppError::from(e).into_response())?;
-        let valid = user.as_ref().filter(|u| {
-            !u.disabled && unix_millis(u.sessions_valid_after) <= signed_in.signed_in_ms
-        });
-        let Some(user) = valid.filter(|_| !expired) else {
-            let _ = session.remove::<StaffSession>(SESSION_KEY).await;
-            return Err(to_login(
-                parts,
-                Some(if expired { "timeout" } else { "ended" }),
-            ));
+        let user = match (signed_in.check(now, user.as_ref()), user) {
+            (Check::Valid, Some(user)) => user,
+            (check, _) => {
+                let _ = session.remove::<StaffSession>(SESSION_KEY).await;
+                let reason = if check == Check::TimedOut {
+                    "timeout"
+                } else {
+                    "ended"
+                };
+                return Err(to_login(parts, Some(reason)));
+            }
         };
         if now - signed_in.last_seen > 60 {
             signed_in.last_seen = now;
@@ -186,6 +212,106 @@ async fn sign_in(session: &Session, user_id: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A CSV download produced by `write` in a background task, a chunk at a time, so a
+/// large export needs no more memory than a small one. If writing fails half-way the
+/// body ends with an error (the browser reports a failed download rather than saving a
+/// truncated file that looks complete).
+fn csv_download<F, Fut>(filename: &str, write: F) -> Response
+where
+    F: FnOnce(tokio::sync::mpsc::Sender<std::io::Result<Vec<u8>>>) -> Fut,
+    Fut: Future<Output = Result<(), crate::export::ExportError>> + Send + 'static,
+{
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(4);
+    let failed = tx.clone();
+    let writing = write(tx);
+    tokio::spawn(async move {
+        if let Err(e) = writing.await {
+            tracing::warn!(error = %e, "export stopped");
+            let _ = failed.send(Err(std::io::Error::other(e.to_string()))).await;
+        }
+    });
+    let body =
+        axum::body::Body::from_stream(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)));
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 fn unix_millis(t: OffsetDateTime) -> i64 {
     (t.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::staff::Role;
+    use crate::store::User;
+
+    const T0: i64 = 1_700_000_000;
+
+    fn account(sessions_valid_after_ms: i64, disabled: bool) -> User {
+        User {
+            id: "u".into(),
+            email: "a@example.cz".into(),
+            role: Role::Researcher,
+            password_hash: None,
+            disabled,
+            sessions_valid_after: OffsetDateTime::from_unix_timestamp_nanos(
+                i128::from(sessions_valid_after_ms) * 1_000_000,
+            )
+            .unwrap(),
+            created_at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    fn signed_in(at: i64, last_seen: i64) -> StaffSession {
+        StaffSession {
+            user_id: "u".into(),
+            signed_in_ms: at * 1000,
+            last_seen,
+        }
+    }
+
+    #[test]
+    fn sessions_time_out_when_idle_and_after_twelve_hours_in_any_case() {
+        let ok = account(0, false);
+        let s = signed_in(T0, T0);
+        assert_eq!(s.check(T0 + IDLE, Some(&ok)), Check::Valid);
+        assert_eq!(s.check(T0 + IDLE + 1, Some(&ok)), Check::TimedOut);
+        // Busy all day: still signed out after the absolute limit.
+        let busy = signed_in(T0, T0 + ABSOLUTE);
+        assert_eq!(busy.check(T0 + ABSOLUTE, Some(&ok)), Check::Valid);
+        assert_eq!(busy.check(T0 + ABSOLUTE + 1, Some(&ok)), Check::TimedOut);
+    }
+
+    #[test]
+    fn sessions_end_with_the_account_or_log_out_everywhere() {
+        let s = signed_in(T0, T0);
+        assert_eq!(s.check(T0, None), Check::Ended, "deleted account");
+        assert_eq!(
+            s.check(T0, Some(&account(0, true))),
+            Check::Ended,
+            "disabled"
+        );
+        // Log out everywhere moves sessions_valid_after past this sign-in, to the millisecond.
+        assert_eq!(s.check(T0, Some(&account(T0 * 1000, false))), Check::Valid);
+        assert_eq!(
+            s.check(T0, Some(&account(T0 * 1000 + 1, false))),
+            Check::Ended
+        );
+        // An ended session says "ended" even when it has also timed out.
+        assert_eq!(
+            s.check(T0 + ABSOLUTE * 2, Some(&account(0, true))),
+            Check::Ended
+        );
+    }
 }

@@ -1,8 +1,6 @@
 //! The surveys overview, one survey's dashboard, and its CSV export.
 
-use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
 use serde_json::json;
@@ -139,34 +137,19 @@ pub(super) async fn export(
             json!({"format": "csv", "identified": privacy == Privacy::Identified, "rows": rows}),
         )
         .await?;
-    let (mut tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(4);
     let store = state.store().clone();
     let id = survey.id.clone();
-    tokio::spawn(async move {
-        if let Err(e) = export::write_csv(&store, &id, privacy, &mut tx).await {
-            tracing::warn!(error = %e, "export stopped");
-            let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
-        }
-    });
-    let body = Body::from_stream(tokio_stream_from(rx));
     let suffix = if privacy == Privacy::Identified {
         ""
     } else {
         "-without-identifiers"
     };
-    let disposition = format!("attachment; filename=\"{}{suffix}.csv\"", survey.id);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response())
-}
-
-fn tokio_stream_from(
-    mut rx: tokio::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
-) -> impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> {
-    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+    Ok(super::csv_download(
+        &format!("{}{suffix}.csv", survey.id),
+        async move |mut sink| {
+            export::write_csv(&store, &id, privacy, &mut sink)
+                .await
+                .map(|_| ())
+        },
+    ))
 }
