@@ -11,6 +11,7 @@ pub mod export;
 pub mod i18n;
 pub mod invite;
 pub mod passwords;
+pub mod response_filter;
 pub mod staff;
 pub mod store;
 pub mod survey;

@@ -368,6 +368,12 @@ async fn responses_are_filtered_flagged_deleted_and_erased(db: TestDb) {
         listed(&researcher, "?status=complete&question=town&value=most").await,
         std::slice::from_ref(&most)
     );
+    // By an attribute of the chosen option: all municipalities of one regional office.
+    let mut praha = listed(&researcher, "?question=town.region&value=Praha").await;
+    praha.sort();
+    let mut expected = vec![most.clone(), pisek.clone()];
+    expected.sort();
+    assert_eq!(praha, expected);
     let tomorrow = (time::OffsetDateTime::now_utc() + time::Duration::days(1)).date();
     assert!(
         listed(&researcher, &format!("?from={tomorrow}"))

@@ -16,7 +16,8 @@ pub struct ListQuery {
     pub status: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
-    /// A choice question and one of its codes: only responses with that answer.
+    /// A filter key (a choice question, `question.attribute` or `invitation.column`) and
+    /// the value it must have: see [`crate::response_filter`].
     pub question: Option<String>,
     pub value: Option<String>,
     pub deleted: Option<String>,
@@ -30,6 +31,8 @@ pub struct List<'a> {
     pub page: usize,
     pub per_page: usize,
     pub query: &'a ListQuery,
+    /// What the list can be filtered by: (key, description).
+    pub filter_keys: &'a [(String, String)],
 }
 
 fn status(r: &Response) -> &'static str {
@@ -43,10 +46,6 @@ fn status(r: &Response) -> &'static str {
 pub fn list(user: &StaffUser, csrf: &str, l: &List<'_>) -> Markup {
     let s = l.survey;
     let q = l.query;
-    let choice_questions: Vec<_> = s
-        .questions()
-        .filter(|q| q.kind.options().is_some())
-        .collect();
     let pages = l.total.div_ceil(l.per_page).max(1);
     let page_link = |p: usize| {
         let params = [
@@ -85,15 +84,15 @@ pub fn list(user: &StaffUser, csrf: &str, l: &List<'_>) -> Markup {
                 div.q { label for="from" { "Started from" } input.date type="date" #from name="from" value=[q.from.as_deref()]; }
                 div.q { label for="to" { "Started until" } input.date type="date" #to name="to" value=[q.to.as_deref()]; }
                 div.q {
-                    label for="question" { "Answer to" }
+                    label for="question" { "Where" }
                     select #question name="question" {
-                        option value="" { "any question" }
-                        @for cq in &choice_questions {
-                            option value=(cq.id) selected[q.question.as_deref() == Some(cq.id.as_str())] { (cq.id) }
+                        option value="" { "(no filter)" }
+                        @for (key, description) in l.filter_keys {
+                            option value=(key) selected[q.question.as_deref() == Some(key.as_str())] { (description) }
                         }
                     }
                 }
-                div.q { label for="value" { "is (code)" } input.text #value name="value" value=[q.value.as_deref()]; }
+                div.q { label for="value" { "is" } input.text #value name="value" value=[q.value.as_deref()]; }
                 div.q.check {
                     input type="checkbox" #deleted name="deleted" value="yes" checked[q.deleted.as_deref() == Some("yes")];
                     label for="deleted" { "Include deleted" }

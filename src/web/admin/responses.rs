@@ -9,8 +9,9 @@ use time::OffsetDateTime;
 
 use super::Staff;
 use crate::app::AppState;
+use crate::response_filter::{self, Filter};
 use crate::store::{Flag, ListFilter, Status};
-use crate::survey::{Answer, Survey};
+use crate::survey::Survey;
 use crate::views::admin as views;
 use crate::views::admin::responses::ListQuery;
 use crate::web::csrf;
@@ -53,25 +54,20 @@ pub(super) async fn list(
         until: day(q.to.as_deref()).map(|d| d + time::Duration::days(1)),
         include_deleted: q.deleted.as_deref() == Some("yes"),
     };
-    let answer_filter = q
-        .question
-        .as_deref()
-        .filter(|id| !id.is_empty())
-        .and_then(|id| survey.question(id))
-        .zip(q.value.as_deref().filter(|v| !v.is_empty()));
+    let answer_filter = Filter::parse(
+        &survey,
+        q.question.as_deref().unwrap_or_default(),
+        q.value.as_deref().unwrap_or_default(),
+    );
+    let invitation_columns = state.store().invitation_attribute_names(&survey.id).await?;
     let page = page_number(q.page.as_deref());
     let mut stream = state.store().list_responses(&survey.id, &filter);
     let (mut total, mut shown) = (0usize, Vec::new());
     while let Some(r) = stream.try_next().await? {
-        if let Some((question, value)) = answer_filter {
-            let matches = match r.answers.get(&question.id) {
-                Some(Answer::Choice { value: v, .. }) => v == value,
-                Some(Answer::Choices { values, .. }) => values.iter().any(|v| v == value),
-                _ => false,
-            };
-            if !matches {
-                continue;
-            }
+        if let Some(f) = &answer_filter
+            && !f.matches(&survey, &r.answers, r.invitation.as_ref())
+        {
+            continue;
         }
         total += 1;
         if total > (page - 1) * PER_PAGE && shown.len() < PER_PAGE {
@@ -86,6 +82,7 @@ pub(super) async fn list(
         page,
         per_page: PER_PAGE,
         query: &q,
+        filter_keys: &response_filter::keys(&survey, &invitation_columns),
     };
     Ok(views::responses::list(&staff.user, &csrf, &view).into_response())
 }
