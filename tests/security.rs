@@ -8,7 +8,7 @@
 mod common;
 
 use anketa::store::{ListFilter, Status};
-use common::app::{Browser, Page, TestApp, survey_dir};
+use common::app::{Browser, Page, TestApp, session_cookie, survey_dir};
 use common::db::TestDb;
 use common::staff::{
     PASSWORD, admin_creates, audit_rows, cli_admin, set_password, sign_in, staff_member, staff_post,
@@ -569,7 +569,7 @@ async fn a_planted_session_id_is_useless_after_sign_in(db: TestDb) {
     // browser (a shared computer, a cookie injected over a sibling subdomain).
     let attacker = app.browser();
     attacker.get_raw("/admin/login").await;
-    let planted = cookie(&attacker, &app);
+    let planted = session_cookie(&attacker, &app);
     let mut victim = Browser::with_jar(&app, std::sync::Arc::new(reqwest::cookie::Jar::default()));
     victim.jar.add_cookie_str(
         &format!("anketa_session={planted}; Path=/"),
@@ -577,27 +577,16 @@ async fn a_planted_session_id_is_useless_after_sign_in(db: TestDb) {
     );
     let page = sign_in(&mut victim, "rita@example.cz", PASSWORD).await;
     assert!(page.url.ends_with("/admin"));
-    assert_ne!(cookie(&victim, &app), planted, "the id changed at sign-in");
+    assert_ne!(
+        session_cookie(&victim, &app),
+        planted,
+        "the id changed at sign-in"
+    );
     // The attacker's copy of the old id is not signed in.
     let page = attacker.get_raw("/admin").await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert!(page.header("location").unwrap().starts_with("/admin/login"));
     app.stop().await;
-}
-
-fn cookie(b: &Browser, app: &TestApp) -> String {
-    use reqwest::cookie::CookieStore;
-    let header = b
-        .jar
-        .cookies(&app.url("/").parse().unwrap())
-        .expect("cookies");
-    header
-        .to_str()
-        .unwrap()
-        .split("; ")
-        .find_map(|c| c.strip_prefix("anketa_session="))
-        .expect("a session cookie")
-        .to_string()
 }
 
 /// Sign-in attempts from one address, each claiming another address in
@@ -671,8 +660,16 @@ async fn oversized_and_malformed_bodies_fail_with_the_right_page(db: TestDb) {
     let admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
     let b = app.browser();
     let csrf = b.get_raw("/admin/login").await.csrf();
+    // A new connection for each request: the server closes a connection whose body it
+    // refused without reading, and a pooled connection could be that closed one.
+    let client = reqwest::Client::builder()
+        .cookie_provider(b.jar.clone())
+        .pool_max_idle_per_host(0)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let post = |path: &str, content_type: &str, body: Vec<u8>| {
-        b.client
+        client
             .post(app.url(path))
             .header("content-type", content_type.to_string())
             .body(body)

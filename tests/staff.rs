@@ -5,10 +5,8 @@
 
 mod common;
 
-use std::collections::HashMap;
-
 use anketa::store::Status;
-use common::app::{Browser, TestApp, repo_surveys, survey_dir};
+use common::app::{Browser, TestApp, csv_records, repo_surveys, session_cookie, survey_dir};
 use common::db::TestDb;
 use common::staff::{
     PASSWORD, admin_creates, anketa_user, audit_rows, cli_admin, printed_link, set_password,
@@ -94,21 +92,6 @@ async fn listed(b: &Browser, query: &str) -> Vec<String> {
     html.select(&sel)
         .filter_map(|a| a.value().attr("href"))
         .map(|h| h.rsplit('/').next().unwrap().to_string())
-        .collect()
-}
-
-fn csv_rows(body: &str) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(body.as_bytes());
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            headers
-                .iter()
-                .map(str::to_string)
-                .zip(r.unwrap().iter().map(str::to_string))
-                .collect()
-        })
         .collect()
 }
 
@@ -218,7 +201,7 @@ async fn each_role_sees_exactly_what_it_may(db: TestDb) {
     // Exports: identified for the researcher, without identifiers for the evaluator.
     let identified = researcher.get_raw("/admin/surveys/obce/export.csv").await;
     assert_eq!(identified.status, StatusCode::OK);
-    let rows = csv_rows(&identified.body);
+    let rows = csv_records(&identified.body);
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["response_id"], kolin);
     assert!(rows[0]["comment"].contains("Nováková"));
@@ -230,7 +213,7 @@ async fn each_role_sees_exactly_what_it_may(db: TestDb) {
             .unwrap()
             .contains("obce-without-identifiers.csv")
     );
-    let rows = csv_rows(&anonymous.body);
+    let rows = csv_records(&anonymous.body);
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["response_id"], "1", "row numbers, not response ids");
     assert_eq!(rows[0]["town"], "kolin");
@@ -410,7 +393,7 @@ async fn responses_are_filtered_flagged_deleted_and_erased(db: TestDb) {
     let shown = researcher.get_raw(&here).await;
     assert!(shown.body.contains("vyplnil dvakrát"));
     let export = researcher.get_raw("/admin/surveys/obce/export.csv").await;
-    let ids: Vec<String> = csv_rows(&export.body)
+    let ids: Vec<String> = csv_records(&export.body)
         .iter()
         .map(|r| r["response_id"].clone())
         .collect();
@@ -602,21 +585,6 @@ async fn sign_in_is_throttled_rotated_and_can_be_ended_everywhere(db: TestDb) {
         "no passwords in the log"
     );
     app.stop().await;
-}
-
-fn session_cookie(b: &Browser, app: &TestApp) -> String {
-    use reqwest::cookie::CookieStore;
-    let header = b
-        .jar
-        .cookies(&app.url("/admin").parse().unwrap())
-        .expect("cookies");
-    header
-        .to_str()
-        .unwrap()
-        .split("; ")
-        .find_map(|c| c.strip_prefix("anketa_session="))
-        .expect("a session cookie")
-        .to_string()
 }
 
 async fn the_user_command_manages_accounts(db: TestDb) {

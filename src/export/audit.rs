@@ -5,10 +5,8 @@
 use futures_util::TryStreamExt;
 use time::format_description::well_known::Rfc3339;
 
-use super::{ChunkSink, ExportError};
+use super::{ChunkSink, ChunkedCsv, ExportError};
 use crate::store::Store;
-
-const CHUNK: usize = 64 * 1024;
 
 pub const AUDIT_COLUMNS: [&str; 8] = [
     "at",
@@ -23,16 +21,14 @@ pub const AUDIT_COLUMNS: [&str; 8] = [
 
 /// Write the whole audit log; returns the number of entries.
 pub async fn write_audit_csv(store: &Store, sink: &mut impl ChunkSink) -> Result<u64, ExportError> {
-    let mut builder = csv::WriterBuilder::new();
-    builder.terminator(csv::Terminator::CRLF);
-    let mut writer = builder.from_writer(Vec::with_capacity(CHUNK * 2));
-    writer.write_record(AUDIT_COLUMNS)?;
+    let mut out = ChunkedCsv::new();
+    out.write(AUDIT_COLUMNS, sink).await?;
     let mut entries = store.audit_all();
     let mut count = 0;
     while let Some(e) = entries.try_next().await? {
         count += 1;
         let text = |o: Option<String>| spreadsheet_safe(o.unwrap_or_default());
-        writer.write_record([
+        let record = [
             e.at.format(&Rfc3339).unwrap_or_default(),
             text(e.actor_id),
             text(e.actor_email),
@@ -41,18 +37,10 @@ pub async fn write_audit_csv(store: &Store, sink: &mut impl ChunkSink) -> Result
             text(e.target),
             e.details.to_string(),
             text(e.ip),
-        ])?;
-        if writer.get_ref().len() >= CHUNK {
-            let full = std::mem::replace(
-                &mut writer,
-                builder.from_writer(Vec::with_capacity(CHUNK * 2)),
-            );
-            sink.send(full.into_inner().map_err(|e| e.into_error())?)
-                .await?;
-        }
+        ];
+        out.write(&record, sink).await?;
     }
-    sink.send(writer.into_inner().map_err(|e| e.into_error())?)
-        .await?;
+    out.finish(sink).await?;
     Ok(count)
 }
 

@@ -4,15 +4,12 @@
 use futures_util::TryStreamExt;
 use time::format_description::well_known::Rfc3339;
 
-use super::{ChunkSink, ExportError, ExportSummary, Privacy, survey_versions};
+use super::{ChunkSink, ChunkedCsv, ExportError, ExportSummary, Privacy, survey_versions};
 use crate::store::Store;
 use crate::survey::variables::{cell, merged_variables};
 
 /// The columns before the variables.
 pub const FIXED_COLUMNS: [&str; 4] = ["response_id", "survey_version", "submitted_at", "language"];
-
-/// Bytes gathered before they are handed to the sink.
-const CHUNK: usize = 64 * 1024;
 
 pub async fn write_csv(
     store: &Store,
@@ -31,15 +28,13 @@ pub async fn write_csv(
     } else {
         Vec::new()
     };
-    let mut builder = csv::WriterBuilder::new();
-    builder.terminator(csv::Terminator::CRLF);
-    let mut writer = builder.from_writer(Vec::with_capacity(CHUNK * 2));
+    let mut out = ChunkedCsv::new();
     let header = FIXED_COLUMNS
         .iter()
         .map(|c| c.to_string())
         .chain(attributes.iter().map(|a| format!("invitation.{a}")))
         .chain(variables.iter().map(|v| v.name.clone()));
-    writer.write_record(header)?;
+    out.write(header, sink).await?;
     let mut rows = store.complete_responses(survey_id);
     let mut count = 0;
     let mut record = Vec::with_capacity(FIXED_COLUMNS.len() + attributes.len() + variables.len());
@@ -65,17 +60,8 @@ pub async fn write_csv(
                 .unwrap_or_default()
         }));
         record.extend(variables.iter().map(|v| cell(v, &r.answers)));
-        writer.write_record(&record)?;
-        if writer.get_ref().len() >= CHUNK {
-            let full = std::mem::replace(
-                &mut writer,
-                builder.from_writer(Vec::with_capacity(CHUNK * 2)),
-            );
-            sink.send(full.into_inner().map_err(|e| e.into_error())?)
-                .await?;
-        }
+        out.write(&record, sink).await?;
     }
-    sink.send(writer.into_inner().map_err(|e| e.into_error())?)
-        .await?;
+    out.finish(sink).await?;
     Ok(ExportSummary { responses: count })
 }

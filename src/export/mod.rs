@@ -73,6 +73,53 @@ impl ChunkSink for tokio::sync::mpsc::Sender<std::io::Result<Vec<u8>>> {
     }
 }
 
+/// RFC 4180 CSV (UTF-8, CRLF) written into memory and handed to a [`ChunkSink`] about
+/// every 64 KiB, so an export holds one chunk at a time whatever its size.
+pub(crate) struct ChunkedCsv {
+    builder: csv::WriterBuilder,
+    writer: csv::Writer<Vec<u8>>,
+}
+
+impl ChunkedCsv {
+    const CHUNK: usize = 64 * 1024;
+
+    pub(crate) fn new() -> ChunkedCsv {
+        let mut builder = csv::WriterBuilder::new();
+        builder.terminator(csv::Terminator::CRLF);
+        let writer = builder.from_writer(Vec::with_capacity(Self::CHUNK * 2));
+        ChunkedCsv { builder, writer }
+    }
+
+    /// Write a record; pass the gathered bytes on once there is a chunk's worth.
+    pub(crate) async fn write<I, T>(
+        &mut self,
+        record: I,
+        sink: &mut impl ChunkSink,
+    ) -> Result<(), ExportError>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.writer.write_record(record)?;
+        if self.writer.get_ref().len() >= Self::CHUNK {
+            let fresh = self
+                .builder
+                .from_writer(Vec::with_capacity(Self::CHUNK * 2));
+            let full = std::mem::replace(&mut self.writer, fresh);
+            sink.send(full.into_inner().map_err(|e| e.into_error())?)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Pass on what is left.
+    pub(crate) async fn finish(self, sink: &mut impl ChunkSink) -> Result<(), ExportError> {
+        sink.send(self.writer.into_inner().map_err(|e| e.into_error())?)
+            .await?;
+        Ok(())
+    }
+}
+
 /// Every stored version of a survey, newest first, parsed from the database: exports
 /// need no survey files, and responses are read against the form they were given on.
 pub async fn survey_versions(store: &Store, survey_id: &str) -> Result<Vec<Survey>, ExportError> {

@@ -336,3 +336,35 @@ pub fn path_of(link: &str) -> String {
         None => url.path().to_string(),
     }
 }
+
+/// CSV text as one map per row, keyed by the header.
+pub fn csv_records(text: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().expect("a header row").clone();
+    reader
+        .records()
+        .map(|r| {
+            headers
+                .iter()
+                .map(str::to_string)
+                .zip(r.expect("a CSV record").iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+/// The value of the browser's session cookie.
+pub fn session_cookie(b: &Browser, app: &TestApp) -> String {
+    use reqwest::cookie::CookieStore;
+    let header = b
+        .jar
+        .cookies(&app.url("/").parse().unwrap())
+        .expect("cookies");
+    header
+        .to_str()
+        .unwrap()
+        .split("; ")
+        .find_map(|c| c.strip_prefix("anketa_session="))
+        .expect("a session cookie")
+        .to_string()
+}

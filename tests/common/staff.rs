@@ -135,16 +135,5 @@ pub async fn staff_post(b: &Browser, from: &str, to: &str, fields: &[(&str, &str
 pub async fn audit_rows(admin: &Browser) -> Vec<std::collections::HashMap<String, String>> {
     let page = admin.get_raw("/admin/audit.csv").await;
     assert_eq!(page.status, StatusCode::OK);
-    let mut reader = csv::Reader::from_reader(page.body.as_bytes());
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            headers
-                .iter()
-                .map(str::to_string)
-                .zip(r.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
+    super::app::csv_records(&page.body)
 }
