@@ -68,6 +68,11 @@ impl AppState {
         self.inner.by_id.get(id)
     }
 
+    /// A questionnaire respondents may open (interview guides are only for staff).
+    pub fn questionnaire(&self, id: &str) -> Option<&Arc<Survey>> {
+        self.survey(id).filter(|s| !s.is_interview())
+    }
+
     /// The surveys in file-name order.
     pub fn surveys(&self) -> &[Arc<Survey>] {
         &self.inner.surveys

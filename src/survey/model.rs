@@ -29,9 +29,110 @@ pub struct Survey {
     /// The time zone dates in the file are in, and times are shown in.
     pub timezone: jiff::tz::TimeZone,
     pub choice_lists: Vec<Arc<ChoiceList>>,
+    /// A questionnaire's pages, or an interview guide's topics (in the guide's order, each
+    /// with its structured items as questions; [`Guide::topics`] has the rest).
     pub pages: Vec<Page>,
+    pub kind: SurveyKind,
     /// Question id -> (page index, question index).
     index: HashMap<String, (usize, usize)>,
+}
+
+/// What a survey file describes.
+#[derive(Debug)]
+pub enum SurveyKind {
+    /// Filled in by respondents, page by page.
+    Questionnaire,
+    /// A semi-structured interview guide, filled in by an interviewer in the staff area.
+    Interview(Box<Guide>),
+}
+
+/// The parts of an interview guide beyond its topics' structured items.
+#[derive(Debug)]
+pub struct Guide {
+    /// Who the interviewee is (mayor, ORP representative, ...).
+    pub categories: Arc<ChoiceList>,
+    /// The shared choice list the interviewee's organisation comes from.
+    pub organisation: Arc<ChoiceList>,
+    /// Ask for consent to an audio recording.
+    pub recording: bool,
+    /// Read out before the interview.
+    pub consent: Text,
+    /// Content hash of the consent script in every language: a recorded consent stores it.
+    pub consent_version: String,
+    /// One per page, in the same order.
+    pub topics: Vec<Topic>,
+}
+
+#[derive(Debug)]
+pub struct Topic {
+    /// The id of the page holding the topic's structured items.
+    pub id: String,
+    /// The opening question.
+    pub opening: Text,
+    /// Follow-up prompts the interviewer ticks off as covered.
+    pub probes: Vec<Probe>,
+}
+
+#[derive(Debug)]
+pub struct Probe {
+    pub id: String,
+    pub text: Text,
+}
+
+/// How the interview is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InterviewMode {
+    InPerson,
+    Phone,
+    Video,
+}
+
+impl InterviewMode {
+    pub const ALL: [InterviewMode; 3] = [
+        InterviewMode::InPerson,
+        InterviewMode::Phone,
+        InterviewMode::Video,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            InterviewMode::InPerson => "in_person",
+            InterviewMode::Phone => "phone",
+            InterviewMode::Video => "video",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<InterviewMode> {
+        Self::ALL.into_iter().find(|m| m.code() == code)
+    }
+}
+
+/// Why a topic of an interview was not covered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    NotAsked,
+    Declined,
+    NotApplicable,
+}
+
+impl SkipReason {
+    pub const ALL: [SkipReason; 3] = [
+        SkipReason::NotAsked,
+        SkipReason::Declined,
+        SkipReason::NotApplicable,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            SkipReason::NotAsked => "not_asked",
+            SkipReason::Declined => "declined",
+            SkipReason::NotApplicable => "not_applicable",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<SkipReason> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +200,7 @@ pub(crate) struct SurveyHead {
     pub schedule: Schedule,
     pub review: bool,
     pub timezone: jiff::tz::TimeZone,
+    pub kind: SurveyKind,
 }
 
 #[derive(Debug)]
@@ -352,6 +454,7 @@ impl Survey {
             schedule,
             review,
             timezone,
+            kind,
         } = head;
         let index = pages
             .iter()
@@ -377,8 +480,21 @@ impl Survey {
             timezone,
             choice_lists,
             pages,
+            kind,
             index,
         }
+    }
+
+    /// The interview guide, if this is one.
+    pub fn guide(&self) -> Option<&Guide> {
+        match &self.kind {
+            SurveyKind::Interview(g) => Some(g),
+            SurveyKind::Questionnaire => None,
+        }
+    }
+
+    pub fn is_interview(&self) -> bool {
+        self.guide().is_some()
     }
 
     pub fn default_language(&self) -> Lang {

@@ -51,7 +51,7 @@ async fn index(
     for s in state
         .surveys()
         .iter()
-        .filter(|s| s.access == Access::Anonymous)
+        .filter(|s| s.access == Access::Anonymous && !s.is_interview())
     {
         let complete = match s.schedule.quota {
             Some(_) => {

@@ -2,6 +2,7 @@
 //! [`Diagnostic`]s. `anketa check` and `anketa serve` both go through [`load_paths`].
 
 mod choices;
+mod interview;
 mod logic;
 mod questions;
 mod reader;
@@ -15,7 +16,7 @@ use toml::de::DeTable;
 use self::logic::PageDraft;
 use self::reader::{Ctx, Sp, Table};
 use super::diagnostic::{Diagnostic, SourceFile, suggest};
-use super::model::{Access, Survey, SurveyHead};
+use super::model::{Access, Guide, Survey, SurveyHead, SurveyKind, Topic};
 use super::text::Lang;
 
 /// The result of loading one file: the survey if it has no errors, and every
@@ -166,7 +167,7 @@ pub fn load_str(path: &Path, text: &str) -> Loaded {
     }
 }
 
-const ROOT_KEYS: [&str; 14] = [
+const ROOT_KEYS: [&str; 16] = [
     "id",
     "title",
     "languages",
@@ -181,6 +182,8 @@ const ROOT_KEYS: [&str; 14] = [
     "closes",
     "quota",
     "review",
+    "interview",
+    "topic",
 ];
 
 fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option<Survey> {
@@ -189,6 +192,33 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
     if let Some(id) = &id {
         if !is_survey_id(&id.value) {
             ctx.error(id.span.clone(), format!("\"{}\" is not a valid survey id", id.value), Some("the id appears in links: use lower-case letters, digits and dashes, e.g. \"seminar-mas-2024\"".into()));
+        }
+    }
+    let is_interview = match root.string(ctx, "kind", "\"questionnaire\"") {
+        None => false,
+        Some(kind) if kind.value == "questionnaire" => false,
+        Some(kind) if kind.value == "interview" => true,
+        Some(kind) => {
+            let help = suggest(&kind.value, ["questionnaire", "interview"], '"', || {
+                "use kind = \"questionnaire\" (the default) or kind = \"interview\"".into()
+            });
+            ctx.error(
+                kind.span,
+                format!("unknown survey kind \"{}\"", kind.value),
+                Some(help),
+            );
+            false
+        }
+    };
+    if is_interview {
+        for key in ["access", "review", "opens", "closes", "quota"] {
+            if let Some(span) = root.key_span(key) {
+                ctx.error(
+                    span,
+                    format!("`{key}` does not apply to an interview guide"),
+                    Some("interviews are filled in by interviewers in the staff area, not by respondents: remove it".into()),
+                );
+            }
         }
     }
     let title = root.required_text(ctx, "title");
@@ -212,32 +242,45 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
     };
     let (schedule, timezone) = schedule::read_schedule(ctx, &mut root);
     let review = root.boolean(ctx, "review").is_some_and(|r| r.value);
-    if let Some(kind) = root.string(ctx, "kind", "\"questionnaire\"") {
-        if kind.value != "questionnaire" {
-            ctx.error(
-                kind.span,
-                format!("unknown survey kind \"{}\"", kind.value),
-                Some("this version of anketa supports kind = \"questionnaire\"".into()),
-            );
-        }
-    }
     let mut lists = match root.subtable(ctx, "choices", "choice lists", "[choices.agree5]") {
         Some(t) => choices::read_shared_lists(ctx, t),
         None => Vec::new(),
     };
-    if !root.has("page") {
-        ctx.error(
-            root.span.clone(),
-            "the survey has no pages",
-            Some("add a page with [[page]] and questions with [[page.question]]".into()),
-        );
+    let section = if is_interview {
+        Section::Topic
+    } else {
+        Section::Page
+    };
+    let header = if is_interview {
+        interview::read_header(ctx, &mut root, &mut lists)
+    } else {
+        None
+    };
+    if !root.has(section.key()) {
+        let (what, help) = match section {
+            Section::Page => (
+                "the survey has no pages",
+                "add a page with [[page]] and questions with [[page.question]]",
+            ),
+            Section::Topic => (
+                "the interview guide has no topics",
+                "add a topic with [[topic]], its opening question and probes",
+            ),
+        };
+        ctx.error(root.span.clone(), what, Some(help.into()));
     }
-    let pages = read_pages(ctx, &mut root, &mut lists);
-    root.finish(ctx, &ROOT_KEYS, |key| match key {
-        "question" | "questions" => {
+    let (pages, topics) = read_pages(ctx, &mut root, &mut lists, section);
+    root.finish(ctx, &ROOT_KEYS, |key| match (key, is_interview) {
+        ("question" | "questions", false) => {
             Some("questions belong to a page: write [[page.question]] after a [[page]]".into())
         }
-        "pages" => Some("did you mean `page`? Each page is a [[page]] table".into()),
+        ("pages", false) => Some("did you mean `page`? Each page is a [[page]] table".into()),
+        ("page", true) => {
+            Some("an interview guide has topics: write [[topic]] instead of [[page]]".into())
+        }
+        ("interview" | "topic", false) => Some(
+            "[interview] and [[topic]] belong to interview guides: add kind = \"interview\"".into(),
+        ),
         _ => None,
     });
     for l in &lists {
@@ -253,6 +296,28 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
         }
     }
     let pages = logic::build_pages(ctx, pages);
+    let kind = match header {
+        None if is_interview => return None,
+        None => SurveyKind::Questionnaire,
+        Some(h) => SurveyKind::Interview(Box::new(Guide {
+            categories: h.categories,
+            organisation: h.organisation,
+            recording: h.recording,
+            consent: h.consent,
+            consent_version: h.consent_version,
+            topics: pages
+                .iter()
+                .zip(topics)
+                .map(|(page, t)| {
+                    Some(Topic {
+                        id: page.id.clone(),
+                        opening: t.opening?,
+                        probes: t.probes,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()?,
+        })),
+    };
     let head = SurveyHead {
         id: id?.value,
         version: content_version(text),
@@ -265,6 +330,7 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
         schedule,
         review,
         timezone,
+        kind,
     };
     Some(Survey::new(
         head,
@@ -310,19 +376,49 @@ fn read_languages(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>) {
     }
 }
 
+/// The sections of a survey file: a questionnaire's pages or an interview guide's topics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Page,
+    Topic,
+}
+
+impl Section {
+    fn key(self) -> &'static str {
+        match self {
+            Section::Page => "page",
+            Section::Topic => "topic",
+        }
+    }
+}
+
+/// Read the pages (or topics: pages whose questions are the structured items, plus an
+/// opening question and probes each).
 fn read_pages(
     ctx: &mut Ctx<'_>,
     root: &mut Table<'_, '_>,
     lists: &mut [choices::SharedList],
-) -> Vec<PageDraft> {
+    section: Section,
+) -> (Vec<PageDraft>, Vec<interview::TopicDraft>) {
     let mut pages: Vec<PageDraft> = Vec::new();
+    let mut topics = Vec::new();
     let mut question_ids: Vec<Sp<String>> = Vec::new();
-    for mut t in root.tables(ctx, "page", "page", "[[page]]") {
+    let (key, what, example, question_example) = match section {
+        Section::Page => ("page", "page", "[[page]]", "[[page.question]]"),
+        Section::Topic => ("topic", "topic", "[[topic]]", "[[topic.question]]"),
+    };
+    for mut t in root.tables(ctx, key, what, example) {
         let id = t.required_string(ctx, "id", "\"about\"");
         let title = t.text(ctx, "title");
-        let intro = t.text(ctx, "intro");
-        let show_if = t.string(ctx, "show_if", "\"answered(role)\"");
-        if !t.has("question") {
+        let (intro, show_if, topic) = match section {
+            Section::Page => (
+                t.text(ctx, "intro"),
+                t.string(ctx, "show_if", "\"answered(role)\""),
+                None,
+            ),
+            Section::Topic => (None, None, Some(interview::read_topic(ctx, &mut t))),
+        };
+        if section == Section::Page && !t.has("question") {
             ctx.error(
                 t.span.clone(),
                 "this page has no questions",
@@ -330,7 +426,7 @@ fn read_pages(
             );
         }
         let mut questions = Vec::new();
-        for qt in t.tables(ctx, "question", "question", "[[page.question]]") {
+        for qt in t.tables(ctx, "question", "question", question_example) {
             let Some(q) = questions::read_question(ctx, qt, lists) else {
                 continue;
             };
@@ -342,26 +438,29 @@ fn read_pages(
             question_ids.push(q.id.clone());
             questions.push(q);
         }
-        t.finish(
-            ctx,
-            &["id", "title", "intro", "show_if", "question"],
-            |key| {
-                (key == "questions")
-                    .then(|| "write each question as a [[page.question]] table".to_string())
-            },
-        );
+        let known: &[&str] = match section {
+            Section::Page => &["id", "title", "intro", "show_if", "question"],
+            Section::Topic => &["id", "title", "opening", "probes", "question"],
+        };
+        t.finish(ctx, known, |key| match (key, section) {
+            ("questions", _) => Some(format!("write each question as a {question_example} table")),
+            ("show_if" | "intro", Section::Topic) => Some(
+                "topics are asked in any order the interviewer chooses; put guidance in `opening` or a probe".into(),
+            ),
+            _ => None,
+        });
         let Some(id) = id else { continue };
         if !is_identifier(&id.value) {
             ctx.error(
                 id.span.clone(),
-                format!("\"{}\" is not a valid page id", id.value),
+                format!("\"{}\" is not a valid {what} id", id.value),
                 Some("use lower-case letters, digits and _, starting with a letter".into()),
             );
         } else if let Some(first) = pages.iter().find(|p| p.id.value == id.value) {
             let line = ctx.src.locate(first.id.span.clone()).line;
             ctx.error(
                 id.span.clone(),
-                format!("duplicate page id \"{}\"", id.value),
+                format!("duplicate {what} id \"{}\"", id.value),
                 Some(format!("it is already used on line {line}")),
             );
             continue;
@@ -373,9 +472,12 @@ fn read_pages(
             show_if,
             questions,
         });
+        topics.extend(topic);
     }
-    pages
+    (pages, topics)
 }
 
+#[cfg(test)]
+mod interview_tests;
 #[cfg(test)]
 mod tests;

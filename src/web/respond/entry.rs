@@ -97,7 +97,7 @@ pub(super) async fn invitation(
         return Err(AppError::InvalidLink);
     };
     let survey = state
-        .survey(&invitation.survey_id)
+        .questionnaire(&invitation.survey_id)
         .ok_or(AppError::InvalidLink)?
         .clone();
     let prefill = respondent::prefill(
@@ -151,7 +151,7 @@ async fn find_by_resume_code(
         return Ok(None);
     };
     Ok(state
-        .survey(&response.survey_id)
+        .questionnaire(&response.survey_id)
         .map(|s| (s.clone(), response_id)))
 }
 
@@ -161,7 +161,10 @@ pub(super) async fn resume_form(
     accept: AcceptLanguage,
     Path(survey_id): Path<String>,
 ) -> Result<Response, AppError> {
-    let survey = state.survey(&survey_id).ok_or(AppError::NotFound)?.clone();
+    let survey = state
+        .questionnaire(&survey_id)
+        .ok_or(AppError::NotFound)?
+        .clone();
     if survey.access != Access::Anonymous {
         return Ok(redirect(&format!("/s/{survey_id}")));
     }
@@ -179,7 +182,10 @@ pub(super) async fn resume_submit(
     Path(survey_id): Path<String>,
     Form(input): Form,
 ) -> Result<Response, AppError> {
-    let survey = state.survey(&survey_id).ok_or(AppError::NotFound)?.clone();
+    let survey = state
+        .questionnaire(&survey_id)
+        .ok_or(AppError::NotFound)?
+        .clone();
     let entry = respondent::load(&session, &survey_id).await?;
     let lang = respondent::language(&survey, &entry, None, &accept);
     let typed = input.get("code").unwrap_or_default().trim().to_string();

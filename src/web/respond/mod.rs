@@ -86,7 +86,10 @@ impl Respondent {
         session: &Session,
         survey_id: &str,
     ) -> Result<Respondent, AppError> {
-        let survey = state.survey(survey_id).ok_or(AppError::NotFound)?.clone();
+        let survey = state
+            .questionnaire(survey_id)
+            .ok_or(AppError::NotFound)?
+            .clone();
         let mut entry = respondent::load(session, survey_id).await?;
         if survey.access == Access::Token && !entry.invited {
             return Err(AppError::InvitationOnly);

@@ -126,7 +126,7 @@ pub(super) async fn save(
         Ok(r) => r,
         Err(AppError::Unavailable(detail)) => {
             tracing::warn!(%detail, "database unavailable while saving a page; showing it again with the input kept");
-            let survey = state.survey(&survey_id).ok_or(AppError::NotFound)?;
+            let survey = state.questionnaire(&survey_id).ok_or(AppError::NotFound)?;
             let index = survey
                 .page_index(&page_id)
                 .ok_or(AppError::Unavailable(detail))?;
