@@ -9,6 +9,7 @@ pub mod cli;
 pub mod dashboard;
 pub mod export;
 pub mod i18n;
+pub mod interview;
 pub mod invite;
 pub mod passwords;
 pub mod response_filter;
