@@ -45,9 +45,11 @@ macro_rules! with_pool {
 }
 
 mod access;
+mod interviews;
 mod manage;
 mod staff;
 pub use self::access::{Invitation, NewInvitation};
+pub use self::interviews::{InterviewFilter, StoredInterview};
 pub use self::manage::{Flag, ListFilter, SurveyStats};
 pub use self::staff::{AuditEntry, User};
 
@@ -62,6 +64,14 @@ impl Status {
         match self {
             Status::InProgress => "in_progress",
             Status::Complete => "complete",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        match s {
+            "in_progress" => Some(Status::InProgress),
+            "complete" => Some(Status::Complete),
+            _ => None,
         }
     }
 }
