@@ -89,6 +89,19 @@ impl StaffUser {
         matches!(self.role, Role::Admin | Role::Researcher)
     }
 
+    /// Run interviews with this guide: interviewers it is assigned to, admins, researchers.
+    pub fn can_run_interviews(&self, survey_id: &str) -> bool {
+        matches!(self.role, Role::Admin | Role::Researcher)
+            || (self.role == Role::Interviewer && self.sees_survey(survey_id))
+    }
+
+    /// Open an interview recorded by `interviewer_id`: one's own, or any for admins and
+    /// researchers.
+    pub fn can_open_interview(&self, interviewer_id: &str) -> bool {
+        matches!(self.role, Role::Admin | Role::Researcher)
+            || (self.role == Role::Interviewer && self.id == interviewer_id)
+    }
+
     pub fn can_manage_users(&self) -> bool {
         self.role == Role::Admin
     }

@@ -26,7 +26,7 @@ fn check_accepts_the_example_surveys() {
     let out = anketa(&["check", repo_surveys().to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("ok: 3 survey(s) checked, 0 warning(s)"),
+        stderr(&out).contains("ok: 6 survey(s) checked, 0 warning(s)"),
         "{}",
         stderr(&out)
     );

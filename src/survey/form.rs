@@ -41,7 +41,7 @@ impl FormInput {
         self.all(name).any(|v| v == value)
     }
 
-    fn push(&mut self, name: String, value: String) {
+    pub fn push(&mut self, name: String, value: String) {
         self.fields.push((name, value));
     }
 

@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod chart;
 pub mod dashboard;
+pub mod interviews;
 pub mod login;
 pub mod overview;
 pub mod responses;
@@ -38,6 +39,7 @@ pub fn layout(title: &str, user: Option<(&StaffUser, &str)>, main: Markup) -> Ma
                             nav.staff-nav aria-label="Staff area" {
                                 ul {
                                     li { a href="/admin" { "Surveys" } }
+                                    @if user.role != crate::staff::Role::Evaluator { li { a href="/admin/interviews" { "Interviews" } } }
                                     @if user.can_manage_users() { li { a href="/admin/users" { "Users" } } }
                                     @if user.can_view_audit() { li { a href="/admin/audit" { "Audit log" } } }
                                     li { a href="/admin/account" { (user.email) " (" (user.role) ")" } }

@@ -33,7 +33,7 @@ pub fn page(user: &StaffUser, csrf: &str, rows: &[Row]) -> Markup {
         html! {
             h1 { "Surveys" }
             @if user.role == Role::Interviewer {
-                p { "The interviews assigned to you will be listed here." }
+                p { "Your interviews and the guides assigned to you are under " a href="/admin/interviews" { "Interviews" } "." }
             } @else if rows.is_empty() {
                 p { "No survey has been shared with you yet. Ask an administrator for access." }
             } @else {

@@ -4,6 +4,7 @@
 //! objects that are not the user's to see answer 404.
 
 mod audit;
+mod interviews;
 mod login;
 mod responses;
 mod surveys;
@@ -47,6 +48,18 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/users", get(users::list).post(users::create))
         .route("/admin/users/{user_id}", get(users::show).post(users::act))
+        .route(
+            "/admin/interviews",
+            get(interviews::list).post(interviews::start),
+        )
+        .route("/admin/interviews/{id}", get(interviews::show))
+        .route("/admin/interviews/{id}/consent", post(interviews::consent))
+        .route(
+            "/admin/interviews/{id}/t/{topic_id}",
+            get(interviews::topic).post(interviews::save_topic),
+        )
+        .route("/admin/interviews/{id}/summary", get(interviews::summary))
+        .route("/admin/interviews/{id}/finish", post(interviews::finish))
         .route("/admin/audit", get(audit::list))
         .route("/admin/audit.csv", get(audit::export))
 }

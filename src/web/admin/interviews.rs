@@ -1,0 +1,369 @@
+//! Interviews in the staff area: the list and starting one from a guide, the consent
+//! step, topic screens, and the summary with "finish". Every save goes to the server at
+//! once (moving to another topic saves first), so closing the laptop loses at most what
+//! was typed since the last button press.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+use time::OffsetDateTime;
+
+use super::Staff;
+use crate::app::AppState;
+use crate::interview::{Interview, Problem};
+use crate::store::{InterviewFilter, StoredInterview, WriteOutcome};
+use crate::survey::Survey;
+use crate::survey::form::{FormInput, answers_to_input};
+use crate::views::admin::interviews as views;
+use crate::web::csrf;
+use crate::web::error::AppError;
+use crate::web::extract::Form;
+
+/// The guides this user may run, in file order.
+fn guides<'a>(state: &'a AppState, staff: &Staff) -> Vec<&'a Arc<Survey>> {
+    state
+        .surveys()
+        .iter()
+        .filter(|s| s.is_interview() && staff.user.can_run_interviews(&s.id))
+        .collect()
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
+    if staff.user.role == crate::staff::Role::Evaluator {
+        return Err(AppError::NotFound);
+    }
+    let own = InterviewFilter {
+        interviewer_id: Some(&staff.user.id),
+        ..Default::default()
+    };
+    let filter = if staff.user.can_open_interview("") {
+        InterviewFilter::default()
+    } else {
+        own
+    };
+    let interviews = state.store().list_interviews(&filter).await?;
+    let users = state.store().list_users().await?;
+    let rows: Vec<views::ListRow<'_>> = interviews
+        .iter()
+        .map(|i| {
+            let survey = state.survey(&i.survey_id);
+            let organisation = survey
+                .and_then(|s| s.guide())
+                .zip(i.data.header.organisation.as_deref())
+                .and_then(|(g, code)| g.organisation.get(code))
+                .map(|o| o.label.get(crate::survey::Lang::Cs).to_string())
+                .unwrap_or_default();
+            views::ListRow {
+                interview: i,
+                guide_title: survey.map_or(i.survey_id.as_str(), |s| {
+                    s.title.get(crate::survey::Lang::Cs)
+                }),
+                organisation,
+                interviewer: users
+                    .iter()
+                    .find(|u| u.id == i.interviewer_id)
+                    .map_or("", |u| u.email.as_str()),
+            }
+        })
+        .collect();
+    let csrf = csrf::token(&staff.session).await?;
+    let guides: Vec<&Survey> = guides(&state, &staff)
+        .into_iter()
+        .map(|s| s.as_ref())
+        .collect();
+    Ok(views::list(&staff.user, &csrf, &rows, &guides).into_response())
+}
+
+pub(super) async fn start(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(input): Form,
+) -> Result<Response, AppError> {
+    if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
+        return Err(AppError::FormExpired);
+    }
+    let guide = state
+        .survey(input.get("guide").unwrap_or_default())
+        .filter(|s| s.is_interview() && staff.user.can_run_interviews(&s.id))
+        .ok_or(AppError::NotFound)?
+        .clone();
+    let id = uuid::Uuid::new_v4().to_string();
+    let now = OffsetDateTime::now_utc();
+    state
+        .store()
+        .create_interview(&id, &guide.id, &guide.version, &staff.user.id, now)
+        .await?;
+    staff
+        .actor()
+        .audit(
+            state.store(),
+            "interview_started",
+            Some(&guide.id),
+            Some(&id),
+            json!({}),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/admin/interviews/{id}")).into_response())
+}
+
+/// The interview and its guide, if this user may open it; 404 otherwise.
+async fn open(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+) -> Result<(StoredInterview, Arc<Survey>), AppError> {
+    let interview = state
+        .store()
+        .interview(id)
+        .await?
+        .filter(|i| staff.user.can_open_interview(&i.interviewer_id))
+        .ok_or(AppError::NotFound)?;
+    let survey = state
+        .survey(&interview.survey_id)
+        .filter(|s| s.is_interview())
+        .ok_or(AppError::NotFound)?
+        .clone();
+    Ok((interview, survey))
+}
+
+/// Apply `change` to the newest stored version and save it, retrying when another save
+/// (a second tab, an autosave) came in between; a topic's save only touches that topic.
+async fn update(
+    state: &AppState,
+    id: &str,
+    finish: bool,
+    change: impl Fn(&mut Interview) -> Result<(), Vec<Problem>>,
+) -> Result<Result<(), Vec<Problem>>, AppError> {
+    for _ in 0..5 {
+        let fresh = state
+            .store()
+            .interview(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let mut data = fresh.data.clone();
+        if let Err(problems) = change(&mut data) {
+            return Ok(Err(problems));
+        }
+        let now = OffsetDateTime::now_utc();
+        match state
+            .store()
+            .save_interview(id, fresh.revision, &data, finish, now)
+            .await?
+        {
+            WriteOutcome::Written => return Ok(Ok(())),
+            WriteOutcome::NotFound => return Err(AppError::NotFound),
+            WriteOutcome::Conflict | WriteOutcome::AlreadySubmitted => continue,
+        }
+    }
+    Err(AppError::Unavailable(
+        "the interview is being saved from elsewhere; try again".into(),
+    ))
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (interview, survey) = open(&state, &staff, &id).await?;
+    if interview.data.has_consent() {
+        let guide = survey.guide().expect("a guide");
+        let next = guide
+            .topics
+            .iter()
+            .find(|t| !interview.data.topics.contains_key(&t.id))
+            .unwrap_or(&guide.topics[0]);
+        return Ok(Redirect::to(&format!("/admin/interviews/{id}/t/{}", next.id)).into_response());
+    }
+    let csrf = csrf::token(&staff.session).await?;
+    Ok(
+        views::consent(&staff.user, &csrf, &survey, &id, &FormInput::default(), &[])
+            .into_response(),
+    )
+}
+
+pub(super) async fn consent(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(input): Form,
+) -> Result<Response, AppError> {
+    let (_, survey) = open(&state, &staff, &id).await?;
+    if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
+        return Err(AppError::FormExpired);
+    }
+    let guide = survey.guide().expect("a guide");
+    let now = OffsetDateTime::now_utc();
+    let recorded = update(&state, &id, false, |data| {
+        if data.has_consent() {
+            return Ok(());
+        }
+        data.record_consent(guide, &input, &staff.user.id, now)
+    })
+    .await?;
+    match recorded {
+        Ok(()) => {
+            staff
+                .actor()
+                .audit(
+                    state.store(),
+                    "interview_consent",
+                    Some(&survey.id),
+                    Some(&id),
+                    json!({"version": guide.consent_version}),
+                )
+                .await?;
+            Ok(Redirect::to(&format!("/admin/interviews/{id}")).into_response())
+        }
+        Err(problems) => {
+            let csrf = csrf::token(&staff.session).await?;
+            let page = views::consent(&staff.user, &csrf, &survey, &id, &input, &problems);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+/// The form fields showing what is stored for a topic.
+fn stored_values(survey: &Survey, interview: &Interview, index: usize) -> FormInput {
+    let topic_id = &survey.pages[index].id;
+    let mut values = answers_to_input(&survey.pages[index], &interview.answers);
+    if let Some(r) = interview.topics.get(topic_id) {
+        values.push("notes".into(), r.notes.clone());
+        for p in &r.probes {
+            values.push("probe".into(), p.clone());
+        }
+        if let Some(s) = &r.skipped {
+            values.push("skipped".into(), s.clone());
+        }
+    }
+    values
+}
+
+async fn topic_page(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    topic_id: &str,
+    sent: Option<(&FormInput, &[Problem])>,
+) -> Result<Response, AppError> {
+    let (interview, survey) = open(state, staff, id).await?;
+    if !interview.data.has_consent() {
+        return Ok(Redirect::to(&format!("/admin/interviews/{id}")).into_response());
+    }
+    let index = survey.page_index(topic_id).ok_or(AppError::NotFound)?;
+    let stored = stored_values(&survey, &interview.data, index);
+    let (values, problems) = sent.unwrap_or((&stored, &[]));
+    let csrf = csrf::token(&staff.session).await?;
+    let screen = views::TopicScreen {
+        survey: &survey,
+        interview: &interview,
+        topic_index: index,
+        values,
+        problems,
+        opened: OffsetDateTime::now_utc().unix_timestamp(),
+    };
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, views::topic(&staff.user, &csrf, &screen)).into_response())
+}
+
+pub(super) async fn topic(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, topic_id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    topic_page(&state, &staff, &id, &topic_id, None).await
+}
+
+pub(super) async fn save_topic(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, topic_id)): Path<(String, String)>,
+    Form(input): Form,
+) -> Result<Response, AppError> {
+    let (interview, survey) = open(&state, &staff, &id).await?;
+    if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
+        return Err(AppError::FormExpired);
+    }
+    if !interview.data.has_consent() {
+        return Ok(Redirect::to(&format!("/admin/interviews/{id}")).into_response());
+    }
+    let index = survey.page_index(&topic_id).ok_or(AppError::NotFound)?;
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let elapsed = input
+        .get("opened")
+        .and_then(|o| o.parse::<i64>().ok())
+        .filter(|&o| o > 0)
+        .map_or(0, |o| now - o);
+    let saved = update(&state, &id, false, |data| {
+        data.save_topic(&survey, &topic_id, &input, elapsed)
+    })
+    .await?;
+    if let Err(problems) = saved {
+        return topic_page(&state, &staff, &id, &topic_id, Some((&input, &problems))).await;
+    }
+    let guide = survey.guide().expect("a guide");
+    let to = match input.get("go").unwrap_or("@stay") {
+        "@summary" => format!("/admin/interviews/{id}/summary"),
+        "@next" => match guide.topics.get(index + 1) {
+            Some(t) => format!("/admin/interviews/{id}/t/{}", t.id),
+            None => format!("/admin/interviews/{id}/summary"),
+        },
+        other => match survey.page_index(other) {
+            Some(_) => format!("/admin/interviews/{id}/t/{other}"),
+            None => format!("/admin/interviews/{id}/t/{topic_id}"),
+        },
+    };
+    Ok(Redirect::to(&to).into_response())
+}
+
+pub(super) async fn summary(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (interview, survey) = open(&state, &staff, &id).await?;
+    if !interview.data.has_consent() {
+        return Ok(Redirect::to(&format!("/admin/interviews/{id}")).into_response());
+    }
+    let csrf = csrf::token(&staff.session).await?;
+    Ok(views::summary(&staff.user, &csrf, &survey, &interview).into_response())
+}
+
+pub(super) async fn finish(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(input): Form,
+) -> Result<Response, AppError> {
+    let (interview, survey) = open(&state, &staff, &id).await?;
+    if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
+        return Err(AppError::FormExpired);
+    }
+    if !interview.data.has_consent() {
+        return Err(AppError::BadRequest(
+            "an interview without consent cannot be finished",
+        ));
+    }
+    let _ = update(&state, &id, true, |_| Ok(())).await?;
+    staff
+        .actor()
+        .audit(
+            state.store(),
+            "interview_finished",
+            Some(&survey.id),
+            Some(&id),
+            json!({}),
+        )
+        .await?;
+    Ok(Redirect::to("/admin/interviews").into_response())
+}

@@ -1,0 +1,334 @@
+//! Interview mode over HTTP on both databases: an interviewer starts an interview from a
+//! guide assigned to them, records consent, fills topics (probes, notes, a structured
+//! item, a skip reason), closes the browser half-way and carries on from another one,
+//! then finishes; nobody else's interviews are visible, and it is all audited.
+
+mod common;
+
+use anketa::store::Status;
+use common::app::{Browser, Page, TestApp, survey_dir};
+use common::db::TestDb;
+use common::staff::{PASSWORD, audit_rows, cli_admin, sign_in, staff_member, staff_post};
+use reqwest::StatusCode;
+
+const GUIDE: &str = r#"
+id = "rozhovor"
+kind = "interview"
+title = { cs = "Rozhovor se starostou", en = "Interview with a mayor" }
+languages = ["cs", "en"]
+intro = "Rozhovor trvá asi hodinu."
+[interview]
+categories = [ { value = "mayor", label = { cs = "Starosta", en = "Mayor" } } ]
+organisation = "municipality"
+recording = true
+consent = { cs = "Souhlasíte s rozhovorem?", en = "Do you agree?" }
+[choices.municipality]
+attributes = ["orp"]
+options = [
+  { value = "dobris", label = "Dobříš", orp = "Dobříš" },
+  { value = "novy-knin", label = "Nový Knín", orp = "Dobříš" },
+]
+[[topic]]
+id = "situation"
+title = { cs = "Situace v obci", en = "The situation" }
+opening = { cs = "Jak vypadá sociální práce u vás?", en = "How is social work done here?" }
+probes = [
+  { id = "staffing", text = { cs = "Kdo ji dělá?", en = "Who does it?" } },
+  { id = "clients", text = { cs = "Kdo jsou klienti?", en = "Who are the clients?" } },
+]
+  [[topic.question]]
+  id = "situation_rating"
+  type = "rating"
+  min = 1
+  max = 5
+  text = { cs = "Hodnocení 1–5", en = "Rating 1–5" }
+[[topic]]
+id = "closing"
+title = { cs = "Závěr", en = "Closing" }
+opening = { cs = "Chcete něco dodat?", en = "Anything to add?" }
+"#;
+
+/// The field values of the page's form (for checking what a reopened screen shows).
+fn checked_probes(page: &Page) -> Vec<String> {
+    page.checked("probe")
+}
+
+async fn an_interview_runs_end_to_end_and_survives_a_closed_browser(db: TestDb) {
+    let dir = survey_dir(&[("rozhovor", GUIDE)]);
+    let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
+    // A guide is never a respondent's survey.
+    assert_eq!(
+        app.browser().get_raw("/s/rozhovor").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let mut admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
+    let ivana = staff_member(
+        &app,
+        &mut admin,
+        "ivana@example.cz",
+        "interviewer",
+        &["rozhovor"],
+    )
+    .await;
+    let petr = staff_member(
+        &app,
+        &mut admin,
+        "petr@example.cz",
+        "interviewer",
+        &["rozhovor"],
+    )
+    .await;
+    let eva = staff_member(
+        &app,
+        &mut admin,
+        "eva@example.cz",
+        "evaluator",
+        &["rozhovor"],
+    )
+    .await;
+    let nobody = staff_member(&app, &mut admin, "nikdo@example.cz", "interviewer", &[]).await;
+
+    let list = ivana.get_raw("/admin/interviews").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(
+        list.attr("select#guide option", "value").as_deref(),
+        Some("rozhovor")
+    );
+    // Without the assignment the guide cannot be started.
+    let page = staff_post(
+        &nobody,
+        "/admin/interviews",
+        "/admin/interviews",
+        &[("guide", "rozhovor")],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        eva.get_raw("/admin/interviews").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let started = staff_post(
+        &ivana,
+        "/admin/interviews",
+        "/admin/interviews",
+        &[("guide", "rozhovor")],
+    )
+    .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER);
+    let here = started.header("location").unwrap();
+    let id = here.rsplit('/').next().unwrap().to_string();
+
+    // Consent first: the topics stay closed until it is recorded.
+    let consent = ivana.get_raw(&here).await;
+    assert!(
+        consent.body.contains("Souhlasíte s rozhovorem?"),
+        "the script is shown"
+    );
+    assert_eq!(
+        ivana.get_raw(&format!("{here}/t/situation")).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let header = [
+        ("category", "mayor"),
+        ("organisation", "novy-knin"),
+        ("date", "2024-03-05"),
+        ("mode", "in_person"),
+        ("recording", "yes"),
+    ];
+    let page = staff_post(&ivana, &here, &format!("{here}/consent"), &header).await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no consent ticked"
+    );
+    assert!(
+        page.body
+            .contains("only begin once the interviewee has agreed")
+    );
+    let mut with_consent = header.to_vec();
+    with_consent.push(("consent", "yes"));
+    let page = staff_post(&ivana, &here, &format!("{here}/consent"), &with_consent).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let first = ivana.get_raw(&here).await;
+    assert_eq!(
+        first.header("location").unwrap(),
+        format!("{here}/t/situation")
+    );
+
+    // The first topic: probes, notes, a rating; "save and next" moves on.
+    let topic = format!("{here}/t/situation");
+    let screen = ivana.get_raw(&topic).await;
+    assert_eq!(screen.status, StatusCode::OK);
+    assert!(screen.body.contains("Jak vypadá sociální práce u vás?"));
+    let page = staff_post(
+        &ivana,
+        &topic,
+        &topic,
+        &[
+            (
+                "opened",
+                &(time::OffsetDateTime::now_utc().unix_timestamp() - 120).to_string(),
+            ),
+            ("probe", "clients"),
+            (
+                "notes",
+                "Dvě sociální pracovnice na ORP.\nObec spolupracuje.",
+            ),
+            ("situation_rating", "4"),
+            ("go", "@next"),
+        ],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        page.header("location").unwrap(),
+        format!("{here}/t/closing")
+    );
+    // A tampered probe is refused and the screen keeps what was typed.
+    let page = staff_post(
+        &ivana,
+        &topic,
+        &topic,
+        &[("probe", "budget"), ("notes", "nové poznámky")],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("nové poznámky"));
+    // Without a CSRF token nothing is saved.
+    let page = ivana.post_raw(&topic, &[("notes", "podvržené")]).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+
+    // The laptop lid closes: a new browser, signed in again, finds everything.
+    drop(ivana);
+    let mut ivana: Browser = app.browser();
+    sign_in(&mut ivana, "ivana@example.cz", PASSWORD).await;
+    let list = ivana.get_raw("/admin/interviews").await;
+    assert!(list.body.contains("Nový Knín") && list.body.contains("in progress"));
+    let resume = ivana.get_raw(&here).await;
+    assert_eq!(
+        resume.header("location").unwrap(),
+        format!("{here}/t/closing"),
+        "the first topic not yet done"
+    );
+    let screen = ivana.get_raw(&topic).await;
+    assert_eq!(checked_probes(&screen), ["clients"]);
+    assert_eq!(
+        screen.select_first("textarea#notes").as_deref(),
+        Some("Dvě sociální pracovnice na ORP. Obec spolupracuje.")
+    );
+    assert_eq!(screen.checked("situation_rating"), ["4"]);
+
+    // Skip the closing topic, look at the summary, finish.
+    let closing = format!("{here}/t/closing");
+    let page = staff_post(
+        &ivana,
+        &closing,
+        &closing,
+        &[("skipped", "not_asked"), ("go", "@summary")],
+    )
+    .await;
+    assert_eq!(page.header("location").unwrap(), format!("{here}/summary"));
+    let summary = ivana.get_raw(&format!("{here}/summary")).await;
+    assert!(summary.body.contains("skipped: not asked"));
+    assert!(summary.body.contains("1 of 2"), "probes covered");
+    let page = staff_post(
+        &ivana,
+        &format!("{here}/summary"),
+        &format!("{here}/finish"),
+        &[],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+
+    let stored = app.store.interview(&id).await.unwrap().unwrap();
+    assert_eq!(stored.status, Status::Complete);
+    let t = &stored.data.topics["situation"];
+    assert_eq!(t.probes, ["clients"]);
+    assert!(
+        (120..=MAX_STRETCH).contains(&t.seconds),
+        "{} s on the topic",
+        t.seconds
+    );
+    assert_eq!(
+        stored.data.header.organisation.as_deref(),
+        Some("novy-knin")
+    );
+    let consent = stored.data.consent.as_ref().unwrap();
+    assert!(consent.recording);
+    assert_eq!(
+        stored.data.topics["closing"].skipped.as_deref(),
+        Some("not_asked")
+    );
+
+    // Only its interviewer (and admins, researchers) may open it.
+    assert_eq!(petr.get_raw(&here).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(petr.get_raw(&topic).await.status, StatusCode::NOT_FOUND);
+    assert!(
+        !petr
+            .get_raw("/admin/interviews")
+            .await
+            .body
+            .contains("Nový Knín")
+    );
+    assert_eq!(
+        admin.get_raw(&format!("{here}/summary")).await.status,
+        StatusCode::OK
+    );
+
+    let audit = audit_rows(&admin).await;
+    for action in [
+        "interview_started",
+        "interview_consent",
+        "interview_finished",
+    ] {
+        assert!(
+            audit.iter().any(|r| r["action"] == action
+                && r["target"] == id
+                && r["actor_email"] == "ivana@example.cz"),
+            "{action} audited"
+        );
+    }
+    app.stop().await;
+}
+
+const MAX_STRETCH: i64 = anketa::interview::MAX_STRETCH_SECONDS;
+
+on_both_databases!(an_interview_runs_end_to_end_and_survives_a_closed_browser);
+
+#[tokio::test]
+async fn the_example_guides_are_interviews_staff_can_start_but_respondents_never_see() {
+    let catalog = anketa::survey::load_paths(&[common::app::repo_surveys()]);
+    for id in [
+        "rozhovor-starosta",
+        "rozhovor-orp",
+        "rozhovor-socialni-pracovnik",
+    ] {
+        let survey = catalog.surveys.iter().find(|s| s.id == id).expect(id);
+        let guide = survey.guide().expect("an interview guide");
+        assert!(guide.topics.len() >= 6, "{id}: topics");
+        assert!(
+            guide.topics.iter().all(|t| t.probes.len() >= 3),
+            "{id}: probes"
+        );
+        assert!(survey.questions().count() >= 3, "{id}: structured items");
+        assert!(
+            guide.organisation.attributes.iter().any(|a| a == "orp"),
+            "{id}: by ORP"
+        );
+    }
+    let db = TestDb::new(common::db::Backend::Sqlite).await.unwrap();
+    let app = TestApp::spawn(db).await;
+    let home = app.browser().get_raw("/").await;
+    assert!(home.body.contains("seminar-mas-2024"));
+    assert!(
+        !home.body.contains("rozhovor-"),
+        "guides are not listed for respondents"
+    );
+    assert_eq!(
+        app.browser().get_raw("/s/rozhovor-orp").await.status,
+        StatusCode::NOT_FOUND
+    );
+    app.stop().await;
+}
