@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod app;
 pub mod cli;
 pub mod dashboard;
+pub mod demo;
 pub mod export;
 pub mod i18n;
 pub mod interview;

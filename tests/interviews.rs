@@ -332,3 +332,138 @@ async fn the_example_guides_are_interviews_staff_can_start_but_respondents_never
     );
     app.stop().await;
 }
+
+async fn an_evaluator_exports_the_39_demo_interviews(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let surveys = common::app::repo_surveys();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_anketa"))
+        .args(["demo", "interviews", "--database", &app.db.url])
+        .args(["--surveys", surveys.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("39 finished demo interviews"));
+    // On the command line: the long CSV, and a clear error for the wrong format.
+    let cli = |format: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_anketa"))
+            .args([
+                "export",
+                "rozhovor-orp",
+                "--format",
+                format,
+                "--database",
+                &app.db.url,
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = cli("interviews-csv");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exported 6 finished interview(s)"));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("interview,topic,field,text\r\n"));
+    let out = cli("csv");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is an interview guide"));
+
+    let mut admin = cli_admin(&app, &surveys, "admin@example.cz").await;
+    let guides = [
+        "rozhovor-starosta",
+        "rozhovor-orp",
+        "rozhovor-socialni-pracovnik",
+    ];
+    let eva = staff_member(&app, &mut admin, "eva@example.cz", "evaluator", &guides).await;
+    let dashboard = eva.get_raw("/admin/surveys/rozhovor-orp").await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    assert!(
+        dashboard
+            .body
+            .contains("/admin/surveys/rozhovor-orp/interviews.csv")
+    );
+
+    let mut total = 0;
+    for (guide, expected) in [(guides[0], 15), (guides[1], 6), (guides[2], 18)] {
+        let csv = eva
+            .get_raw(&format!("/admin/surveys/{guide}/interviews.csv"))
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+        let rows = common::app::csv_records(&csv.body);
+        let mut labels: Vec<&str> = rows.iter().map(|r| r["interview"].as_str()).collect();
+        labels.dedup();
+        assert_eq!(labels.len(), expected, "{guide}");
+        assert_eq!(labels[0], "R-001");
+        assert!(
+            rows.iter()
+                .any(|r| r["field"] == "notes" && !r["text"].is_empty())
+        );
+        assert!(rows.iter().any(|r| r["field"] == "probes_covered"));
+        let interviewers: Vec<&str> = rows
+            .iter()
+            .filter(|r| r["field"] == "interviewer")
+            .map(|r| r["text"].as_str())
+            .collect();
+        assert!(
+            interviewers.iter().all(|i| *i == "I-1"),
+            "a pseudonym: {interviewers:?}"
+        );
+        assert!(!csv.body.contains("demo.tazatel@example.invalid"));
+
+        let md = eva
+            .get_raw(&format!("/admin/surveys/{guide}/interviews.md"))
+            .await;
+        assert!(
+            md.header("content-type")
+                .unwrap()
+                .starts_with("text/markdown")
+        );
+        assert_eq!(
+            md.body.matches("\n## 1. ").count(),
+            expected,
+            "one document each"
+        );
+        assert_eq!(
+            md.body.lines().filter(|l| l.starts_with("# ")).count(),
+            expected
+        );
+        let txt = eva
+            .get_raw(&format!("/admin/surveys/{guide}/interviews.txt"))
+            .await;
+        assert_eq!(
+            txt.body.matches('\u{c}').count(),
+            expected - 1,
+            "a page break between"
+        );
+        total += expected;
+    }
+    assert_eq!(total, 39);
+    // Researchers get the interviewer's address; questionnaires have no interview export.
+    let rita = staff_member(&app, &mut admin, "rita@example.cz", "researcher", &[]).await;
+    let csv = rita
+        .get_raw("/admin/surveys/rozhovor-orp/interviews.csv")
+        .await;
+    assert!(csv.body.contains("demo.tazatel@example.invalid"));
+    assert_eq!(
+        rita.get_raw("/admin/surveys/seminar-mas-2024/interviews.csv")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let audit = audit_rows(&admin).await;
+    let exports: Vec<_> = audit
+        .iter()
+        .filter(|r| r["action"] == "export" && r["actor_email"] == "eva@example.cz")
+        .collect();
+    assert_eq!(exports.len(), 9);
+    assert!(
+        exports
+            .iter()
+            .all(|r| r["details"].contains("\"identified\":false"))
+    );
+    app.stop().await;
+}
+
+on_both_databases!(an_evaluator_exports_the_39_demo_interviews);

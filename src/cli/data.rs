@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use super::{ExportArgs, InviteArgs, print_diagnostics};
+use super::{ExportArgs, ExportFormat, InviteArgs, print_diagnostics};
 use crate::export::{Privacy, WriteSink};
 use crate::store::Store;
 use crate::survey;
@@ -112,19 +112,31 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         .migrate()
         .await
         .context("cannot prepare the database")?;
-    let summary = match &args.output {
-        None => {
-            let mut sink = WriteSink(std::io::stdout());
-            export::write_csv(&store, &args.survey_id, Privacy::Identified, &mut sink).await?
+    let interviews = match args.format {
+        ExportFormat::Csv => None,
+        ExportFormat::InterviewsMd => Some(export::InterviewFormat::Markdown),
+        ExportFormat::InterviewsTxt => Some(export::InterviewFormat::Text),
+        ExportFormat::InterviewsCsv => Some(export::InterviewFormat::LongCsv),
+    };
+    type Sink = WriteSink<Box<dyn std::io::Write + Send>>;
+    let write = async |sink: &mut Sink| match interviews {
+        None => export::write_csv(&store, &args.survey_id, Privacy::Identified, sink).await,
+        Some(f) => {
+            export::write_interviews(&store, &args.survey_id, f, Privacy::Identified, sink).await
         }
+    };
+    let summary = match &args.output {
+        None => write(&mut WriteSink(Box::new(std::io::stdout()))).await?,
         Some(path) => {
             // Write beside the target and rename: a failed export never leaves a partial file.
             let dir = parent_dir(path);
             let tmp = tempfile::NamedTempFile::new_in(dir)
                 .with_context(|| format!("cannot write in {}", dir.display()))?;
-            let mut sink = WriteSink(tmp.as_file());
-            let summary =
-                export::write_csv(&store, &args.survey_id, Privacy::Identified, &mut sink).await?;
+            let file = tmp
+                .as_file()
+                .try_clone()
+                .context("cannot write the export")?;
+            let summary = write(&mut WriteSink(Box::new(file))).await?;
             tmp.as_file()
                 .sync_all()
                 .context("cannot flush the export to disk")?;
@@ -134,8 +146,13 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         }
     };
     store.close().await;
+    let what = if interviews.is_some() {
+        "finished interview(s)"
+    } else {
+        "complete response(s)"
+    };
     eprintln!(
-        "exported {} complete response(s) of \"{}\"",
+        "exported {} {what} of \"{}\"",
         summary.responses, args.survey_id
     );
     Ok(ExitCode::SUCCESS)

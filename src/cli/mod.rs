@@ -2,6 +2,7 @@
 //! commands (one file per group: `serve`, data in and out, staff accounts).
 
 mod data;
+mod demo;
 mod serve;
 mod users;
 
@@ -46,6 +47,28 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Demo data for trying anketa out.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DemoCommand {
+    /// Record the project's 39 interviews (15 mayors, 6 ORP, 18 social workers) as
+    /// finished demo interviews of the example guides.
+    Interviews(DemoArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Directory with the example guides.
+    #[arg(long, env = "ANKETA_SURVEYS", default_value = "surveys")]
+    pub surveys: PathBuf,
+    /// The same seed gives the same interviews.
+    #[arg(long, default_value_t = 2020)]
+    pub seed: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -192,6 +215,12 @@ pub struct CheckArgs {
 pub enum ExportFormat {
     /// Wide CSV: one row per complete response, one column per variable.
     Csv,
+    /// An interview guide's finished interviews, one Markdown document after another.
+    InterviewsMd,
+    /// The same as plain text (a form feed between interviews).
+    InterviewsTxt,
+    /// Long CSV for coding software: interview, topic, field, text.
+    InterviewsCsv,
 }
 
 #[derive(Args, Debug)]
@@ -216,6 +245,7 @@ pub fn run() -> ExitCode {
         Command::Export(args) => block_on(data::export(args)),
         Command::Invite(args) => block_on(data::invite(args)),
         Command::User(args) => block_on(users::run(args)),
+        Command::Demo(DemoCommand::Interviews(args)) => block_on(demo::interviews(args)),
     }
 }
 

@@ -18,6 +18,9 @@ pub async fn write_csv(
     sink: &mut impl ChunkSink,
 ) -> Result<ExportSummary, ExportError> {
     let versions = survey_versions(store, survey_id).await?;
+    if versions[0].is_interview() {
+        return Err(ExportError::InterviewGuide(survey_id.to_string()));
+    }
     let identified = privacy == Privacy::Identified;
     let variables: Vec<_> = merged_variables(&versions)
         .into_iter()

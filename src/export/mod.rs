@@ -4,12 +4,14 @@
 
 mod audit;
 mod csv_wide;
+mod interviews;
 
 use std::io::Write;
 use std::path::Path;
 
 pub use self::audit::{spreadsheet_safe, write_audit_csv};
 pub use self::csv_wide::write_csv;
+pub use self::interviews::{InterviewFormat, write_interviews};
 use crate::store::{Store, StoreError};
 use crate::survey::{self, Survey};
 
@@ -25,6 +27,14 @@ pub enum ExportError {
         version: String,
         reason: String,
     },
+    #[error(
+        "\"{0}\" is a questionnaire, not an interview guide: export its responses with --format csv"
+    )]
+    NotAnInterviewGuide(String),
+    #[error(
+        "\"{0}\" is an interview guide: its interviews are exported with --format interviews-md, interviews-txt or interviews-csv, not as responses"
+    )]
+    InterviewGuide(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("writing the export failed: {0}")]

@@ -40,8 +40,16 @@ pub fn page(user: &StaffUser, csrf: &str, d: &Dashboard<'_>) -> Markup {
                 @if user.can_manage_responses(&s.id) {
                     a href={ "/admin/surveys/" (s.id) "/responses" } { "Responses" } " · "
                 }
-                a href={ "/admin/surveys/" (s.id) "/export.csv" } download {
-                    @if user.can_export_identified() { "Download CSV" } @else { "Download CSV (without identifiers)" }
+                @if s.is_interview() {
+                    "Finished interviews: "
+                    a href={ "/admin/surveys/" (s.id) "/interviews.md" } download { "Markdown" } " · "
+                    a href={ "/admin/surveys/" (s.id) "/interviews.txt" } download { "plain text" } " · "
+                    a href={ "/admin/surveys/" (s.id) "/interviews.csv" } download { "long CSV" }
+                    @if !user.can_export_identified() { " (interviewers as pseudonyms)" }
+                } @else {
+                    a href={ "/admin/surveys/" (s.id) "/export.csv" } download {
+                        @if user.can_export_identified() { "Download CSV" } @else { "Download CSV (without identifiers)" }
+                    }
                 }
             }
             dl.figures {

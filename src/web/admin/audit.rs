@@ -55,8 +55,9 @@ pub(super) async fn export(
         .audit(state.store(), "audit_exported", None, None, json!({}))
         .await?;
     let store = state.store().clone();
-    Ok(super::csv_download(
+    Ok(super::download(
         "audit-log.csv",
+        "text/csv; charset=utf-8",
         async move |mut sink| {
             crate::export::write_audit_csv(&store, &mut sink)
                 .await

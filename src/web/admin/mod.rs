@@ -23,6 +23,7 @@ use super::error::AppError;
 use super::extract::ClientIp;
 use crate::accounts::Actor;
 use crate::app::AppState;
+use crate::export::InterviewFormat;
 use crate::staff::StaffUser;
 
 pub fn router() -> Router<AppState> {
@@ -40,6 +41,22 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/surveys/{survey_id}/export.csv",
             get(surveys::export),
+        )
+        .route(
+            "/admin/surveys/{survey_id}/interviews.md",
+            get(async |s, st, p| {
+                surveys::export_interviews(s, st, p, InterviewFormat::Markdown).await
+            }),
+        )
+        .route(
+            "/admin/surveys/{survey_id}/interviews.txt",
+            get(async |s, st, p| surveys::export_interviews(s, st, p, InterviewFormat::Text).await),
+        )
+        .route(
+            "/admin/surveys/{survey_id}/interviews.csv",
+            get(async |s, st, p| {
+                surveys::export_interviews(s, st, p, InterviewFormat::LongCsv).await
+            }),
         )
         .route("/admin/surveys/{survey_id}/responses", get(responses::list))
         .route(
@@ -225,11 +242,11 @@ async fn sign_in(session: &Session, user_id: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// A CSV download produced by `write` in a background task, a chunk at a time, so a
+/// A download produced by `write` in a background task, a chunk at a time, so a
 /// large export needs no more memory than a small one. If writing fails half-way the
 /// body ends with an error (the browser reports a failed download rather than saving a
 /// truncated file that looks complete).
-fn csv_download<F, Fut>(filename: &str, write: F) -> Response
+fn download<F, Fut>(filename: &str, content_type: &str, write: F) -> Response
 where
     F: FnOnce(tokio::sync::mpsc::Sender<std::io::Result<Vec<u8>>>) -> Fut,
     Fut: Future<Output = Result<(), crate::export::ExportError>> + Send + 'static,
@@ -248,10 +265,7 @@ where
     let disposition = format!("attachment; filename=\"{filename}\"");
     (
         [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/csv; charset=utf-8".to_string(),
-            ),
+            (axum::http::header::CONTENT_TYPE, content_type.to_string()),
             (axum::http::header::CONTENT_DISPOSITION, disposition),
         ],
         body,

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use super::Staff;
 use crate::app::AppState;
 use crate::dashboard::{self, BreakdownCounter};
-use crate::export::{self, Privacy};
+use crate::export::{self, InterviewFormat, Privacy};
 use crate::store::Status;
 use crate::survey::Survey;
 use crate::views::admin as views;
@@ -144,10 +144,53 @@ pub(super) async fn export(
     } else {
         "-without-identifiers"
     };
-    Ok(super::csv_download(
+    Ok(super::download(
         &format!("{}{suffix}.csv", survey.id),
+        "text/csv; charset=utf-8",
         async move |mut sink| {
             export::write_csv(&store, &id, privacy, &mut sink)
+                .await
+                .map(|_| ())
+        },
+    ))
+}
+
+/// An interview guide's finished interviews as documents or long CSV, for whoever may see
+/// its dashboard: identified (interviewer e-mails) for researchers and admins, with
+/// interviewer pseudonyms for evaluators. Audited like every export.
+pub(super) async fn export_interviews(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(survey_id): Path<String>,
+    format: InterviewFormat,
+) -> Result<Response, AppError> {
+    let survey = visible_survey(&state, &staff, &survey_id)?.clone();
+    if !survey.is_interview() {
+        return Err(AppError::NotFound);
+    }
+    let privacy = if staff.user.can_export_identified() {
+        Privacy::Identified
+    } else {
+        Privacy::WithoutIdentifiers
+    };
+    let format_name = format!("interviews-{}", format.extension());
+    staff
+        .actor()
+        .audit(
+            state.store(),
+            "export",
+            Some(&survey.id),
+            None,
+            json!({"format": format_name, "identified": privacy == Privacy::Identified}),
+        )
+        .await?;
+    let store = state.store().clone();
+    let id = survey.id.clone();
+    Ok(super::download(
+        &format!("{}-interviews.{}", survey.id, format.extension()),
+        format.content_type(),
+        async move |mut sink| {
+            export::write_interviews(&store, &id, format, privacy, &mut sink)
                 .await
                 .map(|_| ())
         },
