@@ -365,9 +365,32 @@ async fn an_evaluator_exports_the_39_demo_interviews(db: TestDb) {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("exported 6 finished interview(s)"));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("interview,topic,field,text\r\n"));
+    // The "normal" export of a guide: one row per interview with its structured items
+    // and the paradata of each topic.
     let out = cli("csv");
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("is an interview guide"));
+    assert!(out.status.success());
+    let rows = common::app::csv_records(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(rows.len(), 6);
+    let first = &rows[0];
+    assert_eq!(first["interviewer"], "demo.tazatel@example.invalid");
+    let seconds_columns: Vec<&String> = first.keys().filter(|k| k.ends_with(".seconds")).collect();
+    assert!(seconds_columns.len() >= 6, "{seconds_columns:?}");
+    assert!(
+        first.keys().any(|k| k.ends_with(".probes"))
+            && first.keys().any(|k| k.ends_with(".skipped"))
+    );
+    let orp_guide = anketa::survey::load_paths(&[surveys.clone()])
+        .surveys
+        .into_iter()
+        .find(|s| s.id == "rozhovor-orp")
+        .unwrap();
+    for q in orp_guide.questions() {
+        assert!(
+            first.contains_key(&q.id),
+            "structured item {} is a column",
+            q.id
+        );
+    }
 
     let mut admin = cli_admin(&app, &surveys, "admin@example.cz").await;
     let guides = [

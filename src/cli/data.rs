@@ -146,14 +146,9 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         }
     };
     store.close().await;
-    let what = if interviews.is_some() {
-        "finished interview(s)"
-    } else {
-        "complete response(s)"
-    };
     eprintln!(
-        "exported {} {what} of \"{}\"",
-        summary.responses, args.survey_id
+        "exported {} {} of \"{}\"",
+        summary.responses, summary.unit, args.survey_id
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -19,7 +19,15 @@ pub async fn write_csv(
 ) -> Result<ExportSummary, ExportError> {
     let versions = survey_versions(store, survey_id).await?;
     if versions[0].is_interview() {
-        return Err(ExportError::InterviewGuide(survey_id.to_string()));
+        // A guide's "responses" are its interviews: one row each, with paradata.
+        return super::write_interviews(
+            store,
+            survey_id,
+            super::InterviewFormat::WideCsv,
+            privacy,
+            sink,
+        )
+        .await;
     }
     let identified = privacy == Privacy::Identified;
     let variables: Vec<_> = merged_variables(&versions)
@@ -66,5 +74,8 @@ pub async fn write_csv(
         out.write(&record, sink).await?;
     }
     out.finish(sink).await?;
-    Ok(ExportSummary { responses: count })
+    Ok(ExportSummary {
+        responses: count,
+        unit: "complete response(s)",
+    })
 }

@@ -1,6 +1,8 @@
 //! Interviews for qualitative analysis: every complete interview of a guide as one
 //! document (Markdown or plain text, one after another in a single file) or as long CSV
-//! rows `(interview, topic, field, text)` for coding software. Interviews are labelled
+//! rows `(interview, topic, field, text)` for coding software; and for statistics a wide
+//! CSV like a questionnaire's (one row per interview: header, structured items, and the
+//! paradata of each topic: seconds, probes covered, skip reason). Interviews are labelled
 //! `R-001`, `R-002`, ... in the order they were finished; without identifiers the
 //! interviewer becomes `I-1`, `I-2`, ... instead of an e-mail address.
 
@@ -15,6 +17,8 @@ pub enum InterviewFormat {
     Markdown,
     Text,
     LongCsv,
+    /// One row per interview, for statistics (what `--format csv` gives for a guide).
+    WideCsv,
 }
 
 impl InterviewFormat {
@@ -22,7 +26,7 @@ impl InterviewFormat {
         match self {
             InterviewFormat::Markdown => "md",
             InterviewFormat::Text => "txt",
-            InterviewFormat::LongCsv => "csv",
+            InterviewFormat::LongCsv | InterviewFormat::WideCsv => "csv",
         }
     }
 
@@ -30,7 +34,7 @@ impl InterviewFormat {
         match self {
             InterviewFormat::Markdown => "text/markdown; charset=utf-8",
             InterviewFormat::Text => "text/plain; charset=utf-8",
-            InterviewFormat::LongCsv => "text/csv; charset=utf-8",
+            InterviewFormat::LongCsv | InterviewFormat::WideCsv => "text/csv; charset=utf-8",
         }
     }
 }
@@ -60,9 +64,14 @@ pub async fn write_interviews(
         .map(|u| (u.id, u.email))
         .collect();
     let mut pseudonyms: HashMap<&str, String> = HashMap::new();
-    let mut csv = (format == InterviewFormat::LongCsv).then(ChunkedCsv::new);
+    let wide = WideColumns::new(&versions, privacy);
+    let mut csv =
+        matches!(format, InterviewFormat::LongCsv | InterviewFormat::WideCsv).then(ChunkedCsv::new);
     if let Some(out) = &mut csv {
-        out.write(LONG_COLUMNS, sink).await?;
+        match format {
+            InterviewFormat::WideCsv => out.write(wide.header(), sink).await?,
+            _ => out.write(LONG_COLUMNS, sink).await?,
+        }
     }
     for (n, interview) in interviews.iter().enumerate() {
         // Read each interview with the guide version it was recorded on.
@@ -93,6 +102,14 @@ pub async fn write_interviews(
                     out.write(&row, sink).await?;
                 }
             }
+            (InterviewFormat::WideCsv, Some(out)) => {
+                let id = match privacy {
+                    Privacy::Identified => interview.id.clone(),
+                    Privacy::WithoutIdentifiers => label.clone(),
+                };
+                out.write(wide.row(&id, interview, &interviewer), sink)
+                    .await?;
+            }
             (InterviewFormat::Markdown, _) => {
                 let sep = if n == 0 { "" } else { "\n---\n\n" };
                 let doc = documents::markdown(survey, &interview.data, &meta);
@@ -111,5 +128,93 @@ pub async fn write_interviews(
     }
     Ok(ExportSummary {
         responses: interviews.len() as u64,
+        unit: "finished interview(s)",
     })
+}
+
+/// The columns of the wide interview CSV: fixed header columns, the structured items (as
+/// variables, merged across guide versions like questionnaire exports), then per topic
+/// `TOPIC.seconds`, `TOPIC.probes` (how many covered) and `TOPIC.skipped`.
+struct WideColumns {
+    variables: Vec<crate::survey::variables::Variable>,
+    topics: Vec<String>,
+}
+
+const WIDE_FIXED: [&str; 8] = [
+    "interview_id",
+    "survey_version",
+    "finished_at",
+    "interviewer",
+    "category",
+    "organisation",
+    "date",
+    "mode",
+];
+
+impl WideColumns {
+    fn new(versions: &[crate::survey::Survey], privacy: Privacy) -> WideColumns {
+        let variables = crate::survey::variables::merged_variables(versions)
+            .into_iter()
+            .filter(|v| privacy == Privacy::Identified || !v.free_text)
+            .collect();
+        let mut topics: Vec<String> = Vec::new();
+        for v in versions {
+            for t in v.guide().map_or(&[][..], |g| &g.topics) {
+                if !topics.contains(&t.id) {
+                    topics.push(t.id.clone());
+                }
+            }
+        }
+        WideColumns { variables, topics }
+    }
+
+    fn header(&self) -> Vec<String> {
+        WIDE_FIXED
+            .iter()
+            .map(|c| c.to_string())
+            .chain(self.variables.iter().map(|v| v.name.clone()))
+            .chain(
+                self.topics
+                    .iter()
+                    .flat_map(|t| ["seconds", "probes", "skipped"].map(|p| format!("{t}.{p}"))),
+            )
+            .collect()
+    }
+
+    fn row(&self, id: &str, i: &crate::store::StoredInterview, interviewer: &str) -> Vec<String> {
+        let h = &i.data.header;
+        let finished = i
+            .finished_at
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
+            .unwrap_or_default();
+        let mut row = vec![
+            id.to_string(),
+            i.survey_version.clone(),
+            finished,
+            interviewer.to_string(),
+            h.category.clone().unwrap_or_default(),
+            h.organisation.clone().unwrap_or_default(),
+            h.date.map(|d| d.to_string()).unwrap_or_default(),
+            h.mode.clone().unwrap_or_default(),
+        ];
+        row.extend(
+            self.variables
+                .iter()
+                .map(|v| crate::survey::variables::cell(v, &i.data.answers)),
+        );
+        for t in &self.topics {
+            match i.data.topics.get(t) {
+                Some(r) => row.extend([
+                    r.seconds.to_string(),
+                    r.probes.len().to_string(),
+                    r.skipped.clone().unwrap_or_default(),
+                ]),
+                None => row.extend([String::new(), String::new(), String::new()]),
+            }
+        }
+        row
+    }
 }

@@ -31,10 +31,6 @@ pub enum ExportError {
         "\"{0}\" is a questionnaire, not an interview guide: export its responses with --format csv"
     )]
     NotAnInterviewGuide(String),
-    #[error(
-        "\"{0}\" is an interview guide: its interviews are exported with --format interviews-md, interviews-txt or interviews-csv, not as responses"
-    )]
-    InterviewGuide(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("writing the export failed: {0}")]
@@ -159,4 +155,6 @@ pub async fn survey_versions(store: &Store, survey_id: &str) -> Result<Vec<Surve
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExportSummary {
     pub responses: u64,
+    /// What was counted: "complete response(s)" or "finished interview(s)".
+    pub unit: &'static str,
 }

@@ -44,7 +44,8 @@ pub fn page(user: &StaffUser, csrf: &str, d: &Dashboard<'_>) -> Markup {
                     "Finished interviews: "
                     a href={ "/admin/surveys/" (s.id) "/interviews.md" } download { "Markdown" } " · "
                     a href={ "/admin/surveys/" (s.id) "/interviews.txt" } download { "plain text" } " · "
-                    a href={ "/admin/surveys/" (s.id) "/interviews.csv" } download { "long CSV" }
+                    a href={ "/admin/surveys/" (s.id) "/interviews.csv" } download { "long CSV" } " · "
+                    a href={ "/admin/surveys/" (s.id) "/export.csv" } download { "one row per interview (CSV for statistics)" }
                     @if !user.can_export_identified() { " (interviewers as pseudonyms)" }
                 } @else {
                     a href={ "/admin/surveys/" (s.id) "/export.csv" } download {
