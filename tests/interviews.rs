@@ -379,7 +379,7 @@ async fn an_evaluator_exports_the_39_demo_interviews(db: TestDb) {
         first.keys().any(|k| k.ends_with(".probes"))
             && first.keys().any(|k| k.ends_with(".skipped"))
     );
-    let orp_guide = anketa::survey::load_paths(&[surveys.clone()])
+    let orp_guide = anketa::survey::load_paths(std::slice::from_ref(&surveys))
         .surveys
         .into_iter()
         .find(|s| s.id == "rozhovor-orp")
