@@ -196,6 +196,35 @@ async fn an_interview_runs_end_to_end_and_survives_a_closed_browser(db: TestDb) 
     .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("nové poznámky"));
+    // The autosave script's request: 204, and the start of the next time stretch.
+    let csrf = ivana.get_raw(&topic).await.csrf();
+    let body = serde_urlencoded::to_string([
+        ("_csrf", csrf.as_str()),
+        ("probe", "clients"),
+        (
+            "notes",
+            "Dvě sociální pracovnice na ORP.\nObec spolupracuje.",
+        ),
+        ("situation_rating", "4"),
+        ("go", "@stay"),
+    ])
+    .unwrap();
+    let resp = ivana
+        .client
+        .post(app.url(&topic))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-autosave", "1")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    let opened: i64 = resp.headers()["x-opened"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((opened - time::OffsetDateTime::now_utc().unix_timestamp()).abs() < 5);
     // Without a CSRF token nothing is saved.
     let page = ivana.post_raw(&topic, &[("notes", "podvržené")]).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);

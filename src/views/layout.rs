@@ -9,6 +9,8 @@ use crate::survey::Lang;
 /// The stylesheet and the optional script, embedded in the binary.
 pub const CSS: &str = include_str!("../../assets/app.css");
 pub const JS: &str = include_str!("../../assets/app.js");
+/// Autosave for interview topic screens (staff area).
+pub const INTERVIEW_JS: &str = include_str!("../../assets/interview.js");
 
 /// The id of the form on question pages (the language switch submits it).
 pub const PAGE_FORM: &str = "page-form";
@@ -20,6 +22,16 @@ pub fn css_url() -> &'static str {
         format!(
             "/static/app.css?v={}",
             crate::survey::load::content_version(CSS)
+        )
+    })
+}
+
+pub fn interview_js_url() -> &'static str {
+    static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    URL.get_or_init(|| {
+        format!(
+            "/static/interview.js?v={}",
+            crate::survey::load::content_version(INTERVIEW_JS)
         )
     })
 }

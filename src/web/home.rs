@@ -28,6 +28,15 @@ pub fn router() -> Router<AppState> {
             "/static/app.js",
             get(|| asset("text/javascript; charset=utf-8", views::layout::JS)),
         )
+        .route(
+            "/static/interview.js",
+            get(|| {
+                asset(
+                    "text/javascript; charset=utf-8",
+                    views::layout::INTERVIEW_JS,
+                )
+            }),
+        )
 }
 
 #[derive(serde::Deserialize)]

@@ -242,8 +242,9 @@ pub fn topic(user: &StaffUser, csrf: &str, s: &TopicScreen<'_>) -> Markup {
         csrf,
         title,
         html! {
+            script src=(crate::views::layout::interview_js_url()) defer {}
             p.crumbs { a href="/admin/interviews" { "Interviews" } " › " (s.survey.title.get(LANG)) }
-            form.interview method="post" action=(action) novalidate {
+            form.interview #interview-form method="post" action=(action) novalidate {
                 input type="hidden" name="_csrf" value=(csrf);
                 input type="hidden" name="opened" value=(s.opened);
                 div.interview-grid {
@@ -279,6 +280,7 @@ pub fn topic(user: &StaffUser, csrf: &str, s: &TopicScreen<'_>) -> Markup {
                             button.primary type="submit" name="go" value="@next" { "Save and next topic" }
                             button.secondary type="submit" name="go" value="@stay" { "Save" }
                         }
+                        p.muted #autosave-status role="status" aria-live="polite" {}
                         p.muted { "Time on this topic so far: " (duration(time::Duration::seconds(s.interview.data.topics.get(&topic.id).map_or(0, |t| t.seconds)))) }
                     }
                 }

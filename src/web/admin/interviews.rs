@@ -287,9 +287,12 @@ pub(super) async fn topic(
 pub(super) async fn save_topic(
     State(state): State<AppState>,
     staff: Staff,
+    headers: axum::http::HeaderMap,
     Path((id, topic_id)): Path<(String, String)>,
     Form(input): Form,
 ) -> Result<Response, AppError> {
+    // The autosave script: answer 204 and the new start of the time stretch.
+    let autosave = headers.contains_key("x-autosave");
     let (interview, survey) = open(&state, &staff, &id).await?;
     if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
         return Err(AppError::FormExpired);
@@ -309,7 +312,13 @@ pub(super) async fn save_topic(
     })
     .await?;
     if let Err(problems) = saved {
+        if autosave {
+            return Ok(StatusCode::UNPROCESSABLE_ENTITY.into_response());
+        }
         return topic_page(&state, &staff, &id, &topic_id, Some((&input, &problems))).await;
+    }
+    if autosave {
+        return Ok((StatusCode::NO_CONTENT, [("x-opened", now.to_string())]).into_response());
     }
     let guide = survey.guide().expect("a guide");
     let to = match input.get("go").unwrap_or("@stay") {
