@@ -29,8 +29,8 @@ use crate::views;
 use crate::views::error::ErrorPage;
 
 /// Scripts and styles only from our own files (no inline code), no framing, forms post
-/// only to us.
-const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// only to us, and scripts may only talk to us (the interview autosave).
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 pub fn router(state: AppState) -> Router {
     let settings = state.settings();

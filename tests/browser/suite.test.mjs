@@ -10,71 +10,22 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
+import { axeViolations, press, shots, start } from "./harness.mjs";
 import { plans } from "./plans.mjs";
 
-const here = import.meta.dirname;
-const root = path.resolve(here, "../..");
-const anketaBin = process.env.ANKETA_BIN ?? path.join(root, "target/debug/anketa");
-const shots = path.join(root, "target/browser");
-const axeSource = fs.readFileSync(path.join(here, "node_modules/axe-core/axe.min.js"), "utf8");
-const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
-let server;
+let app;
 let base;
 let browser;
-let dataDir;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
 
 before(async () => {
-  fs.mkdirSync(shots, { recursive: true });
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "anketa-browser-"));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(anketaBin, ["serve", "--database", `sqlite://${dataDir}/browser.db`, "--listen", `127.0.0.1:${port}`, "--insecure-cookies", "--surveys", path.join(root, "surveys")], {
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.ok((await fetch(`${base}/healthz`)).ok, "anketa serve came up");
-  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  app = await start();
+  ({ base, browser } = app);
 });
 
 after(async () => {
-  await browser?.close();
-  server?.kill("SIGTERM");
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await app?.stop();
 });
-
-/** Run axe on `page` (a JavaScript-enabled page). */
-async function axeViolations(page) {
-  await page.evaluate(axeSource);
-  return page.evaluate(() =>
-    axe.run(document, { resultTypes: ["violations"] }).then((r) =>
-      r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")) })),
-    ),
-  );
-}
 
 /** Screenshot the state, and check it with axe (on a copy when JavaScript is off). */
 async function checkState(page, run, state) {
@@ -93,14 +44,6 @@ async function checkState(page, run, state) {
     await context.close();
   }
   assert.deepEqual(violations, [], `axe found violations on ${run.name} ${state}:\n${JSON.stringify(violations, null, 2)}`);
-}
-
-/** Click a submit button and wait for the page that comes back. */
-async function press(page, selector) {
-  const navigated = page.waitForEvent("framenavigated");
-  await page.click(selector);
-  await navigated;
-  await page.waitForLoadState("load");
 }
 
 async function act(page, [kind, name, value]) {
