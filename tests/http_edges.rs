@@ -28,6 +28,7 @@ async fn pages_carry_strict_security_headers_and_are_not_cached() {
     assert!(
         csp.contains("default-src 'none'")
             && csp.contains("frame-ancestors 'none'")
+            && csp.contains("connect-src 'self'")
             && !csp.contains("unsafe-inline"),
         "{csp}"
     );
