@@ -92,8 +92,10 @@ pub fn interview(survey: &Survey, n: usize, interviewer_id: &str, rng: &mut StdR
             }
         }
         let seconds = rng.random_range(180..900);
-        data.save_topic(survey, &topic.id, &FormInput::new(fields), seconds)
-            .expect("demo topic is valid");
+        let problems = data
+            .save_topic(survey, &topic.id, &FormInput::new(fields), Some(0), seconds)
+            .expect("a topic of the guide");
+        assert!(problems.is_empty(), "demo topics are valid: {problems:?}");
     }
     data
 }

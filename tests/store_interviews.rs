@@ -32,6 +32,7 @@ fn with_notes(notes: &str) -> Interview {
             probes: vec!["staffing".into()],
             skipped: None,
             seconds: 42,
+            counted_until: Some(1_709_632_800),
         },
     );
     i
@@ -58,14 +59,14 @@ async fn interviews_are_saved_with_revisions_and_listed(db: TestDb) {
     let t1 = datetime!(2024-03-05 10:05 UTC);
     assert_eq!(
         store
-            .save_interview("i1", 1, &first, false, t1)
+            .save_interview("i1", 1, "v1", &first, false, t1)
             .await
             .unwrap(),
         WriteOutcome::Written
     );
     assert_eq!(
         store
-            .save_interview("i1", 1, &with_notes("stale"), false, t1)
+            .save_interview("i1", 1, "v1", &with_notes("stale"), false, t1)
             .await
             .unwrap(),
         WriteOutcome::Conflict
@@ -77,12 +78,12 @@ async fn interviews_are_saved_with_revisions_and_listed(db: TestDb) {
     // Finishing marks it complete once; later corrections keep the first finish time.
     let t2 = datetime!(2024-03-05 11:00 UTC);
     store
-        .save_interview("i1", 2, &first, true, t2)
+        .save_interview("i1", 2, "v2", &first, true, t2)
         .await
         .unwrap();
     let t3 = datetime!(2024-03-06 09:00 UTC);
     store
-        .save_interview("i1", 3, &first, true, t3)
+        .save_interview("i1", 3, "v2", &first, true, t3)
         .await
         .unwrap();
     let done = store.interview("i1").await.unwrap().unwrap();
@@ -91,8 +92,12 @@ async fn interviews_are_saved_with_revisions_and_listed(db: TestDb) {
         (Status::Complete, Some(t2))
     );
     assert_eq!(
+        done.survey_version, "v2",
+        "moved to the guide version in use"
+    );
+    assert_eq!(
         store
-            .save_interview("nope", 1, &first, false, t3)
+            .save_interview("nope", 1, "v1", &first, false, t3)
             .await
             .unwrap(),
         WriteOutcome::NotFound

@@ -64,7 +64,9 @@ pub(super) async fn interviews(args: DemoArgs) -> anyhow::Result<ExitCode> {
                     finished - time::Duration::hours(1),
                 )
                 .await?;
-            let outcome = store.save_interview(&id, 1, &data, true, finished).await?;
+            let outcome = store
+                .save_interview(&id, 1, &survey.version, &data, true, finished)
+                .await?;
             if outcome != WriteOutcome::Written {
                 bail!("could not store demo interview {id}: {outcome:?}");
             }

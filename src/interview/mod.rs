@@ -74,6 +74,9 @@ pub struct TopicRecord {
     /// Time spent on the topic screen.
     #[serde(default)]
     pub seconds: i64,
+    /// Unix seconds up to which time is counted (the last save).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counted_until: Option<i64>,
 }
 
 /// Where a topic stands, for the sidebar and the summary.
@@ -160,18 +163,22 @@ impl Interview {
     }
 
     /// Save a topic screen: notes, probes covered, skip reason, structured items, and the
-    /// `elapsed` seconds since the screen was opened (capped). Unknown probes and skip
-    /// reasons are refused; the structured items are decoded leniently (a half-typed
-    /// number is reported, nothing is required).
+    /// time since the screen was `opened` (unix seconds) or since the topic's last save,
+    /// whichever is later, capped per stretch, so two saves of one stretch (a button and an
+    /// autosave) count it once. Whatever is valid is kept even when something else is not:
+    /// a half-typed number never costs the notes. The problems are returned (an unknown
+    /// probe or skip reason, an item breaking a rule: "required" does not apply in
+    /// interviews); `Err` only for a topic the guide does not have (nothing saved).
     pub fn save_topic(
         &mut self,
         survey: &Survey,
         topic_id: &str,
         input: &FormInput,
-        elapsed: i64,
-    ) -> Result<(), Vec<Problem>> {
+        opened: Option<i64>,
+        now: i64,
+    ) -> Result<Vec<Problem>, Problem> {
         let (Some(guide), Some(index)) = (survey.guide(), survey.page_index(topic_id)) else {
-            return Err(vec![problem("topic", "There is no such topic.")]);
+            return Err(problem("topic", "There is no such topic."));
         };
         let topic = &guide.topics[index];
         let mut problems = Vec::new();
@@ -190,28 +197,32 @@ impl Interview {
                 "A probe that this topic does not have was sent.",
             ));
         }
+        let previous = self.topics.get(topic_id).cloned().unwrap_or_default();
         let skipped = match input.get("skipped").map(str::trim) {
             None | Some("") => None,
             Some(code) => match SkipReason::from_code(code) {
                 Some(r) => Some(r.code().to_string()),
                 None => {
                     problems.push(problem("skipped", "Choose a reason from the list."));
-                    None
+                    previous.skipped.clone()
                 }
             },
         };
-        let notes = input.get("notes").unwrap_or_default().replace("\r\n", "\n");
+        let mut notes = input.get("notes").unwrap_or_default().replace("\r\n", "\n");
         if notes.chars().count() > MAX_NOTES {
             problems.push(problem(
                 "notes",
-                &format!("Notes may have at most {MAX_NOTES} characters."),
+                &format!("Notes may have at most {MAX_NOTES} characters; the rest was not kept."),
             ));
+            notes = notes.chars().take(MAX_NOTES).collect();
         }
         // Every rule but "required" holds: topics are asked in any order, and a half-typed
-        // number is reported rather than silently dropped.
+        // number is reported rather than silently dropped. An item in error keeps its
+        // previous answer.
         let page = &survey.pages[index];
         let decoded = form::decode_page(page, input, &self.answers, Strictness::Enforce);
         let ui = crate::i18n::ui(crate::survey::Lang::En);
+        let mut kept = Vec::new();
         for e in decoded
             .errors
             .iter()
@@ -221,17 +232,25 @@ impl Interview {
                 field: e.question.clone(),
                 message: ui.problem(&e.problem),
             });
-        }
-        if !problems.is_empty() {
-            return Err(problems);
+            if let Some(a) = self.answers.get(&e.question) {
+                kept.push((e.question.clone(), a.clone()));
+            }
         }
         decoded.apply_to(page, &mut self.answers);
+        self.answers.extend(kept);
+        let since = match (opened, previous.counted_until) {
+            (Some(o), Some(c)) => Some(o.max(c)),
+            (o, _) => o,
+        };
         let record = self.topics.entry(topic_id.to_string()).or_default();
         record.notes = notes;
         record.probes = probes;
         record.skipped = skipped;
-        record.seconds += elapsed.clamp(0, MAX_STRETCH_SECONDS);
-        Ok(())
+        if let Some(since) = since {
+            record.seconds += (now - since).clamp(0, MAX_STRETCH_SECONDS);
+        }
+        record.counted_until = Some(now);
+        Ok(problems)
     }
 
     pub fn topic_state(&self, topic_id: &str) -> TopicState {

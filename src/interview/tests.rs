@@ -112,23 +112,39 @@ fn consent_needs_every_header_field_and_the_tick() {
     assert_eq!(i.header.mode.as_deref(), Some("phone"));
 }
 
+/// Unix seconds in the test's interview.
+const T: i64 = 1_709_632_800;
+
 #[test]
 fn a_topic_screen_saves_notes_probes_items_and_capped_time() {
     let s = guide();
     let mut i = consented();
     assert_eq!(i.topic_state("situation"), TopicState::NotStarted);
+    let problems = i
+        .save_topic(
+            &s,
+            "situation",
+            &input(&[
+                ("probe", "clients"),
+                ("notes", "Dva pracovníci.\r\nDruhý řádek."),
+                ("rating", "4"),
+            ]),
+            Some(T),
+            T + 95,
+        )
+        .unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    // The same stretch saved again (a button after an autosave) is not counted twice.
     i.save_topic(
         &s,
         "situation",
-        &input(&[
-            ("probe", "clients"),
-            ("notes", "Dva pracovníci.\r\nDruhý řádek."),
-            ("rating", "4"),
-        ]),
-        95,
+        &input(&[("probe", "clients")]),
+        Some(T),
+        T + 100,
     )
     .unwrap();
-    // A second stretch after lunch counts at most the cap; unticking a probe sticks.
+    assert_eq!(i.topics["situation"].seconds, 100);
+    // A screen left open over lunch counts at most the cap; unticking a probe sticks.
     i.save_topic(
         &s,
         "situation",
@@ -137,43 +153,94 @@ fn a_topic_screen_saves_notes_probes_items_and_capped_time() {
             ("notes", "Dva pracovníci.\nDruhý řádek."),
             ("rating", "4"),
         ]),
-        4 * 3600,
+        Some(T + 200),
+        T + 200 + 4 * 3600,
     )
     .unwrap();
     let t = &i.topics["situation"];
     assert_eq!(t.probes, ["staffing"]);
     assert_eq!(t.notes, "Dva pracovníci.\nDruhý řádek.");
-    assert_eq!(t.seconds, 95 + MAX_STRETCH_SECONDS);
+    assert_eq!(t.seconds, 100 + MAX_STRETCH_SECONDS);
     assert_eq!(i.answers["rating"], Answer::Number(4.0));
     assert_eq!(i.topic_state("situation"), TopicState::InProgress);
     // "Required" does not apply in an interview: the other topic saves without it.
-    i.save_topic(&s, "closing", &input(&[("skipped", "declined")]), 10)
+    let problems = i
+        .save_topic(
+            &s,
+            "closing",
+            &input(&[("skipped", "declined")]),
+            Some(T),
+            T + 10,
+        )
         .unwrap();
+    assert!(problems.is_empty());
     assert_eq!(
         i.topic_state("closing"),
         TopicState::Skipped(SkipReason::Declined)
     );
-    assert_eq!(i.seconds(), 95 + MAX_STRETCH_SECONDS + 10);
+    assert_eq!(i.seconds(), 100 + MAX_STRETCH_SECONDS + 10);
 }
 
 #[test]
-fn a_bad_topic_form_changes_nothing_and_says_why() {
+fn a_bad_item_costs_nothing_else_and_is_reported() {
     let s = guide();
     let mut i = consented();
-    let before = i.clone();
+    i.save_topic(
+        &s,
+        "situation",
+        &input(&[("rating", "3"), ("skipped", "declined")]),
+        Some(T),
+        T + 5,
+    )
+    .unwrap();
     let problems = i
         .save_topic(
             &s,
             "situation",
-            &input(&[("probe", "budget"), ("skipped", "bored"), ("rating", "9")]),
-            30,
+            &input(&[
+                ("probe", "budget"),
+                ("probe", "clients"),
+                ("skipped", "bored"),
+                ("rating", "9"),
+                ("notes", "To důležité, co se nesmí ztratit."),
+            ]),
+            Some(T + 5),
+            T + 30,
         )
-        .unwrap_err();
+        .unwrap();
     let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
     assert_eq!(fields, ["probe", "skipped", "rating"]);
     assert_eq!(problems[2].message, "Select one of the options shown.");
-    assert_eq!(i, before);
-    assert!(i.save_topic(&s, "nope", &input(&[]), 1).is_err());
+    let t = &i.topics["situation"];
+    assert_eq!(
+        t.notes, "To důležité, co se nesmí ztratit.",
+        "the notes are kept"
+    );
+    assert_eq!(t.probes, ["clients"], "the known probe is kept");
+    assert_eq!(
+        t.skipped.as_deref(),
+        Some("declined"),
+        "the previous reason stays"
+    );
+    assert_eq!(
+        i.answers["rating"],
+        Answer::Number(3.0),
+        "the previous answer stays"
+    );
+    assert_eq!(t.seconds, 30);
+    // Over-long notes keep the first MAX_NOTES characters and say so.
+    let long = "x".repeat(super::MAX_NOTES + 10);
+    let problems = i
+        .save_topic(&s, "closing", &input(&[("notes", &long)]), None, T + 40)
+        .unwrap();
+    assert_eq!(problems[0].field, "notes");
+    assert_eq!(i.topics["closing"].notes.chars().count(), super::MAX_NOTES);
+    assert_eq!(
+        i.topics["closing"].seconds, 0,
+        "no start time, no time counted"
+    );
+    assert!(i.save_topic(&s, "nope", &input(&[]), None, T).is_err());
+    assert!(!i.topics.contains_key("nope"));
 }
 
 #[test]
@@ -188,7 +255,8 @@ fn documents_and_long_rows_carry_header_topics_probes_and_notes() {
             ("notes", "Dva pracovníci.\nDruhý řádek."),
             ("rating", "4"),
         ]),
-        125,
+        Some(T),
+        T + 125,
     )
     .unwrap();
     let meta = Meta {

@@ -102,19 +102,21 @@ impl Store {
         row.map(StoredInterview::try_from).transpose()
     }
 
-    /// Save what was recorded, if nobody saved since `revision` was read; `finish` also
+    /// Save what was recorded (read against guide `survey_version`), if nobody saved since
+    /// `revision` was read; `finish` also
     /// marks it complete. A complete interview can still be corrected (notes are often
     /// tidied afterwards), so completion does not lock it.
     pub async fn save_interview(
         &self,
         id: &str,
         revision: i64,
+        survey_version: &str,
         data: &Interview,
         finish: bool,
         now: OffsetDateTime,
     ) -> Result<WriteOutcome, StoreError> {
-        const SAVE: &str = "UPDATE interviews SET data = $1, updated_at = $2, revision = revision + 1 WHERE id = $3 AND revision = $4";
-        const FINISH: &str = "UPDATE interviews SET data = $1, updated_at = $2, revision = revision + 1, status = 'complete', \
+        const SAVE: &str = "UPDATE interviews SET data = $1, updated_at = $2, survey_version = $5, revision = revision + 1 WHERE id = $3 AND revision = $4";
+        const FINISH: &str = "UPDATE interviews SET data = $1, updated_at = $2, survey_version = $5, revision = revision + 1, status = 'complete', \
                               finished_at = COALESCE(finished_at, $2) WHERE id = $3 AND revision = $4";
         let sql = if finish { FINISH } else { SAVE };
         let data = json(data);
@@ -123,6 +125,7 @@ impl Store {
             .bind(millis(now))
             .bind(id)
             .bind(revision)
+            .bind(survey_version)
             .execute(pool)
             .await
             .map(|r| r.rows_affected()))?;

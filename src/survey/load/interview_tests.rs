@@ -200,6 +200,20 @@ fn guide_mistakes_are_located_and_explained() {
             "expected {message:?} at line {expected_line}, got {errs:?}"
         );
     }
+    // An empty list of topics is no guide.
+    let start = GUIDE.find("[[topic]]").unwrap();
+    let empty = GUIDE[..start].replacen(
+        "languages = [\"cs\", \"en\"]\n",
+        "languages = [\"cs\", \"en\"]\ntopic = []\n",
+        1,
+    );
+    let errs = errors(&empty);
+    assert!(
+        errs.iter()
+            .any(|(line, m, _)| m == "`topic` lists no topic"
+                && *line == line_of(&empty, "topic = []")),
+        "{errs:?}"
+    );
     // A questionnaire may not have topics.
     let questionnaire = GUIDE.replace("kind = \"interview\"\n", "");
     let errs = errors(&questionnaire);

@@ -270,6 +270,16 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
         ctx.error(root.span.clone(), what, Some(help.into()));
     }
     let (pages, topics) = read_pages(ctx, &mut root, &mut lists, section);
+    if pages.is_empty() {
+        if let Some(span) = root.key_span(section.key()) {
+            // `page = []` / `topic = []`: present but empty.
+            ctx.error(
+                span,
+                format!("`{}` lists no {}", section.key(), section.key()),
+                Some(format!("add at least one [[{}]] table", section.key())),
+            );
+        }
+    }
     root.finish(ctx, &ROOT_KEYS, |key| match (key, is_interview) {
         ("question" | "questions", false) => {
             Some("questions belong to a page: write [[page.question]] after a [[page]]".into())

@@ -133,13 +133,17 @@ async fn open(
 }
 
 /// Apply `change` to the newest stored version and save it, retrying when another save
-/// (a second tab, an autosave) came in between; a topic's save only touches that topic.
+/// (a second tab, an autosave) came in between: a topic's save only touches that topic,
+/// so re-applying it to the newer record keeps both. `change` returns the problems to
+/// report with a successful save, or `Err` to save nothing. The record moves to the
+/// guide `version` in use, so exports read it with the topics it now has.
 async fn update(
     state: &AppState,
     id: &str,
+    version: &str,
     finish: bool,
-    change: impl Fn(&mut Interview) -> Result<(), Vec<Problem>>,
-) -> Result<Result<(), Vec<Problem>>, AppError> {
+    change: impl Fn(&mut Interview) -> Result<Vec<Problem>, Vec<Problem>>,
+) -> Result<Result<Vec<Problem>, Vec<Problem>>, AppError> {
     for _ in 0..5 {
         let fresh = state
             .store()
@@ -147,16 +151,17 @@ async fn update(
             .await?
             .ok_or(AppError::NotFound)?;
         let mut data = fresh.data.clone();
-        if let Err(problems) = change(&mut data) {
-            return Ok(Err(problems));
-        }
+        let problems = match change(&mut data) {
+            Ok(problems) => problems,
+            Err(problems) => return Ok(Err(problems)),
+        };
         let now = OffsetDateTime::now_utc();
         match state
             .store()
-            .save_interview(id, fresh.revision, &data, finish, now)
+            .save_interview(id, fresh.revision, version, &data, finish, now)
             .await?
         {
-            WriteOutcome::Written => return Ok(Ok(())),
+            WriteOutcome::Written => return Ok(Ok(problems)),
             WriteOutcome::NotFound => return Err(AppError::NotFound),
             WriteOutcome::Conflict | WriteOutcome::AlreadySubmitted => continue,
         }
@@ -178,8 +183,12 @@ pub(super) async fn show(
             .topics
             .iter()
             .find(|t| !interview.data.topics.contains_key(&t.id))
-            .unwrap_or(&guide.topics[0]);
-        return Ok(Redirect::to(&format!("/admin/interviews/{id}/t/{}", next.id)).into_response());
+            .or_else(|| guide.topics.first());
+        let to = match next {
+            Some(t) => format!("/admin/interviews/{id}/t/{}", t.id),
+            None => format!("/admin/interviews/{id}/summary"),
+        };
+        return Ok(Redirect::to(&to).into_response());
     }
     let csrf = csrf::token(&staff.session).await?;
     Ok(
@@ -194,21 +203,26 @@ pub(super) async fn consent(
     Path(id): Path<String>,
     Form(input): Form,
 ) -> Result<Response, AppError> {
-    let (_, survey) = open(&state, &staff, &id).await?;
+    let (interview, survey) = open(&state, &staff, &id).await?;
     if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
         return Err(AppError::FormExpired);
     }
     let guide = survey.guide().expect("a guide");
     let now = OffsetDateTime::now_utc();
-    let recorded = update(&state, &id, false, |data| {
+    if interview.data.has_consent() {
+        // Sent twice (a double click, the back button): recorded already.
+        return Ok(Redirect::to(&format!("/admin/interviews/{id}")).into_response());
+    }
+    let recorded = update(&state, &id, &survey.version, false, |data| {
         if data.has_consent() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         data.record_consent(guide, &input, &staff.user.id, now)
+            .map(|()| Vec::new())
     })
     .await?;
     match recorded {
-        Ok(()) => {
+        Ok(_) => {
             staff
                 .actor()
                 .audit(
@@ -302,18 +316,28 @@ pub(super) async fn save_topic(
     }
     let index = survey.page_index(&topic_id).ok_or(AppError::NotFound)?;
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    let elapsed = input
+    let opened = input
         .get("opened")
         .and_then(|o| o.parse::<i64>().ok())
-        .filter(|&o| o > 0)
-        .map_or(0, |o| now - o);
-    let saved = update(&state, &id, false, |data| {
-        data.save_topic(&survey, &topic_id, &input, elapsed)
+        .filter(|&o| o > 0);
+    let saved = update(&state, &id, &survey.version, false, |data| {
+        data.save_topic(&survey, &topic_id, &input, opened, now)
+            .map_err(|p| vec![p])
     })
     .await?;
-    if let Err(problems) = saved {
+    let problems = match saved {
+        Ok(problems) => problems,
+        // Only a topic the guide does not have is refused outright (checked above).
+        Err(_) => return Err(AppError::NotFound),
+    };
+    if !problems.is_empty() {
         if autosave {
-            return Ok(StatusCode::UNPROCESSABLE_ENTITY.into_response());
+            // Saved, except what is listed: the page shows the problems on the next save.
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                [("x-opened", now.to_string())],
+            )
+                .into_response());
         }
         return topic_page(&state, &staff, &id, &topic_id, Some((&input, &problems))).await;
     }
@@ -363,7 +387,7 @@ pub(super) async fn finish(
             "an interview without consent cannot be finished",
         ));
     }
-    let _ = update(&state, &id, true, |_| Ok(())).await?;
+    let _ = update(&state, &id, &survey.version, true, |_| Ok(Vec::new())).await?;
     staff
         .actor()
         .audit(
