@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use super::{ExportArgs, ExportFormat, InviteArgs, print_diagnostics};
 use crate::export::{Privacy, WriteSink};
-use crate::store::Store;
 use crate::survey;
 use crate::{export, invite};
 
@@ -44,13 +43,7 @@ pub(super) async fn invite(args: InviteArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let store = Store::connect(&args.database.url)
-        .await
-        .context("cannot open the database")?;
-    store
-        .migrate()
-        .await
-        .context("cannot prepare the database")?;
+    let store = super::open_store(&args.database).await?;
     store
         .record_survey_version(
             &survey.id,
@@ -105,13 +98,7 @@ fn parent_dir(path: &std::path::Path) -> &std::path::Path {
 
 pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     use anyhow::Context;
-    let store = Store::connect(&args.database.url)
-        .await
-        .context("cannot open the database")?;
-    store
-        .migrate()
-        .await
-        .context("cannot prepare the database")?;
+    let store = super::open_store(&args.database).await?;
     let interviews = match args.format {
         ExportFormat::Csv => None,
         ExportFormat::InterviewsMd => Some(export::InterviewFormat::Markdown),

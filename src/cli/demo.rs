@@ -4,13 +4,13 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
 use super::DemoArgs;
 use crate::accounts::{self, AccountError, Actor};
 use crate::demo;
 use crate::staff::Role;
-use crate::store::{Store, WriteOutcome};
+use crate::store::WriteOutcome;
 use crate::survey;
 
 /// The account demo interviews are recorded by (it has no password: nobody signs in as it).
@@ -28,13 +28,7 @@ pub(super) async fn interviews(args: DemoArgs) -> anyhow::Result<ExitCode> {
             ),
         }
     }
-    let store = Store::connect(&args.database.url)
-        .await
-        .context("cannot open the database")?;
-    store
-        .migrate()
-        .await
-        .context("cannot prepare the database")?;
+    let store = super::open_store(&args.database).await?;
     let actor = Actor::command_line();
     let ids: Vec<String> = guides.iter().map(|(s, _)| s.id.clone()).collect();
     let interviewer = match accounts::find(&store, DEMO_INTERVIEWER).await {

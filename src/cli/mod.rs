@@ -308,3 +308,16 @@ fn check(args: &CheckArgs) -> ExitCode {
         ExitCode::SUCCESS
     }
 }
+
+/// Open the database and bring its tables up to date (every data command starts so).
+async fn open_store(database: &DatabaseArgs) -> anyhow::Result<crate::store::Store> {
+    use anyhow::Context;
+    let store = crate::store::Store::connect(&database.url)
+        .await
+        .context("cannot open the database")?;
+    store
+        .migrate()
+        .await
+        .context("cannot prepare the database")?;
+    Ok(store)
+}

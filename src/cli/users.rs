@@ -5,9 +5,9 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
-use super::{DatabaseArgs, PasswordArgs, UserCommand};
+use super::{PasswordArgs, UserCommand};
 use crate::accounts::{self, Actor};
 use crate::staff::Role;
 use crate::store::{Store, User};
@@ -21,13 +21,13 @@ pub(super) async fn run(command: UserCommand) -> anyhow::Result<ExitCode> {
             for survey in &args.grants {
                 check_survey(&args.surveys, survey)?;
             }
-            let store = open(&args.database).await?;
+            let store = super::open_store(&args.database).await?;
             let user = accounts::create(&store, &actor, &args.email, role, &args.grants).await?;
             println!("created {} ({})", user.email, user.role);
             set_password(&store, &actor, &user, &args.password).await?;
         }
         UserCommand::List(args) => {
-            let store = open(&args.database).await?;
+            let store = super::open_store(&args.database).await?;
             for user in store.list_users().await? {
                 let state = match (user.disabled, &user.password_hash) {
                     (true, _) => "disabled",
@@ -55,25 +55,25 @@ pub(super) async fn run(command: UserCommand) -> anyhow::Result<ExitCode> {
             }
         }
         UserCommand::Disable(args) => {
-            let store = open(&args.database).await?;
+            let store = super::open_store(&args.database).await?;
             let user = accounts::find(&store, &args.email).await?;
             accounts::set_disabled(&store, &actor, &user, true).await?;
             println!("disabled {} (its sessions have ended)", user.email);
         }
         UserCommand::Enable(args) => {
-            let store = open(&args.database).await?;
+            let store = super::open_store(&args.database).await?;
             let user = accounts::find(&store, &args.email).await?;
             accounts::set_disabled(&store, &actor, &user, false).await?;
             println!("enabled {}", user.email);
         }
         UserCommand::Passwd(args) => {
-            let store = open(&args.database).await?;
+            let store = super::open_store(&args.database).await?;
             let user = accounts::find(&store, &args.email).await?;
             set_password(&store, &actor, &user, &args.password).await?;
         }
         UserCommand::Grant(args) => {
             check_survey(&args.surveys, &args.survey_id)?;
-            let store = open(&args.database).await?;
+            let store = super::open_store(&args.database).await?;
             let user = accounts::find(&store, &args.email).await?;
             if !user.role.needs_grants() {
                 bail!(
@@ -86,24 +86,13 @@ pub(super) async fn run(command: UserCommand) -> anyhow::Result<ExitCode> {
             println!("{} may now see {}", user.email, args.survey_id);
         }
         UserCommand::Revoke(args) => {
-            let store = open(&args.database).await?;
+            let store = super::open_store(&args.database).await?;
             let user = accounts::find(&store, &args.email).await?;
             accounts::revoke(&store, &actor, &user, &args.survey_id).await?;
             println!("{} may no longer see {}", user.email, args.survey_id);
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-async fn open(database: &DatabaseArgs) -> anyhow::Result<Store> {
-    let store = Store::connect(&database.url)
-        .await
-        .context("cannot open the database")?;
-    store
-        .migrate()
-        .await
-        .context("cannot prepare the database")?;
-    Ok(store)
 }
 
 fn check_survey(dir: &Path, survey_id: &str) -> anyhow::Result<()> {
