@@ -403,6 +403,12 @@ async fn an_evaluator_exports_the_39_demo_interviews(db: TestDb) {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("exported 6 finished interview(s)"));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("interview,topic,field,text\r\n"));
+    let out = cli("csv-long");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("is an interview guide: export it with --format csv")
+    );
     // The "normal" export of a guide: one row per interview with its structured items
     // and the paradata of each topic.
     let out = cli("csv");

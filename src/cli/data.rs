@@ -99,17 +99,31 @@ fn parent_dir(path: &std::path::Path) -> &std::path::Path {
 pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     use anyhow::Context;
     let store = super::open_store(&args.database).await?;
-    let interviews = match args.format {
-        ExportFormat::Csv => None,
-        ExportFormat::InterviewsMd => Some(export::InterviewFormat::Markdown),
-        ExportFormat::InterviewsTxt => Some(export::InterviewFormat::Text),
-        ExportFormat::InterviewsCsv => Some(export::InterviewFormat::LongCsv),
-    };
     type Sink = WriteSink<Box<dyn std::io::Write + Send>>;
-    let write = async |sink: &mut Sink| match interviews {
-        None => export::write_csv(&store, &args.survey_id, Privacy::Identified, sink).await,
-        Some(f) => {
-            export::write_interviews(&store, &args.survey_id, f, Privacy::Identified, sink).await
+    let id = args.survey_id.as_str();
+    let privacy = Privacy::Identified;
+    use export::{CodebookFormat as C, InterviewFormat as I, Layout as L};
+    enum Job {
+        Responses(L),
+        Codebook(C),
+        Interviews(I),
+    }
+    let job = match args.format {
+        ExportFormat::Csv => Job::Responses(L::Wide),
+        ExportFormat::CsvLong => Job::Responses(L::Long),
+        ExportFormat::Json => Job::Responses(L::JsonLines),
+        ExportFormat::Codebook => Job::Codebook(C::Csv),
+        ExportFormat::CodebookMd => Job::Codebook(C::Markdown),
+        ExportFormat::CodebookJson => Job::Codebook(C::Json),
+        ExportFormat::InterviewsMd => Job::Interviews(I::Markdown),
+        ExportFormat::InterviewsTxt => Job::Interviews(I::Text),
+        ExportFormat::InterviewsCsv => Job::Interviews(I::LongCsv),
+    };
+    let write = async |sink: &mut Sink| match job {
+        Job::Responses(layout) => export::write_responses(&store, id, layout, privacy, sink).await,
+        Job::Codebook(format) => export::write_codebook(&store, id, format, sink).await,
+        Job::Interviews(format) => {
+            export::write_interviews(&store, id, format, privacy, sink).await
         }
     };
     let summary = match &args.output {

@@ -215,6 +215,17 @@ pub struct CheckArgs {
 pub enum ExportFormat {
     /// Wide CSV: one row per complete response, one column per variable.
     Csv,
+    /// Long CSV: response_id, variable, value (one row per non-empty value).
+    CsvLong,
+    /// JSON lines: one object per complete response.
+    Json,
+    /// The codebook as CSV: variables, question texts, types, codes and labels, conditions,
+    /// versions.
+    Codebook,
+    /// The codebook as Markdown.
+    CodebookMd,
+    /// The codebook as JSON.
+    CodebookJson,
     /// An interview guide's finished interviews, one Markdown document after another.
     InterviewsMd,
     /// The same as plain text (a form feed between interviews).

@@ -3,15 +3,17 @@
 //! an HTTP response body), so memory does not grow with the data.
 
 mod audit;
-mod csv_wide;
+mod codebook;
 mod interviews;
+mod responses;
 
 use std::io::Write;
 use std::path::Path;
 
 pub use self::audit::{spreadsheet_safe, write_audit_csv};
-pub use self::csv_wide::write_csv;
+pub use self::codebook::{CodebookFormat, write_codebook};
 pub use self::interviews::{InterviewFormat, write_interviews};
+pub use self::responses::{Layout, write_csv, write_responses};
 use crate::store::{Store, StoreError};
 use crate::survey::{self, Survey};
 
@@ -31,6 +33,10 @@ pub enum ExportError {
         "\"{0}\" is a questionnaire, not an interview guide: export its responses with --format csv"
     )]
     NotAnInterviewGuide(String),
+    #[error(
+        "\"{0}\" is an interview guide: export it with --format csv (one row per interview), interviews-md, interviews-txt or interviews-csv"
+    )]
+    InterviewGuideLayout(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("writing the export failed: {0}")]

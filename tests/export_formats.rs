@@ -1,0 +1,171 @@
+//! The response export in its other layouts, on both databases: long CSV and JSON lines
+//! carry exactly the wide CSV's values (checked by pivoting them back), and the codebook
+//! (CSV, Markdown, JSON) describes exactly the wide CSV's variables.
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap};
+use std::process::Command;
+
+use common::app::{TestApp, csv_records, survey_dir};
+use common::db::TestDb;
+
+const SURVEY: &str = r#"
+id = "kurz"
+title = { cs = "Zpětná vazba ke kurzu", en = "Course feedback" }
+languages = ["cs", "en"]
+[[page]]
+id = "p"
+  [[page.question]]
+  id = "role"
+  type = "single"
+  text = { cs = "Role", en = "Role" }
+  options = [ { value = "sw", label = { cs = "Sociální pracovník", en = "Social worker" } } ]
+  other = true
+  [[page.question]]
+  id = "topics"
+  type = "multi"
+  text = { cs = "Témata", en = "Topics" }
+  options = [ { value = "law", label = { cs = "Právo", en = "Law" } }, { value = "debt", label = { cs = "Dluhy", en = "Debt" } } ]
+  [[page.question]]
+  id = "hours"
+  type = "number"
+  text = { cs = "Hodin", en = "Hours" }
+  [[page.question]]
+  id = "rating"
+  type = "rating"
+  max = 5
+  text = { cs = "Hodnocení", en = "Rating" }
+  show_if = "answered(hours)"
+  [[page.question]]
+  id = "comment"
+  type = "textarea"
+  text = { cs = "Komentář", en = "Comment" }
+"#;
+
+fn export(app: &TestApp, format: &str) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_anketa"))
+        .args([
+            "export",
+            "kurz",
+            "--format",
+            format,
+            "--database",
+            &app.db.url,
+        ])
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+async fn long_json_and_codebook_agree_with_the_wide_export(db: TestDb) {
+    let dir = survey_dir(&[("kurz", SURVEY)]);
+    let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
+    for fields in [
+        vec![
+            ("role", "sw"),
+            ("topics", "law"),
+            ("topics", "debt"),
+            ("hours", "1.5"),
+            ("rating", "4"),
+            ("comment", "Výborné, \"díky\";\nDruhý řádek"),
+        ],
+        vec![
+            ("role", "other"),
+            ("role.other_text", "Starosta"),
+            ("comment", ""),
+        ],
+    ] {
+        let mut b = app.browser();
+        b.open("/s/kurz").await;
+        let page = b.next(&fields).await;
+        assert!(page.url.ends_with("/done"), "{:?}", page.error_summary());
+    }
+    let (ok, wide, _) = export(&app, "csv");
+    assert!(ok);
+    let wide = csv_records(&wide);
+    assert_eq!(wide.len(), 2);
+
+    // Long: pivoted back, exactly the wide rows' non-empty cells.
+    let (ok, long, stderr) = export(&app, "csv-long");
+    assert!(
+        ok && stderr.contains("exported 2 complete response(s)"),
+        "{stderr}"
+    );
+    assert!(long.starts_with("response_id,variable,value\r\n"));
+    let mut pivot: BTreeMap<String, HashMap<String, String>> = BTreeMap::new();
+    for r in csv_records(&long) {
+        pivot
+            .entry(r["response_id"].clone())
+            .or_default()
+            .insert(r["variable"].clone(), r["value"].clone());
+    }
+    for row in &wide {
+        let mut expected: HashMap<String, String> = row
+            .iter()
+            .filter(|(k, v)| !v.is_empty() && k.as_str() != "response_id")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        expected.retain(|_, v| !v.is_empty());
+        assert_eq!(pivot[&row["response_id"]], expected);
+    }
+
+    // JSON lines: one object per response, numbers as numbers, the same values.
+    let (ok, json, _) = export(&app, "json");
+    assert!(ok);
+    let objects: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(objects.len(), 2);
+    let first = &objects[0];
+    assert_eq!(first["hours"], serde_json::json!(1.5));
+    assert_eq!(first["rating"], serde_json::json!(4.0));
+    assert_eq!(first["topics.law"], serde_json::json!(1.0));
+    assert_eq!(first["role"], "sw");
+    assert_eq!(first["comment"], "Výborné, \"díky\";\nDruhý řádek");
+    assert_eq!(objects[1]["role.other_text"], "Starosta");
+    assert!(
+        objects[1].get("hours").is_none(),
+        "unanswered values are absent"
+    );
+
+    // The codebook lists exactly the wide export's variables, in order.
+    let variables: Vec<String> = {
+        let text = export(&app, "csv").1;
+        let header = text.lines().next().unwrap().to_string();
+        header.split(',').skip(4).map(str::to_string).collect()
+    };
+    let (ok, codebook, _) = export(&app, "codebook");
+    assert!(ok);
+    let entries = csv_records(&codebook);
+    let names: Vec<&str> = entries.iter().map(|e| e["variable"].as_str()).collect();
+    assert_eq!(names, variables);
+    let role = &entries[0];
+    assert_eq!(role["type"], "single");
+    assert_eq!(role["text.en"], "Role");
+    assert!(role["values"].contains("sw = Sociální pracovník"));
+    let rating = entries.iter().find(|e| e["variable"] == "rating").unwrap();
+    assert_eq!(rating["condition"], "answered(hours)");
+    assert_eq!(rating["values"], "1 to 5");
+    let comment = entries.iter().find(|e| e["variable"] == "comment").unwrap();
+    assert_eq!(comment["free_text"], "yes");
+    let (ok, md, _) = export(&app, "codebook-md");
+    assert!(ok && md.starts_with("# Codebook: Zpětná vazba ke kurzu\n"));
+    assert_eq!(
+        md.lines().filter(|l| l.starts_with("| `")).count(),
+        variables.len()
+    );
+    let (ok, json, _) = export(&app, "codebook-json");
+    assert!(ok);
+    let parsed: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed.len(), variables.len());
+    assert_eq!(parsed[1]["variable"], "role.other_text");
+    app.stop().await;
+}
+
+on_both_databases!(long_json_and_codebook_agree_with_the_wide_export);
