@@ -44,15 +44,13 @@ id = "p"
 "#;
 
 fn export(app: &TestApp, format: &str) -> (bool, String, String) {
+    export_with(app, &["--format", format])
+}
+
+fn export_with(app: &TestApp, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_anketa"))
-        .args([
-            "export",
-            "kurz",
-            "--format",
-            format,
-            "--database",
-            &app.db.url,
-        ])
+        .args(["export", "kurz", "--database", &app.db.url])
+        .args(args)
         .output()
         .unwrap();
     (
@@ -168,4 +166,65 @@ async fn long_json_and_codebook_agree_with_the_wide_export(db: TestDb) {
     app.stop().await;
 }
 
-on_both_databases!(long_json_and_codebook_agree_with_the_wide_export);
+async fn filters_choose_status_dates_versions_and_answers(db: TestDb) {
+    let dir = survey_dir(&[("kurz", SURVEY)]);
+    let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
+    for fields in [
+        vec![("role", "sw"), ("hours", "2")],
+        vec![("role", "other"), ("role.other_text", "Starosta")],
+    ] {
+        let mut b = app.browser();
+        b.open("/s/kurz").await;
+        assert!(b.next(&fields).await.url.ends_with("/done"));
+    }
+    // One more, saved for later: in progress.
+    let mut b = app.browser();
+    b.open("/s/kurz").await;
+    b.press("save", &[("role", "sw")]).await;
+
+    let rows = |args: &[&str]| {
+        let (ok, out, err) = export_with(&app, args);
+        assert!(ok, "{args:?}: {err}");
+        csv_records(&out)
+    };
+    assert_eq!(rows(&[]).len(), 2, "complete only by default");
+    assert!(!rows(&[]).first().unwrap().contains_key("status"));
+    let all = rows(&["--status", "all"]);
+    assert_eq!(all.len(), 3);
+    assert_eq!(
+        all.iter().filter(|r| r["status"] == "in_progress").count(),
+        1
+    );
+    let partial = rows(&["--status", "partial"]);
+    assert_eq!(
+        (partial.len(), partial[0]["submitted_at"].as_str()),
+        (1, "")
+    );
+    let sw = rows(&["--status", "all", "--where", "role=sw"]);
+    assert_eq!(sw.len(), 2);
+    assert!(sw.iter().all(|r| r["role"] == "sw"));
+    let today = time::OffsetDateTime::now_utc().date();
+    let tomorrow = (today + time::Duration::days(1)).to_string();
+    assert_eq!(
+        rows(&["--from", &today.to_string(), "--to", &today.to_string()]).len(),
+        2
+    );
+    assert_eq!(rows(&["--from", &tomorrow]).len(), 0);
+    let version = rows(&[])[0]["survey_version"].clone();
+    assert_eq!(rows(&["--survey-version", &version]).len(), 2);
+    assert_eq!(rows(&["--survey-version", "0000000000000000"]).len(), 0);
+    // Mistakes are clear errors, with nothing written.
+    let (ok, out, err) = export_with(&app, &["--where", "hours=2"]);
+    assert!(!ok && out.is_empty());
+    assert!(err.contains("cannot filter on \"hours\""), "{err}");
+    let (ok, _, err) = export_with(&app, &["--from", "2024-13-01"]);
+    assert!(!ok && err.contains("is not a date"), "{err}");
+    let (ok, _, err) = export_with(&app, &["--where", "role"]);
+    assert!(!ok && err.contains("is not KEY=VALUE"), "{err}");
+    app.stop().await;
+}
+
+on_both_databases!(
+    long_json_and_codebook_agree_with_the_wide_export,
+    filters_choose_status_dates_versions_and_answers,
+);

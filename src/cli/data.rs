@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use super::{ExportArgs, ExportFormat, InviteArgs, print_diagnostics};
+use super::{ExportArgs, ExportFormat, InviteArgs, StatusChoice, print_diagnostics};
 use crate::export::{Privacy, WriteSink};
 use crate::survey;
 use crate::{export, invite};
@@ -103,6 +103,17 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let id = args.survey_id.as_str();
     let privacy = Privacy::Identified;
     use export::{CodebookFormat as C, InterviewFormat as I, Layout as L};
+    let selection = export::Selection {
+        status: match args.status {
+            StatusChoice::Complete => Some(crate::store::Status::Complete),
+            StatusChoice::Partial => Some(crate::store::Status::InProgress),
+            StatusChoice::All => None,
+        },
+        from: args.from,
+        to: args.to,
+        version: args.survey_version.clone(),
+        wheres: args.wheres.clone(),
+    };
     enum Job {
         Responses(L),
         Codebook(C),
@@ -120,7 +131,9 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         ExportFormat::InterviewsCsv => Job::Interviews(I::LongCsv),
     };
     let write = async |sink: &mut Sink| match job {
-        Job::Responses(layout) => export::write_responses(&store, id, layout, privacy, sink).await,
+        Job::Responses(layout) => {
+            export::write_responses(&store, id, layout, &selection, privacy, sink).await
+        }
         Job::Codebook(format) => export::write_codebook(&store, id, format, sink).await,
         Job::Interviews(format) => {
             export::write_interviews(&store, id, format, privacy, sink).await

@@ -245,6 +245,44 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Which responses: complete (default), partial (in progress) or all.
+    #[arg(long, value_enum, default_value_t = StatusChoice::Complete)]
+    pub status: StatusChoice,
+    /// Only responses submitted (partial ones: last changed) on or after this day (YYYY-MM-DD, UTC).
+    #[arg(long, value_parser = parse_day)]
+    pub from: Option<time::Date>,
+    /// ... and on or before this day.
+    #[arg(long, value_parser = parse_day)]
+    pub to: Option<time::Date>,
+    /// Only responses given on this survey version (the hash in `survey_version`).
+    #[arg(long = "survey-version")]
+    pub survey_version: Option<String>,
+    /// Only responses where KEY=VALUE: a choice question's code (`town=kolin`), an option
+    /// attribute (`town.region=Praha`) or an invitation column (`invitation.group=pilot`).
+    /// Repeat for several (all must hold).
+    #[arg(long = "where", value_name = "KEY=VALUE", value_parser = parse_where)]
+    pub wheres: Vec<(String, String)>,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum StatusChoice {
+    Complete,
+    Partial,
+    All,
+}
+
+fn parse_day(s: &str) -> Result<time::Date, String> {
+    crate::survey::expr::parse_date_literal(s.trim())
+        .ok_or_else(|| format!("\"{s}\" is not a date: write YYYY-MM-DD, e.g. 2024-03-05"))
+}
+
+fn parse_where(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => {
+            Ok((k.trim().to_string(), v.trim().to_string()))
+        }
+        _ => Err(format!("\"{s}\" is not KEY=VALUE, e.g. town.region=Praha")),
+    }
 }
 
 pub fn run() -> ExitCode {

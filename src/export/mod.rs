@@ -37,12 +37,53 @@ pub enum ExportError {
         "\"{0}\" is an interview guide: export it with --format csv (one row per interview), interviews-md, interviews-txt or interviews-csv"
     )]
     InterviewGuideLayout(String),
+    #[error(
+        "cannot filter on \"{0}\": use a choice question's id (town=kolin), QUESTION.ATTRIBUTE (town.region=Praha) or invitation.COLUMN"
+    )]
+    UnknownFilter(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("writing the export failed: {0}")]
     Write(#[from] std::io::Error),
     #[error("writing the export failed: {0}")]
     Csv(#[from] csv::Error),
+}
+
+/// Which responses an export takes: complete ones by default; optionally in progress too,
+/// a date range (inclusive days, UTC), one survey version, and `key = value` conditions on
+/// answers, option attributes or invitation columns (see [`crate::response_filter`]).
+#[derive(Debug, Clone)]
+pub struct Selection {
+    pub status: Option<crate::store::Status>,
+    pub from: Option<time::Date>,
+    pub to: Option<time::Date>,
+    pub version: Option<String>,
+    pub wheres: Vec<(String, String)>,
+}
+
+impl Default for Selection {
+    fn default() -> Selection {
+        Selection {
+            status: Some(crate::store::Status::Complete),
+            from: None,
+            to: None,
+            version: None,
+            wheres: Vec::new(),
+        }
+    }
+}
+
+impl Selection {
+    fn store_filter(&self) -> crate::store::ExportFilter {
+        crate::store::ExportFilter {
+            status: self.status,
+            from: self.from.map(|d| d.midnight().assume_utc()),
+            until: self
+                .to
+                .map(|d| d.midnight().assume_utc() + time::Duration::days(1)),
+            version: self.version.clone(),
+        }
+    }
 }
 
 /// Which columns leave the building.

@@ -6,7 +6,11 @@
 use futures_util::TryStreamExt;
 use time::format_description::well_known::Rfc3339;
 
-use super::{ChunkSink, ChunkedCsv, ExportError, ExportSummary, Privacy, survey_versions};
+use super::{
+    ChunkSink, ChunkedCsv, ExportError, ExportSummary, Privacy, Selection, survey_versions,
+};
+use crate::response_filter::Filter;
+use crate::store::Status;
 use crate::store::Store;
 use crate::survey::QuestionKind;
 use crate::survey::variables::{Part, cell, merged_variables};
@@ -32,13 +36,22 @@ pub async fn write_csv(
     privacy: Privacy,
     sink: &mut impl ChunkSink,
 ) -> Result<ExportSummary, ExportError> {
-    write_responses(store, survey_id, Layout::Wide, privacy, sink).await
+    write_responses(
+        store,
+        survey_id,
+        Layout::Wide,
+        &Selection::default(),
+        privacy,
+        sink,
+    )
+    .await
 }
 
 pub async fn write_responses(
     store: &Store,
     survey_id: &str,
     layout: Layout,
+    selection: &Selection,
     privacy: Privacy,
     sink: &mut impl ChunkSink,
 ) -> Result<ExportSummary, ExportError> {
@@ -58,6 +71,18 @@ pub async fn write_responses(
         .await;
     }
     let identified = privacy == Privacy::Identified;
+    let wheres = selection
+        .wheres
+        .iter()
+        .map(|(k, v)| {
+            Filter::parse(&versions[0], k, v).ok_or_else(|| ExportError::UnknownFilter(k.clone()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    // With responses in progress included, a status column says which is which.
+    let fixed: Vec<&str> = match selection.status {
+        Some(Status::Complete) => FIXED_COLUMNS.to_vec(),
+        _ => FIXED_COLUMNS.iter().copied().chain(["status"]).collect(),
+    };
     let variables: Vec<_> = merged_variables(&versions)
         .into_iter()
         .filter(|v| identified || !v.free_text)
@@ -68,14 +93,14 @@ pub async fn write_responses(
         Vec::new()
     };
     let mut out = ChunkedCsv::new();
-    let header: Vec<String> = FIXED_COLUMNS
+    let header: Vec<String> = fixed
         .iter()
         .map(|c| c.to_string())
         .chain(attributes.iter().map(|a| format!("invitation.{a}")))
         .chain(variables.iter().map(|v| v.name.clone()))
         .collect();
     // Which columns hold numbers (for JSON): numbers, ratings, ticks and ranks.
-    let numeric: Vec<bool> = std::iter::repeat_n(false, FIXED_COLUMNS.len() + attributes.len())
+    let numeric: Vec<bool> = std::iter::repeat_n(false, fixed.len() + attributes.len())
         .chain(variables.iter().map(|v| {
             match &v.part {
                 Part::Option(_) | Part::Rank(_) => true,
@@ -98,10 +123,17 @@ pub async fn write_responses(
         Layout::JsonLines => {}
     }
     let mut json = Vec::with_capacity(64 * 1024);
-    let mut rows = store.complete_responses(survey_id);
+    let filter = selection.store_filter();
+    let mut rows = store.export_responses(survey_id, &filter);
     let mut count = 0;
     let mut record = Vec::with_capacity(FIXED_COLUMNS.len() + attributes.len() + variables.len());
     while let Some(r) = rows.try_next().await? {
+        if !wheres
+            .iter()
+            .all(|f| f.matches(&versions[0], &r.answers, r.invitation.as_ref()))
+        {
+            continue;
+        }
         count += 1;
         record.clear();
         let submitted = r
@@ -115,6 +147,9 @@ pub async fn write_responses(
             submitted,
             r.language.code().to_string(),
         ]);
+        if fixed.len() > FIXED_COLUMNS.len() {
+            record.push(r.status.as_str().to_string());
+        }
         record.extend(attributes.iter().map(|a| {
             r.invitation
                 .as_ref()

@@ -132,6 +132,18 @@ pub enum WriteOutcome {
     NotFound,
 }
 
+/// Which responses an export takes. The default: every status, any time, any version.
+#[derive(Debug, Clone, Default)]
+pub struct ExportFilter {
+    /// `None`: complete and in progress.
+    pub status: Option<Status>,
+    /// Submitted (or, in progress, last changed) at or after.
+    pub from: Option<OffsetDateTime>,
+    /// ... and before.
+    pub until: Option<OffsetDateTime>,
+    pub version: Option<String>,
+}
+
 /// A stored version of a survey definition.
 #[derive(Debug, Clone)]
 pub struct SurveyVersion {
@@ -429,6 +441,38 @@ impl Store {
             )
         });
         let rows: BoxStream<'a, Result<ResponseRow, sqlx::Error>> = with_pool!(self, pool => sqlx::query_as(SQL.as_str()).bind(survey_id).fetch(pool).boxed());
+        rows.map_err(StoreError::from)
+            .and_then(|row| async move { Response::try_from(row) })
+            .boxed()
+    }
+
+    /// Responses chosen for an export, oldest first by submission (or, for responses in
+    /// progress, last change), streamed row by row.
+    pub fn export_responses<'a>(
+        &'a self,
+        survey_id: &'a str,
+        filter: &ExportFilter,
+    ) -> BoxStream<'a, Result<Response, StoreError>> {
+        // Unused bounds become values that match everything, so the SQL text is fixed.
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            format!(
+                "{SELECT_RESPONSES} WHERE r.survey_id = $1 AND {COUNTED} AND ($2 IS NULL OR r.status = $2) \
+                 AND COALESCE(r.submitted_at, r.updated_at) >= $3 AND COALESCE(r.submitted_at, r.updated_at) < $4 \
+                 AND ($5 IS NULL OR r.survey_version = $5) ORDER BY COALESCE(r.submitted_at, r.updated_at), r.id"
+            )
+        });
+        let status = filter.status.map(Status::as_str);
+        let from = filter.from.map_or(i64::MIN, millis);
+        let until = filter.until.map_or(i64::MAX, millis);
+        let version = filter.version.clone();
+        let rows: BoxStream<'a, Result<ResponseRow, sqlx::Error>> = with_pool!(self, pool => sqlx::query_as(SQL.as_str())
+            .bind(survey_id)
+            .bind(status)
+            .bind(from)
+            .bind(until)
+            .bind(version)
+            .fetch(pool)
+            .boxed());
         rows.map_err(StoreError::from)
             .and_then(|row| async move { Response::try_from(row) })
             .boxed()
