@@ -224,7 +224,79 @@ async fn filters_choose_status_dates_versions_and_answers(db: TestDb) {
     app.stop().await;
 }
 
+/// The interpreter with pandas and openpyxl (`.ci/run` makes one); `None` skips, except
+/// in CI where these checks may not be skipped.
+fn python() -> Option<String> {
+    match std::env::var("ANKETA_TEST_PYTHON") {
+        Ok(p) if !p.is_empty() => Some(p),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!(
+                "ANKETA_TEST_PYTHON must be set in CI: the pandas/openpyxl checks may not be skipped"
+            )
+        }
+        _ => {
+            eprintln!(
+                "skipping the pandas/openpyxl check: set ANKETA_TEST_PYTHON to a Python with tests/python/requirements.txt"
+            );
+            None
+        }
+    }
+}
+
+async fn pandas_and_openpyxl_read_every_format_without_options(db: TestDb) {
+    let dir = survey_dir(&[("kurz", SURVEY)]);
+    let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
+    for fields in [
+        vec![
+            ("role", "sw"),
+            ("topics", "law"),
+            ("hours", "1.5"),
+            ("rating", "4"),
+            ("comment", "Čárka, \"uvozovky\";\nřádek"),
+        ],
+        vec![
+            ("role", "other"),
+            ("role.other_text", "Starosta"),
+            ("hours", "3"),
+        ],
+        vec![("role", "sw")],
+    ] {
+        let mut b = app.browser();
+        b.open("/s/kurz").await;
+        assert!(b.next(&fields).await.url.ends_with("/done"));
+    }
+    let out = tempfile::tempdir().unwrap();
+    for (format, file) in [
+        ("csv", "wide.csv"),
+        ("csv-long", "long.csv"),
+        ("json", "data.jsonl"),
+        ("xlsx", "data.xlsx"),
+    ] {
+        let path = out.path().join(file);
+        let (ok, _, err) = export_with(&app, &["--format", format, "-o", path.to_str().unwrap()]);
+        assert!(ok, "{format}: {err}");
+    }
+    let bytes = std::fs::read(out.path().join("data.xlsx")).unwrap();
+    assert_eq!(&bytes[..2], b"PK", "an XLSX file is a zip archive");
+    if let Some(python) = python() {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/read_exports.py");
+        let run = Command::new(python)
+            .args([script, out.path().to_str().unwrap(), "3"])
+            .output()
+            .expect("run python");
+        assert!(
+            run.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&run.stdout).trim(), "ok");
+    }
+    app.stop().await;
+}
+
 on_both_databases!(
+    pandas_and_openpyxl_read_every_format_without_options,
     long_json_and_codebook_agree_with_the_wide_export,
     filters_choose_status_dates_versions_and_answers,
 );

@@ -123,6 +123,7 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         ExportFormat::Csv => Job::Responses(L::Wide),
         ExportFormat::CsvLong => Job::Responses(L::Long),
         ExportFormat::Json => Job::Responses(L::JsonLines),
+        ExportFormat::Xlsx => Job::Responses(L::Xlsx),
         ExportFormat::Codebook => Job::Codebook(C::Csv),
         ExportFormat::CodebookMd => Job::Codebook(C::Markdown),
         ExportFormat::CodebookJson => Job::Codebook(C::Json),

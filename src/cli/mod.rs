@@ -219,6 +219,9 @@ pub enum ExportFormat {
     CsvLong,
     /// JSON lines: one object per complete response.
     Json,
+    /// An XLSX workbook: a data sheet (numbers and dates typed, frozen header) and the
+    /// codebook. Needs `-o FILE` or a redirect: it is binary.
+    Xlsx,
     /// The codebook as CSV: variables, question texts, types, codes and labels, conditions,
     /// versions.
     Codebook,

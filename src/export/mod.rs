@@ -6,6 +6,7 @@ mod audit;
 mod codebook;
 mod interviews;
 mod responses;
+mod xlsx;
 
 use std::io::Write;
 use std::path::Path;

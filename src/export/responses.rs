@@ -6,6 +6,7 @@
 use futures_util::TryStreamExt;
 use time::format_description::well_known::Rfc3339;
 
+use super::xlsx::{ColumnKind, XlsxOut};
 use super::{
     ChunkSink, ChunkedCsv, ExportError, ExportSummary, Privacy, Selection, survey_versions,
 };
@@ -27,6 +28,8 @@ pub enum Layout {
     Wide,
     Long,
     JsonLines,
+    /// An XLSX workbook: the wide layout as a data sheet, plus the codebook.
+    Xlsx,
 }
 
 /// The wide CSV (what `--format csv` writes).
@@ -57,7 +60,7 @@ pub async fn write_responses(
 ) -> Result<ExportSummary, ExportError> {
     let versions = survey_versions(store, survey_id).await?;
     if versions[0].is_interview() {
-        if layout != Layout::Wide {
+        if !matches!(layout, Layout::Wide) {
             return Err(ExportError::InterviewGuideLayout(survey_id.to_string()));
         }
         // A guide's "responses" are its interviews: one row each, with paradata.
@@ -99,28 +102,38 @@ pub async fn write_responses(
         .chain(attributes.iter().map(|a| format!("invitation.{a}")))
         .chain(variables.iter().map(|v| v.name.clone()))
         .collect();
-    // Which columns hold numbers (for JSON): numbers, ratings, ticks and ranks.
-    let numeric: Vec<bool> = std::iter::repeat_n(false, fixed.len() + attributes.len())
+    // What each column holds (JSON numbers, XLSX cell types): numbers, ratings, ticks and
+    // ranks are numbers; the submission time and date answers are dates.
+    let kinds: Vec<ColumnKind> = fixed
+        .iter()
+        .map(|c| match *c {
+            "submitted_at" => ColumnKind::DateTime,
+            _ => ColumnKind::Text,
+        })
+        .chain(attributes.iter().map(|_| ColumnKind::Text))
         .chain(variables.iter().map(|v| {
-            match &v.part {
-                Part::Option(_) | Part::Rank(_) => true,
-                Part::Value => versions
-                    .iter()
-                    .find_map(|s| s.question(&v.question))
-                    .is_some_and(|q| {
-                        matches!(
-                            q.kind,
-                            QuestionKind::Number { .. } | QuestionKind::Rating { .. }
-                        )
-                    }),
-                _ => false,
+            let kind = versions
+                .iter()
+                .find_map(|s| s.question(&v.question))
+                .map(|q| &q.kind);
+            match (&v.part, kind) {
+                (Part::Option(_) | Part::Rank(_), _) => ColumnKind::Number,
+                (Part::Value, Some(QuestionKind::Number { .. } | QuestionKind::Rating { .. })) => {
+                    ColumnKind::Number
+                }
+                (Part::Value, Some(QuestionKind::Date { .. })) => ColumnKind::Date,
+                _ => ColumnKind::Text,
             }
         }))
         .collect();
+    let mut xlsx = match layout {
+        Layout::Xlsx => Some(XlsxOut::new(&header, kinds.clone())?),
+        _ => None,
+    };
     match layout {
         Layout::Wide => out.write(&header, sink).await?,
         Layout::Long => out.write(LONG_COLUMNS, sink).await?,
-        Layout::JsonLines => {}
+        Layout::JsonLines | Layout::Xlsx => {}
     }
     let mut json = Vec::with_capacity(64 * 1024);
     let filter = selection.store_filter();
@@ -171,11 +184,11 @@ pub async fn write_responses(
                 let object: serde_json::Map<String, serde_json::Value> = header
                     .iter()
                     .zip(&record)
-                    .zip(&numeric)
+                    .zip(&kinds)
                     .filter(|((_, value), _)| !value.is_empty())
-                    .map(|((name, value), &number)| {
+                    .map(|((name, value), &kind)| {
                         let v = match value.parse::<f64>() {
-                            Ok(n) if number => serde_json::json!(n),
+                            Ok(n) if kind == ColumnKind::Number => serde_json::json!(n),
                             _ => serde_json::Value::String(value.clone()),
                         };
                         (name.clone(), v)
@@ -187,12 +200,17 @@ pub async fn write_responses(
                     sink.send(std::mem::take(&mut json)).await?;
                 }
             }
+            Layout::Xlsx => {
+                if let Some(x) = &mut xlsx {
+                    x.row(&record)?;
+                }
+            }
         }
     }
-    if layout == Layout::JsonLines {
-        sink.send(json).await?;
-    } else {
-        out.finish(sink).await?;
+    match (layout, xlsx) {
+        (Layout::JsonLines, _) => sink.send(json).await?,
+        (Layout::Xlsx, Some(x)) => x.finish(&super::codebook::entries(&versions), sink).await?,
+        _ => out.finish(sink).await?,
     }
     Ok(ExportSummary {
         responses: count,

@@ -1,0 +1,170 @@
+//! The XLSX workbook (rust_xlsxwriter): a `data` sheet written row by row in constant
+//! memory (numbers as numbers, dates and times as Excel dates, a bold frozen header) and a
+//! `codebook` sheet. The finished file is built in a temporary file and then streamed to
+//! the sink, so a large export never sits in memory whole.
+
+use std::io::Read;
+
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+use super::codebook::Entry;
+use super::{ChunkSink, ExportError};
+
+/// How a column's cells are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Text,
+    Number,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// RFC 3339, UTC.
+    DateTime,
+}
+
+impl From<XlsxError> for ExportError {
+    fn from(e: XlsxError) -> ExportError {
+        ExportError::Write(std::io::Error::other(e.to_string()))
+    }
+}
+
+pub struct XlsxOut {
+    workbook: Workbook,
+    kinds: Vec<ColumnKind>,
+    row: u32,
+    date: Format,
+    datetime: Format,
+}
+
+/// An Excel date for an ISO date or an RFC 3339 time; `None` if it is neither.
+fn excel_datetime(kind: ColumnKind, text: &str) -> Option<ExcelDateTime> {
+    match kind {
+        ColumnKind::Date => {
+            let d = crate::survey::expr::parse_date_literal(text)?;
+            ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day()).ok()
+        }
+        ColumnKind::DateTime => {
+            let t =
+                time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                    .ok()?
+                    .to_offset(time::UtcOffset::UTC);
+            ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day())
+                .ok()?
+                .and_hms(u16::from(t.hour()), t.minute(), t.second())
+                .ok()
+        }
+        _ => None,
+    }
+}
+
+impl XlsxOut {
+    pub fn new(header: &[String], kinds: Vec<ColumnKind>) -> Result<XlsxOut, ExportError> {
+        let mut workbook = Workbook::new();
+        workbook.set_tempdir(std::env::temp_dir())?;
+        let bold = Format::new().set_bold();
+        let sheet = workbook.add_worksheet_with_constant_memory();
+        sheet.set_name("data")?;
+        for (col, name) in header.iter().enumerate() {
+            sheet.write_string_with_format(0, col as u16, name, &bold)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        Ok(XlsxOut {
+            workbook,
+            kinds,
+            row: 1,
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+            datetime: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
+        })
+    }
+
+    fn data(&mut self) -> Result<&mut Worksheet, XlsxError> {
+        self.workbook.worksheet_from_index(0)
+    }
+
+    pub fn row(&mut self, record: &[String]) -> Result<(), ExportError> {
+        let row = self.row;
+        let (kinds, date, datetime) =
+            (self.kinds.clone(), self.date.clone(), self.datetime.clone());
+        let sheet = self.data()?;
+        for (col, (value, kind)) in record.iter().zip(kinds).enumerate() {
+            let col = col as u16;
+            if value.is_empty() {
+                continue;
+            }
+            match (kind, value.parse::<f64>()) {
+                (ColumnKind::Number, Ok(n)) => {
+                    sheet.write_number(row, col, n)?;
+                }
+                (ColumnKind::Date | ColumnKind::DateTime, _) => {
+                    let format = if kind == ColumnKind::Date {
+                        &date
+                    } else {
+                        &datetime
+                    };
+                    match excel_datetime(kind, value) {
+                        Some(d) => sheet.write_datetime_with_format(row, col, &d, format)?,
+                        None => sheet.write_string(row, col, value)?,
+                    };
+                }
+                _ => {
+                    sheet.write_string(row, col, value)?;
+                }
+            }
+        }
+        self.row += 1;
+        Ok(())
+    }
+
+    /// Add the codebook sheet, build the file and stream it to `sink`.
+    pub async fn finish(
+        mut self,
+        codebook: &[Entry],
+        sink: &mut impl ChunkSink,
+    ) -> Result<(), ExportError> {
+        let bold = Format::new().set_bold();
+        let sheet = self.workbook.add_worksheet();
+        sheet.set_name("codebook")?;
+        let langs: Vec<&str> = codebook
+            .first()
+            .map(|e| e.text.iter().map(|(l, _)| l.as_str()).collect())
+            .unwrap_or_default();
+        let header: Vec<String> = ["variable", "question", "type"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain(langs.iter().map(|l| format!("text.{l}")))
+            .chain(["values", "condition", "free_text", "versions"].map(String::from))
+            .collect();
+        for (col, name) in header.iter().enumerate() {
+            sheet.write_string_with_format(0, col as u16, name, &bold)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        for (i, e) in codebook.iter().enumerate() {
+            let row = i as u32 + 1;
+            let cells: Vec<String> = [e.variable.clone(), e.question.clone(), e.kind.clone()]
+                .into_iter()
+                .chain(e.text.iter().map(|(_, t)| t.clone()))
+                .chain([
+                    e.values.join("; "),
+                    e.condition.clone(),
+                    if e.free_text { "yes" } else { "no" }.into(),
+                    e.versions.join(" "),
+                ])
+                .collect();
+            for (col, cell) in cells.iter().enumerate() {
+                sheet.write_string(row, col as u16, cell)?;
+            }
+        }
+        let file = tempfile::NamedTempFile::new()?;
+        self.workbook.save(file.path())?;
+        let mut reader = std::fs::File::open(file.path())?;
+        loop {
+            let mut chunk = vec![0; 64 * 1024];
+            let n = reader.read(&mut chunk)?;
+            if n == 0 {
+                break;
+            }
+            chunk.truncate(n);
+            sink.send(chunk).await?;
+        }
+        Ok(())
+    }
+}
