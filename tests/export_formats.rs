@@ -276,6 +276,32 @@ async fn pandas_and_openpyxl_read_every_format_without_options(db: TestDb) {
         let (ok, _, err) = export_with(&app, &["--format", format, "-o", path.to_str().unwrap()]);
         assert!(ok, "{format}: {err}");
     }
+    // SPSS and R: the data file plus syntax beside it that reads it with labels.
+    for (format, extension, expected) in [
+        (
+            "spss",
+            "sps",
+            "VALUE LABELS\n  role 'sw' 'Sociální pracovník'",
+        ),
+        (
+            "r",
+            "R",
+            "factor(data[[\"role\"]], levels = c(\"sw\", \"other\"), labels = c(\"Sociální pracovník\", \"Jiné\"))",
+        ),
+    ] {
+        let data = out.path().join(format!("kurz-{format}.csv"));
+        let (ok, _, err) = export_with(&app, &["--format", format, "-o", data.to_str().unwrap()]);
+        assert!(ok, "{format}: {err}");
+        assert_eq!(
+            csv_records(&std::fs::read_to_string(&data).unwrap()).len(),
+            3
+        );
+        let syntax = std::fs::read_to_string(data.with_extension(extension)).unwrap();
+        assert!(syntax.contains(&format!("kurz-{format}.csv")), "{syntax}");
+        assert!(syntax.contains(expected), "{syntax}");
+        let (ok, _, err) = export_with(&app, &["--format", format]);
+        assert!(!ok && err.contains("write two files"), "{err}");
+    }
     let bytes = std::fs::read(out.path().join("data.xlsx")).unwrap();
     assert_eq!(&bytes[..2], b"PK", "an XLSX file is a zip archive");
     if let Some(python) = python() {

@@ -98,6 +98,16 @@ fn parent_dir(path: &std::path::Path) -> &std::path::Path {
 
 pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     use anyhow::Context;
+    let syntax = match args.format {
+        ExportFormat::Spss => Some("sps"),
+        ExportFormat::R => Some("R"),
+        _ => None,
+    };
+    if syntax.is_some() && args.output.is_none() {
+        anyhow::bail!(
+            "--format spss and --format r write two files: name the data file with -o FILE.csv (the syntax goes beside it)"
+        );
+    }
     let store = super::open_store(&args.database).await?;
     type Sink = WriteSink<Box<dyn std::io::Write + Send>>;
     let id = args.survey_id.as_str();
@@ -124,6 +134,7 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         ExportFormat::CsvLong => Job::Responses(L::Long),
         ExportFormat::Json => Job::Responses(L::JsonLines),
         ExportFormat::Xlsx => Job::Responses(L::Xlsx),
+        ExportFormat::Spss | ExportFormat::R => Job::Responses(L::Wide),
         ExportFormat::Codebook => Job::Codebook(C::Csv),
         ExportFormat::CodebookMd => Job::Codebook(C::Markdown),
         ExportFormat::CodebookJson => Job::Codebook(C::Json),
@@ -160,6 +171,26 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
             summary
         }
     };
+    if let (Some(extension), Some(path)) = (syntax, &args.output) {
+        let header: Vec<String> = csv::Reader::from_path(path)
+            .and_then(|mut r| r.headers().map(|h| h.iter().map(str::to_string).collect()))
+            .context("cannot read back the data file's header")?;
+        let entries = export::codebook_entries(&store, id).await?;
+        let data_file = path
+            .file_name()
+            .map_or_else(|| "data.csv".into(), |n| n.to_string_lossy().to_string());
+        let text = match args.format {
+            ExportFormat::Spss => export::syntax::spss(id, &data_file, &header, &entries),
+            _ => export::syntax::r(id, &data_file, &header, &entries),
+        };
+        let target = path.with_extension(extension);
+        let tmp = tempfile::NamedTempFile::new_in(parent_dir(&target))
+            .with_context(|| format!("cannot write beside {}", target.display()))?;
+        std::fs::write(tmp.path(), text).context("cannot write the syntax file")?;
+        tmp.persist(&target)
+            .with_context(|| format!("cannot write {}", target.display()))?;
+        eprintln!("wrote {}", target.display());
+    }
     store.close().await;
     eprintln!(
         "exported {} {} of \"{}\"",

@@ -222,6 +222,12 @@ pub enum ExportFormat {
     /// An XLSX workbook: a data sheet (numbers and dates typed, frozen header) and the
     /// codebook. Needs `-o FILE` or a redirect: it is binary.
     Xlsx,
+    /// Wide CSV plus SPSS syntax (`FILE.sps` beside `-o FILE.csv`): types, variable and
+    /// value labels.
+    Spss,
+    /// Wide CSV plus an R script (`FILE.R` beside `-o FILE.csv`): factors with levels and
+    /// labels, dates, question texts as labels.
+    R,
     /// The codebook as CSV: variables, question texts, types, codes and labels, conditions,
     /// versions.
     Codebook,

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{ChunkSink, ChunkedCsv, ExportError, ExportSummary, survey_versions};
 use crate::store::Store;
+use crate::survey::answer::OTHER;
 use crate::survey::model::{ChoiceList, Page, Question};
 use crate::survey::variables::{Part, Variable, merged_variables, variables};
 use crate::survey::{Lang, QuestionKind, Survey};
@@ -109,6 +110,13 @@ fn entry(v: &Variable, page: &Page, q: &Question, langs: &[Lang], versions: Vec<
         },
         (_, QuestionKind::Consent { version, .. }) => {
             vec![format!("consent text version {version}")]
+        }
+        (_, QuestionKind::Single { options, other }) => {
+            let mut values = labels(options);
+            if let Some(other) = other {
+                values.push(format!("{OTHER} = {}", other.get(lang)));
+            }
+            values
         }
         (_, kind) => kind.options().map(|l| labels(l)).unwrap_or_default(),
     };

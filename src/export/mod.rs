@@ -6,13 +6,14 @@ mod audit;
 mod codebook;
 mod interviews;
 mod responses;
+pub mod syntax;
 mod xlsx;
 
 use std::io::Write;
 use std::path::Path;
 
 pub use self::audit::{spreadsheet_safe, write_audit_csv};
-pub use self::codebook::{CodebookFormat, write_codebook};
+pub use self::codebook::{CodebookFormat, Entry as CodebookEntry, write_codebook};
 pub use self::interviews::{InterviewFormat, write_interviews};
 pub use self::responses::{Layout, write_csv, write_responses};
 use crate::store::{Store, StoreError};
@@ -172,6 +173,14 @@ impl ChunkedCsv {
             .await?;
         Ok(())
     }
+}
+
+/// The codebook of a survey as stored (every version).
+pub async fn codebook_entries(
+    store: &Store,
+    survey_id: &str,
+) -> Result<Vec<CodebookEntry>, ExportError> {
+    Ok(codebook::entries(&survey_versions(store, survey_id).await?))
 }
 
 /// Every stored version of a survey, newest first, parsed from the database: exports

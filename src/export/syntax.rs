@@ -1,0 +1,250 @@
+//! Syntax files that read a wide CSV export into SPSS (`.sps`: GET DATA with types, variable
+//! and value labels) or R (`.R`: read.csv, factors with the codebook's levels and labels,
+//! dates). Pure text from the CSV's header and the codebook.
+
+use super::codebook::Entry;
+
+/// What a column holds, for the statistics packages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Number,
+    Date,
+    DateTime,
+    /// Free text: may be long.
+    LongText,
+    Text,
+}
+
+fn kind(column: &str, entry: Option<&Entry>) -> Kind {
+    match (column, entry) {
+        ("submitted_at", _) => Kind::DateTime,
+        (_, Some(e)) if e.values.first().is_some_and(|v| v.starts_with("1 = ")) => Kind::Number,
+        (_, Some(e)) if matches!(e.kind.as_str(), "number" | "rating" | "yesno") => Kind::Number,
+        (_, Some(e)) if e.kind == "date" => Kind::Date,
+        (_, Some(e)) if e.free_text => Kind::LongText,
+        _ => Kind::Text,
+    }
+}
+
+/// `code = label` pairs of a choice variable (not the "1 = chosen" of option columns).
+fn value_labels(e: &Entry) -> Vec<(&str, &str)> {
+    if e.values.first().is_some_and(|v| v.starts_with("1 = ")) || e.kind == "yesno" {
+        return Vec::new();
+    }
+    e.values
+        .iter()
+        .filter_map(|v| v.split_once(" = "))
+        .collect()
+}
+
+fn label(e: &Entry) -> &str {
+    e.text.first().map_or("", |(_, t)| t.as_str())
+}
+
+fn spss_string(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''").replace(['\n', '\r'], " "))
+}
+
+/// SPSS syntax reading `data_file` (in the same folder) with `columns` (the CSV header).
+pub fn spss(survey_id: &str, data_file: &str, columns: &[String], entries: &[Entry]) -> String {
+    let entry = |c: &str| entries.iter().find(|e| e.variable == c);
+    let mut out = format!(
+        "* anketa export of survey \"{survey_id}\": reads {data_file} (UTF-8, the same folder).\n\
+         * Run it from the folder holding the data file, or put the full path in /FILE.\n\
+         GET DATA /TYPE=TXT /FILE={} /ENCODING='UTF8'\n  /DELCASE=LINE /DELIMITERS=\",\" /QUALIFIER='\"' /ARRANGEMENT=DELIMITED /FIRSTCASE=2\n  /VARIABLES=\n",
+        spss_string(data_file)
+    );
+    for c in columns {
+        let format = match kind(c, entry(c)) {
+            Kind::Number => "F12.4",
+            Kind::Date => "SDATE10",
+            Kind::DateTime => "A30",
+            Kind::LongText => "A32767",
+            Kind::Text => "A255",
+        };
+        out.push_str(&format!("  {c} {format}\n"));
+    }
+    out.push_str(".\n");
+    let labelled: Vec<&Entry> = columns.iter().filter_map(|c| entry(c)).collect();
+    if !labelled.is_empty() {
+        out.push_str("VARIABLE LABELS\n");
+        let lines: Vec<String> = labelled
+            .iter()
+            .map(|e| format!("{} {}", e.variable, spss_string(label(e))))
+            .collect();
+        out.push_str("  ");
+        out.push_str(&lines.join("\n  /"));
+        out.push_str(" .\n");
+    }
+    let with_values: Vec<String> = labelled
+        .iter()
+        .filter_map(|e| {
+            let pairs: Vec<String> = match kind(&e.variable, Some(e)) {
+                Kind::Number if e.kind == "yesno" => vec!["1 'yes'".into(), "0 'no'".into()],
+                Kind::Number
+                    if e.values
+                        .first()
+                        .is_some_and(|v| v.starts_with("1 = chosen")) =>
+                {
+                    vec!["1 'chosen'".into(), "0 'not chosen'".into()]
+                }
+                _ => value_labels(e)
+                    .iter()
+                    .map(|(code, l)| format!("{} {}", spss_string(code), spss_string(l)))
+                    .collect(),
+            };
+            (!pairs.is_empty()).then(|| format!("{} {}", e.variable, pairs.join(" ")))
+        })
+        .collect();
+    if !with_values.is_empty() {
+        out.push_str("VALUE LABELS\n  ");
+        out.push_str(&with_values.join("\n  /"));
+        out.push_str(" .\n");
+    }
+    out.push_str("EXECUTE.\n");
+    out
+}
+
+fn r_string(s: &str) -> String {
+    format!(
+        "\"{}\"",
+        s.replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n")
+            .replace('\r', "")
+    )
+}
+
+/// An R script reading `data_file` (in the working directory) into `data`.
+pub fn r(survey_id: &str, data_file: &str, columns: &[String], entries: &[Entry]) -> String {
+    let entry = |c: &str| entries.iter().find(|e| e.variable == c);
+    let mut out = format!(
+        "# anketa export of survey \"{survey_id}\": reads {data_file} (UTF-8) into `data`,\n\
+         # with factors for choice questions and the question texts as \"label\" attributes.\n\
+         data <- read.csv({}, fileEncoding = \"UTF-8\", check.names = FALSE,\n                 stringsAsFactors = FALSE, na.strings = \"\")\n",
+        r_string(data_file)
+    );
+    for c in columns {
+        let col = format!("data[[{}]]", r_string(c));
+        let e = entry(c);
+        match kind(c, e) {
+            Kind::DateTime => out.push_str(&format!(
+                "{col} <- as.POSIXct({col}, format = \"%Y-%m-%dT%H:%M:%OSZ\", tz = \"UTC\")\n"
+            )),
+            Kind::Date => out.push_str(&format!("{col} <- as.Date({col})\n")),
+            _ => {}
+        }
+        let Some(e) = e else { continue };
+        let pairs = value_labels(e);
+        if !pairs.is_empty() {
+            let levels: Vec<String> = pairs.iter().map(|(c, _)| r_string(c)).collect();
+            let labels: Vec<String> = pairs.iter().map(|(_, l)| r_string(l)).collect();
+            out.push_str(&format!(
+                "{col} <- factor({col}, levels = c({}), labels = c({}))\n",
+                levels.join(", "),
+                labels.join(", ")
+            ));
+        }
+        out.push_str(&format!(
+            "attr({col}, \"label\") <- {}\n",
+            r_string(label(e))
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(variable: &str, kind: &str, values: &[&str], free_text: bool) -> Entry {
+        Entry {
+            variable: variable.into(),
+            question: variable.split('.').next().unwrap().into(),
+            kind: kind.into(),
+            text: vec![("cs".into(), format!("Otázka {variable} 'x' \"y\""))],
+            values: values.iter().map(|v| v.to_string()).collect(),
+            condition: String::new(),
+            free_text,
+            versions: vec!["v1".into()],
+        }
+    }
+
+    fn fixture() -> (Vec<String>, Vec<Entry>) {
+        let columns = [
+            "response_id",
+            "submitted_at",
+            "role",
+            "topics.law",
+            "hours",
+            "ok",
+            "comment",
+            "day",
+        ]
+        .map(String::from)
+        .to_vec();
+        let entries = vec![
+            entry(
+                "role",
+                "single",
+                &["sw = Sociální pracovník", "other = Jiná"],
+                false,
+            ),
+            entry(
+                "topics.law",
+                "multi",
+                &["1 = chosen", "0 = not chosen"],
+                false,
+            ),
+            entry("hours", "number", &[], false),
+            entry("ok", "yesno", &["1 = yes", "0 = no"], false),
+            entry("comment", "textarea", &[], true),
+            entry("day", "date", &[], false),
+        ];
+        (columns, entries)
+    }
+
+    #[test]
+    fn spss_syntax_types_and_labels_every_column() {
+        let (columns, entries) = fixture();
+        let sps = spss("kurz", "kurz.csv", &columns, &entries);
+        for expected in [
+            "GET DATA /TYPE=TXT /FILE='kurz.csv' /ENCODING='UTF8'",
+            "  response_id A255\n",
+            "  submitted_at A30\n",
+            "  role A255\n",
+            "  topics.law F12.4\n",
+            "  hours F12.4\n",
+            "  comment A32767\n",
+            "  day SDATE10\n",
+            "VARIABLE LABELS\n  role 'Otázka role ''x'' \"y\"'",
+            "VALUE LABELS\n  role 'sw' 'Sociální pracovník' 'other' 'Jiná'\n  /topics.law 1 'chosen' 0 'not chosen'\n  /ok 1 'yes' 0 'no' .",
+            "EXECUTE.",
+        ] {
+            assert!(sps.contains(expected), "missing {expected:?} in\n{sps}");
+        }
+    }
+
+    #[test]
+    fn r_script_makes_factors_dates_and_labels() {
+        let (columns, entries) = fixture();
+        let script = r("kurz", "kurz.csv", &columns, &entries);
+        for expected in [
+            "data <- read.csv(\"kurz.csv\", fileEncoding = \"UTF-8\", check.names = FALSE,",
+            "data[[\"role\"]] <- factor(data[[\"role\"]], levels = c(\"sw\", \"other\"), labels = c(\"Sociální pracovník\", \"Jiná\"))",
+            "attr(data[[\"role\"]], \"label\") <- \"Otázka role 'x' \\\"y\\\"\"",
+            "data[[\"submitted_at\"]] <- as.POSIXct(",
+            "data[[\"day\"]] <- as.Date(data[[\"day\"]])",
+        ] {
+            assert!(
+                script.contains(expected),
+                "missing {expected:?} in\n{script}"
+            );
+        }
+        assert!(
+            !script.contains("factor(data[[\"topics.law\"]]"),
+            "ticks stay numbers"
+        );
+        assert!(!script.contains("factor(data[[\"ok\"]]"));
+    }
+}
