@@ -221,6 +221,58 @@ async fn each_role_sees_exactly_what_it_may(db: TestDb) {
     assert!(!anonymous.body.contains("Nováková"));
     assert!(!anonymous.body.contains(&kolin));
 
+    // The other formats follow the same rules.
+    let json = evaluator.get_raw("/admin/surveys/obce/export/json").await;
+    assert_eq!(json.status, StatusCode::OK);
+    assert!(
+        json.header("content-type")
+            .unwrap()
+            .starts_with("application/x-ndjson")
+    );
+    let first: serde_json::Value = serde_json::from_str(json.body.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        (first["response_id"].as_str(), first["town"].as_str()),
+        (Some("1"), Some("kolin"))
+    );
+    assert!(first.get("comment").is_none() && !json.body.contains(&kolin));
+    let long = researcher
+        .get_raw("/admin/surveys/obce/export/csv-long")
+        .await;
+    assert!(long.body.contains(&kolin) && long.body.contains("Nováková"));
+    let xlsx = evaluator
+        .client
+        .get(app.url("/admin/surveys/obce/export/xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert!(
+        xlsx.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("obce-without-identifiers.xlsx")
+    );
+    assert_eq!(&xlsx.bytes().await.unwrap()[..2], b"PK");
+    let codebook = evaluator
+        .get_raw("/admin/surveys/obce/export/codebook-md")
+        .await;
+    assert!(codebook.body.starts_with("# Codebook: Dotazník pro obce"));
+    assert_eq!(
+        evaluator
+            .get_raw("/admin/surveys/obce/export/pdf")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        evaluator
+            .get_raw("/admin/surveys/skoleni/export/json")
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "not granted"
+    );
+
     // Everything above is in the audit log, with who did it and how.
     let audit = audit_rows(&admin).await;
     let find = |action: &str, email: &str| {
@@ -238,7 +290,12 @@ async fn each_role_sees_exactly_what_it_may(db: TestDb) {
     assert_eq!(find("user_created", "admin@example.cz").len(), 3);
     assert_eq!(find("login", "hodnotitel@example.cz").len(), 1);
     let exports = find("export", "hodnotitel@example.cz");
-    assert_eq!(exports.len(), 1);
+    assert_eq!(exports.len(), 4, "csv, json, xlsx, codebook");
+    assert!(
+        exports
+            .iter()
+            .all(|e| e["details"].contains("\"identified\":false"))
+    );
     assert!(exports[0]["details"].contains("\"identified\":false"));
     let exports = find("export", "vyzkum@example.cz");
     assert!(exports[0]["details"].contains("\"identified\":true"));

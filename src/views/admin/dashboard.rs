@@ -51,6 +51,15 @@ pub fn page(user: &StaffUser, csrf: &str, d: &Dashboard<'_>) -> Markup {
                     a href={ "/admin/surveys/" (s.id) "/export.csv" } download {
                         @if user.can_export_identified() { "Download CSV" } @else { "Download CSV (without identifiers)" }
                     }
+                    br;
+                    "Other formats: "
+                    a href={ "/admin/surveys/" (s.id) "/export/xlsx" } download { "Excel" } " · "
+                    a href={ "/admin/surveys/" (s.id) "/export/csv-long" } download { "long CSV" } " · "
+                    a href={ "/admin/surveys/" (s.id) "/export/json" } download { "JSON lines" } " · "
+                    "codebook: "
+                    a href={ "/admin/surveys/" (s.id) "/export/codebook" } download { "CSV" } " · "
+                    a href={ "/admin/surveys/" (s.id) "/export/codebook-md" } download { "Markdown" } " · "
+                    a href={ "/admin/surveys/" (s.id) "/export/codebook-json" } download { "JSON" }
                 }
             }
             dl.figures {

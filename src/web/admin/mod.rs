@@ -43,6 +43,10 @@ pub fn router() -> Router<AppState> {
             get(surveys::export),
         )
         .route(
+            "/admin/surveys/{survey_id}/export/{format}",
+            get(surveys::export_format),
+        )
+        .route(
             "/admin/surveys/{survey_id}/interviews.md",
             get(async |s, st, p| {
                 surveys::export_interviews(s, st, p, InterviewFormat::Markdown).await

@@ -1,5 +1,6 @@
 //! The surveys overview, one survey's dashboard, and its CSV export.
 
+use crate::web::extract::Query;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
@@ -195,4 +196,104 @@ pub(super) async fn export_interviews(
                 .map(|_| ())
         },
     ))
+}
+
+/// The other export formats, like `anketa export --format F`: `csv-long`, `json`, `xlsx`,
+/// `codebook`, `codebook-md`, `codebook-json`, with `?status=complete|partial|all`. The same
+/// rules as the CSV: evaluators get them without identifiers; every download is audited.
+pub(super) async fn export_format(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((survey_id, format)): Path<(String, String)>,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    use export::{CodebookFormat as C, Layout as L};
+    let survey = visible_survey(&state, &staff, &survey_id)?.clone();
+    enum Job {
+        Responses(L),
+        Codebook(C),
+    }
+    let (job, extension, content_type) = match format.as_str() {
+        "csv-long" => (
+            Job::Responses(L::Long),
+            "long.csv",
+            "text/csv; charset=utf-8",
+        ),
+        "json" => (
+            Job::Responses(L::JsonLines),
+            "jsonl",
+            "application/x-ndjson",
+        ),
+        "xlsx" => (
+            Job::Responses(L::Xlsx),
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        "codebook" => (
+            Job::Codebook(C::Csv),
+            "codebook.csv",
+            "text/csv; charset=utf-8",
+        ),
+        "codebook-md" => (
+            Job::Codebook(C::Markdown),
+            "codebook.md",
+            "text/markdown; charset=utf-8",
+        ),
+        "codebook-json" => (Job::Codebook(C::Json), "codebook.json", "application/json"),
+        _ => return Err(AppError::NotFound),
+    };
+    if survey.is_interview() && matches!(job, Job::Responses(_)) {
+        return Err(AppError::NotFound);
+    }
+    let privacy = if staff.user.can_export_identified() {
+        Privacy::Identified
+    } else {
+        Privacy::WithoutIdentifiers
+    };
+    let selection = export::Selection {
+        status: match query.status.as_deref() {
+            Some("partial") => Some(Status::InProgress),
+            Some("all") => None,
+            _ => Some(Status::Complete),
+        },
+        ..Default::default()
+    };
+    staff
+        .actor()
+        .audit(
+            state.store(),
+            "export",
+            Some(&survey.id),
+            None,
+            json!({"format": format, "identified": privacy == Privacy::Identified, "status": query.status}),
+        )
+        .await?;
+    let store = state.store().clone();
+    let id = survey.id.clone();
+    let suffix = if privacy == Privacy::Identified {
+        ""
+    } else {
+        "-without-identifiers"
+    };
+    Ok(super::download(
+        &format!("{}{suffix}.{extension}", survey.id),
+        content_type,
+        async move |mut sink| {
+            match job {
+                Job::Responses(layout) => {
+                    export::write_responses(&store, &id, layout, &selection, privacy, &mut sink)
+                        .await
+                }
+                Job::Codebook(format) => {
+                    export::write_codebook(&store, &id, format, &mut sink).await
+                }
+            }
+            .map(|_| ())
+        },
+    ))
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct ExportQuery {
+    status: Option<String>,
 }
