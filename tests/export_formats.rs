@@ -188,11 +188,13 @@ async fn filters_choose_status_dates_versions_and_answers(db: TestDb) {
         csv_records(&out)
     };
     assert_eq!(rows(&[]).len(), 2, "complete only by default");
-    assert!(!rows(&[]).first().unwrap().contains_key("status"));
+    assert!(!rows(&[]).first().unwrap().contains_key("response_status"));
     let all = rows(&["--status", "all"]);
     assert_eq!(all.len(), 3);
     assert_eq!(
-        all.iter().filter(|r| r["status"] == "in_progress").count(),
+        all.iter()
+            .filter(|r| r["response_status"] == "in_progress")
+            .count(),
         1
     );
     let partial = rows(&["--status", "partial"]);
@@ -219,6 +221,13 @@ async fn filters_choose_status_dates_versions_and_answers(db: TestDb) {
     assert!(err.contains("cannot filter on \"hours\""), "{err}");
     let (ok, _, err) = export_with(&app, &["--from", "2024-13-01"]);
     assert!(!ok && err.contains("is not a date"), "{err}");
+    let (ok, _, err) = export_with(&app, &["--where", "invitation.group=pilot"]);
+    assert!(
+        !ok && err.contains("cannot filter on \"invitation.group\""),
+        "{err}"
+    );
+    let (ok, _, err) = export_with(&app, &["--to", "9999-12-31"]);
+    assert!(ok, "the last day there is: {err}");
     let (ok, _, err) = export_with(&app, &["--where", "role"]);
     assert!(!ok && err.contains("is not KEY=VALUE"), "{err}");
     app.stop().await;
@@ -301,6 +310,9 @@ async fn pandas_and_openpyxl_read_every_format_without_options(db: TestDb) {
         assert!(syntax.contains(expected), "{syntax}");
         let (ok, _, err) = export_with(&app, &["--format", format]);
         assert!(!ok && err.contains("write two files"), "{err}");
+        let clash = data.with_extension(extension);
+        let (ok, _, err) = export_with(&app, &["--format", format, "-o", clash.to_str().unwrap()]);
+        assert!(!ok && err.contains("-o names the data file"), "{err}");
     }
     let bytes = std::fs::read(out.path().join("data.xlsx")).unwrap();
     assert_eq!(&bytes[..2], b"PK", "an XLSX file is a zip archive");

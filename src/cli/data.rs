@@ -103,6 +103,18 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         ExportFormat::R => Some("R"),
         _ => None,
     };
+    if let (Some(extension), Some(path)) = (syntax, &args.output) {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(extension))
+        {
+            anyhow::bail!(
+                "-o names the data file: write -o {} (the syntax goes to {})",
+                path.with_extension("csv").display(),
+                path.display()
+            );
+        }
+    }
     if syntax.is_some() && args.output.is_none() {
         anyhow::bail!(
             "--format spss and --format r write two files: name the data file with -o FILE.csv (the syntax goes beside it)"

@@ -26,6 +26,9 @@ pub struct Entry {
     pub question: String,
     #[serde(rename = "type")]
     pub kind: String,
+    /// What the column holds: `value`, `option` (1/0), `row` (a matrix row's code),
+    /// `rank`, or `other_text`.
+    pub part: String,
     /// (language code, question text; for a matrix row or an option column, with it).
     pub text: Vec<(String, String)>,
     /// Codes and labels (in the survey's first language), e.g. `1 = Rozhodně nesouhlasím`.
@@ -46,20 +49,35 @@ pub fn entries(versions: &[Survey]) -> Vec<Entry> {
     merged_variables(versions)
         .into_iter()
         .filter_map(|v| {
-            let (page, q) = versions.iter().find_map(|s| {
-                s.pages.iter().find_map(|p| {
-                    p.questions
-                        .iter()
-                        .find(|q| q.id == v.question)
-                        .map(|q| (p, q))
+            // The question in every version that has it, newest first.
+            let found: Vec<(&Page, &Question)> = versions
+                .iter()
+                .filter_map(|s| {
+                    s.pages.iter().find_map(|p| {
+                        p.questions
+                            .iter()
+                            .find(|q| q.id == v.question)
+                            .map(|q| (p, q))
+                    })
                 })
-            })?;
+                .collect();
+            let (page, q) = *found.first()?;
             let asked_in = versions
                 .iter()
                 .filter(|s| variables(s).iter().any(|o| o.name == v.name))
                 .map(|s| s.version.clone())
                 .collect();
-            Some(entry(&v, page, q, &newest.languages, asked_in))
+            let mut e = entry(&v, page, q, &newest.languages, asked_in);
+            // Codes only older versions offered keep their labels (an R factor built from
+            // the newest version alone would turn them into NA).
+            for (page, older) in found.iter().skip(1) {
+                for value in entry(&v, page, older, &newest.languages, Vec::new()).values {
+                    if !e.values.contains(&value) {
+                        e.values.push(value);
+                    }
+                }
+            }
+            Some(e)
         })
         .collect()
 }
@@ -130,6 +148,14 @@ fn entry(v: &Variable, page: &Page, q: &Question, langs: &[Lang], versions: Vec<
         variable: v.name.clone(),
         question: q.id.clone(),
         kind: q.kind.question_type().name().to_string(),
+        part: match v.part {
+            Part::Value => "value",
+            Part::Option(_) => "option",
+            Part::Row(_) => "row",
+            Part::Rank(_) => "rank",
+            Part::OtherText => "other_text",
+        }
+        .to_string(),
         text,
         values,
         condition,
@@ -190,7 +216,9 @@ pub async fn write_codebook(
 
 /// Markdown table cells: no line breaks, no unescaped pipes.
 fn md(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
 }
 
 fn markdown(survey: &Survey, entries: &[Entry]) -> String {
@@ -301,5 +329,6 @@ id = "p"
     #[test]
     fn markdown_cells_cannot_break_the_table() {
         assert_eq!(md("a | b\nc"), "a \\| b c");
+        assert_eq!(md("a\\|b"), "a\\\\\\|b");
     }
 }

@@ -82,7 +82,8 @@ impl Selection {
             from: self.from.map(|d| d.midnight().assume_utc()),
             until: self
                 .to
-                .map(|d| d.midnight().assume_utc() + time::Duration::days(1)),
+                .and_then(|d| d.next_day())
+                .map(|d| d.midnight().assume_utc()),
             version: self.version.clone(),
         }
     }

@@ -81,10 +81,27 @@ pub async fn write_responses(
             Filter::parse(&versions[0], k, v).ok_or_else(|| ExportError::UnknownFilter(k.clone()))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    if wheres
+        .iter()
+        .any(|f| matches!(f, Filter::Invitation { .. }))
+    {
+        let known = store.invitation_attribute_names(survey_id).await?;
+        for f in &wheres {
+            if let Filter::Invitation { column, .. } = f
+                && !known.contains(column)
+            {
+                return Err(ExportError::UnknownFilter(format!("invitation.{column}")));
+            }
+        }
+    }
     // With responses in progress included, a status column says which is which.
     let fixed: Vec<&str> = match selection.status {
         Some(Status::Complete) => FIXED_COLUMNS.to_vec(),
-        _ => FIXED_COLUMNS.iter().copied().chain(["status"]).collect(),
+        _ => FIXED_COLUMNS
+            .iter()
+            .copied()
+            .chain(["response_status"])
+            .collect(),
     };
     let variables: Vec<_> = merged_variables(&versions)
         .into_iter()

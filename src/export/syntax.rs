@@ -18,23 +18,63 @@ enum Kind {
 fn kind(column: &str, entry: Option<&Entry>) -> Kind {
     match (column, entry) {
         ("submitted_at", _) => Kind::DateTime,
-        (_, Some(e)) if e.values.first().is_some_and(|v| v.starts_with("1 = ")) => Kind::Number,
-        (_, Some(e)) if matches!(e.kind.as_str(), "number" | "rating" | "yesno") => Kind::Number,
+        (_, Some(e)) if matches!(e.part.as_str(), "option" | "rank") => Kind::Number,
+        (_, Some(e))
+            if e.part == "value" && matches!(e.kind.as_str(), "number" | "rating" | "yesno") =>
+        {
+            Kind::Number
+        }
         (_, Some(e)) if e.kind == "date" => Kind::Date,
         (_, Some(e)) if e.free_text => Kind::LongText,
         _ => Kind::Text,
     }
 }
 
-/// `code = label` pairs of a choice variable (not the "1 = chosen" of option columns).
+/// `code = label` pairs of a choice variable's codes (a single choice, a dropdown, a
+/// Likert item, a matrix row): not option ticks, ranks, numbers or yes/no.
 fn value_labels(e: &Entry) -> Vec<(&str, &str)> {
-    if e.values.first().is_some_and(|v| v.starts_with("1 = ")) || e.kind == "yesno" {
+    let coded = matches!(e.part.as_str(), "value" | "row")
+        && !matches!(
+            e.kind.as_str(),
+            "number" | "rating" | "yesno" | "consent" | "date"
+        );
+    if !coded {
         return Vec::new();
     }
     e.values
         .iter()
         .filter_map(|v| v.split_once(" = "))
         .collect()
+}
+
+/// SPSS variable names for the columns: letters, digits, `_` and `.`, starting with a
+/// letter, at most 64 bytes, unique (the original name stays in the variable label).
+fn spss_names(columns: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for c in columns {
+        let mut name: String = c
+            .chars()
+            .map(|ch| {
+                if ch.is_ascii_alphanumeric() || ch == '_' || ch == '.' {
+                    ch
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if !name.starts_with(|ch: char| ch.is_ascii_alphabetic()) {
+            name = format!("v_{name}");
+        }
+        name = name.trim_end_matches('.').chars().take(60).collect();
+        let base = name.clone();
+        let mut n = 1;
+        while names.iter().any(|o| o.eq_ignore_ascii_case(&name)) {
+            n += 1;
+            name = format!("{base}_{n}");
+        }
+        names.push(name);
+    }
+    names
 }
 
 fn label(e: &Entry) -> &str {
@@ -48,13 +88,16 @@ fn spss_string(s: &str) -> String {
 /// SPSS syntax reading `data_file` (in the same folder) with `columns` (the CSV header).
 pub fn spss(survey_id: &str, data_file: &str, columns: &[String], entries: &[Entry]) -> String {
     let entry = |c: &str| entries.iter().find(|e| e.variable == c);
+    let names = spss_names(columns);
     let mut out = format!(
-        "* anketa export of survey \"{survey_id}\": reads {data_file} (UTF-8, the same folder).\n\
+        "* anketa export of survey {}: reads {} (UTF-8, the same folder).\n\
          * Run it from the folder holding the data file, or put the full path in /FILE.\n\
          GET DATA /TYPE=TXT /FILE={} /ENCODING='UTF8'\n  /DELCASE=LINE /DELIMITERS=\",\" /QUALIFIER='\"' /ARRANGEMENT=DELIMITED /FIRSTCASE=2\n  /VARIABLES=\n",
+        spss_string(survey_id),
+        spss_string(data_file),
         spss_string(data_file)
     );
-    for c in columns {
+    for (c, name) in columns.iter().zip(&names) {
         let format = match kind(c, entry(c)) {
             Kind::Number => "F12.4",
             Kind::Date => "SDATE10",
@@ -62,38 +105,38 @@ pub fn spss(survey_id: &str, data_file: &str, columns: &[String], entries: &[Ent
             Kind::LongText => "A32767",
             Kind::Text => "A255",
         };
-        out.push_str(&format!("  {c} {format}\n"));
+        out.push_str(&format!("  {name} {format}\n"));
     }
     out.push_str(".\n");
-    let labelled: Vec<&Entry> = columns.iter().filter_map(|c| entry(c)).collect();
-    if !labelled.is_empty() {
-        out.push_str("VARIABLE LABELS\n");
-        let lines: Vec<String> = labelled
-            .iter()
-            .map(|e| format!("{} {}", e.variable, spss_string(label(e))))
-            .collect();
-        out.push_str("  ");
-        out.push_str(&lines.join("\n  /"));
-        out.push_str(" .\n");
-    }
-    let with_values: Vec<String> = labelled
+    let labels: Vec<String> = columns
         .iter()
-        .filter_map(|e| {
-            let pairs: Vec<String> = match kind(&e.variable, Some(e)) {
-                Kind::Number if e.kind == "yesno" => vec!["1 'yes'".into(), "0 'no'".into()],
-                Kind::Number
-                    if e.values
-                        .first()
-                        .is_some_and(|v| v.starts_with("1 = chosen")) =>
-                {
-                    vec!["1 'chosen'".into(), "0 'not chosen'".into()]
-                }
+        .zip(&names)
+        .map(|(c, name)| {
+            let text = match entry(c) {
+                Some(e) if c == name => label(e).to_string(),
+                Some(e) => format!("{c}: {}", label(e)),
+                None => c.clone(),
+            };
+            format!("{name} {}", spss_string(&text))
+        })
+        .collect();
+    out.push_str("VARIABLE LABELS\n  ");
+    out.push_str(&labels.join("\n  /"));
+    out.push_str(" .\n");
+    let with_values: Vec<String> = columns
+        .iter()
+        .zip(&names)
+        .filter_map(|(c, name)| {
+            let e = entry(c)?;
+            let pairs: Vec<String> = match (e.part.as_str(), e.kind.as_str()) {
+                ("value", "yesno") => vec!["1 'yes'".into(), "0 'no'".into()],
+                ("option", _) => vec!["1 'chosen'".into(), "0 'not chosen'".into()],
                 _ => value_labels(e)
                     .iter()
                     .map(|(code, l)| format!("{} {}", spss_string(code), spss_string(l)))
                     .collect(),
             };
-            (!pairs.is_empty()).then(|| format!("{} {}", e.variable, pairs.join(" ")))
+            (!pairs.is_empty()).then(|| format!("{name} {}", pairs.join(" ")))
         })
         .collect();
     if !with_values.is_empty() {
@@ -119,9 +162,11 @@ fn r_string(s: &str) -> String {
 pub fn r(survey_id: &str, data_file: &str, columns: &[String], entries: &[Entry]) -> String {
     let entry = |c: &str| entries.iter().find(|e| e.variable == c);
     let mut out = format!(
-        "# anketa export of survey \"{survey_id}\": reads {data_file} (UTF-8) into `data`,\n\
+        "# anketa export of survey {}: reads {} (UTF-8) into `data`,\n\
          # with factors for choice questions and the question texts as \"label\" attributes.\n\
          data <- read.csv({}, fileEncoding = \"UTF-8\", check.names = FALSE,\n                 stringsAsFactors = FALSE, na.strings = \"\")\n",
+        r_string(survey_id),
+        r_string(data_file),
         r_string(data_file)
     );
     for c in columns {
@@ -162,6 +207,12 @@ mod tests {
             variable: variable.into(),
             question: variable.split('.').next().unwrap().into(),
             kind: kind.into(),
+            part: if variable.contains('.') {
+                "option"
+            } else {
+                "value"
+            }
+            .into(),
             text: vec![("cs".into(), format!("Otázka {variable} 'x' \"y\""))],
             values: values.iter().map(|v| v.to_string()).collect(),
             condition: String::new(),
@@ -217,12 +268,40 @@ mod tests {
             "  hours F12.4\n",
             "  comment A32767\n",
             "  day SDATE10\n",
-            "VARIABLE LABELS\n  role 'Otázka role ''x'' \"y\"'",
+            "VARIABLE LABELS\n  response_id 'response_id'\n",
+            "\n  /role 'Otázka role ''x'' \"y\"'",
             "VALUE LABELS\n  role 'sw' 'Sociální pracovník' 'other' 'Jiná'\n  /topics.law 1 'chosen' 0 'not chosen'\n  /ok 1 'yes' 0 'no' .",
             "EXECUTE.",
         ] {
             assert!(sps.contains(expected), "missing {expected:?} in\n{sps}");
         }
+    }
+
+    #[test]
+    fn spss_names_are_safe_and_unique_and_keep_the_original_in_the_label() {
+        let columns = ["first name", "1st", "a'b\nHOST COMMAND", "First_name", "x."]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            spss_names(&columns),
+            [
+                "first_name",
+                "v_1st",
+                "a_b_HOST_COMMAND",
+                "First_name_2",
+                "x"
+            ]
+        );
+        let sps = spss("s", "s.csv", &columns, &[]);
+        assert!(sps.contains("  a_b_HOST_COMMAND A255\n"), "{sps}");
+        assert!(
+            !sps.contains("\nHOST COMMAND"),
+            "no line starts a command: {sps}"
+        );
+        assert!(
+            sps.contains("/a_b_HOST_COMMAND 'a''b HOST COMMAND'"),
+            "{sps}"
+        );
     }
 
     #[test]

@@ -87,8 +87,12 @@ pub fn merged_variables<'a>(versions: impl IntoIterator<Item = &'a Survey>) -> V
     let mut out: Vec<Variable> = Vec::new();
     for survey in versions {
         for v in variables(survey) {
-            if !out.iter().any(|o| o.name == v.name) {
-                out.push(v);
+            match out.iter_mut().find(|o| o.name == v.name) {
+                // Typed text in any version makes the column free text: a question that
+                // was a text box once must not leak its old answers into exports without
+                // identifiers after it became a choice.
+                Some(o) => o.free_text |= v.free_text,
+                None => out.push(v),
             }
         }
     }
@@ -240,5 +244,23 @@ id = "p"
             .collect();
         assert_eq!(names.last().map(String::as_str), Some("legacy"));
         assert_eq!(names[names.len() - 2], "n");
+    }
+
+    #[test]
+    fn a_column_that_was_typed_text_in_any_version_stays_free_text() {
+        let typed = "id = \"s\"\ntitle = \"S\"\n[[page]]\nid = \"p\"\n  [[page.question]]\n  id = \"src\"\n  type = \"text\"\n  text = \"Odkud\"\n";
+        let choice = typed.replace(
+            "type = \"text\"",
+            "type = \"single\"\n  options = [ { value = \"web\", label = \"Web\" } ]",
+        );
+        let old = load_str(Path::new("v1.toml"), typed).survey.unwrap();
+        let new = load_str(Path::new("v2.toml"), &choice).survey.unwrap();
+        assert!(!variables(&new)[0].free_text);
+        let merged = merged_variables([&new, &old]);
+        assert_eq!(merged.len(), 1);
+        assert!(
+            merged[0].free_text,
+            "old answers are typed text: not without identifiers"
+        );
     }
 }
