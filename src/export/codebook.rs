@@ -164,6 +164,41 @@ fn entry(v: &Variable, page: &Page, q: &Question, langs: &[Lang], versions: Vec<
     }
 }
 
+/// The codebook as a table (the CSV and the XLSX sheet): header and rows.
+pub fn table(entries: &[Entry]) -> (Vec<String>, Vec<Vec<String>>) {
+    let langs: Vec<&str> = entries
+        .first()
+        .map(|e| e.text.iter().map(|(l, _)| l.as_str()).collect())
+        .unwrap_or_default();
+    let header = ["variable", "question", "type", "part"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(langs.iter().map(|l| format!("text.{l}")))
+        .chain(["values", "condition", "free_text", "versions"].map(String::from))
+        .collect();
+    let rows = entries
+        .iter()
+        .map(|e| {
+            [
+                e.variable.clone(),
+                e.question.clone(),
+                e.kind.clone(),
+                e.part.clone(),
+            ]
+            .into_iter()
+            .chain(e.text.iter().map(|(_, t)| t.clone()))
+            .chain([
+                e.values.join("; "),
+                e.condition.clone(),
+                if e.free_text { "yes" } else { "no" }.into(),
+                e.versions.join(" "),
+            ])
+            .collect()
+        })
+        .collect();
+    (header, rows)
+}
+
 pub async fn write_codebook(
     store: &Store,
     survey_id: &str,
@@ -172,29 +207,13 @@ pub async fn write_codebook(
 ) -> Result<ExportSummary, ExportError> {
     let versions = survey_versions(store, survey_id).await?;
     let entries = entries(&versions);
-    let langs: Vec<&str> = versions[0].languages.iter().map(|l| l.code()).collect();
     match format {
         CodebookFormat::Csv => {
             let mut out = ChunkedCsv::new();
-            let header: Vec<String> = ["variable", "question", "type"]
-                .iter()
-                .map(|s| s.to_string())
-                .chain(langs.iter().map(|l| format!("text.{l}")))
-                .chain(["values", "condition", "free_text", "versions"].map(String::from))
-                .collect();
+            let (header, rows) = table(&entries);
             out.write(&header, sink).await?;
-            for e in &entries {
-                let row: Vec<String> = [e.variable.clone(), e.question.clone(), e.kind.clone()]
-                    .into_iter()
-                    .chain(e.text.iter().map(|(_, t)| t.clone()))
-                    .chain([
-                        e.values.join("; "),
-                        e.condition.clone(),
-                        if e.free_text { "yes" } else { "no" }.into(),
-                        e.versions.join(" "),
-                    ])
-                    .collect();
-                out.write(&row, sink).await?;
+            for row in &rows {
+                out.write(row, sink).await?;
             }
             out.finish(sink).await?;
         }

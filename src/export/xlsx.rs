@@ -123,34 +123,14 @@ impl XlsxOut {
         let bold = Format::new().set_bold();
         let sheet = self.workbook.add_worksheet();
         sheet.set_name("codebook")?;
-        let langs: Vec<&str> = codebook
-            .first()
-            .map(|e| e.text.iter().map(|(l, _)| l.as_str()).collect())
-            .unwrap_or_default();
-        let header: Vec<String> = ["variable", "question", "type"]
-            .iter()
-            .map(|s| s.to_string())
-            .chain(langs.iter().map(|l| format!("text.{l}")))
-            .chain(["values", "condition", "free_text", "versions"].map(String::from))
-            .collect();
+        let (header, rows) = super::codebook::table(codebook);
         for (col, name) in header.iter().enumerate() {
             sheet.write_string_with_format(0, col as u16, name, &bold)?;
         }
         sheet.set_freeze_panes(1, 0)?;
-        for (i, e) in codebook.iter().enumerate() {
-            let row = i as u32 + 1;
-            let cells: Vec<String> = [e.variable.clone(), e.question.clone(), e.kind.clone()]
-                .into_iter()
-                .chain(e.text.iter().map(|(_, t)| t.clone()))
-                .chain([
-                    e.values.join("; "),
-                    e.condition.clone(),
-                    if e.free_text { "yes" } else { "no" }.into(),
-                    e.versions.join(" "),
-                ])
-                .collect();
+        for (i, cells) in rows.iter().enumerate() {
             for (col, cell) in cells.iter().enumerate() {
-                sheet.write_string(row, col as u16, cell)?;
+                sheet.write_string(i as u32 + 1, col as u16, cell)?;
             }
         }
         let file = tempfile::NamedTempFile::new()?;
