@@ -31,6 +31,9 @@ pub struct Settings {
     /// Behind a reverse proxy: take the client's address from the last entry of
     /// `X-Forwarded-For` (for rate limits and the audit log).
     pub behind_proxy: bool,
+    /// The secret for keyed pseudonyms in anonymized exports (without it, pseudonyms
+    /// are row numbers and surveys whose pseudonyms link people cannot be exported).
+    pub pseudonym_key: Option<crate::anonymize::PseudonymKey>,
 }
 
 impl Settings {

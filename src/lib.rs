@@ -4,6 +4,7 @@
 //! storage, the web app, exports and the command line.
 
 pub mod accounts;
+pub mod anonymize;
 pub mod app;
 pub mod cli;
 pub mod dashboard;

@@ -105,6 +105,7 @@ async fn session_cookies_are_http_only_same_site_and_secure_by_default() {
         body_limit: Settings::DEFAULT_BODY_LIMIT,
         base_url: None,
         behind_proxy: false,
+        pseudonym_key: None,
     })
     .await
     .unwrap();

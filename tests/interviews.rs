@@ -528,7 +528,7 @@ async fn an_evaluator_exports_the_39_demo_interviews(db: TestDb) {
     assert!(
         exports
             .iter()
-            .all(|r| r["details"].contains("\"identified\":false"))
+            .all(|r| r["details"].contains("\"privacy\":\"without-identifiers\""))
     );
     app.stop().await;
 }

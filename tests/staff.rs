@@ -18,6 +18,10 @@ use reqwest::StatusCode;
 const TOWNS: &str = r#"
 id = "obce"
 title = "Dotazník pro obce"
+[privacy]
+k = 2
+[privacy.coarsen]
+town = "region"
 [choices.town]
 attributes = ["region"]
 options = [
@@ -33,6 +37,7 @@ id = "p"
   text = "Obec"
   choices = "town"
   required = true
+  privacy = "quasi_identifier"
   [[page.question]]
   id = "comment"
   type = "textarea"
@@ -205,24 +210,55 @@ async fn each_role_sees_exactly_what_it_may(db: TestDb) {
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["response_id"], kolin);
     assert!(rows[0]["comment"].contains("Nováková"));
-    let anonymous = evaluator.get_raw("/admin/surveys/obce/export.csv").await;
+    // The evaluator only gets anonymized data: Kolín and Most are alone in their regions,
+    // so k = 2 needs the town blanked, which must be accepted first.
+    let refused = evaluator.get_raw("/admin/surveys/obce/export.csv").await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(
+        refused.body.contains("k = 2 is not reached") && refused.body.contains("2 cell(s) blanked"),
+        "{}",
+        refused.body
+    );
+    let report = evaluator
+        .get_raw("/admin/surveys/obce/anonymization-report.md")
+        .await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(
+        report.body.contains("### town\n\nCells blanked: 2"),
+        "{}",
+        report.body
+    );
+    assert!(
+        report.body.contains("| comment | sensitive free text"),
+        "{}",
+        report.body
+    );
+    let anonymous = evaluator
+        .get_raw("/admin/surveys/obce/export.csv?accept_suppression=1")
+        .await;
     assert_eq!(anonymous.status, StatusCode::OK);
     assert!(
         anonymous
             .header("content-disposition")
             .unwrap()
-            .contains("obce-without-identifiers.csv")
+            .contains("obce-anonymized.csv")
     );
     let rows = csv_records(&anonymous.body);
     assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0]["response_id"], "1", "row numbers, not response ids");
-    assert_eq!(rows[0]["town"], "kolin");
+    assert_eq!(
+        rows[0]["pseudonym"], "1",
+        "row numbers: the server has no pseudonym key"
+    );
+    assert_eq!(rows[0]["town"], "", "blanked");
     assert!(!rows[0].contains_key("comment"), "no free text");
+    assert!(!rows[0].contains_key("response_id") && !rows[0].contains_key("language"));
     assert!(!anonymous.body.contains("Nováková"));
     assert!(!anonymous.body.contains(&kolin));
 
     // The other formats follow the same rules.
-    let json = evaluator.get_raw("/admin/surveys/obce/export/json").await;
+    let json = evaluator
+        .get_raw("/admin/surveys/obce/export/json?accept_suppression=1")
+        .await;
     assert_eq!(json.status, StatusCode::OK);
     assert!(
         json.header("content-type")
@@ -231,17 +267,22 @@ async fn each_role_sees_exactly_what_it_may(db: TestDb) {
     );
     let first: serde_json::Value = serde_json::from_str(json.body.lines().next().unwrap()).unwrap();
     assert_eq!(
-        (first["response_id"].as_str(), first["town"].as_str()),
-        (Some("1"), Some("kolin"))
+        (first["pseudonym"].as_str(), first.get("town")),
+        (Some("1"), None)
     );
     assert!(first.get("comment").is_none() && !json.body.contains(&kolin));
+    // A researcher may ask for the anonymized form too.
+    let asked = researcher
+        .get_raw("/admin/surveys/obce/export/json?privacy=anonymized")
+        .await;
+    assert_eq!(asked.status, StatusCode::CONFLICT);
     let long = researcher
         .get_raw("/admin/surveys/obce/export/csv-long")
         .await;
     assert!(long.body.contains(&kolin) && long.body.contains("Nováková"));
     let xlsx = evaluator
         .client
-        .get(app.url("/admin/surveys/obce/export/xlsx"))
+        .get(app.url("/admin/surveys/obce/export/xlsx?accept_suppression=1"))
         .send()
         .await
         .unwrap();
@@ -250,7 +291,7 @@ async fn each_role_sees_exactly_what_it_may(db: TestDb) {
         xlsx.headers()["content-disposition"]
             .to_str()
             .unwrap()
-            .contains("obce-without-identifiers.xlsx")
+            .contains("obce-anonymized.xlsx")
     );
     assert_eq!(&xlsx.bytes().await.unwrap()[..2], b"PK");
     let codebook = evaluator
@@ -290,15 +331,27 @@ async fn each_role_sees_exactly_what_it_may(db: TestDb) {
     assert_eq!(find("user_created", "admin@example.cz").len(), 3);
     assert_eq!(find("login", "hodnotitel@example.cz").len(), 1);
     let exports = find("export", "hodnotitel@example.cz");
-    assert_eq!(exports.len(), 4, "csv, json, xlsx, codebook");
+    assert_eq!(
+        exports.len(),
+        4,
+        "csv, json, xlsx, codebook (refusals export nothing)"
+    );
+    let responses: Vec<_> = exports
+        .iter()
+        .filter(|e| !e["details"].contains("codebook"))
+        .collect();
+    assert_eq!(responses.len(), 3);
+    assert!(responses.iter().all(|e| {
+        e["details"].contains("\"privacy\":\"anonymized\"")
+            && e["details"].contains("\"accept_suppression\":true")
+            && e["details"].contains("\"cells_blanked\":2")
+    }));
+    let exports = find("export", "vyzkum@example.cz");
     assert!(
         exports
             .iter()
-            .all(|e| e["details"].contains("\"identified\":false"))
+            .any(|e| e["details"].contains("\"privacy\":\"identified\""))
     );
-    assert!(exports[0]["details"].contains("\"identified\":false"));
-    let exports = find("export", "vyzkum@example.cz");
-    assert!(exports[0]["details"].contains("\"identified\":true"));
     let viewed = find("response_viewed", "vyzkum@example.cz");
     assert_eq!(viewed.len(), 1);
     assert_eq!(viewed[0]["target"], kolin);

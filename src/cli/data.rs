@@ -96,6 +96,23 @@ fn parent_dir(path: &std::path::Path) -> &std::path::Path {
         .unwrap_or(std::path::Path::new("."))
 }
 
+enum JobKind {
+    Responses,
+    Other,
+}
+
+fn job_kind(format: ExportFormat) -> JobKind {
+    match format {
+        ExportFormat::Csv
+        | ExportFormat::CsvLong
+        | ExportFormat::Json
+        | ExportFormat::Xlsx
+        | ExportFormat::Spss
+        | ExportFormat::R => JobKind::Responses,
+        _ => JobKind::Other,
+    }
+}
+
 pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     use anyhow::Context;
     let syntax = match args.format {
@@ -123,7 +140,6 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_store(&args.database).await?;
     type Sink = WriteSink<Box<dyn std::io::Write + Send>>;
     let id = args.survey_id.as_str();
-    let privacy = Privacy::Identified;
     use export::{CodebookFormat as C, InterviewFormat as I, Layout as L};
     let selection = export::Selection {
         status: match args.status {
@@ -135,7 +151,41 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         to: args.to,
         version: args.survey_version.clone(),
         wheres: args.wheres.clone(),
+        cutoff: None,
     };
+    let anonymize = &args.anonymization;
+    if anonymize.anonymize && !matches!(job_kind(args.format), JobKind::Responses) {
+        anyhow::bail!(
+            "--anonymize applies to response data (csv, csv-long, json, xlsx, spss, r); a codebook names no one, and interview documents are not anonymized automatically"
+        );
+    }
+    let privacy = if anonymize.anonymize {
+        let options = anonymize.options()?;
+        Privacy::Anonymized(std::sync::Arc::new(
+            export::anonymize(
+                &store,
+                id,
+                &selection,
+                &options,
+                time::OffsetDateTime::now_utc(),
+            )
+            .await?,
+        ))
+    } else {
+        Privacy::Identified
+    };
+    let mut details = selection.audit_details();
+    details["format"] = format!("{:?}", args.format).to_lowercase().into();
+    details["privacy"] = privacy.name().into();
+    if anonymize.anonymize {
+        details["k"] = anonymize.k.into();
+        details["accept_suppression"] = anonymize.accept_suppression.into();
+        details["scrub_text"] = anonymize.scrub_text.into();
+        details["pseudonym_key"] = anonymize.pseudonym_key_file.is_some().into();
+    }
+    crate::accounts::Actor::command_line()
+        .audit(&store, "export", Some(id), None, details)
+        .await?;
     enum Job {
         Responses(L),
         Codebook(C),
@@ -156,11 +206,11 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     };
     let write = async |sink: &mut Sink| match job {
         Job::Responses(layout) => {
-            export::write_responses(&store, id, layout, &selection, privacy, sink).await
+            export::write_responses(&store, id, layout, &selection, privacy.clone(), sink).await
         }
         Job::Codebook(format) => export::write_codebook(&store, id, format, sink).await,
         Job::Interviews(format) => {
-            export::write_interviews(&store, id, format, privacy, sink).await
+            export::write_interviews(&store, id, format, privacy.clone(), sink).await
         }
     };
     let summary = match &args.output {
@@ -187,7 +237,10 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         let header: Vec<String> = csv::Reader::from_path(path)
             .and_then(|mut r| r.headers().map(|h| h.iter().map(str::to_string).collect()))
             .context("cannot read back the data file's header")?;
-        let entries = export::codebook_entries(&store, id).await?;
+        let mut entries = export::codebook_entries(&store, id).await?;
+        if let Privacy::Anonymized(a) = &privacy {
+            entries = a.codebook(entries);
+        }
         let data_file = path
             .file_name()
             .map_or_else(|| "data.csv".into(), |n| n.to_string_lossy().to_string());
@@ -202,6 +255,32 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         tmp.persist(&target)
             .with_context(|| format!("cannot write {}", target.display()))?;
         eprintln!("wrote {}", target.display());
+    }
+    if let Some(report) = &summary.report {
+        let text = report.markdown();
+        let target = anonymize.report.clone().or_else(|| {
+            args.output
+                .as_ref()
+                .map(|p| p.with_extension("anonymization.md"))
+        });
+        match target {
+            Some(path) => {
+                std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write the report {}", path.display()))?;
+                eprintln!("wrote the anonymization report to {}", path.display());
+            }
+            None => eprintln!("{text}"),
+        }
+        eprintln!(
+            "k = {} achieved (required {}); {} cell(s) blanked, {} response(s) left out",
+            report
+                .outcome
+                .smallest_class
+                .map_or("-".into(), |k| k.to_string()),
+            report.k,
+            report.outcome.cells_blanked(),
+            report.outcome.dropped
+        );
     }
     store.close().await;
     eprintln!(

@@ -183,6 +183,10 @@ pub struct ServeArgs {
     /// client's address (rate limits, audit log). Never set this without such a proxy.
     #[arg(long, env = "ANKETA_BEHIND_PROXY")]
     pub behind_proxy: bool,
+    /// The secret key for pseudonyms in anonymized exports from the staff area (at least
+    /// 32 bytes; the same file as `anketa export --pseudonym-key-file`).
+    #[arg(long, env = "ANKETA_PSEUDONYM_KEY_FILE", value_name = "FILE")]
+    pub pseudonym_key_file: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -271,6 +275,61 @@ pub struct ExportArgs {
     /// Repeat for several (all must hold).
     #[arg(long = "where", value_name = "KEY=VALUE", value_parser = parse_where)]
     pub wheres: Vec<(String, String)>,
+    #[command(flatten)]
+    pub anonymization: AnonymizeArgs,
+}
+
+/// How an anonymized export is made (the survey's `[privacy]` rules do the rest).
+#[derive(Args, Debug, Clone)]
+pub struct AnonymizeArgs {
+    /// Anonymize as the survey's privacy model says: identifiers dropped, pseudonyms,
+    /// coarsening, k-anonymity over the quasi-identifiers; writes a report beside the data.
+    #[arg(long)]
+    pub anonymize: bool,
+    /// The smallest group of look-alike respondents allowed (default: the survey's k, or 5).
+    #[arg(long, requires = "anonymize", value_parser = clap::value_parser!(u64).range(2..))]
+    pub k: Option<u64>,
+    /// Publish even if reaching k needs quasi-identifier cells blanked or responses left out.
+    #[arg(long, requires = "anonymize")]
+    pub accept_suppression: bool,
+    /// Keep sensitive typed text with e-mails, phone numbers, birth numbers and invited
+    /// people's names redacted, instead of dropping it.
+    #[arg(long, requires = "anonymize")]
+    pub scrub_text: bool,
+    /// The secret key for pseudonyms (at least 32 bytes; keep it outside the export).
+    #[arg(long, env = "ANKETA_PSEUDONYM_KEY_FILE", value_name = "FILE")]
+    pub pseudonym_key_file: Option<PathBuf>,
+    /// Where the anonymization report goes (default: beside -o as NAME.anonymization.md,
+    /// or standard error).
+    #[arg(long, requires = "anonymize", value_name = "FILE")]
+    pub report: Option<PathBuf>,
+}
+
+/// The pseudonym key in a key file (`--pseudonym-key-file`).
+pub fn read_pseudonym_key(
+    path: &std::path::Path,
+) -> anyhow::Result<crate::anonymize::PseudonymKey> {
+    use anyhow::Context;
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read the pseudonym key {}", path.display()))?;
+    crate::anonymize::PseudonymKey::from_file_contents(&bytes)
+        .with_context(|| format!("the pseudonym key {} is not usable", path.display()))
+}
+
+impl AnonymizeArgs {
+    /// The anonymization options, reading the key file if one is named.
+    pub fn options(&self) -> anyhow::Result<crate::anonymize::Options> {
+        Ok(crate::anonymize::Options {
+            k: self.k.map(|k| k as usize),
+            key: self
+                .pseudonym_key_file
+                .as_deref()
+                .map(read_pseudonym_key)
+                .transpose()?,
+            scrub_text: self.scrub_text,
+            accept_suppression: self.accept_suppression,
+        })
+    }
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]

@@ -14,6 +14,11 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         body_limit: Settings::DEFAULT_BODY_LIMIT,
         base_url: args.base_url,
         behind_proxy: args.behind_proxy,
+        pseudonym_key: args
+            .pseudonym_key_file
+            .as_deref()
+            .map(super::read_pseudonym_key)
+            .transpose()?,
     };
     let (state, warnings) = match app::prepare(settings).await {
         Ok(ready) => ready,

@@ -230,6 +230,7 @@ pub async fn write_codebook(
     Ok(ExportSummary {
         responses: entries.len() as u64,
         unit: "codebook variable(s)",
+        report: None,
     })
 }
 

@@ -64,7 +64,7 @@ pub async fn write_interviews(
         .map(|u| (u.id, u.email))
         .collect();
     let mut pseudonyms: HashMap<&str, String> = HashMap::new();
-    let wide = WideColumns::new(&versions, privacy);
+    let wide = WideColumns::new(&versions, &privacy);
     let mut csv =
         matches!(format, InterviewFormat::LongCsv | InterviewFormat::WideCsv).then(ChunkedCsv::new);
     if let Some(out) = &mut csv {
@@ -85,7 +85,7 @@ pub async fn write_interviews(
                 .get(&interview.interviewer_id)
                 .cloned()
                 .unwrap_or_default(),
-            Privacy::WithoutIdentifiers => pseudonyms
+            Privacy::WithoutIdentifiers | Privacy::Anonymized(_) => pseudonyms
                 .entry(&interview.interviewer_id)
                 .or_insert_with(|| format!("I-{next}"))
                 .clone(),
@@ -105,7 +105,7 @@ pub async fn write_interviews(
             (InterviewFormat::WideCsv, Some(out)) => {
                 let id = match privacy {
                     Privacy::Identified => interview.id.clone(),
-                    Privacy::WithoutIdentifiers => label.clone(),
+                    Privacy::WithoutIdentifiers | Privacy::Anonymized(_) => label.clone(),
                 };
                 out.write(wide.row(&id, interview, &interviewer), sink)
                     .await?;
@@ -129,6 +129,7 @@ pub async fn write_interviews(
     Ok(ExportSummary {
         responses: interviews.len() as u64,
         unit: "finished interview(s)",
+        report: None,
     })
 }
 
@@ -152,10 +153,10 @@ const WIDE_FIXED: [&str; 8] = [
 ];
 
 impl WideColumns {
-    fn new(versions: &[crate::survey::Survey], privacy: Privacy) -> WideColumns {
+    fn new(versions: &[crate::survey::Survey], privacy: &Privacy) -> WideColumns {
         let variables = crate::survey::variables::merged_variables(versions)
             .into_iter()
-            .filter(|v| privacy == Privacy::Identified || !v.free_text)
+            .filter(|v| privacy.is_identified() || !v.free_text)
             .collect();
         let mut topics: Vec<String> = Vec::new();
         for v in versions {

@@ -2,6 +2,7 @@
 //! database and written one at a time into a [`ChunkSink`] (a file, standard output, or
 //! an HTTP response body), so memory does not grow with the data.
 
+mod anonymized;
 mod audit;
 mod codebook;
 mod interviews;
@@ -12,6 +13,7 @@ mod xlsx;
 use std::io::Write;
 use std::path::Path;
 
+pub use self::anonymized::{Anonymization, anonymize};
 pub use self::audit::{spreadsheet_safe, write_audit_csv};
 pub use self::codebook::{CodebookFormat, Entry as CodebookEntry, write_codebook};
 pub use self::interviews::{InterviewFormat, write_interviews};
@@ -43,6 +45,26 @@ pub enum ExportError {
         "cannot filter on \"{0}\": use a choice question's id (town=kolin), QUESTION.ATTRIBUTE (town.region=Praha) or invitation.COLUMN"
     )]
     UnknownFilter(String),
+    #[error("{}", .0.refusal())]
+    NeedsSuppression(Box<crate::anonymize::Report>),
+    #[error(
+        "\"{survey}\" has {responses} response(s) to export, fewer than k = {k}: an anonymized export needs at least k"
+    )]
+    TooFewToAnonymize {
+        survey: String,
+        responses: u64,
+        k: usize,
+    },
+    #[error("{0}")]
+    Anonymize(#[from] crate::anonymize::AnonymizeError),
+    #[error(
+        "\"{0}\" is an interview guide: interview documents cannot be anonymized automatically (evaluators get them with interviewer pseudonyms)"
+    )]
+    InterviewNotAnonymizable(String),
+    #[error(
+        "responses were deleted, flagged or changed while the anonymized export was written, so it may not be k-anonymous: run it again"
+    )]
+    ChangedDuringExport,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("writing the export failed: {0}")]
@@ -61,6 +83,8 @@ pub struct Selection {
     pub to: Option<time::Date>,
     pub version: Option<String>,
     pub wheres: Vec<(String, String)>,
+    /// Nothing submitted (or, in progress, changed) at or after this instant.
+    pub cutoff: Option<time::OffsetDateTime>,
 }
 
 impl Default for Selection {
@@ -71,26 +95,47 @@ impl Default for Selection {
             to: None,
             version: None,
             wheres: Vec::new(),
+            cutoff: None,
         }
     }
 }
 
 impl Selection {
+    /// The selection as the audit log records it.
+    pub fn audit_details(&self) -> serde_json::Value {
+        let status = match self.status {
+            Some(s) => s.as_str(),
+            None => "all",
+        };
+        serde_json::json!({
+            "status": status,
+            "from": self.from.map(|d| d.to_string()),
+            "to": self.to.map(|d| d.to_string()),
+            "survey_version": self.version,
+            "where": self.wheres.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>(),
+        })
+    }
+
     fn store_filter(&self) -> crate::store::ExportFilter {
         crate::store::ExportFilter {
             status: self.status,
             from: self.from.map(|d| d.midnight().assume_utc()),
-            until: self
-                .to
-                .and_then(|d| d.next_day())
-                .map(|d| d.midnight().assume_utc()),
+            until: [
+                self.to
+                    .and_then(|d| d.next_day())
+                    .map(|d| d.midnight().assume_utc()),
+                self.cutoff,
+            ]
+            .into_iter()
+            .flatten()
+            .min(),
             version: self.version.clone(),
         }
     }
 }
 
 /// Which columns leave the building.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Privacy {
     /// Everything: response ids, invitation columns (names, e-mails), typed text.
     Identified,
@@ -98,6 +143,24 @@ pub enum Privacy {
     /// columns and typed text are left out. (The full anonymization with coarsening and
     /// k-anonymity is a separate, stronger mode.)
     WithoutIdentifiers,
+    /// Anonymized as the survey's privacy model says, k-anonymous over its
+    /// quasi-identifiers (planned by [`anonymize`]).
+    Anonymized(std::sync::Arc<Anonymization>),
+}
+
+impl Privacy {
+    pub fn is_identified(&self) -> bool {
+        matches!(self, Privacy::Identified)
+    }
+
+    /// How the audit log and file names call it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Privacy::Identified => "identified",
+            Privacy::WithoutIdentifiers => "without-identifiers",
+            Privacy::Anonymized(_) => "anonymized",
+        }
+    }
 }
 
 /// Where an export's bytes go, a chunk at a time.
@@ -210,9 +273,11 @@ pub async fn survey_versions(store: &Store, survey_id: &str) -> Result<Vec<Surve
 }
 
 /// How many rows an export wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ExportSummary {
     pub responses: u64,
     /// What was counted: "complete response(s)" or "finished interview(s)".
     pub unit: &'static str,
+    /// For an anonymized export: what was done, to be written next to the data.
+    pub report: Option<crate::anonymize::Report>,
 }

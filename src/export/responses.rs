@@ -10,11 +10,11 @@ use super::xlsx::{ColumnKind, XlsxOut};
 use super::{
     ChunkSink, ChunkedCsv, ExportError, ExportSummary, Privacy, Selection, survey_versions,
 };
+use crate::anonymize::{Redactions, Source, Tuple};
 use crate::response_filter::Filter;
-use crate::store::Status;
-use crate::store::Store;
-use crate::survey::QuestionKind;
-use crate::survey::variables::{Part, cell, merged_variables};
+use crate::store::{Response, Status, Store};
+use crate::survey::variables::{Part, Variable, cell, merged_variables};
+use crate::survey::{QuestionKind, Survey};
 
 /// The long layout's header.
 pub const LONG_COLUMNS: [&str; 3] = ["response_id", "variable", "value"];
@@ -50,6 +50,152 @@ pub async fn write_csv(
     .await
 }
 
+/// The identified columns of a response export: fixed ones, invitation columns, variables.
+pub(super) struct Columns {
+    pub fixed: Vec<&'static str>,
+    pub attributes: Vec<String>,
+    pub variables: Vec<Variable>,
+}
+
+impl Columns {
+    /// With `everything`, every invitation column and every variable; otherwise the
+    /// columns of an export without identifiers.
+    pub async fn load(
+        store: &Store,
+        survey_id: &str,
+        versions: &[Survey],
+        selection: &Selection,
+        everything: bool,
+    ) -> Result<Columns, ExportError> {
+        // With responses in progress included, a status column says which is which.
+        let fixed: Vec<&'static str> = match selection.status {
+            Some(Status::Complete) => FIXED_COLUMNS.to_vec(),
+            _ => FIXED_COLUMNS
+                .iter()
+                .copied()
+                .chain(["response_status"])
+                .collect(),
+        };
+        let variables = merged_variables(versions)
+            .into_iter()
+            .filter(|v| everything || !v.free_text)
+            .collect();
+        let attributes = if everything {
+            store.invitation_attribute_names(survey_id).await?
+        } else {
+            Vec::new()
+        };
+        Ok(Columns {
+            fixed,
+            attributes,
+            variables,
+        })
+    }
+
+    pub fn header(&self) -> Vec<String> {
+        self.fixed
+            .iter()
+            .map(|c| c.to_string())
+            .chain(self.attributes.iter().map(|a| format!("invitation.{a}")))
+            .chain(self.variables.iter().map(|v| v.name.clone()))
+            .collect()
+    }
+
+    /// Where each column comes from, for the anonymizer.
+    pub fn sources(&self) -> Vec<Source<'_>> {
+        self.fixed
+            .iter()
+            .map(|c| Source::Fixed(c))
+            .chain(self.attributes.iter().map(|a| Source::Invitation(a)))
+            .chain(self.variables.iter().map(Source::Variable))
+            .collect()
+    }
+
+    /// What each column holds (JSON numbers, XLSX cell types): numbers, ratings, ticks
+    /// and ranks are numbers; the submission time and date answers are dates.
+    fn kinds(&self, versions: &[Survey]) -> Vec<ColumnKind> {
+        self.fixed
+            .iter()
+            .map(|c| match *c {
+                "submitted_at" => ColumnKind::DateTime,
+                _ => ColumnKind::Text,
+            })
+            .chain(self.attributes.iter().map(|_| ColumnKind::Text))
+            .chain(self.variables.iter().map(|v| {
+                let kind = versions
+                    .iter()
+                    .find_map(|s| s.question(&v.question))
+                    .map(|q| &q.kind);
+                match (&v.part, kind) {
+                    (Part::Option(_) | Part::Rank(_), _) => ColumnKind::Number,
+                    (
+                        Part::Value,
+                        Some(QuestionKind::Number { .. } | QuestionKind::Rating { .. }),
+                    ) => ColumnKind::Number,
+                    (Part::Value, Some(QuestionKind::Date { .. })) => ColumnKind::Date,
+                    _ => ColumnKind::Text,
+                }
+            }))
+            .collect()
+    }
+
+    /// The identified record of a response (`id`: what goes in `response_id`).
+    pub fn record(&self, r: &Response, id: String, record: &mut Vec<String>) {
+        record.clear();
+        let submitted = r
+            .submitted_at
+            .map(|t| t.format(&Rfc3339).unwrap_or_default())
+            .unwrap_or_default();
+        record.extend([
+            id,
+            r.survey_version.clone(),
+            submitted,
+            r.language.code().to_string(),
+        ]);
+        if self.fixed.len() > FIXED_COLUMNS.len() {
+            record.push(r.status.as_str().to_string());
+        }
+        record.extend(self.attributes.iter().map(|a| {
+            r.invitation
+                .as_ref()
+                .and_then(|i| i.get(a))
+                .cloned()
+                .unwrap_or_default()
+        }));
+        record.extend(self.variables.iter().map(|v| cell(v, &r.answers)));
+    }
+}
+
+/// The `--where` conditions, checked against the survey and its invitation columns.
+pub(super) async fn parse_wheres(
+    store: &Store,
+    survey_id: &str,
+    newest: &Survey,
+    selection: &Selection,
+) -> Result<Vec<Filter>, ExportError> {
+    let wheres = selection
+        .wheres
+        .iter()
+        .map(|(k, v)| {
+            Filter::parse(newest, k, v).ok_or_else(|| ExportError::UnknownFilter(k.clone()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if wheres
+        .iter()
+        .any(|f| matches!(f, Filter::Invitation { .. }))
+    {
+        let known = store.invitation_attribute_names(survey_id).await?;
+        for f in &wheres {
+            if let Filter::Invitation { column, .. } = f
+                && !known.contains(column)
+            {
+                return Err(ExportError::UnknownFilter(format!("invitation.{column}")));
+            }
+        }
+    }
+    Ok(wheres)
+}
+
 pub async fn write_responses(
     store: &Store,
     survey_id: &str,
@@ -73,90 +219,67 @@ pub async fn write_responses(
         )
         .await;
     }
-    let identified = privacy == Privacy::Identified;
-    let wheres = selection
-        .wheres
-        .iter()
-        .map(|(k, v)| {
-            Filter::parse(&versions[0], k, v).ok_or_else(|| ExportError::UnknownFilter(k.clone()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    if wheres
-        .iter()
-        .any(|f| matches!(f, Filter::Invitation { .. }))
-    {
-        let known = store.invitation_attribute_names(survey_id).await?;
-        for f in &wheres {
-            if let Filter::Invitation { column, .. } = f
-                && !known.contains(column)
-            {
-                return Err(ExportError::UnknownFilter(format!("invitation.{column}")));
-            }
-        }
-    }
-    // With responses in progress included, a status column says which is which.
-    let fixed: Vec<&str> = match selection.status {
-        Some(Status::Complete) => FIXED_COLUMNS.to_vec(),
-        _ => FIXED_COLUMNS
+    let anonymized = match &privacy {
+        Privacy::Anonymized(a) => Some(a.clone()),
+        _ => None,
+    };
+    // An anonymized export reads exactly what its plan was made from.
+    let selection = anonymized.as_ref().map_or(selection, |a| &a.selection);
+    let identified = matches!(privacy, Privacy::Identified);
+    let wheres = parse_wheres(store, survey_id, &versions[0], selection).await?;
+    let columns = Columns::load(
+        store,
+        survey_id,
+        &versions,
+        selection,
+        identified || anonymized.is_some(),
+    )
+    .await?;
+    let mut kinds = columns.kinds(&versions);
+    let mut header = columns.header();
+    let mut entries = super::codebook::entries(&versions);
+    if let Some(a) = &anonymized {
+        header = a.anonymizer.header();
+        kinds = a
+            .anonymizer
+            .origins()
             .iter()
-            .copied()
-            .chain(["response_status"])
-            .collect(),
-    };
-    let variables: Vec<_> = merged_variables(&versions)
-        .into_iter()
-        .filter(|v| identified || !v.free_text)
-        .collect();
-    let attributes = if identified {
-        store.invitation_attribute_names(survey_id).await?
-    } else {
-        Vec::new()
-    };
-    let mut out = ChunkedCsv::new();
-    let header: Vec<String> = fixed
-        .iter()
-        .map(|c| c.to_string())
-        .chain(attributes.iter().map(|a| format!("invitation.{a}")))
-        .chain(variables.iter().map(|v| v.name.clone()))
-        .collect();
-    // What each column holds (JSON numbers, XLSX cell types): numbers, ratings, ticks and
-    // ranks are numbers; the submission time and date answers are dates.
-    let kinds: Vec<ColumnKind> = fixed
-        .iter()
-        .map(|c| match *c {
-            "submitted_at" => ColumnKind::DateTime,
-            _ => ColumnKind::Text,
-        })
-        .chain(attributes.iter().map(|_| ColumnKind::Text))
-        .chain(variables.iter().map(|v| {
-            let kind = versions
-                .iter()
-                .find_map(|s| s.question(&v.question))
-                .map(|q| &q.kind);
-            match (&v.part, kind) {
-                (Part::Option(_) | Part::Rank(_), _) => ColumnKind::Number,
-                (Part::Value, Some(QuestionKind::Number { .. } | QuestionKind::Rating { .. })) => {
-                    ColumnKind::Number
+            .enumerate()
+            .map(|(i, &from)| {
+                if a.anonymizer.is_coarsened(i) {
+                    ColumnKind::Text
+                } else {
+                    kinds[from]
                 }
-                (Part::Value, Some(QuestionKind::Date { .. })) => ColumnKind::Date,
-                _ => ColumnKind::Text,
-            }
-        }))
-        .collect();
+            })
+            .collect();
+        entries = a.codebook(entries);
+    }
+    let mut out = ChunkedCsv::new();
     let mut xlsx = match layout {
         Layout::Xlsx => Some(XlsxOut::new(&header, kinds.clone())?),
         _ => None,
     };
     match layout {
         Layout::Wide => out.write(&header, sink).await?,
-        Layout::Long => out.write(LONG_COLUMNS, sink).await?,
+        Layout::Long => {
+            let first = if anonymized.is_some() {
+                "pseudonym"
+            } else {
+                LONG_COLUMNS[0]
+            };
+            out.write([first, LONG_COLUMNS[1], LONG_COLUMNS[2]], sink)
+                .await?
+        }
         Layout::JsonLines | Layout::Xlsx => {}
     }
     let mut json = Vec::with_capacity(64 * 1024);
     let filter = selection.store_filter();
     let mut rows = store.export_responses(survey_id, &filter);
     let mut count = 0;
-    let mut record = Vec::with_capacity(FIXED_COLUMNS.len() + attributes.len() + variables.len());
+    let mut record = Vec::with_capacity(header.len());
+    let mut published_classes: std::collections::HashMap<Tuple, u64> = Default::default();
+    let mut redactions = Redactions::default();
     while let Some(r) = rows.try_next().await? {
         if !wheres
             .iter()
@@ -164,30 +287,25 @@ pub async fn write_responses(
         {
             continue;
         }
-        count += 1;
-        record.clear();
-        let submitted = r
-            .submitted_at
-            .map(|t| t.format(&Rfc3339).unwrap_or_default())
-            .unwrap_or_default();
-        let id = if identified { r.id } else { count.to_string() };
-        record.extend([
-            id,
-            r.survey_version,
-            submitted,
-            r.language.code().to_string(),
-        ]);
-        if fixed.len() > FIXED_COLUMNS.len() {
-            record.push(r.status.as_str().to_string());
+        if let Some(a) = &anonymized {
+            columns.record(&r, r.id.clone(), &mut record);
+            let Some(published) = a.plan.apply(&a.anonymizer.quasi_tuple(&record)) else {
+                continue;
+            };
+            count += 1;
+            let (anonymous, n) = a.anonymizer.transform(&record, &published, count);
+            redactions.add(n);
+            *published_classes.entry(published).or_insert(0) += 1;
+            record = anonymous;
+        } else {
+            count += 1;
+            let id = if identified {
+                r.id.clone()
+            } else {
+                count.to_string()
+            };
+            columns.record(&r, id, &mut record);
         }
-        record.extend(attributes.iter().map(|a| {
-            r.invitation
-                .as_ref()
-                .and_then(|i| i.get(a))
-                .cloned()
-                .unwrap_or_default()
-        }));
-        record.extend(variables.iter().map(|v| cell(v, &r.answers)));
         match layout {
             Layout::Wide => out.write(&record, sink).await?,
             Layout::Long => {
@@ -226,11 +344,26 @@ pub async fn write_responses(
     }
     match (layout, xlsx) {
         (Layout::JsonLines, _) => sink.send(json).await?,
-        (Layout::Xlsx, Some(x)) => x.finish(&super::codebook::entries(&versions), sink).await?,
+        (Layout::Xlsx, Some(x)) => x.finish(&entries, sink).await?,
         _ => out.finish(sink).await?,
     }
+    let report = match &anonymized {
+        Some(a) => {
+            // Responses deleted, flagged or changed between the plan and this pass can
+            // shrink a group below k: then this export must not be used.
+            if published_classes
+                .values()
+                .any(|&n| n < a.anonymizer.k as u64)
+            {
+                return Err(ExportError::ChangedDuringExport);
+            }
+            Some(a.anonymizer.report(survey_id, a.plan.outcome(), redactions))
+        }
+        None => None,
+    };
     Ok(ExportSummary {
         responses: count,
         unit: "complete response(s)",
+        report,
     })
 }

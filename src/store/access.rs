@@ -93,6 +93,28 @@ impl Store {
         Ok(names.into_iter().collect())
     }
 
+    /// The distinct values of the given invitation columns (the names an anonymized
+    /// export redacts from typed text), sorted.
+    pub async fn invitation_values(
+        &self,
+        survey_id: &str,
+        columns: &[String],
+    ) -> Result<Vec<String>, StoreError> {
+        const SQL: &str = "SELECT attributes FROM invitations WHERE survey_id = $1";
+        let mut values = std::collections::BTreeSet::new();
+        let mut rows = with_pool!(self, pool => sqlx::query_scalar::<_, String>(SQL).bind(survey_id).fetch(pool).boxed());
+        while let Some(json) = rows.try_next().await? {
+            let attributes: BTreeMap<String, serde_json::Value> = serde_json::from_str(&json)
+                .map_err(|e| StoreError::Corrupt(format!("invitation attributes: {e}")))?;
+            for (column, value) in attributes {
+                if let (true, serde_json::Value::String(v)) = (columns.contains(&column), value) {
+                    values.insert(v);
+                }
+            }
+        }
+        Ok(values.into_iter().collect())
+    }
+
     pub async fn count_invitations(&self, survey_id: &str) -> Result<i64, StoreError> {
         const SQL: &str = "SELECT COUNT(*) FROM invitations WHERE survey_id = $1";
         Ok(with_pool!(self, pool => sqlx::query_scalar(SQL).bind(survey_id).fetch_one(pool).await)?)

@@ -10,6 +10,7 @@ pub mod flow;
 pub mod form;
 pub mod load;
 pub mod model;
+pub mod privacy;
 pub mod text;
 pub mod variables;
 

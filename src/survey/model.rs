@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::expr::Expr;
+pub use super::privacy::{Coarsening, PrivacyClass, PrivacyRules, PseudonymSource};
 use super::text::{Lang, Text};
 
 #[derive(Debug)]
@@ -33,6 +34,8 @@ pub struct Survey {
     /// with its structured items as questions; [`Guide::topics`] has the rest).
     pub pages: Vec<Page>,
     pub kind: SurveyKind,
+    /// How anonymized exports treat the answers (`[privacy]`).
+    pub privacy: PrivacyRules,
     /// Question id -> (page index, question index).
     index: HashMap<String, (usize, usize)>,
 }
@@ -201,6 +204,7 @@ pub(crate) struct SurveyHead {
     pub review: bool,
     pub timezone: jiff::tz::TimeZone,
     pub kind: SurveyKind,
+    pub privacy: PrivacyRules,
 }
 
 #[derive(Debug)]
@@ -229,6 +233,8 @@ pub struct Question {
     pub show_if: Option<Condition>,
     pub validations: Vec<Validation>,
     pub kind: QuestionKind,
+    /// As declared (`privacy = "..."`); `None`: the default for its kind.
+    pub privacy: Option<PrivacyClass>,
 }
 
 #[derive(Debug)]
@@ -455,6 +461,7 @@ impl Survey {
             review,
             timezone,
             kind,
+            privacy,
         } = head;
         let index = pages
             .iter()
@@ -481,6 +488,7 @@ impl Survey {
             choice_lists,
             pages,
             kind,
+            privacy,
             index,
         }
     }

@@ -47,6 +47,7 @@ impl TestApp {
             body_limit,
             base_url: None,
             behind_proxy: false,
+            pseudonym_key: None,
         };
         let (state, _warnings) = app::prepare(settings).await.expect("app starts");
         let store = state.store().clone();

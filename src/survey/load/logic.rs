@@ -292,6 +292,7 @@ pub fn build_pages(ctx: &mut Ctx<'_>, drafts: Vec<PageDraft>) -> Vec<Page> {
                 .zip(conds.rules)
                 .filter_map(|((q, show_if), rules)| {
                     Some(Question {
+                        privacy: q.privacy,
                         id: q.id.value,
                         text: q.text,
                         help: q.help,

@@ -4,6 +4,7 @@
 mod choices;
 mod interview;
 mod logic;
+mod privacy;
 mod questions;
 mod reader;
 mod schedule;
@@ -167,7 +168,8 @@ pub fn load_str(path: &Path, text: &str) -> Loaded {
     }
 }
 
-const ROOT_KEYS: [&str; 16] = [
+const ROOT_KEYS: [&str; 17] = [
+    "privacy",
     "id",
     "title",
     "languages",
@@ -280,6 +282,7 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
             );
         }
     }
+    let privacy_table = privacy::take_rules_table(ctx, &mut root);
     root.finish(ctx, &ROOT_KEYS, |key| match (key, is_interview) {
         ("question" | "questions", false) => {
             Some("questions belong to a page: write [[page.question]] after a [[page]]".into())
@@ -306,6 +309,12 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
         }
     }
     let pages = logic::build_pages(ctx, pages);
+    let privacy = privacy::check_rules(
+        ctx,
+        privacy_table,
+        &pages,
+        access.unwrap_or(Access::Anonymous),
+    );
     let kind = match header {
         None if is_interview => return None,
         None => SurveyKind::Questionnaire,
@@ -341,6 +350,7 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
         review,
         timezone,
         kind,
+        privacy,
     };
     Some(Survey::new(
         head,

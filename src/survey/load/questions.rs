@@ -23,10 +23,11 @@ pub struct QuestionDraft {
     /// `None` when the type-specific keys had errors: the question still exists for
     /// references, so a typo in one place does not cascade into "unknown question" errors.
     pub kind: Option<QuestionKind>,
+    pub privacy: Option<crate::survey::privacy::PrivacyClass>,
 }
 
-const COMMON_KEYS: [&str; 7] = [
-    "id", "type", "text", "help", "required", "show_if", "validate",
+const COMMON_KEYS: [&str; 8] = [
+    "id", "type", "text", "help", "required", "show_if", "validate", "privacy",
 ];
 
 /// Keys that only some question types accept.
@@ -126,6 +127,7 @@ pub fn read_question(
     let required = t.boolean(ctx, "required");
     let show_if = t.string(ctx, "show_if", "\"role == 'other'\"");
     let validations = read_validations(ctx, &mut t);
+    let privacy = super::privacy::read_question_class(ctx, &mut t, qtype);
 
     let kind = qtype.and_then(|qt| read_kind(ctx, &mut t, qt, id.as_ref(), lists));
     if qtype.is_none() {
@@ -191,6 +193,7 @@ pub fn read_question(
         show_if,
         validations,
         kind,
+        privacy,
     })
 }
 

@@ -2,6 +2,7 @@
 //! per screen. Like every view, all values are escaped by maud.
 
 pub mod account;
+pub mod anonymization;
 pub mod audit;
 pub mod chart;
 pub mod dashboard;

@@ -43,6 +43,10 @@ pub fn router() -> Router<AppState> {
             get(surveys::export),
         )
         .route(
+            "/admin/surveys/{survey_id}/anonymization-report.md",
+            get(surveys::anonymization_report),
+        )
+        .route(
             "/admin/surveys/{survey_id}/export/{format}",
             get(surveys::export_format),
         )

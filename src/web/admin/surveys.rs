@@ -111,49 +111,14 @@ pub(super) async fn dashboard(
     Ok(views::dashboard::page(&staff.user, &csrf, &page).into_response())
 }
 
-/// The complete responses as CSV: identified for researchers and admins, without
-/// identifiers for evaluators. Streamed; every download is audited.
+/// The complete responses as CSV (`export.csv`): see [`export_format`].
 pub(super) async fn export(
-    State(state): State<AppState>,
+    state: State<AppState>,
     staff: Staff,
     Path(survey_id): Path<String>,
+    query: Query<ExportQuery>,
 ) -> Result<Response, AppError> {
-    let survey = visible_survey(&state, &staff, &survey_id)?.clone();
-    let privacy = if staff.user.can_export_identified() {
-        Privacy::Identified
-    } else {
-        Privacy::WithoutIdentifiers
-    };
-    let rows = state
-        .store()
-        .count_responses(&survey.id, Status::Complete)
-        .await?;
-    staff
-        .actor()
-        .audit(
-            state.store(),
-            "export",
-            Some(&survey.id),
-            None,
-            json!({"format": "csv", "identified": privacy == Privacy::Identified, "rows": rows}),
-        )
-        .await?;
-    let store = state.store().clone();
-    let id = survey.id.clone();
-    let suffix = if privacy == Privacy::Identified {
-        ""
-    } else {
-        "-without-identifiers"
-    };
-    Ok(super::download(
-        &format!("{}{suffix}.csv", survey.id),
-        "text/csv; charset=utf-8",
-        async move |mut sink| {
-            export::write_csv(&store, &id, privacy, &mut sink)
-                .await
-                .map(|_| ())
-        },
-    ))
+    export_format(state, staff, Path((survey_id, "csv".to_string())), query).await
 }
 
 /// An interview guide's finished interviews as documents or long CSV, for whoever may see
@@ -182,7 +147,7 @@ pub(super) async fn export_interviews(
             "export",
             Some(&survey.id),
             None,
-            json!({"format": format_name, "identified": privacy == Privacy::Identified}),
+            json!({"format": format_name, "privacy": privacy.name()}),
         )
         .await?;
     let store = state.store().clone();
@@ -198,9 +163,11 @@ pub(super) async fn export_interviews(
     ))
 }
 
-/// The other export formats, like `anketa export --format F`: `csv-long`, `json`, `xlsx`,
-/// `codebook`, `codebook-md`, `codebook-json`, with `?status=complete|partial|all`. The same
-/// rules as the CSV: evaluators get them without identifiers; every download is audited.
+/// The export formats, like `anketa export --format F`: `csv`, `csv-long`, `json`, `xlsx`,
+/// `codebook`, `codebook-md`, `codebook-json`, with `?status=complete|partial|all`.
+/// Researchers and admins get identified data unless they ask for `?privacy=anonymized`;
+/// evaluators only ever get anonymized data (`?accept_suppression=1` and
+/// `?scrub_text=1` as on the command line). Every download is audited with its options.
 pub(super) async fn export_format(
     State(state): State<AppState>,
     staff: Staff,
@@ -214,6 +181,7 @@ pub(super) async fn export_format(
         Codebook(C),
     }
     let (job, extension, content_type) = match format.as_str() {
+        "csv" => (Job::Responses(L::Wide), "csv", "text/csv; charset=utf-8"),
         "csv-long" => (
             Job::Responses(L::Long),
             "long.csv",
@@ -242,38 +210,53 @@ pub(super) async fn export_format(
         "codebook-json" => (Job::Codebook(C::Json), "codebook.json", "application/json"),
         _ => return Err(AppError::NotFound),
     };
-    if survey.is_interview() && matches!(job, Job::Responses(_)) {
+    let wide = matches!(job, Job::Responses(L::Wide));
+    if survey.is_interview() && matches!(job, Job::Responses(_)) && !wide {
         return Err(AppError::NotFound);
     }
-    let privacy = if staff.user.can_export_identified() {
-        Privacy::Identified
-    } else {
-        Privacy::WithoutIdentifiers
+    let selection = query.selection();
+    let privacy = match &job {
+        Job::Codebook(_) => Privacy::Identified,
+        // An interview guide's one-row-per-interview CSV: interviewer pseudonyms.
+        Job::Responses(_) if survey.is_interview() => {
+            if staff.user.can_export_identified() {
+                Privacy::Identified
+            } else {
+                Privacy::WithoutIdentifiers
+            }
+        }
+        Job::Responses(_) => {
+            if staff.user.can_export_identified() && !query.anonymized() {
+                Privacy::Identified
+            } else {
+                match plan_anonymized(&state, &survey.id, &selection, &query).await? {
+                    Ok(a) => Privacy::Anonymized(std::sync::Arc::new(a)),
+                    Err(refusal) => return Ok(refusal),
+                }
+            }
+        }
     };
-    let selection = export::Selection {
-        status: match query.status.as_deref() {
-            Some("partial") => Some(Status::InProgress),
-            Some("all") => None,
-            _ => Some(Status::Complete),
-        },
-        ..Default::default()
-    };
+    let mut details = selection.audit_details();
+    details["format"] = format.clone().into();
+    if matches!(job, Job::Responses(_)) {
+        details["privacy"] = privacy.name().into();
+    }
+    if let Privacy::Anonymized(a) = &privacy {
+        details["accept_suppression"] = query.accept_suppression().into();
+        details["scrub_text"] = query.scrub_text().into();
+        details["k"] = a.report.k.into();
+        details["cells_blanked"] = a.report.outcome.cells_blanked().into();
+        details["responses_left_out"] = a.report.outcome.dropped.into();
+    }
     staff
         .actor()
-        .audit(
-            state.store(),
-            "export",
-            Some(&survey.id),
-            None,
-            json!({"format": format, "identified": privacy == Privacy::Identified, "status": query.status}),
-        )
+        .audit(state.store(), "export", Some(&survey.id), None, details)
         .await?;
     let store = state.store().clone();
     let id = survey.id.clone();
-    let suffix = if privacy == Privacy::Identified {
-        ""
-    } else {
-        "-without-identifiers"
+    let suffix = match (&job, &privacy) {
+        (Job::Codebook(_), _) | (_, Privacy::Identified) => String::new(),
+        (_, p) => format!("-{}", p.name()),
     };
     Ok(super::download(
         &format!("{}{suffix}.{extension}", survey.id),
@@ -293,7 +276,100 @@ pub(super) async fn export_format(
     ))
 }
 
-#[derive(serde::Deserialize)]
+/// Plan an anonymized export; a refusal (k not reachable without accepted suppression,
+/// too few responses, no pseudonym key) is a page explaining it, status 409.
+async fn plan_anonymized(
+    state: &AppState,
+    survey_id: &str,
+    selection: &export::Selection,
+    query: &ExportQuery,
+) -> Result<Result<export::Anonymization, Response>, AppError> {
+    let options = crate::anonymize::Options {
+        k: None,
+        key: state.settings().pseudonym_key.clone(),
+        scrub_text: query.scrub_text(),
+        accept_suppression: query.accept_suppression(),
+    };
+    match export::anonymize(
+        state.store(),
+        survey_id,
+        selection,
+        &options,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    {
+        Ok(a) => Ok(Ok(a)),
+        Err(
+            e @ (export::ExportError::NeedsSuppression(_)
+            | export::ExportError::TooFewToAnonymize { .. }
+            | export::ExportError::Anonymize(_)),
+        ) => Ok(Err((
+            axum::http::StatusCode::CONFLICT,
+            views::anonymization::refused(survey_id, &e.to_string()),
+        )
+            .into_response())),
+        Err(export::ExportError::Store(e)) => Err(e.into()),
+        Err(e) => Err(AppError::Internal(e.to_string())),
+    }
+}
+
+/// What an anonymized export of the survey would do (the report, as Markdown), with
+/// suppression accepted: for deciding whether to accept it.
+pub(super) async fn anonymization_report(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(survey_id): Path<String>,
+    Query(mut query): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    let survey = visible_survey(&state, &staff, &survey_id)?.clone();
+    if survey.is_interview() {
+        return Err(AppError::NotFound);
+    }
+    query.accept_suppression = Some("1".into());
+    let selection = query.selection();
+    match plan_anonymized(&state, &survey.id, &selection, &query).await? {
+        Err(refusal) => Ok(refusal),
+        Ok(a) => Ok((
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/markdown; charset=utf-8",
+            )],
+            a.report.markdown(),
+        )
+            .into_response()),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
 pub(super) struct ExportQuery {
     status: Option<String>,
+    privacy: Option<String>,
+    accept_suppression: Option<String>,
+    scrub_text: Option<String>,
+}
+
+impl ExportQuery {
+    fn selection(&self) -> export::Selection {
+        export::Selection {
+            status: match self.status.as_deref() {
+                Some("partial") => Some(Status::InProgress),
+                Some("all") => None,
+                _ => Some(Status::Complete),
+            },
+            ..Default::default()
+        }
+    }
+
+    fn anonymized(&self) -> bool {
+        self.privacy.as_deref() == Some("anonymized")
+    }
+
+    fn accept_suppression(&self) -> bool {
+        self.accept_suppression.as_deref() == Some("1")
+    }
+
+    fn scrub_text(&self) -> bool {
+        self.scrub_text.as_deref() == Some("1")
+    }
 }

@@ -1,0 +1,388 @@
+//! Anonymization of exported records, as the survey's privacy model declares (see
+//! [`crate::survey::privacy`]): which columns are dropped, which are coarsened, which
+//! typed text is redacted, what replaces the response id, and which columns are the
+//! quasi-identifiers the k-anonymity plan ([`kanon`]) works on. Pure: it turns the
+//! identified record an export would write into the anonymized one; the export module
+//! does the reading and the two passes over the data.
+
+pub mod coarsen;
+pub mod kanon;
+pub mod pseudonym;
+mod report;
+pub mod scrub;
+
+use std::sync::Arc;
+
+pub use self::kanon::{Outcome, Plan, Tuple};
+pub use self::pseudonym::PseudonymKey;
+pub use self::report::Report;
+pub use self::scrub::{Redactions, Scrubber};
+use crate::survey::Survey;
+use crate::survey::model::{ChoiceList, Coarsening, PrivacyClass, PseudonymSource, QuestionKind};
+use crate::survey::variables::{Part, Variable};
+
+/// What the evaluator asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Overrides the survey's `k`.
+    pub k: Option<usize>,
+    /// The secret for keyed pseudonyms; without it pseudonyms are row numbers (a survey
+    /// whose pseudonyms link people across surveys then refuses to export).
+    pub key: Option<PseudonymKey>,
+    /// Keep sensitive text, redacted, instead of dropping it.
+    pub scrub_text: bool,
+    /// Publish even if cells must be blanked or records left out to reach k.
+    pub accept_suppression: bool,
+}
+
+/// Where a column of the identified record comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// `response_id`, `survey_version`, `submitted_at`, `language`, `response_status`.
+    Fixed(&'a str),
+    /// An invitation column (without the `invitation.` prefix).
+    Invitation(&'a str),
+    Variable(&'a Variable),
+}
+
+#[derive(Debug, Clone)]
+enum Treatment {
+    Pseudonym,
+    Keep,
+    Coarsen {
+        rule: Coarsening,
+        options: Option<Arc<ChoiceList>>,
+        whole: bool,
+    },
+    Scrub,
+}
+
+#[derive(Debug, Clone)]
+struct Column {
+    /// Index in the identified record.
+    from: usize,
+    name: String,
+    treatment: Treatment,
+    quasi: bool,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AnonymizeError {
+    #[error(
+        "the survey's pseudonyms link people across surveys ({0}), which needs the secret key: pass --pseudonym-key-file FILE (or set ANKETA_PSEUDONYM_KEY_FILE)"
+    )]
+    NeedsKey(String),
+    #[error("the pseudonym comes from the invitation column \"{0}\", but no invitation has it")]
+    NoPseudonymColumn(String),
+}
+
+/// Turns identified records into anonymized ones for one export.
+#[derive(Debug, Clone)]
+pub struct Anonymizer {
+    columns: Vec<Column>,
+    /// Columns left out, with why.
+    dropped: Vec<(String, &'static str)>,
+    /// Index in the identified record of what the pseudonym is computed from.
+    pseudonym_from: Option<usize>,
+    pseudonym: PseudonymSource,
+    key: Option<PseudonymKey>,
+    scrubber: Scrubber,
+    pub k: usize,
+    pub accept_suppression: bool,
+}
+
+impl Anonymizer {
+    /// `versions`: the survey's stored versions, newest first; `sources`: the identified
+    /// record's columns; `people`: values of the invitation list's identifier columns.
+    pub fn new(
+        versions: &[Survey],
+        sources: &[Source<'_>],
+        options: &Options,
+        people: &[String],
+    ) -> Result<Anonymizer, AnonymizeError> {
+        let rules = &versions[0].privacy;
+        let question = |id: &str| versions.iter().find_map(|s| s.question(id));
+        let mut columns = Vec::new();
+        let mut dropped = Vec::new();
+        let mut pseudonym_from = None;
+        for (from, source) in sources.iter().enumerate() {
+            let mut keep = |name: String, treatment: Treatment, quasi: bool| {
+                columns.push(Column {
+                    from,
+                    name,
+                    treatment,
+                    quasi,
+                })
+            };
+            match *source {
+                Source::Fixed("response_id") => {
+                    if rules.pseudonym == PseudonymSource::Response {
+                        pseudonym_from = Some(from);
+                    }
+                    keep("pseudonym".into(), Treatment::Pseudonym, false);
+                }
+                Source::Fixed("submitted_at") => {
+                    let rule = rules
+                        .coarsening("submitted_at")
+                        .cloned()
+                        .unwrap_or(Coarsening::Month);
+                    keep(
+                        "submitted_at".into(),
+                        Treatment::Coarsen {
+                            rule,
+                            options: None,
+                            whole: false,
+                        },
+                        false,
+                    );
+                }
+                Source::Fixed("language") => dropped.push((
+                    "language".to_string(),
+                    "the language answered in can single out a respondent",
+                )),
+                Source::Fixed(name) => keep(name.into(), Treatment::Keep, false),
+                Source::Invitation(column) => {
+                    let name = format!("invitation.{column}");
+                    if rules.pseudonym == PseudonymSource::Invitation(column.to_string()) {
+                        pseudonym_from = Some(from);
+                    }
+                    match rules.invitation_class(column) {
+                        PrivacyClass::QuasiIdentifier => keep(name, Treatment::Keep, true),
+                        PrivacyClass::None => keep(name, Treatment::Keep, false),
+                        _ => dropped.push((name, "invitation column (an identifier unless [privacy.invitation] says otherwise)")),
+                    }
+                }
+                Source::Variable(v) => {
+                    let q = question(&v.question);
+                    let declared = q.and_then(|q| q.privacy);
+                    if rules.pseudonym == PseudonymSource::Question(v.question.clone())
+                        && v.part == Part::Value
+                    {
+                        pseudonym_from = Some(from);
+                    }
+                    let class = match (&v.part, declared) {
+                        (_, Some(PrivacyClass::Identifier)) => PrivacyClass::Identifier,
+                        // The text typed for "other" is free text whatever the choice is.
+                        (Part::OtherText, Some(PrivacyClass::None)) => PrivacyClass::None,
+                        (Part::OtherText, _) => PrivacyClass::Sensitive,
+                        (_, Some(c)) => c,
+                        (_, None) if v.free_text => PrivacyClass::Sensitive,
+                        (_, None) => PrivacyClass::None,
+                    };
+                    let coarsening = (v.part == Part::Value)
+                        .then(|| rules.coarsening(&v.question))
+                        .flatten();
+                    let value_treatment = || match coarsening {
+                        Some(rule) => Treatment::Coarsen {
+                            rule: rule.clone(),
+                            options: q.and_then(|q| q.kind.options()).cloned(),
+                            whole: q.is_some_and(|q| {
+                                matches!(
+                                    q.kind,
+                                    QuestionKind::Number { integer: true, .. }
+                                        | QuestionKind::Rating { .. }
+                                )
+                            }),
+                        },
+                        None if v.free_text => Treatment::Scrub,
+                        None => Treatment::Keep,
+                    };
+                    match class {
+                        PrivacyClass::Identifier => {
+                            dropped.push((v.name.clone(), "identifier"));
+                        }
+                        PrivacyClass::Sensitive if options.scrub_text => {
+                            keep(v.name.clone(), Treatment::Scrub, false);
+                        }
+                        PrivacyClass::Sensitive => {
+                            dropped.push((
+                                v.name.clone(),
+                                "sensitive free text (keep it redacted with --scrub-text)",
+                            ));
+                        }
+                        PrivacyClass::QuasiIdentifier => {
+                            keep(v.name.clone(), value_treatment(), true)
+                        }
+                        PrivacyClass::None => keep(v.name.clone(), value_treatment(), false),
+                    }
+                }
+            }
+        }
+        let key = match (&options.key, &rules.pseudonym) {
+            (None, p) if p.links_people() => {
+                return Err(AnonymizeError::NeedsKey(p.describe()));
+            }
+            (key, _) => key.clone(),
+        };
+        if let (PseudonymSource::Invitation(column), None) = (&rules.pseudonym, pseudonym_from) {
+            return Err(AnonymizeError::NoPseudonymColumn(column.clone()));
+        }
+        if rules.pseudonym == PseudonymSource::RowNumber {
+            pseudonym_from = None;
+        }
+        Ok(Anonymizer {
+            columns,
+            dropped,
+            pseudonym_from,
+            pseudonym: rules.pseudonym.clone(),
+            key,
+            scrubber: Scrubber::new(people.iter().map(String::as_str)),
+            k: options.k.unwrap_or(rules.k),
+            accept_suppression: options.accept_suppression,
+        })
+    }
+
+    /// The anonymized header.
+    pub fn header(&self) -> Vec<String> {
+        self.columns.iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// For each published column, the identified column it comes from.
+    pub fn origins(&self) -> Vec<usize> {
+        self.columns.iter().map(|c| c.from).collect()
+    }
+
+    /// Whether a published column is coarsened (its values are no longer the codebook's).
+    pub fn is_coarsened(&self, published: usize) -> bool {
+        matches!(self.columns[published].treatment, Treatment::Coarsen { .. })
+    }
+
+    /// For a published column that is coarsened: the rule, and the values it can
+    /// produce where they are known in advance (option attributes, bands).
+    pub fn coarse_values(&self, published: usize) -> Option<(String, Vec<String>)> {
+        let Treatment::Coarsen {
+            rule,
+            options,
+            whole,
+        } = &self.columns[published].treatment
+        else {
+            return None;
+        };
+        let values = match rule {
+            Coarsening::Attribute(a) => {
+                let mut out: Vec<String> = Vec::new();
+                for c in options.iter().flat_map(|l| &l.options) {
+                    if let Some((_, v)) = c.attributes.iter().find(|(name, _)| name == a) {
+                        if !out.contains(v) {
+                            out.push(v.clone());
+                        }
+                    }
+                }
+                out
+            }
+            Coarsening::Bands(bounds) => coarsen::band_labels(bounds, *whole),
+            Coarsening::Month | Coarsening::Year => Vec::new(),
+        };
+        Some((rule.describe(), values))
+    }
+
+    /// The quasi-identifiers, in column order.
+    pub fn quasi_identifiers(&self) -> Vec<String> {
+        self.columns
+            .iter()
+            .filter(|c| c.quasi)
+            .map(|c| c.name.clone())
+            .collect()
+    }
+
+    /// A record's quasi-identifier values after coarsening.
+    pub fn quasi_tuple(&self, record: &[String]) -> Tuple {
+        self.columns
+            .iter()
+            .filter(|c| c.quasi)
+            .map(|c| self.value(c, record))
+            .collect()
+    }
+
+    fn value(&self, c: &Column, record: &[String]) -> String {
+        let raw = &record[c.from];
+        match &c.treatment {
+            Treatment::Coarsen {
+                rule,
+                options,
+                whole,
+            } => coarsen::coarsen(raw, rule, options.as_deref(), *whole),
+            _ => raw.clone(),
+        }
+    }
+
+    /// The anonymized record: `published` is the record's quasi-identifier tuple after
+    /// the plan (blanked cells empty), `row` its 1-based position in the export.
+    pub fn transform(
+        &self,
+        record: &[String],
+        published: &[String],
+        row: u64,
+    ) -> (Vec<String>, Redactions) {
+        let mut redactions = Redactions::default();
+        let mut quasi = published.iter();
+        let out = self
+            .columns
+            .iter()
+            .map(|c| {
+                if c.quasi {
+                    return quasi.next().cloned().unwrap_or_default();
+                }
+                match &c.treatment {
+                    Treatment::Pseudonym => self.pseudonym_of(record, row),
+                    Treatment::Scrub => {
+                        let (text, n) = self.scrubber.scrub(&record[c.from]);
+                        redactions.add(n);
+                        text
+                    }
+                    _ => self.value(c, record),
+                }
+            })
+            .collect();
+        (out, redactions)
+    }
+
+    fn pseudonym_of(&self, record: &[String], row: u64) -> String {
+        let (Some(key), Some(from)) = (&self.key, self.pseudonym_from) else {
+            return row.to_string();
+        };
+        match record[from].as_str() {
+            // No e-mail or code given: a keyed hash of the response id links nothing.
+            "" => key.pseudonym(&format!("response:{}", record[0])),
+            id => key.pseudonym(id),
+        }
+    }
+
+    /// The report on an export made with this anonymizer and `plan`.
+    pub fn report(&self, survey_id: &str, outcome: Outcome, redactions: Redactions) -> Report {
+        Report {
+            survey_id: survey_id.to_string(),
+            k: self.k,
+            outcome,
+            quasi_identifiers: self.quasi_identifiers(),
+            coarsened: self
+                .columns
+                .iter()
+                .filter_map(|c| match &c.treatment {
+                    Treatment::Coarsen { rule, .. } => Some((c.name.clone(), rule.describe())),
+                    _ => None,
+                })
+                .collect(),
+            scrubbed: self
+                .columns
+                .iter()
+                .filter(|c| matches!(c.treatment, Treatment::Scrub))
+                .map(|c| c.name.clone())
+                .collect(),
+            dropped: self.dropped.clone(),
+            pseudonyms: match (&self.key, &self.pseudonym) {
+                (None, _) | (_, PseudonymSource::RowNumber) => {
+                    "row numbers (no pseudonym key was given, so nothing links)".into()
+                }
+                (Some(_), p) => format!(
+                    "{} (HMAC-SHA-256 with a key kept outside the export)",
+                    p.describe()
+                ),
+            },
+            redactions,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
