@@ -81,8 +81,10 @@ fn class_counts<'a>(
 }
 
 /// Plan the suppression for `counts` (original tuple -> number of records) so every
-/// published class has at least `k` records.
-pub fn plan(counts: &HashMap<Tuple, u64>, k: usize) -> Plan {
+/// published class has at least `k` records. `keep` ranks the quasi-identifiers: one with
+/// a higher rank is only blanked when blanking lower-ranked ones cannot help any more,
+/// and is restored first (the survey's `[privacy] keep` list; all 0 = no preference).
+pub fn plan(counts: &HashMap<Tuple, u64>, k: usize, keep: &[usize]) -> Plan {
     let k64 = k as u64;
     let width = counts.keys().next().map_or(0, Vec::len);
     // Work on a sorted list so the plan does not depend on hash order.
@@ -106,7 +108,8 @@ pub fn plan(counts: &HashMap<Tuple, u64>, k: usize) -> Plan {
             break;
         }
         // Candidates: a quasi-identifier some record in a small class still shows.
-        let mut best: Option<(u64, u64, usize)> = None;
+        let rank = |j: usize| keep.get(j).copied().unwrap_or(0);
+        let mut best: Option<(usize, u64, u64, usize)> = None;
         for j in 0..width {
             let cells: u64 = small
                 .iter()
@@ -121,11 +124,12 @@ pub fn plan(counts: &HashMap<Tuple, u64>, k: usize) -> Plan {
                 trial[i].2[j] = true;
             }
             let still: u64 = violating(&trial).iter().map(|&i| trial[i].1).sum();
-            if best.is_none_or(|(s, c, _)| (still, cells) < (s, c)) {
-                best = Some((still, cells, j));
+            let candidate = (rank(j), still, cells, j);
+            if best.is_none_or(|b| candidate < b) {
+                best = Some(candidate);
             }
         }
-        let Some((_, _, j)) = best else {
+        let Some((_, _, _, j)) = best else {
             // Every quasi-identifier of the small classes is blank already: only leaving
             // those records out is left.
             break;
@@ -138,7 +142,7 @@ pub fn plan(counts: &HashMap<Tuple, u64>, k: usize) -> Plan {
         let small = violating(&items);
         (0..items.len()).map(|i| small.contains(&i)).collect()
     };
-    restore(&mut items, &mut dropped, k64);
+    restore(&mut items, &mut dropped, k64, keep);
     Plan {
         k,
         actions: items
@@ -158,7 +162,11 @@ pub fn plan(counts: &HashMap<Tuple, u64>, k: usize) -> Plan {
 
 /// Put back every blanked cell whose return keeps all published classes at k or more
 /// (a class may also become empty). Repeats until nothing more can be restored.
-fn restore(items: &mut [(Tuple, u64, Vec<bool>)], dropped: &mut [bool], k: u64) {
+fn restore(items: &mut [(Tuple, u64, Vec<bool>)], dropped: &mut [bool], k: u64, keep: &[usize]) {
+    let width = items.first().map_or(0, |(t, _, _)| t.len());
+    // The most wanted quasi-identifiers are restored first.
+    let mut order: Vec<usize> = (0..width).collect();
+    order.sort_by_key(|&j| std::cmp::Reverse(keep.get(j).copied().unwrap_or(0)));
     let mut classes = class_counts(
         items
             .iter()
@@ -169,12 +177,9 @@ fn restore(items: &mut [(Tuple, u64, Vec<bool>)], dropped: &mut [bool], k: u64) 
     let mut changed = true;
     while changed {
         changed = false;
-        for i in 0..items.len() {
-            if dropped[i] {
-                continue;
-            }
-            for j in 0..items[i].2.len() {
-                if !items[i].2[j] {
+        for &j in &order {
+            for i in 0..items.len() {
+                if dropped[i] || !items[i].2[j] {
                     continue;
                 }
                 let (tuple, n, mask) = &items[i];
@@ -284,7 +289,7 @@ mod tests {
     #[test]
     fn data_that_is_k_anonymous_is_left_alone() {
         let counts = data(&[(&["Praha", "head"], 5), (&["Olomouc", "head"], 7)]);
-        let p = plan(&counts, 5);
+        let p = plan(&counts, 5, &[]);
         let o = p.outcome();
         assert!(o.untouched());
         assert_eq!(o.smallest_class, Some(5));
@@ -306,7 +311,7 @@ mod tests {
             (&["Olomouc", "coordinator"], 1),
             (&["Olomouc", "other"], 1),
         ]);
-        let p = plan(&counts, 5);
+        let p = plan(&counts, 5, &[]);
         let o = p.outcome();
         assert_eq!(o.dropped, 0);
         assert_eq!(o.blanked, vec![0, 10]);
@@ -326,7 +331,7 @@ mod tests {
             (&["Praha", "coordinator"], 2),
             (&["Olomouc", "coordinator"], 3),
         ]);
-        let p = plan(&counts, 5);
+        let p = plan(&counts, 5, &[]);
         assert_eq!(
             p.apply(&["Praha".into(), "head".into()]).unwrap(),
             ["Praha", "head"]
@@ -339,9 +344,32 @@ mod tests {
     }
 
     #[test]
+    fn a_kept_quasi_identifier_is_blanked_only_when_nothing_else_helps() {
+        // Without a preference blanking the region is cheapest (5 cells); keeping the
+        // region blanks the role instead, and the regions survive.
+        let counts = data(&[
+            (&["Praha", "head"], 3),
+            (&["Praha", "coordinator"], 2),
+            (&["Olomouc", "head"], 2),
+            (&["Olomouc", "coordinator"], 3),
+        ]);
+        let free = plan(&counts, 5, &[]).outcome();
+        assert_eq!(free.blanked, vec![10, 0]);
+        let kept = plan(&counts, 5, &[1, 0]);
+        let o = kept.outcome();
+        assert_eq!(o.blanked, vec![0, 10]);
+        assert_eq!(
+            o.values[0],
+            BTreeMap::from([("Olomouc".into(), 5), ("Praha".into(), 5)])
+        );
+        let out = published(&kept, &counts);
+        assert!(smallest_class(&out).unwrap() >= 5);
+    }
+
+    #[test]
     fn records_that_cannot_reach_k_even_fully_blanked_are_dropped() {
         let counts = data(&[(&["a", "x"], 6), (&["b", "y"], 2)]);
-        let p = plan(&counts, 5);
+        let p = plan(&counts, 5, &[]);
         let o = p.outcome();
         assert_eq!(o.dropped, 2);
         assert_eq!(o.smallest_class, Some(6));
@@ -357,7 +385,7 @@ mod tests {
             (&["Praha", "head"], 3),
             (&["Olomouc", "head"], 5),
         ]);
-        let p = plan(&counts, 5);
+        let p = plan(&counts, 5, &[]);
         let o = p.outcome();
         assert_eq!(o.dropped, 0);
         assert_eq!(o.blanked, vec![0, 3]);
@@ -381,7 +409,7 @@ mod tests {
                 let t: Tuple = (0..3).map(|j| format!("v{}", next(2 + j))).collect();
                 *counts.entry(t).or_insert(0) += 1 + next(4);
             }
-            let p = plan(&counts, k);
+            let p = plan(&counts, k, &[]);
             let out = published(&p, &counts);
             if let Some(min) = smallest_class(&out) {
                 assert!(min >= k as u64, "k={k} counts={counts:?}");

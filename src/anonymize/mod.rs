@@ -33,6 +33,9 @@ pub struct Options {
     pub scrub_text: bool,
     /// Publish even if cells must be blanked or records left out to reach k.
     pub accept_suppression: bool,
+    /// The survey as its file reads now: its privacy model wins over the stored
+    /// versions' (a researcher may tighten the rules after responses came in).
+    pub survey: Option<Arc<Survey>>,
 }
 
 /// Where a column of the identified record comes from.
@@ -85,6 +88,7 @@ pub struct Anonymizer {
     /// Index in the identified record of what the pseudonym is computed from.
     pseudonym_from: Option<usize>,
     pseudonym: PseudonymSource,
+    keep: Vec<String>,
     key: Option<PseudonymKey>,
     scrubber: Scrubber,
     pub k: usize,
@@ -100,8 +104,13 @@ impl Anonymizer {
         options: &Options,
         people: &[String],
     ) -> Result<Anonymizer, AnonymizeError> {
-        let rules = &versions[0].privacy;
-        let question = |id: &str| versions.iter().find_map(|s| s.question(id));
+        let current = options.survey.as_deref();
+        let rules = &current.unwrap_or(&versions[0]).privacy;
+        let question = |id: &str| {
+            current
+                .and_then(|s| s.question(id))
+                .or_else(|| versions.iter().find_map(|s| s.question(id)))
+        };
         let mut columns = Vec::new();
         let mut dropped = Vec::new();
         let mut pseudonym_from = None;
@@ -225,6 +234,7 @@ impl Anonymizer {
             dropped,
             pseudonym_from,
             pseudonym: rules.pseudonym.clone(),
+            keep: rules.keep.clone(),
             key,
             scrubber: Scrubber::new(people.iter().map(String::as_str)),
             k: options.k.unwrap_or(rules.k),
@@ -282,6 +292,20 @@ impl Anonymizer {
             .iter()
             .filter(|c| c.quasi)
             .map(|c| c.name.clone())
+            .collect()
+    }
+
+    /// The rank of each quasi-identifier for the planner: the survey's `keep` list, most
+    /// wanted first, ranks highest; the others are 0.
+    pub fn keep_ranks(&self) -> Vec<usize> {
+        self.quasi_identifiers()
+            .iter()
+            .map(|name| {
+                self.keep
+                    .iter()
+                    .position(|k| k == name)
+                    .map_or(0, |i| self.keep.len() - i)
+            })
             .collect()
     }
 

@@ -160,7 +160,15 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let privacy = if anonymize.anonymize {
-        let options = anonymize.options()?;
+        let mut options = anonymize.options()?;
+        let catalog = survey::load_paths(std::slice::from_ref(&anonymize.surveys));
+        match catalog.surveys.into_iter().find(|s| s.id == id) {
+            Some(current) => options.survey = Some(std::sync::Arc::new(current)),
+            None => eprintln!(
+                "note: \"{id}\" is not (or not without errors) in {}: using the privacy model stored with the responses",
+                anonymize.surveys.display()
+            ),
+        }
         Privacy::Anonymized(std::sync::Arc::new(
             export::anonymize(
                 &store,

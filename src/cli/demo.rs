@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 
-use super::DemoArgs;
+use super::{DemoArgs, DemoResponsesArgs};
 use crate::accounts::{self, AccountError, Actor};
 use crate::demo;
 use crate::staff::Role;
@@ -69,6 +69,75 @@ pub(super) async fn interviews(args: DemoArgs) -> anyhow::Result<ExitCode> {
         println!("{count} demo interviews for {}", survey.id);
     }
     println!("{total} finished demo interviews, recorded by {DEMO_INTERVIEWER}");
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `anketa demo responses`: complete demo responses to a questionnaire.
+pub(super) async fn responses(args: DemoResponsesArgs) -> anyhow::Result<ExitCode> {
+    let catalog = survey::load_paths(std::slice::from_ref(&args.demo.surveys));
+    let Some(survey) = catalog
+        .surveys
+        .iter()
+        .find(|s| s.id == args.survey_id && !s.is_interview())
+    else {
+        bail!(
+            "there is no questionnaire \"{}\" in {}",
+            args.survey_id,
+            args.demo.surveys.display()
+        );
+    };
+    let mut rng = demo::rng(args.demo.seed);
+    let generated =
+        demo::responses::responses(survey, args.count, args.one_per.as_deref(), &mut rng)
+            .map_err(anyhow::Error::msg)?;
+    let store = super::open_store(&args.demo.database).await?;
+    store
+        .record_survey_version(
+            &survey.id,
+            &survey.version,
+            &survey.source,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await?;
+    for r in &generated {
+        let id = uuid::Uuid::now_v7().to_string();
+        let started = r.submitted_at - time::Duration::minutes(20);
+        store
+            .create_response(
+                &crate::store::NewResponse {
+                    id: &id,
+                    survey_id: &survey.id,
+                    survey_version: &survey.version,
+                    language: r.language,
+                    current_page: &survey.pages[0].id,
+                    answers: &crate::survey::Answers::new(),
+                },
+                started,
+            )
+            .await?;
+        let outcome = store
+            .submit(
+                &id,
+                1,
+                &crate::store::Progress {
+                    survey_version: &survey.version,
+                    language: r.language,
+                    current_page: &r.last_page,
+                    answers: &r.answers,
+                },
+                r.submitted_at,
+            )
+            .await?;
+        if outcome != WriteOutcome::Written {
+            bail!("could not store demo response {id}: {outcome:?}");
+        }
+    }
+    println!(
+        "{} complete demo responses for {}",
+        generated.len(),
+        survey.id
+    );
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -57,6 +57,24 @@ pub enum DemoCommand {
     /// Record the project's 39 interviews (15 mayors, 6 ORP, 18 social workers) as
     /// finished demo interviews of the example guides.
     Interviews(DemoArgs),
+    /// Store complete demo responses to a questionnaire (valid answers, a few comments
+    /// with contact details), e.g. one per municipality of the MPSV survey:
+    /// `anketa demo responses obce-socialni-prace --one-per municipality`.
+    Responses(DemoResponsesArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DemoResponsesArgs {
+    /// The questionnaire's id.
+    pub survey_id: String,
+    /// How many responses (ignored with --one-per).
+    #[arg(long, default_value_t = 20)]
+    pub count: usize,
+    /// One response for each option of this choice question.
+    #[arg(long, value_name = "QUESTION")]
+    pub one_per: Option<String>,
+    #[command(flatten)]
+    pub demo: DemoArgs,
 }
 
 #[derive(Args, Debug)]
@@ -299,6 +317,10 @@ pub struct AnonymizeArgs {
     /// The secret key for pseudonyms (at least 32 bytes; keep it outside the export).
     #[arg(long, env = "ANKETA_PSEUDONYM_KEY_FILE", value_name = "FILE")]
     pub pseudonym_key_file: Option<PathBuf>,
+    /// The survey files: the privacy model is read from the survey's current file when
+    /// it is here (otherwise from the newest version stored with the responses).
+    #[arg(long, env = "ANKETA_SURVEYS", default_value = "surveys")]
+    pub surveys: PathBuf,
     /// Where the anonymization report goes (default: beside -o as NAME.anonymization.md,
     /// or standard error).
     #[arg(long, requires = "anonymize", value_name = "FILE")]
@@ -328,6 +350,7 @@ impl AnonymizeArgs {
                 .transpose()?,
             scrub_text: self.scrub_text,
             accept_suppression: self.accept_suppression,
+            survey: None,
         })
     }
 }
@@ -363,6 +386,7 @@ pub fn run() -> ExitCode {
         Command::Invite(args) => block_on(data::invite(args)),
         Command::User(args) => block_on(users::run(args)),
         Command::Demo(DemoCommand::Interviews(args)) => block_on(demo::interviews(args)),
+        Command::Demo(DemoCommand::Responses(args)) => block_on(demo::responses(args)),
     }
 }
 

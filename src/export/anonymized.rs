@@ -46,7 +46,7 @@ pub async fn anonymize(
     selection.cutoff = Some(selection.cutoff.map_or(now, |c| c.min(now)));
     let wheres = parse_wheres(store, survey_id, &versions[0], &selection).await?;
     let columns = Columns::load(store, survey_id, &versions, &selection, true).await?;
-    let rules = &versions[0].privacy;
+    let rules = &options.survey.as_deref().unwrap_or(&versions[0]).privacy;
     let identifier_columns: Vec<String> = columns
         .attributes
         .iter()
@@ -79,7 +79,7 @@ pub async fn anonymize(
             k: anonymizer.k,
         });
     }
-    let plan = kanon::plan(&counts, anonymizer.k);
+    let plan = kanon::plan(&counts, anonymizer.k, &anonymizer.keep_ranks());
     let report = anonymizer.report(survey_id, plan.outcome(), Default::default());
     if !report.outcome.untouched() && !anonymizer.accept_suppression {
         return Err(ExportError::NeedsSuppression(Box::new(report)));

@@ -45,10 +45,12 @@ macro_rules! with_pool {
 }
 
 mod access;
+mod import;
 mod interviews;
 mod manage;
 mod staff;
 pub use self::access::{Invitation, NewInvitation};
+pub use self::import::CompleteResponse;
 pub use self::interviews::{InterviewFilter, StoredInterview};
 pub use self::manage::{Flag, ListFilter, SurveyStats};
 pub use self::staff::{AuditEntry, User};

@@ -122,6 +122,9 @@ pub struct PrivacyRules {
     pub coarsen: Vec<(String, Coarsening)>,
     /// Classes of invitation columns; a column not listed is an identifier.
     pub invitation: Vec<(String, PrivacyClass)>,
+    /// Quasi-identifiers to keep in preference, most wanted first (question ids or
+    /// `invitation.COLUMN`): the others are blanked first when k needs suppression.
+    pub keep: Vec<String>,
 }
 
 impl Default for PrivacyRules {
@@ -131,6 +134,7 @@ impl Default for PrivacyRules {
             pseudonym: PseudonymSource::Response,
             coarsen: Vec::new(),
             invitation: Vec::new(),
+            keep: Vec::new(),
         }
     }
 }

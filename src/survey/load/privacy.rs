@@ -9,7 +9,7 @@ use crate::survey::diagnostic::suggest;
 use crate::survey::model::{Access, Page, QuestionKind, QuestionType};
 use crate::survey::privacy::{Coarsening, PrivacyClass, PrivacyRules, PseudonymSource};
 
-const RULE_KEYS: [&str; 4] = ["k", "pseudonym", "coarsen", "invitation"];
+const RULE_KEYS: [&str; 5] = ["k", "pseudonym", "coarsen", "invitation", "keep"];
 
 /// A question's `privacy`, checked against its type.
 pub fn read_question_class(
@@ -191,6 +191,24 @@ pub fn check_rules(
                     Some(format!("for example: {} = \"quasi_identifier\"", key.value)),
                 ),
                 Some(class) => rules.invitation.push((key.value.to_string(), class)),
+            }
+        }
+    }
+    if let Some(keep) = t.string_list(ctx, "keep", "[\"municipality\"]") {
+        for item in keep {
+            let ok = match item.value.strip_prefix("invitation.") {
+                Some(column) => rules.invitation_class(column) == PrivacyClass::QuasiIdentifier,
+                None => question(&item.value)
+                    .is_some_and(|q| q.privacy == Some(PrivacyClass::QuasiIdentifier)),
+            };
+            if ok {
+                rules.keep.push(item.value);
+            } else {
+                ctx.error(
+                    item.span,
+                    format!("\"{}\" is not a quasi-identifier", item.value),
+                    Some("`keep` lists quasi-identifiers (privacy = \"quasi_identifier\", or invitation columns declared so) to blank last".into()),
+                );
             }
         }
     }

@@ -289,6 +289,7 @@ async fn plan_anonymized(
         key: state.settings().pseudonym_key.clone(),
         scrub_text: query.scrub_text(),
         accept_suppression: query.accept_suppression(),
+        survey: state.survey(survey_id).cloned(),
     };
     match export::anonymize(
         state.store(),

@@ -4,6 +4,8 @@
 //! repeatable from a seed; every interview goes through [`Interview::record_consent`]
 //! and [`Interview::save_topic`], so demo data obeys the same rules as real data.
 
+pub mod responses;
+
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};

@@ -1,0 +1,224 @@
+//! Demo responses for a questionnaire: complete, valid answers (every page that applies,
+//! every shown question answered, every rule kept), with a few typed comments that carry
+//! contact details the way real ones do, so anonymized exports can be tried and tested.
+//! Pure and repeatable from a seed.
+
+use rand::Rng;
+use rand::rngs::StdRng;
+use rand::seq::{IndexedRandom, SliceRandom};
+use time::{Date, Duration, OffsetDateTime};
+
+use crate::survey::answer::{Answer, Answers};
+use crate::survey::flow::{first_invalid_page, page_applies};
+use crate::survey::form::is_shown;
+use crate::survey::model::QuestionKind;
+use crate::survey::{Lang, Survey};
+
+/// One generated response.
+#[derive(Debug, Clone)]
+pub struct DemoResponse {
+    pub answers: Answers,
+    pub language: Lang,
+    pub submitted_at: OffsetDateTime,
+    /// The last page that applies (where a submitted response stands).
+    pub last_page: String,
+}
+
+const COMMENTS: [&str; 8] = [
+    "Nejvíc nám pomohla supervize a metodická setkání v oblastní kanceláři.",
+    "Chybí sociální bydlení a terénní služby pro menší obce v okolí.",
+    "Administrativa projektu byla náročná, monitorovací zprávy zabraly hodně času.",
+    "Kontaktní osoba: Jana Nováková, tel. 603 123 456, jana.novakova@example.cz.",
+    "Pracovníci by uvítali kurzy zaměřené na dluhovou problematiku.",
+    "Spolupráce s ORP se zlepšila, pravidelně se potkáváme na případových konferencích.",
+    "Financování po skončení projektu je nejisté; volejte prosím +420 777 888 999.",
+    "Vzdělávání je těžké skloubit s provozem úřadu.",
+];
+
+/// `count` complete responses; with `one_per`, one response for each option of that
+/// choice question, in option order (e.g. one per municipality).
+pub fn responses(
+    survey: &Survey,
+    count: usize,
+    one_per: Option<&str>,
+    rng: &mut StdRng,
+) -> Result<Vec<DemoResponse>, String> {
+    let fixed: Vec<Option<(String, String)>> = match one_per {
+        None => vec![None; count],
+        Some(id) => {
+            let list = survey
+                .question(id)
+                .and_then(|q| q.kind.options())
+                .ok_or_else(|| format!("\"{id}\" is not a choice question of \"{}\"", survey.id))?;
+            list.options
+                .iter()
+                .map(|o| Some((id.to_string(), o.value.clone())))
+                .collect()
+        }
+    };
+    fixed
+        .into_iter()
+        .map(|fixed| {
+            // Random answers can break a rule (sw_project <= sw_total): try again.
+            for _ in 0..200 {
+                let answers = answer_all(survey, fixed.as_ref(), rng);
+                if first_invalid_page(survey, &answers).is_none() {
+                    let last = (0..survey.pages.len())
+                        .rev()
+                        .find(|&i| page_applies(survey, i, &answers))
+                        .unwrap_or(0);
+                    let days = rng.random_range(1..120);
+                    return Ok(DemoResponse {
+                        answers,
+                        language: survey.languages[0],
+                        submitted_at: OffsetDateTime::now_utc()
+                            - Duration::days(days)
+                            - Duration::minutes(rng.random_range(0..600)),
+                        last_page: survey.pages[last].id.clone(),
+                    });
+                }
+            }
+            Err(format!(
+                "could not generate a valid response for \"{}\" (its rules are too strict for random answers)",
+                survey.id
+            ))
+        })
+        .collect()
+}
+
+fn answer_all(survey: &Survey, fixed: Option<&(String, String)>, rng: &mut StdRng) -> Answers {
+    let mut answers = Answers::new();
+    for (i, page) in survey.pages.iter().enumerate() {
+        if !page_applies(survey, i, &answers) {
+            continue;
+        }
+        for q in &page.questions {
+            if !is_shown(q, &answers) {
+                continue;
+            }
+            let answer = match fixed {
+                Some((id, value)) if *id == q.id => Some(Answer::Choice {
+                    value: value.clone(),
+                    other: None,
+                }),
+                _ if !q.required && rng.random_bool(0.15) => None,
+                _ => demo_answer(&q.kind, rng),
+            };
+            if let Some(a) = answer {
+                answers.insert(q.id.clone(), a);
+            }
+        }
+    }
+    answers
+}
+
+fn demo_answer(kind: &QuestionKind, rng: &mut StdRng) -> Option<Answer> {
+    let code = |list: &crate::survey::model::ChoiceList, rng: &mut StdRng| {
+        list.options.choose(rng).map(|o| o.value.clone())
+    };
+    Some(match kind {
+        QuestionKind::Text { max_length, .. } | QuestionKind::Textarea { max_length } => {
+            let text = COMMENTS.choose(rng)?;
+            Answer::Text(text.chars().take(*max_length).collect())
+        }
+        QuestionKind::Number {
+            min, max, integer, ..
+        } => {
+            let lo = min.unwrap_or(0.0);
+            let hi = max.unwrap_or(lo + 20.0).min(lo + 20.0);
+            let n = rng.random_range(lo..=hi);
+            Answer::Number(if *integer {
+                n.round().clamp(lo, hi)
+            } else {
+                (n * 10.0).round() / 10.0
+            })
+        }
+        QuestionKind::Single { options, .. }
+        | QuestionKind::Dropdown { options }
+        | QuestionKind::Likert { options } => Answer::Choice {
+            value: code(options, rng)?,
+            other: None,
+        },
+        QuestionKind::Multi {
+            options, min, max, ..
+        } => {
+            let lo = min.unwrap_or(1).max(1).min(options.options.len());
+            let hi = max
+                .unwrap_or(options.options.len())
+                .clamp(lo, options.options.len());
+            let n = rng.random_range(lo..=hi);
+            let mut picked: Vec<&str> = options
+                .options
+                .choose_multiple(rng, n)
+                .map(|o| o.value.as_str())
+                .collect();
+            // In option order, as the form stores them.
+            picked.sort_by_key(|v| options.options.iter().position(|o| o.value == *v));
+            Answer::Choices {
+                values: picked.into_iter().map(String::from).collect(),
+                other: None,
+            }
+        }
+        QuestionKind::Matrix { rows, options } => Answer::Matrix(
+            rows.iter()
+                .filter_map(|r| Some((r.id.clone(), code(options, rng)?)))
+                .collect(),
+        ),
+        QuestionKind::Rating { min, max, .. } => {
+            Answer::Number(rng.random_range(*min..=*max) as f64)
+        }
+        QuestionKind::Date { min, max } => {
+            let lo = min.unwrap_or(Date::from_calendar_date(2020, time::Month::January, 1).ok()?);
+            let hi = max.unwrap_or(lo + Duration::days(1000));
+            let span = (hi - lo).whole_days().max(0);
+            Answer::Date(lo + Duration::days(rng.random_range(0..=span)))
+        }
+        QuestionKind::YesNo => Answer::Bool(rng.random_bool(0.6)),
+        QuestionKind::Consent { version, .. } => Answer::Consent {
+            version: version.clone(),
+        },
+        QuestionKind::Ranking { options } => {
+            let mut codes = options.codes();
+            codes.shuffle(rng);
+            Answer::Ranking(codes)
+        }
+        QuestionKind::Note | QuestionKind::Hidden { .. } => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_responses_for_the_mpsv_survey_are_valid_and_one_per_municipality() {
+        let catalog = crate::survey::load_paths(&[std::path::PathBuf::from("surveys")]);
+        let survey = catalog
+            .surveys
+            .iter()
+            .find(|s| s.id == "obce-socialni-prace")
+            .expect("the MPSV survey");
+        let mut rng = crate::demo::rng(7);
+        let out = responses(survey, 0, Some("municipality"), &mut rng).unwrap();
+        assert_eq!(out.len(), 15);
+        let mut towns: Vec<String> = out
+            .iter()
+            .map(|r| match &r.answers["municipality"] {
+                Answer::Choice { value, .. } => value.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        towns.dedup();
+        assert_eq!(towns.len(), 15);
+        for r in &out {
+            assert!(first_invalid_page(survey, &r.answers).is_none());
+        }
+        let again = responses(survey, 0, Some("municipality"), &mut crate::demo::rng(7)).unwrap();
+        assert_eq!(
+            out.iter().map(|r| &r.answers).collect::<Vec<_>>(),
+            again.iter().map(|r| &r.answers).collect::<Vec<_>>(),
+            "the same seed gives the same answers"
+        );
+        assert!(responses(survey, 0, Some("sw_total"), &mut rng).is_err());
+    }
+}
