@@ -500,4 +500,6 @@ fn read_pages(
 #[cfg(test)]
 mod interview_tests;
 #[cfg(test)]
+mod privacy_tests;
+#[cfg(test)]
 mod tests;
