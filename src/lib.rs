@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod export;
 pub mod i18n;
+pub mod import;
 pub mod interview;
 pub mod invite;
 pub mod passwords;

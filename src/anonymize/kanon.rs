@@ -138,10 +138,10 @@ pub fn plan(counts: &HashMap<Tuple, u64>, k: usize, keep: &[usize]) -> Plan {
             items[i].2[j] = true;
         }
     }
-    let mut dropped: Vec<bool> = {
-        let small = violating(&items);
-        (0..items.len()).map(|i| small.contains(&i)).collect()
-    };
+    let mut dropped = vec![false; items.len()];
+    for i in violating(&items) {
+        dropped[i] = true;
+    }
     restore(&mut items, &mut dropped, k64, keep);
     Plan {
         k,

@@ -3,6 +3,7 @@
 
 mod data;
 mod demo;
+mod import;
 mod serve;
 mod users;
 
@@ -44,6 +45,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Create personal invitation links for a token survey from a CSV of people.
     Invite(InviteArgs),
+    /// Import complete responses collected on paper from a CSV in the layout of
+    /// `anketa export --format csv` (exit status 1 if any row has a problem).
+    Import(ImportArgs),
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -228,6 +232,26 @@ pub struct InviteArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The id of the questionnaire the responses belong to.
+    pub survey_id: String,
+    /// The responses: a UTF-8 CSV with the header and columns of `anketa export SURVEY
+    /// --format csv` (columns may be left out; response_id and submitted_at may be empty).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Directory with the survey files (responses are stored against the current version).
+    #[arg(long, env = "ANKETA_SURVEYS", default_value = "surveys")]
+    pub surveys: PathBuf,
+    /// Import the rows without problems and skip the others (still listing their problems).
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Check the file (and its ids against the database) but store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Args, Debug)]
 pub struct CheckArgs {
     /// Survey files or directories (default: surveys/).
     pub paths: Vec<PathBuf>,
@@ -384,6 +408,7 @@ pub fn run() -> ExitCode {
         Command::Serve(args) => block_on(serve::serve(args)),
         Command::Export(args) => block_on(data::export(args)),
         Command::Invite(args) => block_on(data::invite(args)),
+        Command::Import(args) => block_on(import::import(args)),
         Command::User(args) => block_on(users::run(args)),
         Command::Demo(DemoCommand::Interviews(args)) => block_on(demo::interviews(args)),
         Command::Demo(DemoCommand::Responses(args)) => block_on(demo::responses(args)),

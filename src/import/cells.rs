@@ -258,9 +258,7 @@ fn multi(
     }
     (!values.is_empty()).then(|| Answer::Choices {
         values,
-        other: text
-            .filter(|_| ticked_other)
-            .map(|(_, t)| t.to_string()),
+        other: text.filter(|_| ticked_other).map(|(_, t)| t.to_string()),
     })
 }
 
@@ -290,8 +288,9 @@ fn ranking(
         };
         if let Some((_, _, first)) = ranked.iter().find(|(r, _, _)| *r == rank) {
             problems.push(
-                CellProblem::new(&var.name, format!("rank {rank} is given twice"))
-                    .hint(format!("\"{first}\" has rank {rank} too: each rank goes to one option")),
+                CellProblem::new(&var.name, format!("rank {rank} is given twice")).hint(format!(
+                    "\"{first}\" has rank {rank} too: each rank goes to one option"
+                )),
             );
             continue;
         }
