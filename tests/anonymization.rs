@@ -48,7 +48,7 @@ fn key_file(dir: &Path, name: &str, byte: u8) -> String {
 fn known_facts(
     identified: &HashMap<String, String>,
     regions: &HashMap<String, String>,
-) -> [String; 4] {
+) -> [String; 5] {
     let band = |v: &str, bounds: &[(f64, &str)], top: &str| -> String {
         let n: f64 = v.parse().unwrap();
         bounds
@@ -59,6 +59,8 @@ fn known_facts(
     [
         regions[&identified["municipality"]].clone(),
         identified["respondent_role"].clone(),
+        // The year a municipality joined the project is public.
+        identified["project_start"].chars().take(4).collect(),
         band(
             &identified["sw_project"],
             &[(2.0, "<2"), (4.0, "2-3")],
@@ -186,11 +188,17 @@ async fn the_mpsv_demo_export_is_k_anonymous_and_resists_re_identification(db: T
             o.value
         );
     }
-    // Submission times are months.
-    assert!(published.iter().all(|r| r["submitted_at"].len() == 7));
+    // The submission time is left out (the survey does not ask to publish it).
+    assert!(!published[0].contains_key("submitted_at"));
 
     // 2. k-anonymity over the quasi-identifiers, as published.
-    let quasi = ["municipality", "respondent_role", "sw_project", "sw_total"];
+    let quasi = [
+        "municipality",
+        "respondent_role",
+        "project_start",
+        "sw_project",
+        "sw_total",
+    ];
     let mut classes: HashMap<Vec<&str>, usize> = HashMap::new();
     for r in &published {
         *classes
@@ -226,7 +234,8 @@ async fn the_mpsv_demo_export_is_k_anonymous_and_resists_re_identification(db: T
         );
     }
 
-    // 4. Pseudonyms: keyed, stable with the same key, unrelated under another key.
+    // 4. Pseudonyms: keyed hashes of the response ids, different in every export, so two
+    //    exports cannot be joined by them.
     let again = work.path().join("again.csv").display().to_string();
     let other_key = key_file(work.path(), "other", b'o');
     let other = work.path().join("other.csv").display().to_string();
@@ -254,15 +263,28 @@ async fn the_mpsv_demo_export_is_k_anonymous_and_resists_re_identification(db: T
         p.sort();
         p
     };
-    assert_eq!(pseudonyms(&out), pseudonyms(&again));
-    let under_other = pseudonyms(&other);
-    assert!(
-        pseudonyms(&out)
-            .iter()
-            .all(|p| p.len() == 20 && !under_other.contains(p))
-    );
+    let (first, second, under_other) = (pseudonyms(&out), pseudonyms(&again), pseudonyms(&other));
+    assert!(first.iter().all(|p| p.len() == 20
+        && p.chars().all(|c| c.is_ascii_hexdigit())
+        && !second.contains(p)
+        && !under_other.contains(p)));
 
-    // 5. Every export is in the audit log with its options.
+    // 5. Narrowed selections could be joined into small groups: refused.
+    for filter in [
+        &["--where", "respondent_role=head"][..],
+        &["--from", "2020-01-01"],
+        &["--status", "all"],
+    ] {
+        let run = anketa(&[&base[..], &["--accept-suppression"], filter].concat());
+        assert_eq!(run.code, Some(1), "{filter:?}");
+        assert!(
+            run.stderr.contains("cannot be used with --anonymize"),
+            "{}",
+            run.stderr
+        );
+    }
+
+    // 6. Every export is in the audit log with its options.
     let entries: Vec<anketa::store::AuditEntry> = app.store.audit_page(100, 0).await.unwrap();
     let exports: Vec<_> = entries
         .iter()
@@ -273,7 +295,10 @@ async fn the_mpsv_demo_export_is_k_anonymous_and_resists_re_identification(db: T
         exports
             .iter()
             .filter(|e| e.details["privacy"] == "anonymized")
-            .all(|e| e.details["accept_suppression"] == true && e.details["pseudonym_key"] == true),
+            .all(|e| e.details["accept_suppression"] == true
+                && e.details["pseudonym_key"] == true
+                && e.details["k"] == 5
+                && e.details["cells_blanked"].as_u64().is_some_and(|n| n > 0)),
         "{exports:?}"
     );
     app.stop().await;

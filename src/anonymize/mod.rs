@@ -33,6 +33,10 @@ pub struct Options {
     pub scrub_text: bool,
     /// Publish even if cells must be blanked or records left out to reach k.
     pub accept_suppression: bool,
+    /// Mixed into pseudonyms of response ids, so two exports of the same responses
+    /// cannot be joined by them (a fresh random value per export; linking pseudonyms
+    /// from invitation columns or questions do not use it).
+    pub export_salt: String,
     /// The survey as its file reads now: its privacy model wins over the stored
     /// versions' (a researcher may tighten the rules after responses came in).
     pub survey: Option<Arc<Survey>>,
@@ -75,7 +79,7 @@ pub enum AnonymizeError {
         "the survey's pseudonyms link people across surveys ({0}), which needs the secret key: pass --pseudonym-key-file FILE (or set ANKETA_PSEUDONYM_KEY_FILE)"
     )]
     NeedsKey(String),
-    #[error("the pseudonym comes from the invitation column \"{0}\", but no invitation has it")]
+    #[error("the pseudonym comes from \"{0}\", which no stored response or invitation has")]
     NoPseudonymColumn(String),
 }
 
@@ -88,6 +92,7 @@ pub struct Anonymizer {
     /// Index in the identified record of what the pseudonym is computed from.
     pseudonym_from: Option<usize>,
     pseudonym: PseudonymSource,
+    export_salt: String,
     keep: Vec<String>,
     key: Option<PseudonymKey>,
     scrubber: Scrubber,
@@ -111,6 +116,15 @@ impl Anonymizer {
                 .and_then(|s| s.question(id))
                 .or_else(|| versions.iter().find_map(|s| s.question(id)))
         };
+        // The strictest class any version (or the current file) declared: loosening a
+        // declaration later must not publish the answers given under the strict one.
+        let declared_class = |id: &str| {
+            current
+                .into_iter()
+                .chain(versions)
+                .filter_map(|s| s.question(id).and_then(|q| q.privacy))
+                .max_by_key(|c| strictness(*c))
+        };
         let mut columns = Vec::new();
         let mut dropped = Vec::new();
         let mut pseudonym_from = None;
@@ -130,21 +144,23 @@ impl Anonymizer {
                     }
                     keep("pseudonym".into(), Treatment::Pseudonym, false);
                 }
-                Source::Fixed("submitted_at") => {
-                    let rule = rules
-                        .coarsening("submitted_at")
-                        .cloned()
-                        .unwrap_or(Coarsening::Month);
-                    keep(
+                // The submission time is published only when a rule coarsens it, and then
+                // as a quasi-identifier (whoever saw a response arrive knows it).
+                Source::Fixed("submitted_at") => match rules.coarsening("submitted_at") {
+                    Some(rule) => keep(
                         "submitted_at".into(),
                         Treatment::Coarsen {
-                            rule,
+                            rule: rule.clone(),
                             options: None,
                             whole: false,
                         },
-                        false,
-                    );
-                }
+                        true,
+                    ),
+                    None => dropped.push((
+                        "submitted_at".to_string(),
+                        "the submission time (publish it coarsened with [privacy.coarsen] submitted_at = \"month\")",
+                    )),
+                },
                 Source::Fixed("language") => dropped.push((
                     "language".to_string(),
                     "the language answered in can single out a respondent",
@@ -163,7 +179,7 @@ impl Anonymizer {
                 }
                 Source::Variable(v) => {
                     let q = question(&v.question);
-                    let declared = q.and_then(|q| q.privacy);
+                    let declared = declared_class(&v.question);
                     if rules.pseudonym == PseudonymSource::Question(v.question.clone())
                         && v.part == Part::Value
                     {
@@ -171,7 +187,11 @@ impl Anonymizer {
                     }
                     let class = match (&v.part, declared) {
                         (_, Some(PrivacyClass::Identifier)) => PrivacyClass::Identifier,
-                        // The text typed for "other" is free text whatever the choice is.
+                        // The text typed for "other" is free text whatever the choice is, and
+                        // for a quasi-identifier it would undo its suppression: never kept.
+                        (Part::OtherText, Some(PrivacyClass::QuasiIdentifier)) => {
+                            PrivacyClass::Identifier
+                        }
                         (Part::OtherText, Some(PrivacyClass::None)) => PrivacyClass::None,
                         (Part::OtherText, _) => PrivacyClass::Sensitive,
                         (_, Some(c)) => c,
@@ -197,6 +217,12 @@ impl Anonymizer {
                         None => Treatment::Keep,
                     };
                     match class {
+                        PrivacyClass::Identifier if v.part == Part::OtherText => {
+                            dropped.push((
+                                v.name.clone(),
+                                "text typed for \"other\" of a quasi-identifier",
+                            ));
+                        }
                         PrivacyClass::Identifier => {
                             dropped.push((v.name.clone(), "identifier"));
                         }
@@ -223,8 +249,16 @@ impl Anonymizer {
             }
             (key, _) => key.clone(),
         };
-        if let (PseudonymSource::Invitation(column), None) = (&rules.pseudonym, pseudonym_from) {
-            return Err(AnonymizeError::NoPseudonymColumn(column.clone()));
+        match (&rules.pseudonym, pseudonym_from) {
+            (PseudonymSource::Invitation(column), None) => {
+                return Err(AnonymizeError::NoPseudonymColumn(format!(
+                    "invitation.{column}"
+                )));
+            }
+            (PseudonymSource::Question(id), None) => {
+                return Err(AnonymizeError::NoPseudonymColumn(id.clone()));
+            }
+            _ => {}
         }
         if rules.pseudonym == PseudonymSource::RowNumber {
             pseudonym_from = None;
@@ -234,6 +268,7 @@ impl Anonymizer {
             dropped,
             pseudonym_from,
             pseudonym: rules.pseudonym.clone(),
+            export_salt: options.export_salt.clone(),
             keep: rules.keep.clone(),
             key,
             scrubber: Scrubber::new(people.iter().map(String::as_str)),
@@ -365,9 +400,13 @@ impl Anonymizer {
         let (Some(key), Some(from)) = (&self.key, self.pseudonym_from) else {
             return row.to_string();
         };
-        match record[from].as_str() {
+        let unlinked = || key.pseudonym(&format!("response:{}:{}", self.export_salt, record[0]));
+        if self.pseudonym == PseudonymSource::Response {
+            return unlinked();
+        }
+        match record[from].trim() {
             // No e-mail or code given: a keyed hash of the response id links nothing.
-            "" => key.pseudonym(&format!("response:{}", record[0])),
+            "" => unlinked(),
             id => key.pseudonym(id),
         }
     }
@@ -405,6 +444,16 @@ impl Anonymizer {
             },
             redactions,
         }
+    }
+}
+
+/// How strict a class is: identifier > sensitive > quasi-identifier > none.
+fn strictness(class: PrivacyClass) -> u8 {
+    match class {
+        PrivacyClass::None => 0,
+        PrivacyClass::QuasiIdentifier => 1,
+        PrivacyClass::Sensitive => 2,
+        PrivacyClass::Identifier => 3,
     }
 }
 

@@ -1,15 +1,20 @@
 //! Redacting typed text for anonymized exports (`--scrub-text`, and text a survey
 //! declares `privacy = "none"`): e-mail addresses, phone numbers, Czech birth numbers
 //! (rodná čísla) and the names of invited people (words from the invitation list's
-//! identifier columns, with up to three more letters for Czech case endings).
+//! identifier columns, also in their Czech case forms).
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+/// Addresses with letters of any script, and the `(at)` / `[at]` spellings people use to
+/// dodge harvesters.
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-        .expect("valid regex")
+    Regex::new(
+        r"[\p{L}\p{N}._%+-]+(?:@|\s*[(\[]at[)\]]\s*)[\p{L}\p{N}-]+(?:(?:\.|\s*[(\[]dot[)\]]\s*)[\p{L}\p{N}-]+)*(?:\.|\s*[(\[]dot[)\]]\s*)\p{L}{2,}",
+    )
+    .expect("valid regex")
 });
 
 /// YYMMDD/XXX(X) or YYMMDDXXXX: months 01-12, +20, +50, +70 (women, and the extra series).
@@ -21,11 +26,14 @@ static BIRTH_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// Nine digits, optionally grouped by threes and with an international prefix
-/// (+420 603 123 456, 00420603123456, 603-123-456).
+/// Nine digits grouped 3-3-3 or 3-2-2-2 (by spaces, dots, dashes or slashes, or not at
+/// all), optionally after +420 / 00420 (or +421) or another `+NNN ` prefix:
+/// +420 603 123 456, +420603123456, 00420603123456, 603 12 34 56, 603/123/456.
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:(?:\+|\b00)\d{1,3}[ .-]?)?\b\d{3}[ .-]?\d{3}[ .-]?\d{3}\b")
-        .expect("valid regex")
+    Regex::new(
+        r"(?:(?:\+|\b00)42[01][ .\-/]?|\+\d{1,3}[ .\-]|\b)\d{3}[ .\-/]?(?:\d{3}[ .\-/]?\d{3}|\d{2}[ .\-/]?\d{2}[ .\-/]?\d{2})\b",
+    )
+    .expect("valid regex")
 });
 
 /// What replaces each kind of redacted text.
@@ -37,7 +45,9 @@ pub const NAME_MARK: &str = "[name]";
 /// A redactor for one survey: the common patterns plus the invited people's names.
 #[derive(Debug, Clone)]
 pub struct Scrubber {
-    names: Option<Regex>,
+    /// Lower-case names and their stems: a word of the text that is one of them plus up
+    /// to three letters is a name. A set, not a regex: invitation lists can be long.
+    names: HashSet<String>,
 }
 
 /// What one redaction did, for the report.
@@ -60,23 +70,19 @@ impl Redactions {
 
 impl Scrubber {
     /// `people`: values of identifier columns of the invitation list (names, e-mails).
-    /// Words of three letters or more become names to redact.
+    /// Words of three letters or more become names to redact, with their Czech stems.
     pub fn new<'a>(people: impl IntoIterator<Item = &'a str>) -> Scrubber {
-        let mut words: Vec<String> = people
-            .into_iter()
-            .flat_map(|v| v.split(|c: char| !c.is_alphabetic()))
-            .map(|w| stem(&w.to_lowercase()))
-            .filter(|w| w.chars().count() >= 3)
-            .collect();
-        words.sort();
-        words.dedup();
-        // Longest first, so "Nováková" is not cut at "Novák".
-        words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-        let names = (!words.is_empty()).then(|| {
-            let alternatives: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
-            Regex::new(&format!(r"(?i)\b(?:{})\w{{0,3}}\b", alternatives.join("|")))
-                .expect("escaped words make a valid regex")
-        });
+        let mut names = HashSet::new();
+        for value in people {
+            for word in value.split(|c: char| !c.is_alphabetic()) {
+                if word.chars().count() < 3 {
+                    continue;
+                }
+                let word = word.to_lowercase();
+                names.extend(stems(&word));
+                names.insert(word);
+            }
+        }
         Scrubber { names }
     }
 
@@ -91,22 +97,73 @@ impl Scrubber {
             &mut counts.birth_numbers,
         );
         out = replace(&PHONE, &out, PHONE_MARK, &mut counts.phones);
-        if let Some(names) = &self.names {
-            out = replace(names, &out, NAME_MARK, &mut counts.names);
+        if !self.names.is_empty() {
+            out = self.replace_names(&out, &mut counts.names);
         }
         (out, counts)
     }
+
+    /// Replace every word that is a known name or stem plus at most three letters.
+    fn replace_names(&self, text: &str, count: &mut u64) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut word_start: Option<usize> = None;
+        let mut flush = |out: &mut String, word: &str| {
+            if self.is_name(word) {
+                *count += 1;
+                out.push_str(NAME_MARK);
+            } else {
+                out.push_str(word);
+            }
+        };
+        for (i, c) in text.char_indices() {
+            match (c.is_alphabetic(), word_start) {
+                (true, None) => word_start = Some(i),
+                (true, Some(_)) => {}
+                (false, Some(start)) => {
+                    flush(&mut out, &text[start..i]);
+                    word_start = None;
+                    out.push(c);
+                }
+                (false, None) => out.push(c),
+            }
+        }
+        if let Some(start) = word_start {
+            flush(&mut out, &text[start..]);
+        }
+        out
+    }
+
+    fn is_name(&self, word: &str) -> bool {
+        let lower: Vec<char> = word.to_lowercase().chars().collect();
+        if lower.len() < 3 {
+            return false;
+        }
+        (0..=3.min(lower.len() - 2)).any(|cut| {
+            let prefix: String = lower[..lower.len() - cut].iter().collect();
+            self.names.contains(&prefix)
+        })
+    }
 }
 
-/// A name without its final vowel, so Czech case endings match: Dvořáková ->
-/// dvořákov (Dvořákovou, Dvořákové), Marie -> mari (Marii, Marií).
-fn stem(word: &str) -> String {
-    match word.chars().last() {
-        Some('a' | 'á' | 'e' | 'é' | 'ě' | 'i' | 'í' | 'o' | 'u' | 'ů' | 'y' | 'ý') => {
-            word.chars().take(word.chars().count() - 1).collect()
-        }
-        _ => word.to_string(),
+/// The stems a Czech name is declined from: without its final vowel (Dvořáková ->
+/// dvořákov: Dvořákovou; Eva -> ev: Evou) and without the mobile e before its last
+/// consonant (Pavel -> pavl: Pavla, Pavlem; Marek -> mark: Markem).
+fn stems(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let n = chars.len();
+    let mut out = Vec::new();
+    if matches!(
+        chars[n - 1],
+        'a' | 'á' | 'e' | 'é' | 'ě' | 'i' | 'í' | 'o' | 'u' | 'ů' | 'y' | 'ý'
+    ) {
+        out.push(chars[..n - 1].iter().collect());
     }
+    if n >= 4 && matches!(chars[n - 2], 'e' | 'ě') {
+        let mut s: String = chars[..n - 2].iter().collect();
+        s.push(chars[n - 1]);
+        out.push(s);
+    }
+    out
 }
 
 fn replace(re: &Regex, text: &str, mark: &str, count: &mut u64) -> String {
@@ -152,7 +209,14 @@ mod tests {
 
     #[test]
     fn invited_names_are_redacted_in_any_case_and_czech_ending() {
-        let s = Scrubber::new(["Jan Novák", "Marie Dvořáková", "jn@example.cz", "Al"]);
+        let s = Scrubber::new([
+            "Jan Novák",
+            "Marie Dvořáková",
+            "jn@example.cz",
+            "Al",
+            "Eva Marek",
+            "Pavel",
+        ]);
         let (out, n) =
             s.scrub("S panem Novákem a paní DVOŘÁKOVOU jsme mluvili; Jan souhlasil. Al ne.");
         assert_eq!(
@@ -160,7 +224,33 @@ mod tests {
             "S panem [name] a paní [name] jsme mluvili; [name] souhlasil. Al ne."
         );
         assert_eq!(n.names, 3);
+        assert_eq!(
+            s.scrub("Evou, Pavlem a Markem; pavla").0,
+            "[name], [name] a [name]; [name]"
+        );
         // Other words are left alone, even when they start like a name fragment.
-        assert_eq!(s.scrub("Janovice").0, "Janovice");
+        assert_eq!(s.scrub("Janovice a Markovice").0, "Janovice a Markovice");
+    }
+
+    #[test]
+    fn compact_and_grouped_phones_and_unicode_addresses_are_redacted() {
+        let s = Scrubber::new([]);
+        for (text, kind) in [
+            ("+420603123456", PHONE_MARK),
+            ("00420603123456", PHONE_MARK),
+            ("603 12 34 56", PHONE_MARK),
+            ("603/123/456", PHONE_MARK),
+            ("+421 903 123 456", PHONE_MARK),
+            ("jiří.novák@obec.cz", EMAIL_MARK),
+            ("jan@třebíč.cz", EMAIL_MARK),
+            ("jan.novak (at) obec (dot) cz", EMAIL_MARK),
+            ("jan.novak[at]obec.cz", EMAIL_MARK),
+        ] {
+            assert_eq!(
+                s.scrub(&format!("tel/mail: {text}.")).0,
+                format!("tel/mail: {kind}."),
+                "{text}"
+            );
+        }
     }
 }

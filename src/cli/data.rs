@@ -162,8 +162,15 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let privacy = if anonymize.anonymize {
         let mut options = anonymize.options()?;
         let catalog = survey::load_paths(std::slice::from_ref(&anonymize.surveys));
+        let has_errors = catalog.has_errors();
         match catalog.surveys.into_iter().find(|s| s.id == id) {
             Some(current) => options.survey = Some(std::sync::Arc::new(current)),
+            // The survey's file may be among the broken ones: its privacy model could be
+            // stricter than the stored one, so do not guess.
+            None if has_errors => anyhow::bail!(
+                "the survey files in {} have errors (see anketa check): fix them, or name another directory with --surveys, before an anonymized export",
+                anonymize.surveys.display()
+            ),
             None => eprintln!(
                 "note: \"{id}\" is not (or not without errors) in {}: using the privacy model stored with the responses",
                 anonymize.surveys.display()
@@ -185,11 +192,13 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let mut details = selection.audit_details();
     details["format"] = format!("{:?}", args.format).to_lowercase().into();
     details["privacy"] = privacy.name().into();
-    if anonymize.anonymize {
-        details["k"] = anonymize.k.into();
+    if let Privacy::Anonymized(a) = &privacy {
+        details["k"] = a.report.k.into();
         details["accept_suppression"] = anonymize.accept_suppression.into();
         details["scrub_text"] = anonymize.scrub_text.into();
         details["pseudonym_key"] = anonymize.pseudonym_key_file.is_some().into();
+        details["cells_blanked"] = a.report.outcome.cells_blanked().into();
+        details["responses_left_out"] = a.report.outcome.dropped.into();
     }
     crate::accounts::Actor::command_line()
         .audit(&store, "export", Some(id), None, details)

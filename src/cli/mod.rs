@@ -374,6 +374,7 @@ impl AnonymizeArgs {
                 .transpose()?,
             scrub_text: self.scrub_text,
             accept_suppression: self.accept_suppression,
+            export_salt: String::new(),
             survey: None,
         })
     }

@@ -14,17 +14,23 @@ use super::responses::{Columns, parse_wheres};
 use super::{ExportError, Selection, survey_versions};
 use crate::anonymize::{Anonymizer, Options, Plan, Report, kanon};
 use crate::store::Store;
+use crate::survey::Survey;
 use crate::survey::model::PrivacyClass;
 
 /// A planned anonymized export of one survey.
-#[derive(Debug)]
 pub struct Anonymization {
+    /// The stored versions and the columns the plan was made with: the second pass
+    /// writes exactly these, whatever is added to the database in between.
+    pub(super) versions: Vec<Survey>,
+    pub(super) columns: Columns,
     pub(super) anonymizer: Anonymizer,
     pub(super) plan: Plan,
     /// The selection the plan was made for, ending when the plan was made.
     pub(super) selection: Selection,
     /// The report as planned (typed-text redactions are counted while writing).
     pub report: Report,
+    /// Whether redacted typed text is published.
+    pub scrub_text: bool,
 }
 
 /// Plan an anonymized export: fails with [`ExportError::NeedsSuppression`] if reaching k
@@ -37,9 +43,31 @@ pub async fn anonymize(
     now: OffsetDateTime,
 ) -> Result<Anonymization, ExportError> {
     let versions = survey_versions(store, survey_id).await?;
-    if versions[0].is_interview() {
+    if versions[0].is_interview() || options.survey.as_ref().is_some_and(|s| s.is_interview()) {
         return Err(ExportError::InterviewNotAnonymizable(survey_id.to_string()));
     }
+    // Every anonymized export covers the same population: two exports planned for
+    // different subsets could be joined into groups smaller than k.
+    let narrowed = [
+        (
+            selection.status != Some(crate::store::Status::Complete),
+            "--status",
+        ),
+        (
+            selection.from.is_some() || selection.to.is_some(),
+            "--from/--to",
+        ),
+        (selection.version.is_some(), "--survey-version"),
+        (!selection.wheres.is_empty(), "--where"),
+    ];
+    if let Some((_, filter)) = narrowed.iter().find(|(set, _)| *set) {
+        return Err(ExportError::FilterWithAnonymize(filter));
+    }
+    let mut options = options.clone();
+    if options.export_salt.is_empty() {
+        options.export_salt = uuid::Uuid::new_v4().to_string();
+    }
+    let options = &options;
     let mut selection = selection.clone();
     // Responses submitted after the plan was made are not in it: leave them out of both
     // passes.
@@ -88,11 +116,23 @@ pub async fn anonymize(
         return Err(ExportError::NeedsSuppression(Box::new(report)));
     }
     Ok(Anonymization {
+        versions,
+        columns,
         anonymizer,
         plan,
         selection,
         report,
+        scrub_text: options.scrub_text,
     })
+}
+
+impl std::fmt::Debug for Anonymization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Anonymization")
+            .field("survey", &self.report.survey_id)
+            .field("k", &self.report.k)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Anonymization {

@@ -62,6 +62,10 @@ pub enum ExportError {
     )]
     InterviewNotAnonymizable(String),
     #[error(
+        "{0} cannot be used with --anonymize: every anonymized export covers all complete responses (two exports of different subsets could be joined into groups smaller than k)"
+    )]
+    FilterWithAnonymize(&'static str),
+    #[error(
         "responses were deleted, flagged or changed while the anonymized export was written, so it may not be k-anonymous: run it again"
     )]
     ChangedDuringExport,
@@ -189,6 +193,41 @@ impl ChunkSink for tokio::sync::mpsc::Sender<std::io::Result<Vec<u8>>> {
             .map_err(|_| {
                 std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the download was cancelled")
             })
+    }
+}
+
+/// A temporary file collecting an export before it is handed on (anonymized exports,
+/// whose last check comes after the last row).
+pub(crate) struct Spool {
+    file: std::fs::File,
+}
+
+impl Spool {
+    pub(crate) fn new() -> std::io::Result<Spool> {
+        Ok(Spool {
+            file: tempfile::tempfile()?,
+        })
+    }
+
+    /// Hand the collected bytes on, a chunk at a time.
+    pub(crate) async fn copy_to(mut self, sink: &mut impl ChunkSink) -> std::io::Result<()> {
+        use std::io::{Read, Seek};
+        self.file.seek(std::io::SeekFrom::Start(0))?;
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            let n = self.file.read(&mut chunk)?;
+            if n == 0 {
+                return Ok(());
+            }
+            sink.send(chunk[..n].to_vec()).await?;
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl ChunkSink for Spool {
+    async fn send(&mut self, chunk: Vec<u8>) -> std::io::Result<()> {
+        self.file.write_all(&chunk)
     }
 }
 

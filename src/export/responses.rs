@@ -204,7 +204,40 @@ pub async fn write_responses(
     privacy: Privacy,
     sink: &mut impl ChunkSink,
 ) -> Result<ExportSummary, ExportError> {
-    let versions = survey_versions(store, survey_id).await?;
+    match &privacy {
+        // An anonymized export is spooled and only handed on once the second pass has
+        // confirmed k: a failed check never leaves part of the data behind.
+        Privacy::Anonymized(_) => {
+            let mut spool = super::Spool::new()?;
+            let summary =
+                write_rows(store, survey_id, layout, selection, privacy, &mut spool).await?;
+            spool.copy_to(sink).await?;
+            Ok(summary)
+        }
+        _ => write_rows(store, survey_id, layout, selection, privacy, sink).await,
+    }
+}
+
+async fn write_rows(
+    store: &Store,
+    survey_id: &str,
+    layout: Layout,
+    selection: &Selection,
+    privacy: Privacy,
+    sink: &mut impl ChunkSink,
+) -> Result<ExportSummary, ExportError> {
+    let anonymized = match &privacy {
+        Privacy::Anonymized(a) => Some(a.clone()),
+        _ => None,
+    };
+    let loaded;
+    let versions: &[Survey] = match &anonymized {
+        Some(a) => &a.versions,
+        None => {
+            loaded = survey_versions(store, survey_id).await?;
+            &loaded
+        }
+    };
     if versions[0].is_interview() {
         if !matches!(layout, Layout::Wide) {
             return Err(ExportError::InterviewGuideLayout(survey_id.to_string()));
@@ -219,25 +252,21 @@ pub async fn write_responses(
         )
         .await;
     }
-    let anonymized = match &privacy {
-        Privacy::Anonymized(a) => Some(a.clone()),
-        _ => None,
-    };
     // An anonymized export reads exactly what its plan was made from.
     let selection = anonymized.as_ref().map_or(selection, |a| &a.selection);
     let identified = matches!(privacy, Privacy::Identified);
     let wheres = parse_wheres(store, survey_id, &versions[0], selection).await?;
-    let columns = Columns::load(
-        store,
-        survey_id,
-        &versions,
-        selection,
-        identified || anonymized.is_some(),
-    )
-    .await?;
-    let mut kinds = columns.kinds(&versions);
+    let built;
+    let columns: &Columns = match &anonymized {
+        Some(a) => &a.columns,
+        None => {
+            built = Columns::load(store, survey_id, versions, selection, identified).await?;
+            &built
+        }
+    };
+    let mut kinds = columns.kinds(versions);
     let mut header = columns.header();
-    let mut entries = super::codebook::entries(&versions);
+    let mut entries = super::codebook::entries(versions);
     if let Some(a) = &anonymized {
         header = a.anonymizer.header();
         kinds = a

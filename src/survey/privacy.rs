@@ -103,7 +103,9 @@ impl PseudonymSource {
 
     pub fn describe(&self) -> String {
         match self {
-            PseudonymSource::Response => "keyed hash of the response id".into(),
+            PseudonymSource::Response => {
+                "keyed hash of the response id, different in every export".into()
+            }
             PseudonymSource::Invitation(c) => format!("keyed hash of the invitation's `{c}`"),
             PseudonymSource::Question(q) => format!("keyed hash of the answer to `{q}`"),
             PseudonymSource::RowNumber => "row numbers".into(),

@@ -158,6 +158,15 @@ pub fn check_rules(
                 );
                 continue;
             };
+            if let Some(q) = question(key.value) {
+                if q.privacy != Some(PrivacyClass::QuasiIdentifier) {
+                    ctx.warning(
+                        key.span.clone(),
+                        format!("\"{}\" is coarsened but is not a quasi-identifier, so it is not checked for k-anonymity", key.value),
+                        Some(format!("if someone could know it about a respondent, add privacy = \"quasi_identifier\" to \"{}\"", key.value)),
+                    );
+                }
+            }
             if let Some(rule) = read_coarsening(ctx, &key, value, kind) {
                 rules.coarsen.push((key.value.to_string(), rule));
             }

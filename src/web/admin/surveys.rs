@@ -214,7 +214,7 @@ pub(super) async fn export_format(
     if survey.is_interview() && matches!(job, Job::Responses(_)) && !wide {
         return Err(AppError::NotFound);
     }
-    let selection = query.selection();
+    let mut selection = query.selection();
     let privacy = match &job {
         Job::Codebook(_) => Privacy::Identified,
         // An interview guide's one-row-per-interview CSV: interviewer pseudonyms.
@@ -229,7 +229,9 @@ pub(super) async fn export_format(
             if staff.user.can_export_identified() && !query.anonymized() {
                 Privacy::Identified
             } else {
-                match plan_anonymized(&state, &survey.id, &selection, &query).await? {
+                // Anonymized data always covers all complete responses.
+                selection = export::Selection::default();
+                match plan_anonymized(&state, &staff, &survey.id, &query).await? {
                     Ok(a) => Privacy::Anonymized(std::sync::Arc::new(a)),
                     Err(refusal) => return Ok(refusal),
                 }
@@ -243,7 +245,7 @@ pub(super) async fn export_format(
     }
     if let Privacy::Anonymized(a) = &privacy {
         details["accept_suppression"] = query.accept_suppression().into();
-        details["scrub_text"] = query.scrub_text().into();
+        details["scrub_text"] = a.scrub_text.into();
         details["k"] = a.report.k.into();
         details["cells_blanked"] = a.report.outcome.cells_blanked().into();
         details["responses_left_out"] = a.report.outcome.dropped.into();
@@ -280,21 +282,23 @@ pub(super) async fn export_format(
 /// too few responses, no pseudonym key) is a page explaining it, status 409.
 async fn plan_anonymized(
     state: &AppState,
+    staff: &Staff,
     survey_id: &str,
-    selection: &export::Selection,
     query: &ExportQuery,
 ) -> Result<Result<export::Anonymization, Response>, AppError> {
     let options = crate::anonymize::Options {
         k: None,
         key: state.settings().pseudonym_key.clone(),
-        scrub_text: query.scrub_text(),
+        // Regex-redacted text still needs a person to read it: not for evaluators.
+        scrub_text: query.scrub_text() && staff.user.can_export_identified(),
         accept_suppression: query.accept_suppression(),
+        export_salt: String::new(),
         survey: state.survey(survey_id).cloned(),
     };
     match export::anonymize(
         state.store(),
         survey_id,
-        selection,
+        &export::Selection::default(),
         &options,
         OffsetDateTime::now_utc(),
     )
@@ -328,8 +332,7 @@ pub(super) async fn anonymization_report(
         return Err(AppError::NotFound);
     }
     query.accept_suppression = Some("1".into());
-    let selection = query.selection();
-    match plan_anonymized(&state, &survey.id, &selection, &query).await? {
+    match plan_anonymized(&state, &staff, &survey.id, &query).await? {
         Err(refusal) => Ok(refusal),
         Ok(a) => Ok((
             [(
