@@ -478,6 +478,23 @@ async fn an_evaluator_exports_the_39_demo_interviews(db: TestDb) {
             "a pseudonym: {interviewers:?}"
         );
         assert!(!csv.body.contains("demo.tazatel@example.invalid"));
+        // No organisation name, no interview date: the municipality's type at most.
+        let organisations: Vec<&str> = rows
+            .iter()
+            .filter(|r| r["field"] == "organisation")
+            .map(|r| r["text"].as_str())
+            .collect();
+        assert!(
+            organisations
+                .iter()
+                .all(|o| ["", "obec", "POU", "ORP"].contains(o)),
+            "{guide}: {organisations:?}"
+        );
+        assert!(
+            !rows
+                .iter()
+                .any(|r| r["field"] == "date" && !r["text"].is_empty())
+        );
 
         let md = eva
             .get_raw(&format!("/admin/surveys/{guide}/interviews.md"))
@@ -513,6 +530,16 @@ async fn an_evaluator_exports_the_39_demo_interviews(db: TestDb) {
         .get_raw("/admin/surveys/rozhovor-orp/interviews.csv")
         .await;
     assert!(csv.body.contains("demo.tazatel@example.invalid"));
+    // ... and the organisation and date the evaluator does not see.
+    let rows = common::app::csv_records(&csv.body);
+    assert!(
+        rows.iter()
+            .any(|r| r["field"] == "organisation" && r["text"].len() > 3 && r["text"] != "obec")
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r["field"] == "date" && !r["text"].is_empty())
+    );
     assert_eq!(
         rita.get_raw("/admin/surveys/seminar-mas-2024/interviews.csv")
             .await

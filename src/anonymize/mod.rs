@@ -6,6 +6,7 @@
 //! does the reading and the two passes over the data.
 
 pub mod coarsen;
+pub mod interviews;
 pub mod kanon;
 pub mod pseudonym;
 mod report;

@@ -64,6 +64,12 @@ pub async fn write_interviews(
         .map(|u| (u.id, u.email))
         .collect();
     let mut pseudonyms: HashMap<&str, String> = HashMap::new();
+    // Evaluators get records without the organisation (or coarsened), the date, and
+    // names of places or people in the notes.
+    let newest = &versions[0];
+    let guide = newest.guide().expect("checked above");
+    let scrubber = (!privacy.is_identified())
+        .then(|| crate::anonymize::interviews::scrubber(guide, &newest.languages));
     let wide = WideColumns::new(&versions, &privacy);
     let mut csv =
         matches!(format, InterviewFormat::LongCsv | InterviewFormat::WideCsv).then(ChunkedCsv::new);
@@ -91,6 +97,16 @@ pub async fn write_interviews(
                 .clone(),
         };
         let label = format!("R-{:03}", n + 1);
+        let anonymized = scrubber.as_ref().map(|s| {
+            crate::anonymize::interviews::anonymize(
+                &interview.data,
+                guide,
+                newest.privacy.coarsening("organisation"),
+                s,
+            )
+            .0
+        });
+        let data = anonymized.as_ref().unwrap_or(&interview.data);
         let meta = Meta {
             label: &label,
             interviewer: &interviewer,
@@ -98,7 +114,7 @@ pub async fn write_interviews(
         };
         match (format, &mut csv) {
             (InterviewFormat::LongCsv, Some(out)) => {
-                for row in documents::long_rows(survey, &interview.data, &meta) {
+                for row in documents::long_rows(survey, data, &meta) {
                     out.write(&row, sink).await?;
                 }
             }
@@ -107,18 +123,21 @@ pub async fn write_interviews(
                     Privacy::Identified => interview.id.clone(),
                     Privacy::WithoutIdentifiers | Privacy::Anonymized(_) => label.clone(),
                 };
-                out.write(wide.row(&id, interview, &interviewer), sink)
-                    .await?;
+                out.write(
+                    wide.row(&id, interview, data, anonymized.is_some(), &interviewer),
+                    sink,
+                )
+                .await?;
             }
             (InterviewFormat::Markdown, _) => {
                 let sep = if n == 0 { "" } else { "\n---\n\n" };
-                let doc = documents::markdown(survey, &interview.data, &meta);
+                let doc = documents::markdown(survey, data, &meta);
                 sink.send(format!("{sep}{doc}").into_bytes()).await?;
             }
             _ => {
                 // A form feed between interviews: a page break when printed.
                 let sep = if n == 0 { "" } else { "\n\u{c}\n" };
-                let doc = documents::plain_text(survey, &interview.data, &meta);
+                let doc = documents::plain_text(survey, data, &meta);
                 sink.send(format!("{sep}{doc}").into_bytes()).await?;
             }
         }
@@ -182,15 +201,27 @@ impl WideColumns {
             .collect()
     }
 
-    fn row(&self, id: &str, i: &crate::store::StoredInterview, interviewer: &str) -> Vec<String> {
-        let h = &i.data.header;
-        let finished = i
+    /// A row of `i`, with `data` (its record as this export shows it).
+    fn row(
+        &self,
+        id: &str,
+        i: &crate::store::StoredInterview,
+        data: &crate::interview::Interview,
+        anonymized: bool,
+        interviewer: &str,
+    ) -> Vec<String> {
+        let h = &data.header;
+        let mut finished = i
             .finished_at
             .and_then(|t| {
                 t.format(&time::format_description::well_known::Rfc3339)
                     .ok()
             })
             .unwrap_or_default();
+        if anonymized {
+            // The month is enough; the day would date the interview.
+            finished.truncate(7);
+        }
         let mut row = vec![
             id.to_string(),
             i.survey_version.clone(),
@@ -204,10 +235,10 @@ impl WideColumns {
         row.extend(
             self.variables
                 .iter()
-                .map(|v| crate::survey::variables::cell(v, &i.data.answers)),
+                .map(|v| crate::survey::variables::cell(v, &data.answers)),
         );
         for t in &self.topics {
-            match i.data.topics.get(t) {
+            match data.topics.get(t) {
                 Some(r) => row.extend([
                     r.seconds.to_string(),
                     r.probes.len().to_string(),

@@ -314,6 +314,7 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
         privacy_table,
         &pages,
         access.unwrap_or(Access::Anonymous),
+        header.as_ref().map(|h| &h.organisation),
     );
     let kind = match header {
         None if is_interview => return None,

@@ -6,7 +6,7 @@ use toml::de::DeValue;
 
 use super::reader::{Ctx, Sp, Table, describe};
 use crate::survey::diagnostic::suggest;
-use crate::survey::model::{Access, Page, QuestionKind, QuestionType};
+use crate::survey::model::{Access, ChoiceList, Page, QuestionKind, QuestionType};
 use crate::survey::privacy::{Coarsening, PrivacyClass, PrivacyRules, PseudonymSource};
 
 const RULE_KEYS: [&str; 5] = ["k", "pseudonym", "coarsen", "invitation", "keep"];
@@ -69,6 +69,7 @@ pub fn check_rules(
     table: Option<Table<'_, '_>>,
     pages: &[Page],
     access: Access,
+    organisation: Option<&std::sync::Arc<ChoiceList>>,
 ) -> PrivacyRules {
     let mut rules = PrivacyRules::default();
     let Some(mut t) = table else {
@@ -139,10 +140,13 @@ pub fn check_rules(
     }
     if let Some(mut coarsen) = t.subtable(ctx, "coarsen", "coarsening table", "[privacy.coarsen]") {
         for (key, value) in coarsen.entries() {
-            let kind = if key.value == "submitted_at" {
-                Some(None)
-            } else {
-                question(key.value).map(|q| Some(&q.kind))
+            // An interview guide's organisation list coarsens like a choice question's.
+            let organisation_kind =
+                organisation.map(|l| QuestionKind::Dropdown { options: l.clone() });
+            let kind = match (key.value, &organisation_kind) {
+                ("submitted_at", _) => Some(None),
+                ("organisation", Some(k)) => Some(Some(k)),
+                _ => question(key.value).map(|q| Some(&q.kind)),
             };
             let Some(kind) = kind else {
                 let help = suggest(
