@@ -3,26 +3,17 @@
 
 use std::process::ExitCode;
 
-use super::{ExportArgs, ExportFormat, InviteArgs, StatusChoice, print_diagnostics};
+use super::{ExportArgs, ExportFormat, InviteArgs, StatusChoice};
 use crate::export::{Privacy, WriteSink};
 use crate::survey;
 use crate::{export, invite};
 
 pub(super) async fn invite(args: InviteArgs) -> anyhow::Result<ExitCode> {
     use anyhow::Context;
-    let catalog = survey::load_paths(std::slice::from_ref(&args.surveys));
-    if catalog.has_errors() {
-        print_diagnostics(&catalog.diagnostics);
-        eprintln!("error: fix the surveys above first");
+    let Some(survey) = super::load_survey(&args.surveys, &args.survey_id)? else {
         return Ok(ExitCode::FAILURE);
-    }
-    let Some(survey) = catalog.surveys.iter().find(|s| s.id == args.survey_id) else {
-        anyhow::bail!(
-            "there is no survey \"{}\" in {}",
-            args.survey_id,
-            args.surveys.display()
-        );
     };
+    let survey = &survey;
     let file = std::fs::File::open(&args.csv)
         .with_context(|| format!("cannot read {}", args.csv.display()))?;
     let prepared = invite::prepare(

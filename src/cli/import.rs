@@ -8,25 +8,15 @@ use std::process::ExitCode;
 use anyhow::Context;
 use time::OffsetDateTime;
 
-use super::{ImportArgs, print_diagnostics};
+use super::ImportArgs;
 use crate::import::{self, Outcome, Problem};
 use crate::store::{CompleteResponse, StoreError};
-use crate::survey;
 
 pub(super) async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
-    let catalog = survey::load_paths(std::slice::from_ref(&args.surveys));
-    if catalog.has_errors() {
-        print_diagnostics(&catalog.diagnostics);
-        eprintln!("error: fix the surveys above first");
+    let Some(survey) = super::load_survey(&args.surveys, &args.survey_id)? else {
         return Ok(ExitCode::FAILURE);
-    }
-    let Some(survey) = catalog.surveys.iter().find(|s| s.id == args.survey_id) else {
-        anyhow::bail!(
-            "there is no survey \"{}\" in {}",
-            args.survey_id,
-            args.surveys.display()
-        );
     };
+    let survey = &survey;
     if survey.is_interview() {
         anyhow::bail!("{}", import::ImportError::InterviewGuide(survey.id.clone()));
     }

@@ -351,6 +351,24 @@ pub struct AnonymizeArgs {
     pub report: Option<PathBuf>,
 }
 
+/// The survey `id` from the survey files in `dir`. `Ok(None)` when the files have
+/// errors (printed, with a request to fix them first).
+pub(crate) fn load_survey(
+    dir: &std::path::Path,
+    id: &str,
+) -> anyhow::Result<Option<crate::survey::Survey>> {
+    let catalog = crate::survey::load_paths(&[dir.to_path_buf()]);
+    if catalog.has_errors() {
+        print_diagnostics(&catalog.diagnostics);
+        eprintln!("error: fix the surveys above first");
+        return Ok(None);
+    }
+    match catalog.surveys.into_iter().find(|s| s.id == id) {
+        Some(survey) => Ok(Some(survey)),
+        None => anyhow::bail!("there is no survey \"{id}\" in {}", dir.display()),
+    }
+}
+
 /// The pseudonym key in a key file (`--pseudonym-key-file`).
 pub fn read_pseudonym_key(
     path: &std::path::Path,

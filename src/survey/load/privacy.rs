@@ -4,7 +4,7 @@
 
 use toml::de::DeValue;
 
-use super::reader::{Ctx, Sp, Table, describe};
+use super::reader::{Ctx, Sp, Table, describe, number_value};
 use crate::survey::diagnostic::suggest;
 use crate::survey::model::{Access, ChoiceList, Page, QuestionKind, QuestionType};
 use crate::survey::privacy::{Coarsening, PrivacyClass, PrivacyRules, PseudonymSource};
@@ -310,19 +310,7 @@ fn read_coarsening(
             }
             let mut bounds = Vec::new();
             for item in items.iter() {
-                let n = match item.get_ref() {
-                    DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-                        .ok()
-                        .map(|n| n as f64),
-                    DeValue::Float(f) => f
-                        .as_str()
-                        .replace('_', "")
-                        .parse::<f64>()
-                        .ok()
-                        .filter(|f| f.is_finite()),
-                    _ => None,
-                };
-                match n {
+                match number_value(item.get_ref()) {
                     Some(n) if bounds.last().is_none_or(|last| n > *last) => bounds.push(n),
                     Some(_) => {
                         return wrong(

@@ -123,6 +123,22 @@ impl<'s> Ctx<'s> {
 }
 
 /// How a TOML value is named in messages.
+/// A TOML integer or finite float as a number.
+pub fn number_value(v: &DeValue<'_>) -> Option<f64> {
+    match v {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .map(|n| n as f64),
+        DeValue::Float(f) => f
+            .as_str()
+            .replace('_', "")
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite()),
+        _ => None,
+    }
+}
+
 pub fn describe(v: &DeValue<'_>) -> &'static str {
     match v {
         DeValue::String(_) => "a string",
@@ -288,19 +304,7 @@ impl<'a, 'i> Table<'a, 'i> {
 
     pub fn number(&mut self, ctx: &mut Ctx<'_>, key: &str, example: &str) -> Option<Sp<f64>> {
         let v = self.get(key)?;
-        let n = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-                .ok()
-                .map(|n| n as f64),
-            DeValue::Float(f) => f
-                .as_str()
-                .replace('_', "")
-                .parse::<f64>()
-                .ok()
-                .filter(|f| f.is_finite()),
-            _ => None,
-        };
-        match n {
+        match number_value(v.get_ref()) {
             Some(value) => Some(Sp {
                 value,
                 span: v.span(),
