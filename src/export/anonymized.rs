@@ -10,7 +10,7 @@ use futures_util::TryStreamExt;
 use time::OffsetDateTime;
 
 use super::codebook::Entry;
-use super::responses::{Columns, parse_wheres};
+use super::responses::Columns;
 use super::{ExportError, Selection, survey_versions};
 use crate::anonymize::{Anonymizer, Options, Plan, Report, kanon};
 use crate::store::Store;
@@ -72,7 +72,6 @@ pub async fn anonymize(
     // Responses submitted after the plan was made are not in it: leave them out of both
     // passes.
     selection.cutoff = Some(selection.cutoff.map_or(now, |c| c.min(now)));
-    let wheres = parse_wheres(store, survey_id, &versions[0], &selection).await?;
     let columns = Columns::load(store, survey_id, &versions, &selection, true).await?;
     let rules = &options.survey.as_deref().unwrap_or(&versions[0]).privacy;
     let identifier_columns: Vec<String> = columns
@@ -88,13 +87,8 @@ pub async fn anonymize(
     let mut counts: HashMap<kanon::Tuple, u64> = HashMap::new();
     let mut record = Vec::new();
     let mut rows = store.export_responses(survey_id, &selection.store_filter());
+    // No `--where` conditions to apply: they are refused above.
     while let Some(r) = rows.try_next().await? {
-        if !wheres
-            .iter()
-            .all(|f| f.matches(&versions[0], &r.answers, r.invitation.as_ref()))
-        {
-            continue;
-        }
         columns.record(&r, r.id.clone(), &mut record);
         *counts.entry(anonymizer.quasi_tuple(&record)).or_insert(0) += 1;
     }
