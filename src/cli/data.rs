@@ -87,23 +87,6 @@ fn parent_dir(path: &std::path::Path) -> &std::path::Path {
         .unwrap_or(std::path::Path::new("."))
 }
 
-enum JobKind {
-    Responses,
-    Other,
-}
-
-fn job_kind(format: ExportFormat) -> JobKind {
-    match format {
-        ExportFormat::Csv
-        | ExportFormat::CsvLong
-        | ExportFormat::Json
-        | ExportFormat::Xlsx
-        | ExportFormat::Spss
-        | ExportFormat::R => JobKind::Responses,
-        _ => JobKind::Other,
-    }
-}
-
 pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     use anyhow::Context;
     let syntax = match args.format {
@@ -144,8 +127,26 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         wheres: args.wheres.clone(),
         cutoff: None,
     };
+    enum Job {
+        Responses(L),
+        Codebook(C),
+        Interviews(I),
+    }
+    let job = match args.format {
+        ExportFormat::Csv => Job::Responses(L::Wide),
+        ExportFormat::CsvLong => Job::Responses(L::Long),
+        ExportFormat::Json => Job::Responses(L::JsonLines),
+        ExportFormat::Xlsx => Job::Responses(L::Xlsx),
+        ExportFormat::Spss | ExportFormat::R => Job::Responses(L::Wide),
+        ExportFormat::Codebook => Job::Codebook(C::Csv),
+        ExportFormat::CodebookMd => Job::Codebook(C::Markdown),
+        ExportFormat::CodebookJson => Job::Codebook(C::Json),
+        ExportFormat::InterviewsMd => Job::Interviews(I::Markdown),
+        ExportFormat::InterviewsTxt => Job::Interviews(I::Text),
+        ExportFormat::InterviewsCsv => Job::Interviews(I::LongCsv),
+    };
     let anonymize = &args.anonymization;
-    if anonymize.anonymize && !matches!(job_kind(args.format), JobKind::Responses) {
+    if anonymize.anonymize && !matches!(job, Job::Responses(_)) {
         anyhow::bail!(
             "--anonymize applies to response data (csv, csv-long, json, xlsx, spss, r); a codebook names no one, and interview documents are not anonymized automatically"
         );
@@ -194,24 +195,6 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     crate::accounts::Actor::command_line()
         .audit(&store, "export", Some(id), None, details)
         .await?;
-    enum Job {
-        Responses(L),
-        Codebook(C),
-        Interviews(I),
-    }
-    let job = match args.format {
-        ExportFormat::Csv => Job::Responses(L::Wide),
-        ExportFormat::CsvLong => Job::Responses(L::Long),
-        ExportFormat::Json => Job::Responses(L::JsonLines),
-        ExportFormat::Xlsx => Job::Responses(L::Xlsx),
-        ExportFormat::Spss | ExportFormat::R => Job::Responses(L::Wide),
-        ExportFormat::Codebook => Job::Codebook(C::Csv),
-        ExportFormat::CodebookMd => Job::Codebook(C::Markdown),
-        ExportFormat::CodebookJson => Job::Codebook(C::Json),
-        ExportFormat::InterviewsMd => Job::Interviews(I::Markdown),
-        ExportFormat::InterviewsTxt => Job::Interviews(I::Text),
-        ExportFormat::InterviewsCsv => Job::Interviews(I::LongCsv),
-    };
     let write = async |sink: &mut Sink| match job {
         Job::Responses(layout) => {
             export::write_responses(&store, id, layout, &selection, privacy.clone(), sink).await
