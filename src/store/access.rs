@@ -82,14 +82,11 @@ impl Store {
         &self,
         survey_id: &str,
     ) -> Result<Vec<String>, StoreError> {
-        const SQL: &str = "SELECT attributes FROM invitations WHERE survey_id = $1";
         let mut names = std::collections::BTreeSet::new();
-        let mut rows = with_pool!(self, pool => sqlx::query_scalar::<_, String>(SQL).bind(survey_id).fetch(pool).boxed());
-        while let Some(json) = rows.try_next().await? {
-            let attributes: BTreeMap<String, serde_json::Value> = serde_json::from_str(&json)
-                .map_err(|e| StoreError::Corrupt(format!("invitation attributes: {e}")))?;
-            names.extend(attributes.into_keys());
-        }
+        self.each_invitation_attributes(survey_id, |attributes| {
+            names.extend(attributes.into_keys())
+        })
+        .await?;
         Ok(names.into_iter().collect())
     }
 
@@ -100,19 +97,31 @@ impl Store {
         survey_id: &str,
         columns: &[String],
     ) -> Result<Vec<String>, StoreError> {
-        const SQL: &str = "SELECT attributes FROM invitations WHERE survey_id = $1";
         let mut values = std::collections::BTreeSet::new();
-        let mut rows = with_pool!(self, pool => sqlx::query_scalar::<_, String>(SQL).bind(survey_id).fetch(pool).boxed());
-        while let Some(json) = rows.try_next().await? {
-            let attributes: BTreeMap<String, serde_json::Value> = serde_json::from_str(&json)
-                .map_err(|e| StoreError::Corrupt(format!("invitation attributes: {e}")))?;
+        self.each_invitation_attributes(survey_id, |attributes| {
             for (column, value) in attributes {
                 if let (true, serde_json::Value::String(v)) = (columns.contains(&column), value) {
                     values.insert(v);
                 }
             }
-        }
+        })
+        .await?;
         Ok(values.into_iter().collect())
+    }
+
+    /// Stream the attributes of every invitation of a survey into `f`.
+    async fn each_invitation_attributes(
+        &self,
+        survey_id: &str,
+        mut f: impl FnMut(BTreeMap<String, serde_json::Value>),
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "SELECT attributes FROM invitations WHERE survey_id = $1";
+        let mut rows = with_pool!(self, pool => sqlx::query_scalar::<_, String>(SQL).bind(survey_id).fetch(pool).boxed());
+        while let Some(json) = rows.try_next().await? {
+            f(serde_json::from_str(&json)
+                .map_err(|e| StoreError::Corrupt(format!("invitation attributes: {e}")))?);
+        }
+        Ok(())
     }
 
     pub async fn count_invitations(&self, survey_id: &str) -> Result<i64, StoreError> {
