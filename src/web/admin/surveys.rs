@@ -134,11 +134,7 @@ pub(super) async fn export_interviews(
     if !survey.is_interview() {
         return Err(AppError::NotFound);
     }
-    let privacy = if staff.user.can_export_identified() {
-        Privacy::Identified
-    } else {
-        Privacy::WithoutIdentifiers
-    };
+    let privacy = interview_privacy(&staff);
     let format_name = format!("interviews-{}", format.extension());
     staff
         .actor()
@@ -218,13 +214,7 @@ pub(super) async fn export_format(
     let privacy = match &job {
         Job::Codebook(_) => Privacy::Identified,
         // An interview guide's one-row-per-interview CSV: interviewer pseudonyms.
-        Job::Responses(_) if survey.is_interview() => {
-            if staff.user.can_export_identified() {
-                Privacy::Identified
-            } else {
-                Privacy::WithoutIdentifiers
-            }
-        }
+        Job::Responses(_) if survey.is_interview() => interview_privacy(&staff),
         Job::Responses(_) => {
             if staff.user.can_export_identified() && !query.anonymized() {
                 Privacy::Identified
@@ -276,6 +266,16 @@ pub(super) async fn export_format(
             .map(|_| ())
         },
     ))
+}
+
+/// Interview records: identified for researchers and admins; for evaluators with
+/// interviewer pseudonyms and the guide's anonymization of the records.
+fn interview_privacy(staff: &Staff) -> Privacy {
+    if staff.user.can_export_identified() {
+        Privacy::Identified
+    } else {
+        Privacy::WithoutIdentifiers
+    }
 }
 
 /// Plan an anonymized export; a refusal (k not reachable without accepted suppression,
