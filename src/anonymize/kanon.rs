@@ -256,16 +256,6 @@ impl Plan {
     }
 }
 
-/// The smallest class in published tuples (`None` if there are none): used to check what
-/// was actually written.
-pub fn smallest_class<'a>(published: impl IntoIterator<Item = &'a Tuple>) -> Option<u64> {
-    let mut classes: HashMap<&Tuple, u64> = HashMap::new();
-    for t in published {
-        *classes.entry(t).or_insert(0) += 1;
-    }
-    classes.into_values().min()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,6 +264,15 @@ mod tests {
         rows.iter()
             .map(|(t, n)| (t.iter().map(|s| s.to_string()).collect(), *n))
             .collect()
+    }
+
+    /// The smallest class in published tuples (`None` if there are none).
+    fn smallest_class<'a>(published: impl IntoIterator<Item = &'a Tuple>) -> Option<u64> {
+        let mut classes: HashMap<&Tuple, u64> = HashMap::new();
+        for t in published {
+            *classes.entry(t).or_insert(0) += 1;
+        }
+        classes.into_values().min()
     }
 
     fn published(p: &Plan, counts: &HashMap<Tuple, u64>) -> Vec<Tuple> {
