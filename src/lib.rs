@@ -15,6 +15,7 @@ pub mod import;
 pub mod interview;
 pub mod invite;
 pub mod passwords;
+pub mod report;
 pub mod response_filter;
 pub mod staff;
 pub mod store;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 
-use super::{DemoArgs, DemoResponsesArgs};
+use super::{DemoArgs, DemoResponsesArgs, DemoTrainingArgs};
 use crate::accounts::{self, AccountError, Actor};
 use crate::demo;
 use crate::staff::Role;
@@ -101,42 +101,108 @@ pub(super) async fn responses(args: DemoResponsesArgs) -> anyhow::Result<ExitCod
         )
         .await?;
     for r in &generated {
-        let id = uuid::Uuid::now_v7().to_string();
-        let started = r.submitted_at - time::Duration::minutes(20);
-        store
-            .create_response(
-                &crate::store::NewResponse {
-                    id: &id,
-                    survey_id: &survey.id,
-                    survey_version: &survey.version,
-                    language: r.language,
-                    current_page: &survey.pages[0].id,
-                    answers: &crate::survey::Answers::new(),
-                },
-                started,
-            )
-            .await?;
-        let outcome = store
-            .submit(
-                &id,
-                1,
-                &crate::store::Progress {
-                    survey_version: &survey.version,
-                    language: r.language,
-                    current_page: &r.last_page,
-                    answers: &r.answers,
-                },
-                r.submitted_at,
-            )
-            .await?;
-        if outcome != WriteOutcome::Written {
-            bail!("could not store demo response {id}: {outcome:?}");
-        }
+        store_response(&store, survey, &uuid::Uuid::now_v7().to_string(), r).await?;
     }
     println!(
         "{} complete demo responses for {}",
         generated.len(),
         survey.id
+    );
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Store one demo response as submitted (created 20 minutes before it was submitted).
+async fn store_response(
+    store: &crate::store::Store,
+    survey: &survey::Survey,
+    id: &str,
+    r: &demo::responses::DemoResponse,
+) -> anyhow::Result<()> {
+    let started = r.submitted_at - time::Duration::minutes(20);
+    store
+        .create_response(
+            &crate::store::NewResponse {
+                id,
+                survey_id: &survey.id,
+                survey_version: &survey.version,
+                language: r.language,
+                current_page: &survey.pages[0].id,
+                answers: &crate::survey::Answers::new(),
+            },
+            started,
+        )
+        .await?;
+    let outcome = store
+        .submit(
+            id,
+            1,
+            &crate::store::Progress {
+                survey_version: &survey.version,
+                language: r.language,
+                current_page: &r.last_page,
+                answers: &r.answers,
+            },
+            r.submitted_at,
+        )
+        .await?;
+    if outcome != WriteOutcome::Written {
+        bail!("could not store demo response {id}: {outcome:?}");
+    }
+    Ok(())
+}
+
+/// `anketa demo training`: invitations to both training questionnaires for every
+/// participant of the programme, and their answers (with the built-in effect).
+pub(super) async fn training(args: DemoTrainingArgs) -> anyhow::Result<ExitCode> {
+    use demo::training::{AFTER, BEFORE};
+    let catalog = survey::load_paths(std::slice::from_ref(&args.demo.surveys));
+    let find = |id: &str| {
+        catalog
+            .surveys
+            .iter()
+            .find(|s| s.id == id && !s.is_interview())
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "there is no questionnaire \"{id}\" in {} (the demo needs the example surveys)",
+                    args.demo.surveys.display()
+                )
+            })
+    };
+    let (before, after) = (find(BEFORE)?, find(AFTER)?);
+    let mut rng = demo::rng(args.demo.seed);
+    let people = demo::training::participants(before, after, args.runs, args.per_run, &mut rng)
+        .map_err(anyhow::Error::msg)?;
+    let store = super::open_store(&args.demo.database).await?;
+    let now = time::OffsetDateTime::now_utc();
+    let mut answered = [0usize; 2];
+    for (i, s) in [before, after].into_iter().enumerate() {
+        store
+            .record_survey_version(&s.id, &s.version, &s.source, now)
+            .await?;
+        let invitations: Vec<crate::store::NewInvitation> = people
+            .iter()
+            .map(|p| crate::store::NewInvitation {
+                id: uuid::Uuid::new_v4().to_string(),
+                token_hash: crate::tokens::hash(&crate::tokens::new_token()),
+                response_id: uuid::Uuid::now_v7().to_string(),
+                attributes: p.attributes.clone(),
+            })
+            .collect();
+        store.create_invitations(&s.id, &invitations, now).await?;
+        for (p, inv) in people.iter().zip(&invitations) {
+            let response = if i == 0 { &p.before } else { &p.after };
+            if let Some(r) = response {
+                store_response(&store, s, &inv.response_id, r).await?;
+                answered[i] += 1;
+            }
+        }
+    }
+    println!(
+        "{} participants invited to {BEFORE} and {AFTER}; {} answered before, {} after",
+        people.len(),
+        answered[0],
+        answered[1]
     );
     store.close().await;
     Ok(ExitCode::SUCCESS)

@@ -65,6 +65,22 @@ pub enum DemoCommand {
     /// with contact details), e.g. one per municipality of the MPSV survey:
     /// `anketa demo responses obce-socialni-prace --one-per municipality`.
     Responses(DemoResponsesArgs),
+    /// Invite the training programme's participants (15 runs x 15) to the entry and exit
+    /// questionnaires (skoleni-pred, skoleni-po) and store their answers, with a real
+    /// before/after effect built in.
+    Training(DemoTrainingArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DemoTrainingArgs {
+    /// How many runs of the programme.
+    #[arg(long, default_value_t = 15)]
+    pub runs: usize,
+    /// Participants per run.
+    #[arg(long, default_value_t = 15)]
+    pub per_run: usize,
+    #[command(flatten)]
+    pub demo: DemoArgs,
 }
 
 #[derive(Args, Debug)]
@@ -255,6 +271,9 @@ pub struct ImportArgs {
 pub struct CheckArgs {
     /// Survey files or directories (default: surveys/).
     pub paths: Vec<PathBuf>,
+    /// Analysis plans to check against the surveys (every *.toml in it).
+    #[arg(long, env = "ANKETA_PLANS", default_value = crate::report::plan_load::PLAN_DIR)]
+    pub plans: PathBuf,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -431,6 +450,7 @@ pub fn run() -> ExitCode {
         Command::User(args) => block_on(users::run(args)),
         Command::Demo(DemoCommand::Interviews(args)) => block_on(demo::interviews(args)),
         Command::Demo(DemoCommand::Responses(args)) => block_on(demo::responses(args)),
+        Command::Demo(DemoCommand::Training(args)) => block_on(demo::training(args)),
     }
 }
 
@@ -476,19 +496,28 @@ fn check(args: &CheckArgs) -> ExitCode {
         args.paths.clone()
     };
     let catalog = survey::load_paths(&paths);
-    print_diagnostics(&catalog.diagnostics);
-    let errors = catalog.diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = catalog.diagnostics.len() - errors;
+    let plans = crate::report::plan_load::load_dir(&args.plans, &catalog.surveys);
+    let diagnostics: Vec<&Diagnostic> = catalog
+        .diagnostics
+        .iter()
+        .chain(&plans.diagnostics)
+        .collect();
+    for d in &diagnostics {
+        eprintln!("{d}");
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
     if errors > 0 {
         eprintln!(
             "error: {errors} error(s) and {warnings} warning(s) in {} file(s)",
-            catalog.files
+            catalog.files + plans.files
         );
         ExitCode::FAILURE
     } else {
         eprintln!(
-            "ok: {} survey(s) checked, {warnings} warning(s)",
-            catalog.surveys.len()
+            "ok: {} survey(s) and {} analysis plan(s) checked, {warnings} warning(s)",
+            catalog.surveys.len(),
+            plans.plans.len()
         );
         ExitCode::SUCCESS
     }

@@ -5,6 +5,7 @@
 //! and [`Interview::save_topic`], so demo data obeys the same rules as real data.
 
 pub mod responses;
+pub mod training;
 
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};

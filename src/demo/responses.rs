@@ -1,11 +1,13 @@
 //! Demo responses for a questionnaire: complete, valid answers (every page that applies,
 //! every shown question answered, every rule kept), with a few typed comments that carry
 //! contact details the way real ones do, so anonymized exports can be tried and tested.
-//! Pure and repeatable from a seed.
+//! Scale answers lean the same way within a response (as real ones do), centred on the
+//! favourable side of the scale. Pure and repeatable from a seed.
 
 use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
+use rand_distr::StandardNormal;
 use time::{Date, Duration, OffsetDateTime};
 
 use crate::survey::answer::{Answer, Answers};
@@ -86,7 +88,14 @@ pub fn responses(
         .collect()
 }
 
-fn answer_all(survey: &Survey, fixed: Option<&(String, String)>, rng: &mut StdRng) -> Answers {
+pub(crate) fn answer_all(
+    survey: &Survey,
+    fixed: Option<&(String, String)>,
+    rng: &mut StdRng,
+) -> Answers {
+    // How the respondent leans: shifts every scale answer the same way, so items of one
+    // scale correlate as real ones do.
+    let leaning: f64 = rng.sample(StandardNormal);
     let mut answers = Answers::new();
     for (i, page) in survey.pages.iter().enumerate() {
         if !page_applies(survey, i, &answers) {
@@ -102,7 +111,7 @@ fn answer_all(survey: &Survey, fixed: Option<&(String, String)>, rng: &mut StdRn
                     other: None,
                 }),
                 _ if !q.required && rng.random_bool(0.15) => None,
-                _ => demo_answer(&q.kind, rng),
+                _ => demo_answer(&q.kind, leaning, rng),
             };
             if let Some(a) = answer {
                 answers.insert(q.id.clone(), a);
@@ -112,7 +121,22 @@ fn answer_all(survey: &Survey, fixed: Option<&(String, String)>, rng: &mut StdRn
     answers
 }
 
-fn demo_answer(kind: &QuestionKind, rng: &mut StdRng) -> Option<Answer> {
+/// A score on a scale of `points` (0-based), centred on the upper middle of the scale as
+/// evaluation answers tend to be, moved by the respondent's `leaning`.
+pub(crate) fn scale_point(points: usize, centre: f64, leaning: f64, rng: &mut StdRng) -> usize {
+    let noise: f64 = rng.sample(StandardNormal);
+    let x = centre + 0.8 * leaning + 0.7 * noise;
+    x.round().clamp(0.0, points.saturating_sub(1) as f64) as usize
+}
+
+fn demo_answer(kind: &QuestionKind, leaning: f64, rng: &mut StdRng) -> Option<Answer> {
+    let scale = |list: &crate::survey::model::ChoiceList, rng: &mut StdRng| {
+        let k = list.options.len();
+        let centre = 0.62 * k.saturating_sub(1) as f64;
+        list.options
+            .get(scale_point(k, centre, leaning, rng))
+            .map(|o| o.value.clone())
+    };
     let code = |list: &crate::survey::model::ChoiceList, rng: &mut StdRng| {
         list.options.choose(rng).map(|o| o.value.clone())
     };
@@ -133,12 +157,16 @@ fn demo_answer(kind: &QuestionKind, rng: &mut StdRng) -> Option<Answer> {
                 (n * 10.0).round() / 10.0
             })
         }
-        QuestionKind::Single { options, .. }
-        | QuestionKind::Dropdown { options }
-        | QuestionKind::Likert { options } => Answer::Choice {
-            value: code(options, rng)?,
+        QuestionKind::Likert { options } => Answer::Choice {
+            value: scale(options, rng)?,
             other: None,
         },
+        QuestionKind::Single { options, .. } | QuestionKind::Dropdown { options } => {
+            Answer::Choice {
+                value: code(options, rng)?,
+                other: None,
+            }
+        }
         QuestionKind::Multi {
             options, min, max, ..
         } => {
@@ -161,11 +189,13 @@ fn demo_answer(kind: &QuestionKind, rng: &mut StdRng) -> Option<Answer> {
         }
         QuestionKind::Matrix { rows, options } => Answer::Matrix(
             rows.iter()
-                .filter_map(|r| Some((r.id.clone(), code(options, rng)?)))
+                .filter_map(|r| Some((r.id.clone(), scale(options, rng)?)))
                 .collect(),
         ),
         QuestionKind::Rating { min, max, .. } => {
-            Answer::Number(rng.random_range(*min..=*max) as f64)
+            let points = usize::try_from(max - min + 1).ok()?;
+            let centre = 0.68 * (points - 1) as f64;
+            Answer::Number((*min + scale_point(points, centre, leaning, rng) as i64) as f64)
         }
         QuestionKind::Date { min, max } => {
             let lo = min.unwrap_or(Date::from_calendar_date(2020, time::Month::January, 1).ok()?);

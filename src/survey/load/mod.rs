@@ -6,7 +6,7 @@ mod interview;
 mod logic;
 mod privacy;
 mod questions;
-mod reader;
+pub(crate) mod reader;
 mod schedule;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,629 @@
+//! Running a plan: the table of analysis variables in, a [`Report`] of published values
+//! out. Every statistic comes from the `analysis` crate; this module picks the variables,
+//! pairs pre/post responses, applies small-cell suppression and the multiple-testing
+//! correction (per family: the crosstabs, the comparisons, each pre/post block).
+
+use std::collections::HashMap;
+
+use analysis::crosstab::crosstab;
+use analysis::descriptives::describe;
+use analysis::frequencies::{frequencies, multi_choice};
+use analysis::groups::{kruskal_wallis, mann_whitney_u, one_way_anova, welch_t_test};
+use analysis::likert::likert;
+use analysis::multiple::{benjamini_hochberg, holm};
+use analysis::paired::compare_pre_post;
+use analysis::reliability::cronbach_alpha;
+use analysis::suppress::{PercentCell, suppress_count, suppress_table};
+use analysis::table::{Category, Table, Values};
+
+use super::model::*;
+use super::plan::{Correction, Link, Plan, PrePostSpec};
+use super::variables::{Kind, Spec, resolve};
+use crate::store::Response;
+use crate::survey::answer::Answer;
+use crate::survey::{Lang, Survey};
+
+/// A survey with its complete responses, its variables and their table.
+pub struct Dataset<'a> {
+    pub survey: &'a Survey,
+    pub responses: &'a [Response],
+    pub specs: Vec<Spec>,
+    pub table: Table,
+    pub lang: Lang,
+}
+
+impl<'a> Dataset<'a> {
+    pub fn new(survey: &'a Survey, responses: &'a [Response], lang: Lang) -> Dataset<'a> {
+        let mut columns = std::collections::BTreeSet::new();
+        for r in responses {
+            if let Some(inv) = &r.invitation {
+                columns.extend(inv.keys().cloned());
+            }
+        }
+        let columns: Vec<String> = columns.into_iter().collect();
+        let specs = super::variables::specs(survey, lang, &columns);
+        let table = super::variables::table(survey, &specs, responses);
+        Dataset {
+            survey,
+            responses,
+            specs,
+            table,
+            lang,
+        }
+    }
+
+    fn values(&self, name: &str) -> Option<&Values> {
+        self.table.get(name).map(|v| &v.values)
+    }
+
+    fn label(&self, name: &str) -> String {
+        self.table
+            .get(name)
+            .map_or_else(|| name.to_string(), |v| v.label.clone())
+    }
+}
+
+/// Compute the report of `plan` on `data` (the survey after), with `before` holding the
+/// surveys its pre/post blocks compare with. `keep` selects the rows of `data` to use
+/// (a filter); `filter` describes it.
+pub fn compute(
+    plan: &Plan,
+    data: &Dataset<'_>,
+    before: &[Dataset<'_>],
+    lang: Lang,
+    filter: Option<(&str, &str)>,
+) -> Report {
+    let (rows, filter_text) = match filter.and_then(|(name, code)| filter_rows(data, name, code)) {
+        Some((rows, text)) => (Some(rows), Some(text)),
+        None => (None, None),
+    };
+    let table = match &rows {
+        Some(keep) => data.table.filter(|i| keep[i]),
+        None => data.table.clone(),
+    };
+    let t = plan.min_cell;
+    let mut sections = describe_sections(plan, data, &table, t);
+    let crosstabs: Vec<Section> = plan
+        .crosstabs
+        .iter()
+        .filter_map(|c| crosstab_section(&table, &c.rows, &c.columns, t))
+        .collect();
+    sections.extend(adjust_family(plan.correction, crosstabs));
+    let comparisons: Vec<Section> = plan
+        .comparisons
+        .iter()
+        .filter_map(|c| comparison_section(&table, &c.variable, &c.groups, t))
+        .collect();
+    sections.extend(adjust_family(plan.correction, comparisons));
+    for s in &plan.scales {
+        let items: Vec<&Values> = s
+            .items
+            .iter()
+            .filter_map(|n| table.get(n).map(|v| &v.values))
+            .collect();
+        let rows_of_items: Vec<Vec<Option<f64>>> = (0..table.rows())
+            .map(|i| items.iter().map(|v| v.score(i)).collect())
+            .collect();
+        let scores: Vec<Option<f64>> = rows_of_items
+            .iter()
+            .map(|r| {
+                let all: Option<Vec<f64>> = r.iter().copied().collect();
+                all.map(|v| v.iter().sum::<f64>() / v.len() as f64)
+            })
+            .collect();
+        sections.push(Section::Reliability {
+            id: s.id.clone(),
+            title: s
+                .title
+                .as_ref()
+                .map_or_else(|| s.id.clone(), |t| t.get(lang).to_string()),
+            item_labels: s.items.iter().map(|n| data.label(n)).collect(),
+            reliability: cronbach_alpha(&rows_of_items),
+            score: describe(&scores),
+        });
+    }
+    for p in &plan.prepost {
+        if let Some(b) = before.iter().find(|b| b.survey.id == p.before) {
+            sections.push(prepost_section(
+                plan.correction,
+                p,
+                b,
+                data,
+                rows.as_deref(),
+                lang,
+            ));
+        }
+    }
+    Report {
+        survey: data.survey.id.clone(),
+        title: plan
+            .title
+            .as_ref()
+            .unwrap_or(&data.survey.title)
+            .get(lang)
+            .to_string(),
+        language: lang.code().to_string(),
+        plan: plan.file.as_ref().map(|f| f.display().to_string()),
+        responses: table.rows() as u64,
+        filter: filter_text,
+        min_cell: t,
+        correction: plan.correction,
+        timeline: timeline(data, rows.as_deref()),
+        sections,
+    }
+}
+
+/// The rows whose `name` is `code`, with a description; `None` for an unknown filter.
+fn filter_rows(data: &Dataset<'_>, name: &str, code: &str) -> Option<(Vec<bool>, String)> {
+    let var = data.table.get(name)?;
+    let Values::Categorical {
+        categories, codes, ..
+    } = &var.values
+    else {
+        return None;
+    };
+    let wanted = categories.iter().position(|c| c.code == code)?;
+    let keep = codes.iter().map(|c| *c == Some(wanted)).collect();
+    Some((
+        keep,
+        format!("{} = {}", var.label, categories[wanted].label),
+    ))
+}
+
+fn timeline(data: &Dataset<'_>, rows: Option<&[bool]>) -> Vec<DayCount> {
+    let mut days = std::collections::BTreeMap::<String, u64>::new();
+    for (i, r) in data.responses.iter().enumerate() {
+        if rows.is_some_and(|keep| !keep[i]) {
+            continue;
+        }
+        let Some(at) = r.submitted_at else { continue };
+        let Ok(ts) = jiff::Timestamp::from_second(at.unix_timestamp()) else {
+            continue;
+        };
+        let day = ts.to_zoned(data.survey.timezone.clone()).date().to_string();
+        *days.entry(day).or_default() += 1;
+    }
+    days.into_iter()
+        .map(|(day, count)| DayCount { day, count })
+        .collect()
+}
+
+fn frequency_rows(
+    categories: &[Category],
+    counts: &[u64],
+    cis: &[Option<(f64, f64)>],
+    t: u64,
+) -> Vec<FrequencyRow> {
+    let published = suppress_table(&[counts], t);
+    categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let cell = published.cells[0][i];
+            FrequencyRow {
+                code: c.code.clone(),
+                label: c.label.clone(),
+                count: cell,
+                percent: published.row_percents[0][i],
+                ci95: if cell.is_suppressed() { None } else { cis[i] },
+            }
+        })
+        .collect()
+}
+
+fn describe_sections(plan: &Plan, data: &Dataset<'_>, table: &Table, t: u64) -> Vec<Section> {
+    let wanted: Vec<&Spec> = match &plan.describe {
+        None => data.specs.iter().collect(),
+        Some(names) => names.iter().flat_map(|n| resolve(&data.specs, n)).collect(),
+    };
+    let mut out = Vec::new();
+    let mut done_questions: Vec<&str> = Vec::new();
+    for spec in wanted {
+        let Some(var) = table.get(&spec.name) else {
+            continue;
+        };
+        match (&spec.kind, &var.values) {
+            (Kind::Numeric, v) => out.push(Section::Numeric {
+                name: spec.name.clone(),
+                label: spec.label.clone(),
+                stats: describe(&v.scores()),
+            }),
+            (Kind::Text, Values::Text(v)) => out.push(Section::Text {
+                name: spec.name.clone(),
+                label: spec.label.clone(),
+                answered: v.iter().flatten().count() as u64,
+            }),
+            (Kind::Ordered, _) => {
+                // A matrix is one section with all its rows (those the plan names).
+                if done_questions.contains(&spec.question.as_str()) {
+                    continue;
+                }
+                done_questions.push(&spec.question);
+                let rows: Vec<&Spec> = data
+                    .specs
+                    .iter()
+                    .filter(|s| s.question == spec.question && s.kind == Kind::Ordered)
+                    .collect();
+                out.push(scale_section(data, table, &spec.question, &rows, t));
+            }
+            (
+                Kind::Nominal,
+                Values::Categorical {
+                    categories, codes, ..
+                },
+            ) => {
+                let f = frequencies(codes, categories.len());
+                let counts: Vec<u64> = f.categories.iter().map(|c| c.count).collect();
+                let cis: Vec<_> = f.categories.iter().map(|c| c.ci95_percent).collect();
+                out.push(Section::Frequencies {
+                    name: spec.name.clone(),
+                    label: spec.label.clone(),
+                    n: f.n_valid,
+                    missing: f.missing,
+                    rows: frequency_rows(categories, &counts, &cis, t),
+                });
+            }
+            (Kind::Multi, Values::MultiChoice { options, selected }) => {
+                let ticks: Vec<Option<Vec<bool>>> = selected
+                    .iter()
+                    .map(|s| {
+                        s.as_ref().map(|picked| {
+                            let mut row = vec![false; options.len()];
+                            for &i in picked {
+                                row[i] = true;
+                            }
+                            row
+                        })
+                    })
+                    .collect();
+                let m = multi_choice(&ticks, options.len());
+                let counts: Vec<u64> = m.options.iter().map(|o| o.count).collect();
+                let cis: Vec<_> = m.options.iter().map(|o| o.ci95_percent).collect();
+                let mut rows = frequency_rows(options, &counts, &cis, t);
+                // Percent of respondents, not of ticks, for each option.
+                for (row, o) in rows.iter_mut().zip(&m.options) {
+                    row.percent = if row.count.is_suppressed() {
+                        Some(PercentCell::Suppressed)
+                    } else {
+                        o.percent_of_respondents.map(PercentCell::Percent)
+                    };
+                }
+                let percent_of_responses = rows
+                    .iter()
+                    .zip(&m.options)
+                    .map(|(row, o)| {
+                        if row.count.is_suppressed() {
+                            Some(PercentCell::Suppressed)
+                        } else {
+                            o.percent_of_responses.map(PercentCell::Percent)
+                        }
+                    })
+                    .collect();
+                out.push(Section::MultiChoice {
+                    name: spec.name.clone(),
+                    label: spec.label.clone(),
+                    respondents: m.respondents,
+                    missing: m.missing,
+                    rows,
+                    percent_of_responses,
+                });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn scale_section(
+    data: &Dataset<'_>,
+    table: &Table,
+    question: &str,
+    rows: &[&Spec],
+    t: u64,
+) -> Section {
+    let scale: Vec<Category> = rows
+        .first()
+        .map(|s| s.categories.clone())
+        .unwrap_or_default();
+    let items = rows
+        .iter()
+        .filter_map(|spec| {
+            let Values::Categorical {
+                codes, categories, ..
+            } = &table.get(&spec.name)?.values
+            else {
+                return None;
+            };
+            let s = likert(codes, categories.len());
+            let counts: Vec<u64> = s.distribution.iter().map(|d| d.count).collect();
+            let cis: Vec<_> = s.distribution.iter().map(|d| d.ci95_percent).collect();
+            Some(ScaleItem {
+                name: spec.name.clone(),
+                label: spec.label.clone(),
+                n: s.n,
+                missing: s.missing,
+                distribution: frequency_rows(categories, &counts, &cis, t),
+                mean: s.mean,
+                sd: s.sd,
+                median: s.median,
+                top2_percent: s.top2_percent,
+            })
+        })
+        .collect();
+    let label = data.survey.question(question).map_or_else(
+        || question.to_string(),
+        |q| q.text.get(data.lang).to_string(),
+    );
+    Section::Scale {
+        name: question.to_string(),
+        label,
+        scale: scale.into_iter().map(|c| c.label).collect(),
+        items,
+    }
+}
+
+/// Apply the plan's correction to the primary p-values of a family of sections.
+fn adjust_family(correction: Correction, mut sections: Vec<Section>) -> Vec<Section> {
+    let primary: Vec<f64> = sections
+        .iter()
+        .map(|s| primary_p(s).unwrap_or(f64::NAN))
+        .collect();
+    let adjusted = adjust(correction, &primary);
+    for (s, adj) in sections.iter_mut().zip(adjusted) {
+        match s {
+            Section::Crosstab { p_adjusted, .. } | Section::Comparison { p_adjusted, .. } => {
+                *p_adjusted = adj;
+            }
+            _ => {}
+        }
+    }
+    sections
+}
+
+/// Adjusted p-values (`None` where a test was not possible).
+pub fn adjust(correction: Correction, p: &[f64]) -> Vec<Option<f64>> {
+    match correction {
+        Correction::Holm => holm(p),
+        Correction::BenjaminiHochberg => benjamini_hochberg(p),
+        Correction::None => p.iter().map(|x| x.is_finite().then_some(*x)).collect(),
+    }
+}
+
+/// The test a section's conclusion rests on: Fisher's exact test for a 2x2 table with
+/// small expected counts, the chi-square test otherwise; Welch's t-test for two groups,
+/// the one-way ANOVA for more.
+fn primary_p(section: &Section) -> Option<f64> {
+    match section {
+        Section::Crosstab {
+            chi_square, fisher, ..
+        } => match (chi_square, fisher) {
+            (Some(c), Some(f)) if c.low_expected_warning => Some(f.p_value),
+            (Some(c), _) => Some(c.p_value),
+            (None, Some(f)) => Some(f.p_value),
+            (None, None) => None,
+        },
+        Section::Comparison { two, many, .. } => two
+            .as_ref()
+            .and_then(|t| t.welch.as_ref().map(|w| w.p_value))
+            .or_else(|| {
+                many.as_ref()
+                    .and_then(|m| m.anova.as_ref().map(|a| a.p_value))
+            }),
+        _ => None,
+    }
+}
+
+fn categorical(table: &Table, name: &str) -> Option<(Vec<String>, Vec<Option<usize>>)> {
+    match &table.get(name)?.values {
+        Values::Categorical {
+            categories, codes, ..
+        } => Some((
+            categories.iter().map(|c| c.label.clone()).collect(),
+            codes.clone(),
+        )),
+        _ => None,
+    }
+}
+
+fn crosstab_section(table: &Table, rows: &str, columns: &str, t: u64) -> Option<Section> {
+    let (row_labels, row_codes) = categorical(table, rows)?;
+    let (column_labels, col_codes) = categorical(table, columns)?;
+    let x = crosstab(
+        &row_codes,
+        &col_codes,
+        row_labels.len(),
+        column_labels.len(),
+    );
+    let published = suppress_table(&x.counts, t);
+    Some(Section::Crosstab {
+        rows: table.get(rows)?.label.clone(),
+        columns: table.get(columns)?.label.clone(),
+        row_labels,
+        column_labels,
+        n: x.n,
+        cells: published.cells,
+        row_totals: published.row_totals,
+        row_percents: published.row_percents,
+        chi_square: x.chi_square,
+        fisher: x.fisher,
+        p_adjusted: None,
+    })
+}
+
+fn comparison_section(table: &Table, variable: &str, groups_by: &str, t: u64) -> Option<Section> {
+    let values = &table.get(variable)?.values;
+    let (labels, codes) = categorical(table, groups_by)?;
+    let mut groups: Vec<Vec<f64>> = vec![Vec::new(); labels.len()];
+    for (i, code) in codes.iter().enumerate() {
+        if let (Some(g), Some(x)) = (code, values.score(i)) {
+            groups[*g].push(x);
+        }
+    }
+    let stats = labels
+        .iter()
+        .zip(&groups)
+        .filter(|(_, g)| !g.is_empty())
+        .map(|(label, g)| GroupStats {
+            label: label.clone(),
+            n: suppress_count(g.len() as u64, t),
+            stats: (g.len() as u64 >= t)
+                .then(|| describe(&g.iter().map(|&x| Some(x)).collect::<Vec<_>>())),
+        })
+        .collect();
+    let used: Vec<&Vec<f64>> = groups.iter().filter(|g| !g.is_empty()).collect();
+    let (two, many) = match used.as_slice() {
+        [a, b] => (
+            Some(TwoGroupTests {
+                welch: welch_t_test(a, b),
+                mann_whitney: mann_whitney_u(a, b),
+                cohens_d: analysis::effect::cohens_d(a, b),
+                hedges_g: analysis::effect::hedges_g(a, b),
+            }),
+            None,
+        ),
+        g if g.len() > 2 => (
+            None,
+            Some(ManyGroupTests {
+                anova: one_way_anova(g),
+                kruskal_wallis: kruskal_wallis(g),
+            }),
+        ),
+        _ => (None, None),
+    };
+    Some(Section::Comparison {
+        variable: table.get(variable)?.label.clone(),
+        groups_by: table.get(groups_by)?.label.clone(),
+        groups: stats,
+        two,
+        many,
+        p_adjusted: None,
+    })
+}
+
+/// The link value of each response (a participant code): never shown, only matched.
+fn link_values(data: &Dataset<'_>, link: &Link) -> Vec<Option<String>> {
+    data.responses
+        .iter()
+        .map(|r| match link {
+            Link::Invitation(column) => r.invitation.as_ref()?.get(column).cloned(),
+            Link::Question(q) => match r.answers.get(q)? {
+                Answer::Text(s) => Some(s.trim().to_lowercase()),
+                Answer::Choice { value, .. } => Some(value.clone()),
+                _ => None,
+            },
+        })
+        .filter(|v| v.as_deref().is_none_or(|s| !s.is_empty()))
+        .collect()
+}
+
+fn prepost_section(
+    correction: Correction,
+    spec: &PrePostSpec,
+    before: &Dataset<'_>,
+    after: &Dataset<'_>,
+    rows: Option<&[bool]>,
+    lang: Lang,
+) -> Section {
+    // A link value used twice on either side pairs nobody.
+    let mut index: HashMap<String, Option<usize>> = HashMap::new();
+    for (i, v) in link_values(before, &spec.link).into_iter().enumerate() {
+        if let Some(v) = v {
+            index.entry(v).and_modify(|e| *e = None).or_insert(Some(i));
+        }
+    }
+    let mut seen_after: HashMap<String, usize> = HashMap::new();
+    let after_links = link_values(after, &spec.link);
+    for v in after_links.iter().flatten() {
+        *seen_after.entry(v.clone()).or_default() += 1;
+    }
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut unlinked = 0;
+    for (j, v) in after_links.iter().enumerate() {
+        if rows.is_some_and(|keep| !keep[j]) {
+            continue;
+        }
+        match v
+            .as_ref()
+            .and_then(|v| Some((index.get(v).copied().flatten()?, seen_after[v])))
+        {
+            Some((i, 1)) => pairs.push((i, j)),
+            _ => unlinked += 1,
+        }
+    }
+    let scores =
+        |data: &Dataset<'_>, name: &str, side: fn(&(usize, usize)) -> usize| -> Vec<Option<f64>> {
+            match data.values(name) {
+                Some(v) => pairs.iter().map(|p| v.score(side(p))).collect(),
+                None => vec![None; pairs.len()],
+            }
+        };
+    let mut items = Vec::new();
+    let mut per_item = Vec::new();
+    for name in &spec.items {
+        let b = scores(before, name, |p| p.0);
+        let a = scores(after, name, |p| p.1);
+        items.push(PrePostItem {
+            name: name.clone(),
+            label: after.label(name),
+            comparison: compare_pre_post(&b, &a),
+            p_adjusted: None,
+            wilcoxon_p_adjusted: None,
+        });
+        per_item.push((b, a));
+    }
+    let p_t: Vec<f64> = items
+        .iter()
+        .map(|i| i.comparison.t_test.as_ref().map_or(f64::NAN, |t| t.p_value))
+        .collect();
+    let p_w: Vec<f64> = items
+        .iter()
+        .map(|i| {
+            i.comparison
+                .wilcoxon
+                .as_ref()
+                .map_or(f64::NAN, |w| w.p_value)
+        })
+        .collect();
+    for ((item, t), w) in items
+        .iter_mut()
+        .zip(adjust(correction, &p_t))
+        .zip(adjust(correction, &p_w))
+    {
+        item.p_adjusted = t;
+        item.wilcoxon_p_adjusted = w;
+    }
+    let overall = (per_item.len() > 1).then(|| {
+        let (b, a): (Vec<_>, Vec<_>) = per_item.into_iter().unzip();
+        compare_pre_post(&person_means(&b), &person_means(&a))
+    });
+    let scale = spec
+        .items
+        .first()
+        .and_then(|n| after.specs.iter().find(|s| &s.name == n))
+        .map(|s| s.categories.iter().map(|c| c.label.clone()).collect())
+        .unwrap_or_default();
+    Section::PrePost {
+        title: spec.title.as_ref().map_or_else(
+            || format!("{} → {}", spec.before, after.survey.id),
+            |t| t.get(lang).to_string(),
+        ),
+        before: before.survey.title.get(lang).to_string(),
+        linked: pairs.len() as u64,
+        unlinked,
+        scale,
+        items,
+        overall,
+    }
+}
+
+/// Each person's mean over the items (`items[item][person]`); `None` unless every item
+/// has a value.
+fn person_means(items: &[Vec<Option<f64>>]) -> Vec<Option<f64>> {
+    let people = items.first().map_or(0, Vec::len);
+    (0..people)
+        .map(|k| {
+            let v: Option<Vec<f64>> = items.iter().map(|item| item[k]).collect();
+            v.map(|v| v.iter().sum::<f64>() / v.len() as f64)
+        })
+        .collect()
+}

@@ -1,0 +1,174 @@
+//! The computed report: what every rendering (HTML, Markdown, JSON, the staff page)
+//! shows. Only published values live here: counts and percentages already went through
+//! small-cell suppression, and groups smaller than the threshold have no statistics.
+
+use analysis::crosstab::{ChiSquareTest, FisherTest};
+use analysis::descriptives::Descriptives;
+use analysis::groups::{KruskalWallis, MannWhitneyU, OneWayAnova, WelchTTest};
+use analysis::paired::PrePostComparison;
+use analysis::reliability::ScaleReliability;
+use analysis::suppress::{Cell, PercentCell};
+use serde::Serialize;
+
+use super::plan::Correction;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub survey: String,
+    pub title: String,
+    pub language: String,
+    /// The plan file, or none for the default plan.
+    pub plan: Option<String>,
+    /// Complete responses analysed (after the filter).
+    pub responses: u64,
+    /// The filter applied (`variable = label`), if any.
+    pub filter: Option<String>,
+    pub min_cell: u64,
+    pub correction: Correction,
+    /// Complete responses per day (in the survey's time zone).
+    pub timeline: Vec<DayCount>,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DayCount {
+    pub day: String,
+    pub count: u64,
+}
+
+/// One row of a published frequency table.
+#[derive(Debug, Clone, Serialize)]
+pub struct FrequencyRow {
+    pub code: String,
+    pub label: String,
+    pub count: Cell,
+    /// Percent of those who answered; suppressed with the count.
+    pub percent: Option<PercentCell>,
+    /// Wilson 95 % interval in percent; absent for suppressed rows.
+    pub ci95: Option<(f64, f64)>,
+}
+
+/// A scale item (Likert question or matrix row).
+#[derive(Debug, Clone, Serialize)]
+pub struct ScaleItem {
+    pub name: String,
+    pub label: String,
+    pub n: u64,
+    pub missing: u64,
+    pub distribution: Vec<FrequencyRow>,
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub median: Option<f64>,
+    pub top2_percent: Option<f64>,
+}
+
+/// One group of a comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupStats {
+    pub label: String,
+    pub n: Cell,
+    /// Absent for groups below the threshold.
+    pub stats: Option<Descriptives>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TwoGroupTests {
+    pub welch: Option<WelchTTest>,
+    pub mann_whitney: Option<MannWhitneyU>,
+    pub cohens_d: Option<f64>,
+    pub hedges_g: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ManyGroupTests {
+    pub anova: Option<OneWayAnova>,
+    pub kruskal_wallis: Option<KruskalWallis>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PrePostItem {
+    pub name: String,
+    pub label: String,
+    pub comparison: PrePostComparison,
+    /// The paired t-test's p adjusted over the block's items.
+    pub p_adjusted: Option<f64>,
+    pub wilcoxon_p_adjusted: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Section {
+    Numeric {
+        name: String,
+        label: String,
+        stats: Descriptives,
+    },
+    Frequencies {
+        name: String,
+        label: String,
+        n: u64,
+        missing: u64,
+        rows: Vec<FrequencyRow>,
+    },
+    /// Several respondents' ticks: percent of respondents (CI) and of all ticks.
+    MultiChoice {
+        name: String,
+        label: String,
+        respondents: u64,
+        missing: u64,
+        rows: Vec<FrequencyRow>,
+        percent_of_responses: Vec<Option<PercentCell>>,
+    },
+    /// A Likert question or a matrix of scale items on one scale.
+    Scale {
+        name: String,
+        label: String,
+        scale: Vec<String>,
+        items: Vec<ScaleItem>,
+    },
+    Text {
+        name: String,
+        label: String,
+        answered: u64,
+    },
+    Crosstab {
+        rows: String,
+        columns: String,
+        row_labels: Vec<String>,
+        column_labels: Vec<String>,
+        n: u64,
+        cells: Vec<Vec<Cell>>,
+        row_totals: Vec<Cell>,
+        row_percents: Vec<Vec<Option<PercentCell>>>,
+        chi_square: Option<ChiSquareTest>,
+        fisher: Option<FisherTest>,
+        p_adjusted: Option<f64>,
+    },
+    Comparison {
+        variable: String,
+        groups_by: String,
+        groups: Vec<GroupStats>,
+        two: Option<TwoGroupTests>,
+        many: Option<ManyGroupTests>,
+        p_adjusted: Option<f64>,
+    },
+    Reliability {
+        id: String,
+        title: String,
+        item_labels: Vec<String>,
+        reliability: ScaleReliability,
+        score: Descriptives,
+    },
+    PrePost {
+        title: String,
+        before: String,
+        /// Respondents after whose link matched a respondent before.
+        linked: u64,
+        /// Respondents after without a match (or with a link used twice).
+        unlinked: u64,
+        scale: Vec<String>,
+        items: Vec<PrePostItem>,
+        /// The mean of all items per person, before and after (with two or more items).
+        overall: Option<PrePostComparison>,
+    },
+}
