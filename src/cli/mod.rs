@@ -1,6 +1,7 @@
 //! The command line: flags with environment-variable fallbacks, and dispatch to the
 //! commands (one file per group: `serve`, data in and out, staff accounts).
 
+mod analyze;
 mod data;
 mod demo;
 mod import;
@@ -54,6 +55,44 @@ pub enum Command {
     /// Demo data for trying anketa out.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// The evaluation report of a survey: its analysis plan (analysis/plans/) or, without
+    /// one, every question described; tables with small counts suppressed, charts.
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// A stand-alone HTML page with inline charts.
+    Html,
+    /// Markdown; the charts are files in `charts/` beside it (use -o DIR).
+    Md,
+    /// The computed report as JSON, for other tools.
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct AnalyzeArgs {
+    /// The questionnaire's id.
+    pub survey_id: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// Write report.html|md|json and charts/*.svg|png into this directory (otherwise the
+    /// report goes to standard output).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// The analysis plan to use (default: the plan for the survey in --plans, if any).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Directory of analysis plans.
+    #[arg(long, env = "ANKETA_PLANS", default_value = crate::report::plan_load::PLAN_DIR)]
+    pub plans: PathBuf,
+    /// Report language: cs or en (default: the survey's first language).
+    #[arg(long)]
+    pub lang: Option<String>,
+    #[arg(long, env = "ANKETA_SURVEYS", default_value = "surveys")]
+    pub surveys: PathBuf,
 }
 
 #[derive(Subcommand, Debug)]
@@ -447,6 +486,7 @@ pub fn run() -> ExitCode {
         Command::Export(args) => block_on(data::export(args)),
         Command::Invite(args) => block_on(data::invite(args)),
         Command::Import(args) => block_on(import::import(args)),
+        Command::Analyze(args) => block_on(analyze::analyze(args)),
         Command::User(args) => block_on(users::run(args)),
         Command::Demo(DemoCommand::Interviews(args)) => block_on(demo::interviews(args)),
         Command::Demo(DemoCommand::Responses(args)) => block_on(demo::responses(args)),

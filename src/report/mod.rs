@@ -3,8 +3,61 @@
 //! `analysis` crate with small-cell suppression) and its renderings (HTML, Markdown,
 //! JSON) with charts. Pure: callers load the responses.
 
+pub mod charts;
 pub mod compute;
+pub mod document;
+pub mod labels;
 pub mod model;
 pub mod plan;
 pub mod plan_load;
+pub mod render;
 pub mod variables;
+
+use self::charts::Charts;
+use self::compute::Dataset;
+use self::document::Block;
+use self::model::Report;
+use self::plan::Plan;
+use crate::store::Response;
+use crate::survey::{Lang, Survey};
+
+/// A computed report with its charts and layout, ready to render.
+pub struct Built {
+    pub report: Report,
+    pub charts: Charts,
+    pub blocks: Vec<Block>,
+}
+
+/// The surveys a plan needs besides its own (the "before" of its pre/post blocks).
+pub fn needed_surveys(plan: &Plan) -> Vec<String> {
+    let mut ids: Vec<String> = plan.prepost.iter().map(|p| p.before.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// Compute and lay out the report of `plan` on `responses` (complete responses of
+/// `survey`), `before` giving each needed survey with its responses. `filter` keeps the
+/// rows whose variable has the given code.
+pub fn build(
+    plan: &Plan,
+    survey: &Survey,
+    responses: &[Response],
+    before: &[(&Survey, Vec<Response>)],
+    lang: Lang,
+    filter: Option<(&str, &str)>,
+) -> Built {
+    let data = Dataset::new(survey, responses, lang);
+    let before: Vec<Dataset<'_>> = before
+        .iter()
+        .map(|(s, r)| Dataset::new(s, r, lang))
+        .collect();
+    let report = compute::compute(plan, &data, &before, lang, filter);
+    let charts = Charts::of(&report, lang);
+    let blocks = document::layout(&report, lang);
+    Built {
+        report,
+        charts,
+        blocks,
+    }
+}

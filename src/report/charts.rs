@@ -1,0 +1,213 @@
+//! The charts of a report, drawn with `analysis::charts` from the published (already
+//! suppressed) values: suppressed counts are left out of the bars, so a chart never shows
+//! what the tables hide.
+
+use analysis::charts::{
+    ChartMeta, Interval, LikertChart, LikertItem, Locale, PrePostChart, PrePostRow,
+    ProportionChart, ProportionRow, TimeBin, TimelineChart, TimelinePoint, likert_svg, prepost_svg,
+    proportions_svg, timeline_svg,
+};
+use analysis::suppress::{Cell, PercentCell};
+
+use super::labels::labels;
+use super::model::{FrequencyRow, Report, Section};
+use crate::survey::Lang;
+
+const WIDTH: u32 = 760;
+
+/// A chart: a file-name-safe slug, its title, and the SVG.
+pub struct Chart {
+    pub slug: String,
+    pub title: String,
+    pub svg: String,
+}
+
+fn meta(title: &str, lang: Lang) -> ChartMeta {
+    let locale = match lang {
+        Lang::Cs => Locale::Cs,
+        Lang::En => Locale::En,
+    };
+    ChartMeta::new(title, WIDTH, locale)
+}
+
+fn shown(cell: Cell) -> u64 {
+    match cell {
+        Cell::Count(n) => n,
+        _ => 0,
+    }
+}
+
+fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+pub fn timeline(report: &Report, lang: Lang) -> Option<Chart> {
+    if report.timeline.is_empty() {
+        return None;
+    }
+    let l = labels(lang);
+    let chart = TimelineChart {
+        meta: meta(l.timeline, lang),
+        points: report
+            .timeline
+            .iter()
+            .map(|d| TimelinePoint {
+                date: d.day.clone(),
+                label: None,
+                count: d.count,
+            })
+            .collect(),
+        bin: if report.timeline.len() > 120 {
+            TimeBin::Week
+        } else {
+            TimeBin::Day
+        },
+        count_label: l.per_day.into(),
+        cumulative_label: Some(l.cumulative.into()),
+    };
+    Some(Chart {
+        slug: "timeline".into(),
+        title: l.timeline.into(),
+        svg: timeline_svg(&chart),
+    })
+}
+
+fn proportion_rows(rows: &[FrequencyRow], n: u64) -> Vec<ProportionRow> {
+    rows.iter()
+        .map(|r| ProportionRow {
+            label: r.label.clone(),
+            proportion: match r.percent {
+                Some(PercentCell::Percent(p)) => p / 100.0,
+                _ => f64::NAN,
+            },
+            ci: r.ci95.map(|(low, high)| Interval {
+                low: low / 100.0,
+                high: high / 100.0,
+            }),
+            n: Some(n),
+        })
+        .collect()
+}
+
+/// The chart of a section, if it has one (tables of tests have none).
+pub fn section(section: &Section, lang: Lang) -> Option<Chart> {
+    let l = labels(lang);
+    match section {
+        Section::Frequencies {
+            name,
+            label,
+            n,
+            rows,
+            ..
+        }
+        | Section::MultiChoice {
+            name,
+            label,
+            respondents: n,
+            rows,
+            ..
+        } => Some(Chart {
+            slug: slug(name),
+            title: label.clone(),
+            svg: proportions_svg(&ProportionChart {
+                meta: meta(label, lang),
+                rows: proportion_rows(rows, *n),
+            }),
+        }),
+        Section::Scale {
+            name,
+            label,
+            scale,
+            items,
+        } => Some(Chart {
+            slug: slug(name),
+            title: label.clone(),
+            svg: likert_svg(&LikertChart {
+                meta: meta(label, lang),
+                levels: scale.clone(),
+                items: items
+                    .iter()
+                    .map(|i| LikertItem {
+                        label: i.label.clone(),
+                        counts: i.distribution.iter().map(|d| shown(d.count)).collect(),
+                    })
+                    .collect(),
+            }),
+        }),
+        Section::PrePost {
+            title,
+            scale,
+            items,
+            ..
+        } => {
+            let rows = items
+                .iter()
+                .map(|i| {
+                    let s = i.comparison.summary.as_ref();
+                    PrePostRow {
+                        label: i.label.clone(),
+                        before: s.map(|s| s.mean_before),
+                        after: s.map(|s| s.mean_after),
+                        before_ci: None,
+                        after_ci: None,
+                        n: Some(i.comparison.n_pairs as u64),
+                    }
+                })
+                .collect();
+            Some(Chart {
+                slug: "prepost".into(),
+                title: title.clone(),
+                svg: prepost_svg(&PrePostChart {
+                    meta: meta(title, lang),
+                    before_label: l.before.into(),
+                    after_label: l.after.into(),
+                    rows,
+                    scale: (!scale.is_empty()).then_some(Interval {
+                        low: 1.0,
+                        high: scale.len() as f64,
+                    }),
+                    decimals: Some(2),
+                }),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Every chart of a report: the timeline and one per section that has one, with slugs
+/// unique within the report (file names of `anketa analyze -o DIR`).
+pub struct Charts {
+    pub timeline: Option<Chart>,
+    pub sections: Vec<Option<Chart>>,
+}
+
+impl Charts {
+    pub fn of(report: &Report, lang: Lang) -> Charts {
+        Charts {
+            timeline: timeline(report, lang),
+            sections: report
+                .sections
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    section(s, lang).map(|mut c| {
+                        c.slug = format!("{:02}-{}", i + 1, c.slug);
+                        c
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Chart> {
+        self.timeline.iter().chain(self.sections.iter().flatten())
+    }
+}

@@ -1,0 +1,198 @@
+//! The words of a report (headings, column names, notes) in Czech and English, and how
+//! numbers and p-values are written in each.
+
+use crate::survey::Lang;
+
+pub struct Labels {
+    pub responses: &'static str,
+    pub generated_by: &'static str,
+    pub plan: &'static str,
+    pub default_plan: &'static str,
+    pub filter: &'static str,
+    pub suppression: &'static str,
+    pub timeline: &'static str,
+    pub per_day: &'static str,
+    pub cumulative: &'static str,
+    pub descriptives: &'static str,
+    pub answer: &'static str,
+    pub count: &'static str,
+    pub percent: &'static str,
+    pub ci95: &'static str,
+    pub n: &'static str,
+    pub missing: &'static str,
+    pub mean: &'static str,
+    pub sd: &'static str,
+    pub median: &'static str,
+    pub quartiles: &'static str,
+    pub min_max: &'static str,
+    pub top2: &'static str,
+    pub item: &'static str,
+    pub percent_of_responses: &'static str,
+    pub text_answers: &'static str,
+    pub crosstabs: &'static str,
+    pub total: &'static str,
+    pub comparisons: &'static str,
+    pub group: &'static str,
+    pub reliability: &'static str,
+    pub alpha: &'static str,
+    pub alpha_if_deleted: &'static str,
+    pub item_total: &'static str,
+    pub used_dropped: &'static str,
+    pub prepost: &'static str,
+    pub before: &'static str,
+    pub after: &'static str,
+    pub change: &'static str,
+    pub improved: &'static str,
+    pub linked: &'static str,
+    pub unlinked: &'static str,
+    pub low_expected_rxc: &'static str,
+    pub all_items: &'static str,
+    pub no_test: &'static str,
+    pub low_expected: &'static str,
+    pub adjusted: &'static str,
+    pub holm: &'static str,
+    pub bh: &'static str,
+    pub no_correction: &'static str,
+    pub small_group: &'static str,
+}
+
+pub const CS: Labels = Labels {
+    responses: "Dokončené odpovědi",
+    generated_by: "Vytvořeno nástrojem anketa",
+    plan: "Plán analýzy",
+    default_plan: "výchozí (popis všech otázek)",
+    filter: "Filtr",
+    suppression: "Počty menší než {} jsou v tabulkách skryté jako „<{}“; „x“ skrývá buňku, ze které by šel skrytý počet dopočítat.",
+    timeline: "Odpovědi v čase",
+    per_day: "odpovědi za den",
+    cumulative: "celkem",
+    descriptives: "Popis odpovědí",
+    answer: "Odpověď",
+    count: "Počet",
+    percent: "%",
+    ci95: "95% IS",
+    n: "n",
+    missing: "chybí",
+    mean: "průměr",
+    sd: "sm. odch.",
+    median: "medián",
+    quartiles: "kvartily",
+    min_max: "min–max",
+    top2: "2 nejvyšší",
+    item: "Položka",
+    percent_of_responses: "% odpovědí",
+    text_answers: "textových odpovědí (jsou jen v exportu)",
+    crosstabs: "Kontingenční tabulky",
+    total: "Celkem",
+    comparisons: "Srovnání skupin",
+    group: "Skupina",
+    reliability: "Reliabilita škál",
+    alpha: "Cronbachovo alfa",
+    alpha_if_deleted: "alfa bez položky",
+    item_total: "korelace položka–zbytek",
+    used_dropped: "respondentů použito / vyřazeno (neúplné odpovědi)",
+    prepost: "Před a po",
+    before: "před",
+    after: "po",
+    change: "změna",
+    improved: "zlepšení",
+    linked: "spárovaní respondenti",
+    unlinked: "bez páru",
+    low_expected_rxc: "více než 20 % očekávaných četností je menších než 5: výsledek testu ber s rezervou, zvaž sloučení kategorií",
+    all_items: "Průměr všech položek",
+    no_test: "test nelze spočítat (málo dat nebo žádný rozptyl)",
+    low_expected: "více než 20 % očekávaných četností je menších než 5: rozhoduje Fisherův přesný test",
+    adjusted: "upravené p",
+    holm: "Holmova korekce",
+    bh: "Benjaminiho–Hochbergova korekce",
+    no_correction: "bez korekce",
+    small_group: "málo odpovědí: statistiky skryty",
+};
+
+pub const EN: Labels = Labels {
+    responses: "Complete responses",
+    generated_by: "Made with anketa",
+    plan: "Analysis plan",
+    default_plan: "default (every question described)",
+    filter: "Filter",
+    suppression: "Counts below {} are shown as \"<{}\" in the tables; \"x\" hides a cell a hidden count could be worked out from.",
+    timeline: "Responses over time",
+    per_day: "responses per day",
+    cumulative: "total",
+    descriptives: "Answers",
+    answer: "Answer",
+    count: "Count",
+    percent: "%",
+    ci95: "95% CI",
+    n: "n",
+    missing: "missing",
+    mean: "mean",
+    sd: "SD",
+    median: "median",
+    quartiles: "quartiles",
+    min_max: "min–max",
+    top2: "top 2",
+    item: "Item",
+    percent_of_responses: "% of ticks",
+    text_answers: "text answers (in the export only)",
+    crosstabs: "Crosstabs",
+    total: "Total",
+    comparisons: "Group comparisons",
+    group: "Group",
+    reliability: "Scale reliability",
+    alpha: "Cronbach's alpha",
+    alpha_if_deleted: "alpha if deleted",
+    item_total: "item-rest correlation",
+    used_dropped: "respondents used / dropped (incomplete answers)",
+    prepost: "Before and after",
+    before: "before",
+    after: "after",
+    change: "change",
+    improved: "improved",
+    linked: "linked respondents",
+    unlinked: "without a match",
+    low_expected_rxc: "more than 20 % of expected counts are below 5: read the test with caution, or merge categories",
+    all_items: "Mean of all items",
+    no_test: "no test possible (too little data or no variance)",
+    low_expected: "more than 20 % of expected counts are below 5: Fisher's exact test decides",
+    adjusted: "adjusted p",
+    holm: "Holm correction",
+    bh: "Benjamini-Hochberg correction",
+    no_correction: "no correction",
+    small_group: "few answers: statistics hidden",
+};
+
+pub fn labels(lang: Lang) -> &'static Labels {
+    match lang {
+        Lang::Cs => &CS,
+        Lang::En => &EN,
+    }
+}
+
+/// A number with `decimals` places, with a decimal comma in Czech.
+pub fn num(lang: Lang, x: f64, decimals: usize) -> String {
+    let s = format!("{x:.decimals$}");
+    match lang {
+        Lang::Cs => s.replace('.', ","),
+        Lang::En => s,
+    }
+}
+
+pub fn opt(lang: Lang, x: Option<f64>, decimals: usize) -> String {
+    x.map_or_else(|| "–".into(), |x| num(lang, x, decimals))
+}
+
+/// A p-value as reports write it: three decimals, "< 0.001" below that.
+pub fn p_value(lang: Lang, p: f64) -> String {
+    if p < 0.001 {
+        format!("< {}", num(lang, 0.001, 3))
+    } else {
+        num(lang, p, 3)
+    }
+}
+
+impl Labels {
+    pub fn suppression_note(&self, threshold: u64) -> String {
+        self.suppression.replacen("{}", &threshold.to_string(), 2)
+    }
+}
