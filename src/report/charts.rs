@@ -10,7 +10,7 @@ use analysis::charts::{
 use analysis::suppress::{Cell, PercentCell};
 
 use super::labels::labels;
-use super::model::{FrequencyRow, Report, Section};
+use super::model::{FrequencyRow, Period, Report, Section};
 use crate::survey::Lang;
 
 const WIDTH: u32 = 760;
@@ -50,27 +50,30 @@ fn slug(s: &str) -> String {
 }
 
 pub fn timeline(report: &Report, lang: Lang) -> Option<Chart> {
-    if report.timeline.is_empty() {
+    if report.timeline.points.is_empty() {
         return None;
     }
     let l = labels(lang);
+    let (bin, count_label) = match report.timeline.period {
+        Period::Day => (TimeBin::Day, l.per_day),
+        Period::Week => (TimeBin::Week, l.per_week),
+        Period::Month => (TimeBin::AsGiven, l.per_month),
+    };
     let chart = TimelineChart {
         meta: meta(l.timeline, lang),
         points: report
             .timeline
+            .points
             .iter()
-            .map(|d| TimelinePoint {
-                date: d.day.clone(),
-                label: None,
-                count: d.count,
+            .map(|p| TimelinePoint {
+                date: p.start.clone(),
+                label: (report.timeline.period == Period::Month)
+                    .then(|| p.start.get(..7).unwrap_or(&p.start).to_string()),
+                count: shown(p.count),
             })
             .collect(),
-        bin: if report.timeline.len() > 120 {
-            TimeBin::Week
-        } else {
-            TimeBin::Day
-        },
-        count_label: l.per_day.into(),
+        bin,
+        count_label: count_label.into(),
         cumulative_label: Some(l.cumulative.into()),
     };
     Some(Chart {

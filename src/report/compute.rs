@@ -148,7 +148,7 @@ pub fn compute(
         filter: filter_text,
         min_cell: t,
         correction: plan.correction,
-        timeline: timeline(data, rows.as_deref()),
+        timeline: timeline(data, rows.as_deref(), t),
         sections,
     }
 }
@@ -170,8 +170,8 @@ fn filter_rows(data: &Dataset<'_>, name: &str, code: &str) -> Option<(Vec<bool>,
     ))
 }
 
-fn timeline(data: &Dataset<'_>, rows: Option<&[bool]>) -> Vec<DayCount> {
-    let mut days = std::collections::BTreeMap::<String, u64>::new();
+fn timeline(data: &Dataset<'_>, rows: Option<&[bool]>, t: u64) -> Timeline {
+    let mut days = std::collections::BTreeMap::<jiff::civil::Date, u64>::new();
     for (i, r) in data.responses.iter().enumerate() {
         if rows.is_some_and(|keep| !keep[i]) {
             continue;
@@ -180,12 +180,39 @@ fn timeline(data: &Dataset<'_>, rows: Option<&[bool]>) -> Vec<DayCount> {
         let Ok(ts) = jiff::Timestamp::from_second(at.unix_timestamp()) else {
             continue;
         };
-        let day = ts.to_zoned(data.survey.timezone.clone()).date().to_string();
-        *days.entry(day).or_default() += 1;
+        *days
+            .entry(ts.to_zoned(data.survey.timezone.clone()).date())
+            .or_default() += 1;
     }
-    days.into_iter()
-        .map(|(day, count)| DayCount { day, count })
-        .collect()
+    let start_of = |period: Period, d: jiff::civil::Date| match period {
+        Period::Day => d,
+        Period::Week => d
+            .checked_sub(jiff::Span::new().days(i64::from(d.weekday().to_monday_zero_offset())))
+            .unwrap_or(d),
+        Period::Month => d.first_of_month(),
+    };
+    let binned = |period: Period| {
+        let mut bins = std::collections::BTreeMap::<jiff::civil::Date, u64>::new();
+        for (d, n) in &days {
+            *bins.entry(start_of(period, *d)).or_default() += n;
+        }
+        bins
+    };
+    let (period, bins) = [Period::Day, Period::Week, Period::Month]
+        .into_iter()
+        .map(|p| (p, binned(p)))
+        .find(|(_, bins)| bins.values().all(|&n| n >= t))
+        .unwrap_or_else(|| (Period::Month, binned(Period::Month)));
+    Timeline {
+        period,
+        points: bins
+            .into_iter()
+            .map(|(d, n)| PeriodCount {
+                start: d.to_string(),
+                count: suppress_count(n, t),
+            })
+            .collect(),
+    }
 }
 
 fn frequency_rows(

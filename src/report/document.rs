@@ -52,7 +52,7 @@ pub fn layout(report: &Report, lang: Lang) -> Vec<Block> {
     if report.min_cell > 1 {
         out.push(Block::Note(l.suppression_note(report.min_cell)));
     }
-    if !report.timeline.is_empty() {
+    if !report.timeline.points.is_empty() {
         out.push(Block::Heading(l.timeline.into()));
         out.push(Block::Chart(None));
     }

@@ -25,15 +25,32 @@ pub struct Report {
     pub filter: Option<String>,
     pub min_cell: u64,
     pub correction: Correction,
-    /// Complete responses per day (in the survey's time zone).
-    pub timeline: Vec<DayCount>,
+    /// Complete responses per day, week or month (in the survey's time zone).
+    pub timeline: Timeline,
     pub sections: Vec<Section>,
 }
 
+/// Responses over time, in the finest periods whose counts are all at least the
+/// threshold (days, else weeks, else months); counts still below it are suppressed.
 #[derive(Debug, Clone, Serialize)]
-pub struct DayCount {
-    pub day: String,
-    pub count: u64,
+pub struct Timeline {
+    pub period: Period,
+    pub points: Vec<PeriodCount>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodCount {
+    /// The first day of the period (ISO date).
+    pub start: String,
+    pub count: Cell,
 }
 
 /// One row of a published frequency table.

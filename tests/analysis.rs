@@ -1,0 +1,343 @@
+//! `anketa analyze` end to end on both databases: the training programme's demo data
+//! (15 runs x 15 participants, a built-in gain from before to after) must show the gain
+//! in the pre/post report and no difference between runs (none was built in); published
+//! tables never show a count below the threshold; HTML, Markdown and JSON reports are
+//! written with their charts, in Czech and English; a survey without a plan gets every
+//! question described.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::app::repo_surveys;
+use common::db::TestDb;
+use serde_json::Value;
+
+fn anketa(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_anketa"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn plans() -> String {
+    repo_surveys()
+        .parent()
+        .unwrap()
+        .join("analysis/plans")
+        .display()
+        .to_string()
+}
+
+fn analyze(db: &TestDb, survey: &str, extra: &[&str]) -> Value {
+    let surveys = repo_surveys().display().to_string();
+    let plans = plans();
+    let mut args = vec![
+        "analyze",
+        survey,
+        "--database",
+        &db.url,
+        "--surveys",
+        &surveys,
+        "--plans",
+        &plans,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let (ok, stdout, stderr) = anketa(&args);
+    assert!(ok, "analyze failed: {stderr}");
+    serde_json::from_str(&stdout).unwrap()
+}
+
+fn sections<'a>(report: &'a Value, kind: &str) -> Vec<&'a Value> {
+    report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == kind)
+        .collect()
+}
+
+/// Every published count is 0, at least the threshold, or a suppression mark.
+fn assert_no_small_counts(value: &Value, threshold: u64, path: &str) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let here = format!("{path}.{k}");
+                let is_count = matches!(k.as_str(), "count" | "cells" | "row_totals");
+                if is_count {
+                    let leaves: Vec<&Value> = match v {
+                        Value::Array(rows) => rows
+                            .iter()
+                            .flat_map(|r| r.as_array().map_or(vec![r], |c| c.iter().collect()))
+                            .collect(),
+                        other => vec![other],
+                    };
+                    for leaf in leaves {
+                        match leaf {
+                            Value::Number(n) => {
+                                let n = n.as_u64().unwrap();
+                                assert!(n == 0 || n >= threshold, "{here}: {n} is published");
+                            }
+                            Value::String(s) => {
+                                assert!(s == "x" || s == &format!("<{threshold}"), "{here}: {s}")
+                            }
+                            other => panic!("{here}: {other}"),
+                        }
+                    }
+                } else {
+                    assert_no_small_counts(v, threshold, &here);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                assert_no_small_counts(v, threshold, &format!("{path}[{i}]"));
+            }
+        }
+        _ => {}
+    }
+}
+
+async fn the_training_report_detects_the_built_in_gain(db: TestDb) {
+    let surveys = repo_surveys().display().to_string();
+    let (ok, out, err) = anketa(&[
+        "demo",
+        "training",
+        "--database",
+        &db.url,
+        "--surveys",
+        &surveys,
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("225 participants"), "{out}");
+
+    let report = analyze(&db, "skoleni-po", &[]);
+    assert_eq!(
+        report["plan"]
+            .as_str()
+            .map(|p| p.ends_with("skoleni-po.toml")),
+        Some(true)
+    );
+    let prepost = sections(&report, "pre_post");
+    assert_eq!(prepost.len(), 2, "knowledge and confidence");
+    let mut overall_gain = Vec::new();
+    for block in &prepost {
+        let linked = block["linked"].as_u64().unwrap();
+        assert!(linked >= 180, "most participants answered both: {linked}");
+        assert_eq!(
+            linked + block["unlinked"].as_u64().unwrap(),
+            report["responses"].as_u64().unwrap()
+        );
+        let items = block["items"].as_array().unwrap();
+        assert_eq!(items.len(), 8, "one row per topic");
+        for item in items {
+            let c = &item["comparison"];
+            let change = c["summary"]["mean_change"].as_f64().unwrap();
+            assert!(
+                (0.3..1.8).contains(&change),
+                "{}: change {change}",
+                item["name"]
+            );
+            assert!(
+                item["p_adjusted"].as_f64().unwrap() < 0.001,
+                "{}",
+                item["name"]
+            );
+            assert!(c["wilcoxon"]["p_value"].as_f64().unwrap() < 0.001);
+            assert!(c["cohens_dz"].as_f64().unwrap() > 0.3);
+        }
+        overall_gain.push(block["overall"]["summary"]["mean_change"].as_f64().unwrap());
+    }
+    // Knowledge was built to gain about 1.0 point, confidence about 0.7.
+    assert!((0.75..1.25).contains(&overall_gain[0]), "{overall_gain:?}");
+    assert!((0.45..0.95).contains(&overall_gain[1]), "{overall_gain:?}");
+    assert!(overall_gain[0] > overall_gain[1]);
+
+    // No difference between runs was built in: the comparison must not find one.
+    let by_run = sections(&report, "comparison");
+    assert_eq!(by_run.len(), 1);
+    assert_eq!(by_run[0]["groups"].as_array().unwrap().len(), 15);
+    assert!(by_run[0]["p_adjusted"].as_f64().unwrap() > 0.05);
+
+    // The course statements form a reliable scale (one leaning drives them).
+    let alpha = sections(&report, "reliability")[0]["reliability"]["alpha"]
+        .as_f64()
+        .unwrap();
+    assert!(alpha > 0.7, "alpha {alpha}");
+    assert_no_small_counts(&report, report["min_cell"].as_u64().unwrap(), "report");
+
+    // English labels come from the survey's English texts.
+    let en = analyze(&db, "skoleni-po", &["--lang", "en"]);
+    assert_eq!(en["language"], "en");
+    assert_eq!(
+        sections(&en, "pre_post")[0]["title"],
+        "Knowledge before and after the programme"
+    );
+}
+
+async fn reports_are_written_with_charts_in_every_format(db: TestDb) {
+    let surveys = repo_surveys().display().to_string();
+    let plans = plans();
+    let (ok, _, err) = anketa(&[
+        "demo",
+        "responses",
+        "obce-socialni-prace",
+        "--one-per",
+        "municipality",
+        "--database",
+        &db.url,
+        "--surveys",
+        &surveys,
+    ]);
+    assert!(ok, "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    for (format, file, needle) in [
+        ("html", "report.html", "<svg"),
+        ("md", "report.md", "](charts/"),
+        ("json", "report.json", "\"kind\": \"crosstab\""),
+    ] {
+        let out = dir.path().join(format);
+        let (ok, _, err) = anketa(&[
+            "analyze",
+            "obce-socialni-prace",
+            "--database",
+            &db.url,
+            "--surveys",
+            &surveys,
+            "--plans",
+            &plans,
+            "--format",
+            format,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(ok, "{format}: {err}");
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        assert!(text.contains(needle), "{format} report lacks {needle}");
+        assert!(
+            text.contains("Obce v projektu MPSV"),
+            "{format}: the plan's title"
+        );
+        let pngs: Vec<_> = std::fs::read_dir(out.join("charts"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "png"))
+            .collect();
+        assert!(pngs.len() >= 5, "{format}: {} charts", pngs.len());
+        for png in &pngs {
+            let bytes = std::fs::read(png).unwrap();
+            assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", png.display());
+        }
+    }
+    // 15 municipalities, 5 per regional office: the plan suppresses counts below 3.
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("json/report.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["responses"], 15);
+    assert_no_small_counts(&report, 3, "report");
+    let crosstab = sections(&report, "crosstab")[0];
+    assert_eq!(
+        crosstab["column_labels"].as_array().unwrap().len(),
+        3,
+        "three offices"
+    );
+}
+
+async fn a_survey_without_a_plan_gets_every_question_described(db: TestDb) {
+    let surveys = repo_surveys().display().to_string();
+    let (ok, _, err) = anketa(&[
+        "demo",
+        "responses",
+        "seminar-mas-2024",
+        "--count",
+        "40",
+        "--database",
+        &db.url,
+        "--surveys",
+        &surveys,
+    ]);
+    assert!(ok, "{err}");
+    let report = analyze(&db, "seminar-mas-2024", &[]);
+    assert!(report["plan"].is_null());
+    assert_eq!(report["responses"], 40);
+    let described: Vec<&str> = report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    for question in [
+        "role",
+        "region",
+        "blocks",
+        "usefulness",
+        "project_forms",
+        "support_needs",
+    ] {
+        assert!(
+            described.contains(&question),
+            "{question} missing from {described:?}"
+        );
+    }
+    assert_no_small_counts(&report, 5, "report");
+}
+
+on_both_databases!(
+    the_training_report_detects_the_built_in_gain,
+    reports_are_written_with_charts_in_every_format,
+    a_survey_without_a_plan_gets_every_question_described,
+);
+
+#[test]
+fn analyze_explains_unknown_surveys_and_interview_guides() {
+    let surveys = repo_surveys().display().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("a.db").display());
+    let (ok, _, err) = anketa(&[
+        "analyze",
+        "skoleni",
+        "--database",
+        &db,
+        "--surveys",
+        &surveys,
+    ]);
+    assert!(!ok);
+    assert!(err.contains("there is no survey \"skoleni\""), "{err}");
+    let (ok, _, err) = anketa(&[
+        "analyze",
+        "rozhovor-orp",
+        "--database",
+        &db,
+        "--surveys",
+        &surveys,
+    ]);
+    assert!(!ok);
+    assert!(err.contains("interview guide"), "{err}");
+}
+
+#[test]
+fn check_reports_plan_errors_with_line_and_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let plans = dir.path().join("plans");
+    std::fs::create_dir(&plans).unwrap();
+    std::fs::write(
+        plans.join("bad.toml"),
+        "survey = \"skoleni-po\"\n\n[[crosstab]]\nrows = \"recomend\"\ncolumns = \"invitation.run\"\n",
+    )
+    .unwrap();
+    let surveys = repo_surveys().display().to_string();
+    let (ok, _, err) = anketa(&["check", &surveys, "--plans", plans.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("bad.toml:4:8: error"), "{err}");
+    assert!(err.contains("did you mean \"recommend\"?"), "{err}");
+    assert!(Path::new(&plans).exists());
+}
