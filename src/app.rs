@@ -21,6 +21,9 @@ use crate::survey::{self, Diagnostic, Survey};
 pub struct Settings {
     pub database_url: String,
     pub surveys_dir: PathBuf,
+    /// Analysis plans for the report pages (`analysis/plans`); a missing directory means
+    /// every survey gets the default plan.
+    pub plans_dir: PathBuf,
     /// Mark cookies `Secure` (on unless explicitly serving plain HTTP).
     pub secure_cookies: bool,
     /// Largest accepted request body, in bytes.
@@ -42,7 +45,7 @@ impl Settings {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error("the surveys have errors")]
+    #[error("the surveys or analysis plans have errors")]
     InvalidSurveys(Vec<Diagnostic>),
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -58,6 +61,7 @@ struct Inner {
     store: Store,
     surveys: Vec<Arc<Survey>>,
     by_id: HashMap<String, Arc<Survey>>,
+    plans: Vec<crate::report::plan::Plan>,
     settings: Settings,
     attempts: AttemptLimiter,
 }
@@ -81,6 +85,11 @@ impl AppState {
         &self.inner.surveys
     }
 
+    /// The analysis plan of a survey (its file, or the default).
+    pub fn plan_for(&self, survey: &Survey) -> crate::report::plan::Plan {
+        crate::report::plan_load::plan_for(&self.inner.plans, survey)
+    }
+
     pub fn settings(&self) -> &Settings {
         &self.inner.settings
     }
@@ -97,6 +106,10 @@ pub async fn prepare(settings: Settings) -> Result<(AppState, Vec<Diagnostic>), 
     let catalog = survey::load_paths(std::slice::from_ref(&settings.surveys_dir));
     if catalog.has_errors() {
         return Err(StartError::InvalidSurveys(catalog.diagnostics));
+    }
+    let plans = crate::report::plan_load::load_dir(&settings.plans_dir, &catalog.surveys);
+    if plans.diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(StartError::InvalidSurveys(plans.diagnostics));
     }
     let store = Store::connect(&settings.database_url).await?;
     store.migrate().await?;
@@ -118,6 +131,7 @@ pub async fn prepare(settings: Settings) -> Result<(AppState, Vec<Diagnostic>), 
             store,
             surveys,
             by_id,
+            plans: plans.plans,
             settings,
             attempts: AttemptLimiter::new(ATTEMPTS_PER_MINUTE),
         }),

@@ -101,6 +101,7 @@ async fn session_cookies_are_http_only_same_site_and_secure_by_default() {
     let (state, _) = anketa::app::prepare(Settings {
         database_url: db.url.clone(),
         surveys_dir: repo_surveys(),
+        plans_dir: repo_surveys().parent().unwrap().join("analysis/plans"),
         secure_cookies: true,
         body_limit: Settings::DEFAULT_BODY_LIMIT,
         base_url: None,

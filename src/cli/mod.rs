@@ -248,6 +248,9 @@ pub struct ServeArgs {
     /// Directory with the survey files.
     #[arg(long, env = "ANKETA_SURVEYS", default_value = "surveys")]
     pub surveys: PathBuf,
+    /// Directory with the analysis plans of the report pages.
+    #[arg(long, env = "ANKETA_PLANS", default_value = crate::report::plan_load::PLAN_DIR)]
+    pub plans: PathBuf,
     /// Send cookies without the Secure flag, for plain-HTTP setups (never in production:
     /// put anketa behind HTTPS instead).
     #[arg(long, env = "ANKETA_INSECURE_COOKIES")]

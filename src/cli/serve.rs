@@ -10,6 +10,7 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let settings = Settings {
         database_url: args.database.url,
         surveys_dir: args.surveys,
+        plans_dir: args.plans,
         secure_cookies: !args.insecure_cookies,
         body_limit: Settings::DEFAULT_BODY_LIMIT,
         base_url: args.base_url,

@@ -26,6 +26,15 @@ pub struct Built {
     pub report: Report,
     pub charts: Charts,
     pub blocks: Vec<Block>,
+    /// The variables a report can be filtered by (choices, option attributes, invitation
+    /// columns), with their categories.
+    pub filters: Vec<Filter>,
+}
+
+pub struct Filter {
+    pub name: String,
+    pub label: String,
+    pub categories: Vec<analysis::table::Category>,
 }
 
 /// The surveys a plan needs besides its own (the "before" of its pre/post blocks).
@@ -53,11 +62,29 @@ pub fn build(
         .map(|(s, r)| Dataset::new(s, r, lang))
         .collect();
     let report = compute::compute(plan, &data, &before, lang, filter);
+    let filters = data
+        .table
+        .variables()
+        .iter()
+        .filter_map(|v| match &v.values {
+            analysis::table::Values::Categorical {
+                categories,
+                ordered: false,
+                ..
+            } => Some(Filter {
+                name: v.name.clone(),
+                label: v.label.clone(),
+                categories: categories.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
     let charts = Charts::of(&report, lang);
     let blocks = document::layout(&report, lang);
     Built {
         report,
         charts,
         blocks,
+        filters,
     }
 }

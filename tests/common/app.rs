@@ -43,6 +43,8 @@ impl TestApp {
         let settings = Settings {
             database_url: db.url.clone(),
             surveys_dir: surveys.to_path_buf(),
+            // The repository's plans for its surveys; a temporary survey directory has none.
+            plans_dir: surveys.parent().unwrap_or(surveys).join("analysis/plans"),
             secure_cookies: false,
             body_limit,
             base_url: None,

@@ -37,6 +37,9 @@ pub fn page(user: &StaffUser, csrf: &str, d: &Dashboard<'_>) -> Markup {
                 @if let Some(quota) = s.schedule.quota { " · quota " (quota) }
             }
             p.links {
+                @if !s.is_interview() {
+                    a href={ "/admin/surveys/" (s.id) "/report" } { "Report (tables and charts)" } " · "
+                }
                 @if user.can_manage_responses(&s.id) {
                     a href={ "/admin/surveys/" (s.id) "/responses" } { "Responses" } " · "
                 }

@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod interviews;
 pub mod login;
 pub mod overview;
+pub mod report;
 pub mod responses;
 pub mod users;
 

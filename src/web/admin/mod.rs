@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
             get(login::set_password_form).post(login::set_password),
         )
         .route("/admin/surveys/{survey_id}", get(surveys::dashboard))
+        .route("/admin/surveys/{survey_id}/report", get(surveys::report))
         .route(
             "/admin/surveys/{survey_id}/export.csv",
             get(surveys::export),

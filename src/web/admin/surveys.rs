@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::dashboard::{self, BreakdownCounter};
 use crate::export::{self, InterviewFormat, Privacy};
 use crate::store::Status;
-use crate::survey::Survey;
+use crate::survey::{Lang, Survey};
 use crate::views::admin as views;
 use crate::web::csrf;
 use crate::web::error::AppError;
@@ -376,4 +376,67 @@ impl ExportQuery {
     fn scrub_text(&self) -> bool {
         self.scrub_text.as_deref() == Some("1")
     }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct ReportQuery {
+    /// `variable:code`, e.g. `municipality.region:Praha`.
+    #[serde(default)]
+    filter: Option<String>,
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// The evaluation report page: the survey's analysis plan on its complete responses, for
+/// everyone who sees its dashboard (evaluators too: counts below the plan's threshold are
+/// suppressed, and a filter matching fewer responses than that shows nothing). Pre/post
+/// blocks only use surveys the user may see.
+pub(super) async fn report(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(survey_id): Path<String>,
+    Query(query): Query<ReportQuery>,
+) -> Result<Response, AppError> {
+    use crate::report::{self, plan_load};
+    let survey = visible_survey(&state, &staff, &survey_id)?.clone();
+    if survey.is_interview() {
+        return Err(AppError::NotFound);
+    }
+    let mut plan = state.plan_for(&survey);
+    plan.prepost
+        .retain(|p| staff.user.can_view_dashboard(&p.before));
+    let lang = plan_load::report_language(&survey, query.lang.as_deref().and_then(Lang::from_code));
+    let store = state.store();
+    let responses: Vec<_> = store.complete_responses(&survey.id).try_collect().await?;
+    let mut before = Vec::new();
+    for id in report::needed_surveys(&plan) {
+        if let Some(s) = state.survey(&id) {
+            before.push((
+                s.as_ref(),
+                store.complete_responses(&id).try_collect().await?,
+            ));
+        }
+    }
+    let filter = query
+        .filter
+        .as_deref()
+        .filter(|f| !f.is_empty())
+        .and_then(|f| f.split_once(':'));
+    let built = report::build(&plan, &survey, &responses, &before, lang, filter);
+    let shown = built.report.responses;
+    let withheld = (filter.is_some() && shown < plan.min_cell).then(|| {
+        format!(
+            "Fewer than {} complete responses match this filter: the report is not shown, so that small groups cannot be recognised.",
+            plan.min_cell
+        )
+    });
+    let csrf = csrf::token(&staff.session).await?;
+    let page = views::report::ReportPage {
+        survey: &survey,
+        lang,
+        filter: query.filter.as_deref().filter(|f| !f.is_empty()),
+        built: &built,
+        withheld,
+    };
+    Ok(views::report::page(&staff.user, &csrf, &page).into_response())
 }

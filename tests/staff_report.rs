@@ -1,0 +1,115 @@
+//! The report page of the staff area on both databases: evaluators see the tables and
+//! charts of the surveys granted to them (pre/post blocks only with the "before" survey
+//! granted too), filters work, a filter matching fewer responses than the threshold shows
+//! nothing, and surveys not granted answer 404.
+
+mod common;
+
+use std::process::Command;
+
+use common::app::{TestApp, repo_surveys};
+use common::db::TestDb;
+use common::staff::{cli_admin, staff_member};
+use reqwest::StatusCode;
+
+fn demo(db: &str, args: &[&str]) {
+    let surveys = repo_surveys().display().to_string();
+    let mut all = vec!["demo"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--database", db, "--surveys", &surveys]);
+    let out = Command::new(env!("CARGO_BIN_EXE_anketa"))
+        .args(&all)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+async fn evaluators_get_suppressed_reports_of_granted_surveys(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let url = app.db.url.clone();
+    demo(&url, &["training"]);
+    demo(
+        &url,
+        &[
+            "responses",
+            "obce-socialni-prace",
+            "--one-per",
+            "municipality",
+        ],
+    );
+    let mut admin = cli_admin(&app, &repo_surveys(), "admin@example.cz").await;
+    let researcher = staff_member(&app, &mut admin, "vyzkum@example.cz", "researcher", &[]).await;
+    let evaluator = staff_member(
+        &app,
+        &mut admin,
+        "hodnotitel@example.cz",
+        "evaluator",
+        &["skoleni-po", "obce-socialni-prace"],
+    )
+    .await;
+
+    let dashboard = evaluator.get_raw("/admin/surveys/skoleni-po").await;
+    assert!(
+        dashboard.body.contains("/admin/surveys/skoleni-po/report"),
+        "linked from the dashboard"
+    );
+
+    let page = evaluator.get_raw("/admin/surveys/skoleni-po/report").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Hodnocení kurzu (5 výroků)"));
+    assert!(page.body.contains("<svg"), "charts inline");
+    assert!(
+        !page.body.contains("Znalosti před a po programu"),
+        "the entry questionnaire is not granted: no pre/post block"
+    );
+    let full = researcher.get_raw("/admin/surveys/skoleni-po/report").await;
+    assert!(full.body.contains("Znalosti před a po programu"));
+    let en = researcher
+        .get_raw("/admin/surveys/skoleni-po/report?lang=en")
+        .await;
+    assert!(en.body.contains("Knowledge before and after the programme"));
+    assert!(en.body.contains("Before and after"));
+
+    // Filters: an option attribute with 5 municipalities per office is shown...
+    let praha = evaluator
+        .get_raw("/admin/surveys/obce-socialni-prace/report?filter=municipality.region%3APraha")
+        .await;
+    assert_eq!(praha.status, StatusCode::OK);
+    assert!(
+        praha.body.contains("Dokončené odpovědi: 5"),
+        "{}",
+        praha.body
+    );
+    assert!(praha.body.contains("Filtr:"));
+    // ... one municipality is not.
+    let kolin = evaluator
+        .get_raw("/admin/surveys/obce-socialni-prace/report?filter=municipality%3Akolin")
+        .await;
+    assert_eq!(kolin.status, StatusCode::OK);
+    assert!(
+        kolin.body.contains("the report is not shown"),
+        "{}",
+        kolin.body
+    );
+    assert!(!kolin.body.contains("<svg"));
+
+    let other = evaluator
+        .get_raw("/admin/surveys/seminar-mas-2024/report")
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    let guide = researcher
+        .get_raw("/admin/surveys/rozhovor-orp/report")
+        .await;
+    assert_eq!(
+        guide.status,
+        StatusCode::NOT_FOUND,
+        "interview guides have no report"
+    );
+    app.stop().await;
+}
+
+on_both_databases!(evaluators_get_suppressed_reports_of_granted_surveys);
