@@ -23,10 +23,16 @@ fn stderr(o: &Output) -> String {
 
 #[test]
 fn check_accepts_the_example_surveys() {
-    let out = anketa(&["check", repo_surveys().to_str().unwrap()]);
+    let plans = repo_surveys().parent().unwrap().join("analysis/plans");
+    let out = anketa(&[
+        "check",
+        repo_surveys().to_str().unwrap(),
+        "--plans",
+        plans.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("ok: 6 survey(s) checked, 0 warning(s)"),
+        stderr(&out).contains("ok: 8 survey(s) and 2 analysis plan(s) checked, 0 warning(s)"),
         "{}",
         stderr(&out)
     );

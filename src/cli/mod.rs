@@ -313,9 +313,11 @@ pub struct ImportArgs {
 pub struct CheckArgs {
     /// Survey files or directories (default: surveys/).
     pub paths: Vec<PathBuf>,
-    /// Analysis plans to check against the surveys (every *.toml in it).
-    #[arg(long, env = "ANKETA_PLANS", default_value = crate::report::plan_load::PLAN_DIR)]
-    pub plans: PathBuf,
+    /// Analysis plans to check against the surveys (every *.toml in it). Default:
+    /// analysis/plans/ when checking the default surveys/ (plans name surveys, so checking
+    /// a single survey file leaves them out).
+    #[arg(long, env = "ANKETA_PLANS")]
+    pub plans: Option<PathBuf>,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -539,7 +541,15 @@ fn check(args: &CheckArgs) -> ExitCode {
         args.paths.clone()
     };
     let catalog = survey::load_paths(&paths);
-    let plans = crate::report::plan_load::load_dir(&args.plans, &catalog.surveys);
+    let plans_dir = match (&args.plans, args.paths.is_empty()) {
+        (Some(dir), _) => Some(dir.clone()),
+        (None, true) => Some(PathBuf::from(crate::report::plan_load::PLAN_DIR)),
+        (None, false) => None,
+    };
+    let plans = match &plans_dir {
+        Some(dir) => crate::report::plan_load::load_dir(dir, &catalog.surveys),
+        None => crate::report::plan_load::Plans::default(),
+    };
     let diagnostics: Vec<&Diagnostic> = catalog
         .diagnostics
         .iter()

@@ -88,3 +88,6 @@ pub fn build(
         filters,
     }
 }
+
+#[cfg(test)]
+mod plan_tests;

@@ -19,6 +19,7 @@ use crate::survey::{Lang, Survey};
 pub const PLAN_DIR: &str = "analysis/plans";
 
 /// Plans and every problem found in them.
+#[derive(Default)]
 pub struct Plans {
     pub plans: Vec<Plan>,
     pub diagnostics: Vec<Diagnostic>,
