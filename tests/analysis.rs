@@ -341,3 +341,52 @@ fn check_reports_plan_errors_with_line_and_fix() {
     assert!(err.contains("did you mean \"recommend\"?"), "{err}");
     assert!(Path::new(&plans).exists());
 }
+
+#[test]
+fn every_example_questionnaire_gets_a_report_in_czech_and_english() {
+    let surveys = repo_surveys().display().to_string();
+    let plans = plans();
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let (ok, out, err) = anketa(&["demo", "all", "--database", &db, "--surveys", &surveys]);
+    assert!(ok, "{err}");
+    assert!(out.contains("39 finished demo interviews"), "{out}");
+    for survey in [
+        "obce-socialni-prace",
+        "seminar-mas-2024",
+        "cinnosti-socialni-prace",
+        "skoleni-pred",
+        "skoleni-po",
+    ] {
+        for (lang, heading) in [("cs", "## Popis odpovědí"), ("en", "## Answers")] {
+            let out_dir = dir.path().join(format!("{survey}-{lang}"));
+            let (ok, _, err) = anketa(&[
+                "analyze",
+                survey,
+                "--database",
+                &db,
+                "--surveys",
+                &surveys,
+                "--plans",
+                &plans,
+                "--format",
+                "md",
+                "--lang",
+                lang,
+                "-o",
+                out_dir.to_str().unwrap(),
+            ]);
+            assert!(ok, "{survey} {lang}: {err}");
+            let md = std::fs::read_to_string(out_dir.join("report.md")).unwrap();
+            assert!(md.contains(heading), "{survey} {lang}");
+            // Every chart the report links to was written.
+            for link in md.split("](charts/").skip(1) {
+                let file = &link[..link.find(')').unwrap()];
+                assert!(
+                    out_dir.join("charts").join(file).is_file(),
+                    "{survey}: {file}"
+                );
+            }
+        }
+    }
+}

@@ -207,3 +207,23 @@ pub(super) async fn training(args: DemoTrainingArgs) -> anyhow::Result<ExitCode>
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }
+
+/// `anketa demo all`: every example survey filled with demo data.
+pub(super) async fn all(args: DemoArgs) -> anyhow::Result<ExitCode> {
+    let make = |survey_id: &str, count: usize, one_per: Option<&str>| DemoResponsesArgs {
+        survey_id: survey_id.into(),
+        count,
+        one_per: one_per.map(String::from),
+        demo: args.clone(),
+    };
+    responses(make("obce-socialni-prace", 0, Some("municipality"))).await?;
+    responses(make("seminar-mas-2024", 60, None)).await?;
+    responses(make("cinnosti-socialni-prace", 80, None)).await?;
+    training(DemoTrainingArgs {
+        runs: 15,
+        per_run: 15,
+        demo: args.clone(),
+    })
+    .await?;
+    interviews(args).await
+}

@@ -108,6 +108,10 @@ pub enum DemoCommand {
     /// questionnaires (skoleni-pred, skoleni-po) and store their answers, with a real
     /// before/after effect built in.
     Training(DemoTrainingArgs),
+    /// Fill every example survey: the 15 municipalities, 60 seminar participants, 80
+    /// offices' activity self-assessments, the training programme before and after, and
+    /// the 39 interviews (for trying the reports and the staff area).
+    All(DemoArgs),
 }
 
 #[derive(Args, Debug)]
@@ -136,7 +140,7 @@ pub struct DemoResponsesArgs {
     pub demo: DemoArgs,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct DemoArgs {
     #[command(flatten)]
     pub database: DatabaseArgs,
@@ -496,6 +500,7 @@ pub fn run() -> ExitCode {
         Command::Demo(DemoCommand::Interviews(args)) => block_on(demo::interviews(args)),
         Command::Demo(DemoCommand::Responses(args)) => block_on(demo::responses(args)),
         Command::Demo(DemoCommand::Training(args)) => block_on(demo::training(args)),
+        Command::Demo(DemoCommand::All(args)) => block_on(demo::all(args)),
     }
 }
 
