@@ -61,7 +61,7 @@ fn bench(c: &mut Criterion) {
         &catalog.surveys,
     );
     let plan = plan_load::plan_for(&plans.plans, after);
-    let pre = vec![(before, pre)];
+    let pre = vec![(before, pre.as_slice())];
     eprintln!("{} responses after, {} before", post.len(), pre[0].1.len());
 
     let mut group = c.benchmark_group("analyze");

@@ -158,9 +158,87 @@ pub fn suppress_table<R: AsRef<[u64]>>(counts: &[R], threshold: u64) -> Suppress
     }
 }
 
+/// Also protect the columns of a suppressed table: column totals are often known from
+/// elsewhere (a group's size in another table), so a column with exactly one withheld
+/// cell gets its smallest other cell hidden too, and rows and columns are checked again
+/// until every row and column has none or at least two withheld cells (where it has
+/// other cells to hide). `counts` must be the table `table` was made from.
+pub fn protect_columns<R: AsRef<[u64]>>(counts: &[R], table: &mut SuppressedTable) {
+    let rows = table.cells.len();
+    let cols = table.cells.first().map_or(0, Vec::len);
+    let lone = |line: &[(usize, usize)], cells: &[Vec<Cell>]| -> Option<(usize, usize)> {
+        let withheld = line
+            .iter()
+            .filter(|&&(r, c)| cells[r][c].is_suppressed())
+            .count();
+        if withheld != 1 {
+            return None;
+        }
+        line.iter()
+            .copied()
+            .filter(|&(r, c)| !cells[r][c].is_suppressed())
+            .min_by_key(|&(r, c)| counts[r].as_ref()[c])
+    };
+    loop {
+        let mut changed = false;
+        for c in 0..cols {
+            let line: Vec<(usize, usize)> = (0..rows).map(|r| (r, c)).collect();
+            if let Some((r, c)) = lone(&line, &table.cells) {
+                table.cells[r][c] = Cell::Hidden;
+                changed = true;
+            }
+        }
+        for r in 0..rows {
+            let line: Vec<(usize, usize)> = (0..cols).map(|c| (r, c)).collect();
+            if let Some((r, c)) = lone(&line, &table.cells) {
+                table.cells[r][c] = Cell::Hidden;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (cells, percents) in table.cells.iter().zip(table.row_percents.iter_mut()) {
+        for (cell, percent) in cells.iter().zip(percents.iter_mut()) {
+            if cell.is_suppressed() && percent.is_some() {
+                *percent = Some(PercentCell::Suppressed);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_with_one_withheld_cell_get_a_second_one() {
+        // Row rule: 2 and 3 are small. Column 0 then has one withheld cell (the 2), so the
+        // smallest other cell of column 0 (the 20) is hidden; that row (20, 30, 40) now has
+        // one withheld cell, so its smallest other cell (30) goes too.
+        let counts = [vec![2, 3, 50], vec![20, 30, 40], vec![60, 70, 80]];
+        let mut table = suppress_table(&counts, DEFAULT_THRESHOLD);
+        protect_columns(&counts, &mut table);
+        let withheld: Vec<Vec<bool>> = table
+            .cells
+            .iter()
+            .map(|r| r.iter().map(Cell::is_suppressed).collect())
+            .collect();
+        for line in &withheld {
+            assert_ne!(line.iter().filter(|&&w| w).count(), 1, "{withheld:?}");
+        }
+        for c in 0..3 {
+            assert_ne!(withheld.iter().filter(|r| r[c]).count(), 1, "{withheld:?}");
+        }
+        assert_eq!(table.cells[1][0], Cell::Hidden);
+        assert_eq!(table.row_percents[1][0], Some(PercentCell::Suppressed));
+        assert_eq!(
+            table.cells[2][2],
+            Cell::Count(80),
+            "untouched where not needed"
+        );
+    }
 
     #[test]
     fn primary_rule_keeps_zero_and_counts_at_threshold() {

@@ -72,7 +72,21 @@ pub(super) async fn analyze(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
             plan_load::plan_for(&plans.plans, survey)
         }
     };
-    let lang = plan_load::report_language(survey, args.lang.as_deref().and_then(Lang::from_code));
+    let wanted = match args.lang.as_deref() {
+        None => None,
+        Some(code) => match Lang::from_code(code).filter(|l| survey.languages.contains(l)) {
+            Some(lang) => Some(lang),
+            None => {
+                let codes: Vec<&str> = survey.languages.iter().map(|l| l.code()).collect();
+                bail!(
+                    "--lang {code}: \"{}\" is written in {}",
+                    survey.id,
+                    codes.join(" and ")
+                );
+            }
+        },
+    };
+    let lang = plan_load::report_language(survey, wanted);
     let progress = ProgressBar::new_spinner();
     progress.set_style(
         ProgressStyle::with_template("{spinner} {msg} ({pos} responses, {elapsed})")
@@ -91,6 +105,8 @@ pub(super) async fn analyze(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     }
     store.close().await;
     progress.set_message("computing");
+    let before: Vec<(&survey::Survey, &[Response])> =
+        before.iter().map(|(s, r)| (*s, r.as_slice())).collect();
     let built = report::build(&plan, survey, &responses, &before, lang, None);
     let text = match args.format {
         ReportFormat::Json => serde_json::to_string_pretty(&built.report)? + "\n",

@@ -123,7 +123,7 @@ pub(crate) fn answer_all(
 
 /// A score on a scale of `points` (0-based), centred on the upper middle of the scale as
 /// evaluation answers tend to be, moved by the respondent's `leaning`.
-pub(crate) fn scale_point(points: usize, centre: f64, leaning: f64, rng: &mut StdRng) -> usize {
+fn scale_point(points: usize, centre: f64, leaning: f64, rng: &mut StdRng) -> usize {
     let noise: f64 = rng.sample(StandardNormal);
     let x = centre + 0.8 * leaning + 0.7 * noise;
     x.round().clamp(0.0, points.saturating_sub(1) as f64) as usize

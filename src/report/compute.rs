@@ -3,24 +3,20 @@
 //! pairs pre/post responses, applies small-cell suppression and the multiple-testing
 //! correction (per family: the crosstabs, the comparisons, each pre/post block).
 
-use std::collections::HashMap;
-
 use analysis::crosstab::crosstab;
 use analysis::descriptives::describe;
 use analysis::frequencies::{frequencies, multi_choice};
 use analysis::groups::{kruskal_wallis, mann_whitney_u, one_way_anova, welch_t_test};
 use analysis::likert::likert;
 use analysis::multiple::{benjamini_hochberg, holm};
-use analysis::paired::compare_pre_post;
 use analysis::reliability::cronbach_alpha;
 use analysis::suppress::{PercentCell, suppress_count, suppress_table};
 use analysis::table::{Category, Table, Values};
 
 use super::model::*;
-use super::plan::{Correction, Link, Plan, PrePostSpec};
+use super::plan::{Correction, Plan};
 use super::variables::{Kind, Spec, resolve};
 use crate::store::Response;
-use crate::survey::answer::Answer;
 use crate::survey::{Lang, Survey};
 
 /// A survey with its complete responses, its variables and their table.
@@ -52,11 +48,11 @@ impl<'a> Dataset<'a> {
         }
     }
 
-    fn values(&self, name: &str) -> Option<&Values> {
+    pub(super) fn values(&self, name: &str) -> Option<&Values> {
         self.table.get(name).map(|v| &v.values)
     }
 
-    fn label(&self, name: &str) -> String {
+    pub(super) fn label(&self, name: &str) -> String {
         self.table
             .get(name)
             .map_or_else(|| name.to_string(), |v| v.label.clone())
@@ -64,8 +60,9 @@ impl<'a> Dataset<'a> {
 }
 
 /// Compute the report of `plan` on `data` (the survey after), with `before` holding the
-/// surveys its pre/post blocks compare with. `keep` selects the rows of `data` to use
-/// (a filter); `filter` describes it.
+/// surveys its pre/post blocks compare with. `filter` (variable, code) keeps the rows
+/// where the variable has that code; an unknown one keeps every row and the report's
+/// `filter` stays empty.
 pub fn compute(
     plan: &Plan,
     data: &Dataset<'_>,
@@ -124,8 +121,8 @@ pub fn compute(
     }
     for p in &plan.prepost {
         if let Some(b) = before.iter().find(|b| b.survey.id == p.before) {
-            sections.push(prepost_section(
-                plan.correction,
+            sections.push(super::prepost::section(
+                plan,
                 p,
                 b,
                 data,
@@ -157,7 +154,9 @@ pub fn compute(
 fn filter_rows(data: &Dataset<'_>, name: &str, code: &str) -> Option<(Vec<bool>, String)> {
     let var = data.table.get(name)?;
     let Values::Categorical {
-        categories, codes, ..
+        categories,
+        codes,
+        ordered: false,
     } = &var.values
     else {
         return None;
@@ -203,13 +202,18 @@ fn timeline(data: &Dataset<'_>, rows: Option<&[bool]>, t: u64) -> Timeline {
         .map(|p| (p, binned(p)))
         .find(|(_, bins)| bins.values().all(|&n| n >= t))
         .unwrap_or_else(|| (Period::Month, binned(Period::Month)));
+    // One row of counts: a single small period is protected like a table cell (the total
+    // number of responses is published).
+    let counts: Vec<u64> = bins.values().copied().collect();
+    let published = suppress_table(&[counts], t);
     Timeline {
         period,
         points: bins
-            .into_iter()
-            .map(|(d, n)| PeriodCount {
+            .keys()
+            .zip(&published.cells[0])
+            .map(|(d, count)| PeriodCount {
                 start: d.to_string(),
-                count: suppress_count(n, t),
+                count: *count,
             })
             .collect(),
     }
@@ -261,7 +265,7 @@ fn describe_sections(plan: &Plan, data: &Dataset<'_>, table: &Table, t: u64) -> 
                 answered: v.iter().flatten().count() as u64,
             }),
             (Kind::Ordered, _) => {
-                // A matrix is one section with all its rows (those the plan names).
+                // A matrix is one section with all its rows.
                 if done_questions.contains(&spec.question.as_str()) {
                     continue;
                 }
@@ -364,16 +368,26 @@ fn scale_section(
             let s = likert(codes, categories.len());
             let counts: Vec<u64> = s.distribution.iter().map(|d| d.count).collect();
             let cis: Vec<_> = s.distribution.iter().map(|d| d.ci95_percent).collect();
+            let distribution = frequency_rows(categories, &counts, &cis, t);
+            // With hidden cells, n with the mean, SD or top-2 share would give them back:
+            // publish no SD or top-2, and a mean rounded to one decimal only when n is
+            // large enough for the rounding to hide a cell.
+            let hidden = distribution.iter().any(|d| d.count.is_suppressed());
+            let mean = match (hidden, s.mean) {
+                (false, m) => m,
+                (true, Some(m)) if s.n >= 20 * t => Some((m * 10.0).round() / 10.0),
+                (true, _) => None,
+            };
             Some(ScaleItem {
                 name: spec.name.clone(),
                 label: spec.label.clone(),
                 n: s.n,
                 missing: s.missing,
-                distribution: frequency_rows(categories, &counts, &cis, t),
-                mean: s.mean,
-                sd: s.sd,
+                distribution,
+                mean,
+                sd: s.sd.filter(|_| !hidden),
                 median: s.median,
-                top2_percent: s.top2_percent,
+                top2_percent: s.top2_percent.filter(|_| !hidden),
             })
         })
         .collect();
@@ -461,18 +475,27 @@ fn crosstab_section(table: &Table, rows: &str, columns: &str, t: u64) -> Option<
         row_labels.len(),
         column_labels.len(),
     );
-    let published = suppress_table(&x.counts, t);
+    let mut published = suppress_table(&x.counts, t);
+    analysis::suppress::protect_columns(&x.counts, &mut published);
+    let any_hidden = published.cells.iter().flatten().any(|c| c.is_suppressed());
+    // With hidden cells, the grand total and the odds ratio would give them back.
+    let fisher = x.fisher.map(|mut f| {
+        if any_hidden {
+            f.odds_ratio = None;
+        }
+        f
+    });
     Some(Section::Crosstab {
         rows: table.get(rows)?.label.clone(),
         columns: table.get(columns)?.label.clone(),
         row_labels,
         column_labels,
-        n: x.n,
+        n: (!published.row_totals.iter().any(|c| c.is_suppressed())).then_some(x.n),
         cells: published.cells,
         row_totals: published.row_totals,
         row_percents: published.row_percents,
         chi_square: x.chi_square,
-        fisher: x.fisher,
+        fisher,
         p_adjusted: None,
     })
 }
@@ -497,7 +520,12 @@ fn comparison_section(table: &Table, variable: &str, groups_by: &str, t: u64) ->
                 .then(|| describe(&g.iter().map(|&x| Some(x)).collect::<Vec<_>>())),
         })
         .collect();
-    let used: Vec<&Vec<f64>> = groups.iter().filter(|g| !g.is_empty()).collect();
+    // Tests use the published groups only: a hidden group's size and mean would be
+    // readable from the test's degrees of freedom and group statistics.
+    let used: Vec<&Vec<f64>> = groups
+        .iter()
+        .filter(|g| !g.is_empty() && g.len() as u64 >= t)
+        .collect();
     let (two, many) = match used.as_slice() {
         [a, b] => (
             Some(TwoGroupTests {
@@ -525,132 +553,4 @@ fn comparison_section(table: &Table, variable: &str, groups_by: &str, t: u64) ->
         many,
         p_adjusted: None,
     })
-}
-
-/// The link value of each response (a participant code): never shown, only matched.
-fn link_values(data: &Dataset<'_>, link: &Link) -> Vec<Option<String>> {
-    data.responses
-        .iter()
-        .map(|r| match link {
-            Link::Invitation(column) => r.invitation.as_ref()?.get(column).cloned(),
-            Link::Question(q) => match r.answers.get(q)? {
-                Answer::Text(s) => Some(s.trim().to_lowercase()),
-                Answer::Choice { value, .. } => Some(value.clone()),
-                _ => None,
-            },
-        })
-        .filter(|v| v.as_deref().is_none_or(|s| !s.is_empty()))
-        .collect()
-}
-
-fn prepost_section(
-    correction: Correction,
-    spec: &PrePostSpec,
-    before: &Dataset<'_>,
-    after: &Dataset<'_>,
-    rows: Option<&[bool]>,
-    lang: Lang,
-) -> Section {
-    // A link value used twice on either side pairs nobody.
-    let mut index: HashMap<String, Option<usize>> = HashMap::new();
-    for (i, v) in link_values(before, &spec.link).into_iter().enumerate() {
-        if let Some(v) = v {
-            index.entry(v).and_modify(|e| *e = None).or_insert(Some(i));
-        }
-    }
-    let mut seen_after: HashMap<String, usize> = HashMap::new();
-    let after_links = link_values(after, &spec.link);
-    for v in after_links.iter().flatten() {
-        *seen_after.entry(v.clone()).or_default() += 1;
-    }
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    let mut unlinked = 0;
-    for (j, v) in after_links.iter().enumerate() {
-        if rows.is_some_and(|keep| !keep[j]) {
-            continue;
-        }
-        match v
-            .as_ref()
-            .and_then(|v| Some((index.get(v).copied().flatten()?, seen_after[v])))
-        {
-            Some((i, 1)) => pairs.push((i, j)),
-            _ => unlinked += 1,
-        }
-    }
-    let scores =
-        |data: &Dataset<'_>, name: &str, side: fn(&(usize, usize)) -> usize| -> Vec<Option<f64>> {
-            match data.values(name) {
-                Some(v) => pairs.iter().map(|p| v.score(side(p))).collect(),
-                None => vec![None; pairs.len()],
-            }
-        };
-    let mut items = Vec::new();
-    let mut per_item = Vec::new();
-    for name in &spec.items {
-        let b = scores(before, name, |p| p.0);
-        let a = scores(after, name, |p| p.1);
-        items.push(PrePostItem {
-            name: name.clone(),
-            label: after.label(name),
-            comparison: compare_pre_post(&b, &a),
-            p_adjusted: None,
-            wilcoxon_p_adjusted: None,
-        });
-        per_item.push((b, a));
-    }
-    let p_t: Vec<f64> = items
-        .iter()
-        .map(|i| i.comparison.t_test.as_ref().map_or(f64::NAN, |t| t.p_value))
-        .collect();
-    let p_w: Vec<f64> = items
-        .iter()
-        .map(|i| {
-            i.comparison
-                .wilcoxon
-                .as_ref()
-                .map_or(f64::NAN, |w| w.p_value)
-        })
-        .collect();
-    for ((item, t), w) in items
-        .iter_mut()
-        .zip(adjust(correction, &p_t))
-        .zip(adjust(correction, &p_w))
-    {
-        item.p_adjusted = t;
-        item.wilcoxon_p_adjusted = w;
-    }
-    let overall = (per_item.len() > 1).then(|| {
-        let (b, a): (Vec<_>, Vec<_>) = per_item.into_iter().unzip();
-        compare_pre_post(&person_means(&b), &person_means(&a))
-    });
-    let scale = spec
-        .items
-        .first()
-        .and_then(|n| after.specs.iter().find(|s| &s.name == n))
-        .map(|s| s.categories.iter().map(|c| c.label.clone()).collect())
-        .unwrap_or_default();
-    Section::PrePost {
-        title: spec.title.as_ref().map_or_else(
-            || format!("{} → {}", spec.before, after.survey.id),
-            |t| t.get(lang).to_string(),
-        ),
-        before: before.survey.title.get(lang).to_string(),
-        linked: pairs.len() as u64,
-        unlinked,
-        scale,
-        items,
-        overall,
-    }
-}
-
-/// Each person's mean over the items (`items[item][person]`); `None` unless every item
-/// has a value.
-fn person_means(items: &[Vec<Option<f64>>]) -> Vec<Option<f64>> {
-    let people = items.first().map_or(0, Vec::len);
-    (0..people)
-        .map(|k| {
-            let v: Option<Vec<f64>> = items.iter().map(|item| item[k]).collect();
-            v.map(|v| v.iter().sum::<f64>() / v.len() as f64)
-        })
-        .collect()
 }

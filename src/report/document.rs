@@ -63,7 +63,7 @@ pub fn layout(report: &Report, lang: Lang) -> Vec<Block> {
             out.push(Block::Heading(g.into()));
             current = g;
         }
-        section_blocks(&mut out, section, i, report.correction, lang);
+        section_blocks(&mut out, section, i, lang);
     }
     out.push(Block::Note(format!(
         "{} · {}",
@@ -144,13 +144,7 @@ fn test_line(name: &str, stat: String, p: f64, adjusted: Option<f64>, lang: Lang
     format!("{name}: {stat}, p {}{adj}", p_value(lang, p))
 }
 
-fn section_blocks(
-    out: &mut Vec<Block>,
-    section: &Section,
-    index: usize,
-    _c: Correction,
-    lang: Lang,
-) {
+fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: Lang) {
     let l = labels(lang);
     match section {
         Section::Numeric { label, stats, .. } => {
@@ -287,7 +281,7 @@ fn section_blocks(
                     })
                     .collect(),
             });
-            let mut notes = vec![format!("{} = {n}", l.n)];
+            let mut notes: Vec<String> = n.iter().map(|n| format!("{} = {n}", l.n)).collect();
             match chi_square {
                 Some(c) => {
                     notes.push(test_line(
@@ -419,6 +413,9 @@ fn section_blocks(
                     ));
                 }
             }
+            if groups.iter().any(|g| g.stats.is_none()) {
+                notes.push(l.small_groups_left_out.into());
+            }
             if !notes.is_empty() {
                 out.push(Block::Note(notes.join("; ")));
             }
@@ -476,6 +473,10 @@ fn section_blocks(
                 "{}: {linked} ({before}); {}: {unlinked}",
                 l.linked, l.unlinked
             )));
+            if items.is_empty() {
+                out.push(Block::Note(l.too_few_linked.into()));
+                return;
+            }
             let head = [
                 l.item,
                 l.n,
@@ -486,16 +487,24 @@ fn section_blocks(
                 "t",
                 "p",
                 l.adjusted,
-                "Wilcoxon p",
+                l.wilcoxon_adjusted,
                 "d_z",
                 l.improved,
             ];
             let mut rows: Vec<Vec<String>> = items
                 .iter()
-                .map(|i| prepost_row(&i.label, &i.comparison, i.p_adjusted, lang))
+                .map(|i| {
+                    let adjusted = (i.p_adjusted, i.wilcoxon_p_adjusted);
+                    prepost_row(&i.label, &i.comparison, adjusted, lang)
+                })
                 .collect();
             if let Some(o) = overall {
-                rows.push(prepost_row(l.all_items, o, None, lang));
+                // One test, nothing to adjust: the raw p-values.
+                let raw = (
+                    o.t_test.as_ref().map(|t| t.p_value),
+                    o.wilcoxon.as_ref().map(|w| w.p_value),
+                );
+                rows.push(prepost_row(l.all_items, o, raw, lang));
             }
             out.push(Block::Table {
                 head: head.map(String::from).to_vec(),
@@ -509,7 +518,7 @@ fn section_blocks(
 fn prepost_row(
     label: &str,
     c: &PrePostComparison,
-    adjusted: Option<f64>,
+    adjusted: (Option<f64>, Option<f64>),
     lang: Lang,
 ) -> Vec<String> {
     let s = c.summary.as_ref();
@@ -525,10 +534,8 @@ fn prepost_row(
         }),
         t.map_or("–".into(), |t| num(lang, t.t, 2)),
         t.map_or("–".into(), |t| p_value(lang, t.p_value)),
-        adjusted.map_or("–".into(), |p| p_value(lang, p)),
-        c.wilcoxon
-            .as_ref()
-            .map_or("–".into(), |w| p_value(lang, w.p_value)),
+        adjusted.0.map_or("–".into(), |p| p_value(lang, p)),
+        adjusted.1.map_or("–".into(), |p| p_value(lang, p)),
         opt(lang, c.cohens_dz, 2),
         s.map_or("–".into(), |s| {
             format!("{} %", num(lang, 100.0 * s.share_improved, 0))

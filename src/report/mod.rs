@@ -10,6 +10,7 @@ pub mod labels;
 pub mod model;
 pub mod plan;
 pub mod plan_load;
+pub mod prepost;
 pub mod render;
 pub mod variables;
 
@@ -52,7 +53,7 @@ pub fn build(
     plan: &Plan,
     survey: &Survey,
     responses: &[Response],
-    before: &[(&Survey, Vec<Response>)],
+    before: &[(&Survey, &[Response])],
     lang: Lang,
     filter: Option<(&str, &str)>,
 ) -> Built {

@@ -1,6 +1,7 @@
 //! The computed report: what every rendering (HTML, Markdown, JSON, the staff page)
-//! shows. Only published values live here: counts and percentages already went through
-//! small-cell suppression, and groups smaller than the threshold have no statistics.
+//! shows. Counts and percentages went through small-cell suppression; groups, pre/post
+//! blocks and scale items too small to describe safely have no statistics (the rules are
+//! in docs/analysis.md, "What is published").
 
 use analysis::crosstab::{ChiSquareTest, FisherTest};
 use analysis::descriptives::Descriptives;
@@ -153,7 +154,8 @@ pub enum Section {
         columns: String,
         row_labels: Vec<String>,
         column_labels: Vec<String>,
-        n: u64,
+        /// The grand total, unless a row total is suppressed (it would give that back).
+        n: Option<u64>,
         cells: Vec<Vec<Cell>>,
         row_totals: Vec<Cell>,
         row_percents: Vec<Vec<Option<PercentCell>>>,
@@ -180,9 +182,9 @@ pub enum Section {
         title: String,
         before: String,
         /// Respondents after whose link matched a respondent before.
-        linked: u64,
+        linked: Cell,
         /// Respondents after without a match (or with a link used twice).
-        unlinked: u64,
+        unlinked: Cell,
         scale: Vec<String>,
         items: Vec<PrePostItem>,
         /// The mean of all items per person, before and after (with two or more items).

@@ -12,7 +12,7 @@ use super::plan::{
 use super::variables::{self, Kind, Spec};
 use crate::survey::diagnostic::{Diagnostic, SourceFile, suggest};
 use crate::survey::load::reader::{Ctx, Sp, Table};
-use crate::survey::model::Access;
+use crate::survey::model::{Access, PrivacyClass};
 use crate::survey::{Lang, Survey};
 
 /// The default directory of plan files.
@@ -466,6 +466,22 @@ fn read_prepost(
                 );
                 return None;
             }
+            let not_identifier: Vec<&str> = [before, survey]
+                .into_iter()
+                .filter(|s| s.privacy.invitation_class(column) != PrivacyClass::Identifier)
+                .map(|s| s.id.as_str())
+                .collect();
+            if !not_identifier.is_empty() {
+                ctx.error(
+                    link_name.span.clone(),
+                    format!("the link column `{column}` must be an identifier"),
+                    Some(format!(
+                        "its values name people: declare {column} = \"identifier\" under [privacy] invitation in {} (or leave it out: undeclared columns are identifiers)",
+                        not_identifier.join(" and ")
+                    )),
+                );
+                return None;
+            }
             Link::Invitation(column.to_string())
         }
         None => {
@@ -501,7 +517,8 @@ pub fn plan_for(plans: &[Plan], survey: &Survey) -> Plan {
         .unwrap_or_else(|| Plan::default_for(survey))
 }
 
-/// The languages a report can be written in for a survey.
+/// The language of a survey's report: the wanted one if the survey has it, else its
+/// first language.
 pub fn report_language(survey: &Survey, wanted: Option<Lang>) -> Lang {
     wanted
         .filter(|l| survey.languages.contains(l))

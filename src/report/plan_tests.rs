@@ -132,6 +132,13 @@ fn pre_post_blocks_need_two_linkable_surveys_asking_the_same_items() {
         "{p:?}"
     );
     let p = problems(&format!(
+        "{base}before = \"skoleni-pred\"\nlink = \"invitation.run\"\nitems = [\"knowledge\"]\n"
+    ));
+    assert!(
+        p[0].starts_with("4: the link column `run` must be an identifier"),
+        "{p:?}"
+    );
+    let p = problems(&format!(
         "{base}before = \"skoleni-pred\"\nlink = \"experience\"\nitems = [\"knowledge\"]\n"
     ));
     assert!(

@@ -16,11 +16,21 @@ fn chart<'c>(charts: &'c Charts, which: &Option<usize>) -> Option<&'c Chart> {
     }
 }
 
-/// A Markdown table cell: no line breaks, pipes escaped.
+/// Text for Markdown: one line, every character Markdown (or HTML inside it) would
+/// interpret backslash-escaped, so labels and notes print as written.
 fn md_cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '#' | '|' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Markdown with charts as `charts/SLUG.svg` (the files `anketa analyze -o` writes).
@@ -54,7 +64,7 @@ pub fn markdown(blocks: &[Block], charts: &Charts) -> String {
                 if let Some(c) = chart(charts, which) {
                     out.push_str(&format!(
                         "![{}](charts/{}.svg)\n\n",
-                        md_cell(&c.title).replace(['[', ']'], ""),
+                        md_cell(&c.title.replace(['[', ']'], "")),
                         c.slug
                     ));
                 }
@@ -120,4 +130,30 @@ pub fn page(blocks: &[Block], charts: &Charts, title: &str, lang: Lang) -> Strin
         }
     }
     .into_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_prints_labels_as_written() {
+        let blocks = vec![
+            Block::Heading("# <b>Praha</b> & [x](y)".into()),
+            Block::Table {
+                head: vec!["a|b".into()],
+                rows: vec![vec!["*1*\nřádek".into()]],
+            },
+        ];
+        let charts = Charts {
+            timeline: None,
+            sections: Vec::new(),
+        };
+        let md = markdown(&blocks, &charts);
+        assert!(
+            md.starts_with("## \\# \\<b\\>Praha\\</b\\> \\& \\[x\\](y)\n"),
+            "{md}"
+        );
+        assert!(md.contains("| a\\|b |\n|---|\n| \\*1\\* řádek |\n"), "{md}");
+    }
 }

@@ -168,14 +168,11 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
                     Source::Value,
                 ));
                 for attribute in &options.attributes {
-                    let mut values: Vec<&str> = options
+                    let values: BTreeSet<&str> = options
                         .options
                         .iter()
                         .filter_map(|c| attribute_of(c, attribute))
-                        .collect::<BTreeSet<_>>()
-                        .into_iter()
                         .collect();
-                    values.sort_unstable();
                     out.push(spec(
                         format!("{}.{attribute}", q.id),
                         format!("{label} ({attribute})"),

@@ -411,30 +411,51 @@ pub(super) async fn report(
     let mut before = Vec::new();
     for id in report::needed_surveys(&plan) {
         if let Some(s) = state.survey(&id) {
-            before.push((
-                s.as_ref(),
-                store.complete_responses(&id).try_collect().await?,
-            ));
+            let rows: Vec<_> = store.complete_responses(&id).try_collect().await?;
+            before.push((s.clone(), rows));
         }
     }
-    let filter = query
-        .filter
-        .as_deref()
-        .filter(|f| !f.is_empty())
-        .and_then(|f| f.split_once(':'));
-    let built = report::build(&plan, &survey, &responses, &before, lang, filter);
+    let wanted = query.filter.clone().filter(|f| !f.is_empty());
+    let min_cell = plan.min_cell;
+    // The statistics are CPU work (a large survey takes a noticeable fraction of a
+    // second): off the async workers.
+    let built = tokio::task::spawn_blocking({
+        let survey = survey.clone();
+        let wanted = wanted.clone();
+        move || {
+            let before: Vec<(&Survey, &[_])> = before
+                .iter()
+                .map(|(s, r)| (s.as_ref(), r.as_slice()))
+                .collect();
+            let filter = wanted.as_deref().and_then(|f| f.split_once(':'));
+            report::build(&plan, &survey, &responses, &before, lang, filter)
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("report: {e}")))?;
     let shown = built.report.responses;
-    let withheld = (filter.is_some() && shown < plan.min_cell).then(|| {
-        format!(
-            "Fewer than {} complete responses match this filter: the report is not shown, so that small groups cannot be recognised.",
-            plan.min_cell
+    let withheld = if wanted.is_some() && built.report.filter.is_none() {
+        Some(
+            "This filter does not match any variable of the survey: choose one from the list."
+                .to_string(),
         )
-    });
+    } else if shown > 0 && shown < min_cell {
+        Some(format!(
+            "Fewer than {min_cell} complete responses{}: the report is not shown, so that small groups cannot be recognised.",
+            if wanted.is_some() {
+                " match this filter"
+            } else {
+                " so far"
+            }
+        ))
+    } else {
+        None
+    };
     let csrf = csrf::token(&staff.session).await?;
     let page = views::report::ReportPage {
         survey: &survey,
         lang,
-        filter: query.filter.as_deref().filter(|f| !f.is_empty()),
+        filter: wanted.as_deref(),
         built: &built,
         withheld,
     };

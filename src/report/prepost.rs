@@ -1,0 +1,256 @@
+//! Pre/post blocks: pairing the responses of the same people in two surveys (by an
+//! invitation column or a question both ask; the link values are only matched, never
+//! shown), then each item's paired comparison and the mean over all items. A block with
+//! fewer linked people than the plan's threshold publishes no statistics.
+
+use std::collections::HashMap;
+
+use analysis::paired::compare_pre_post;
+use analysis::suppress::suppress_count;
+
+use super::compute::{Dataset, adjust};
+use super::model::{PrePostItem, Section};
+use super::plan::{Link, Plan, PrePostSpec};
+use crate::survey::Lang;
+use crate::survey::answer::Answer;
+
+/// One value per response, in response order (`None`: no usable link). Codes are
+/// compared trimmed and case-insensitively; a blank code links nobody.
+fn link_values(data: &Dataset<'_>, link: &Link) -> Vec<Option<String>> {
+    data.responses
+        .iter()
+        .map(|r| {
+            let raw = match link {
+                Link::Invitation(column) => r.invitation.as_ref()?.get(column)?.as_str(),
+                Link::Question(q) => match r.answers.get(q)? {
+                    Answer::Text(s) => s.as_str(),
+                    Answer::Choice { value, .. } => value.as_str(),
+                    _ => return None,
+                },
+            };
+            let code = raw.trim().to_lowercase();
+            (!code.is_empty()).then_some(code)
+        })
+        .collect()
+}
+
+pub(super) fn section(
+    plan: &Plan,
+    spec: &PrePostSpec,
+    before: &Dataset<'_>,
+    after: &Dataset<'_>,
+    rows: Option<&[bool]>,
+    lang: Lang,
+) -> Section {
+    // A link value used twice on either side pairs nobody.
+    let mut index: HashMap<String, Option<usize>> = HashMap::new();
+    for (i, v) in link_values(before, &spec.link).into_iter().enumerate() {
+        if let Some(v) = v {
+            index.entry(v).and_modify(|e| *e = None).or_insert(Some(i));
+        }
+    }
+    let mut seen_after: HashMap<String, usize> = HashMap::new();
+    let after_links = link_values(after, &spec.link);
+    for v in after_links.iter().flatten() {
+        *seen_after.entry(v.clone()).or_default() += 1;
+    }
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut unlinked = 0;
+    for (j, v) in after_links.iter().enumerate() {
+        if rows.is_some_and(|keep| !keep[j]) {
+            continue;
+        }
+        match v
+            .as_ref()
+            .and_then(|v| Some((index.get(v).copied().flatten()?, seen_after[v])))
+        {
+            Some((i, 1)) => pairs.push((i, j)),
+            _ => unlinked += 1,
+        }
+    }
+    let scores =
+        |data: &Dataset<'_>, name: &str, side: fn(&(usize, usize)) -> usize| -> Vec<Option<f64>> {
+            match data.values(name) {
+                Some(v) => pairs.iter().map(|p| v.score(side(p))).collect(),
+                None => vec![None; pairs.len()],
+            }
+        };
+    let mut items = Vec::new();
+    let mut per_item = Vec::new();
+    for name in &spec.items {
+        let b = scores(before, name, |p| p.0);
+        let a = scores(after, name, |p| p.1);
+        items.push(PrePostItem {
+            name: name.clone(),
+            label: after.label(name),
+            comparison: compare_pre_post(&b, &a),
+            p_adjusted: None,
+            wilcoxon_p_adjusted: None,
+        });
+        per_item.push((b, a));
+    }
+    let p_t: Vec<f64> = items
+        .iter()
+        .map(|i| i.comparison.t_test.as_ref().map_or(f64::NAN, |t| t.p_value))
+        .collect();
+    let p_w: Vec<f64> = items
+        .iter()
+        .map(|i| {
+            i.comparison
+                .wilcoxon
+                .as_ref()
+                .map_or(f64::NAN, |w| w.p_value)
+        })
+        .collect();
+    for ((item, t), w) in items
+        .iter_mut()
+        .zip(adjust(plan.correction, &p_t))
+        .zip(adjust(plan.correction, &p_w))
+    {
+        item.p_adjusted = t;
+        item.wilcoxon_p_adjusted = w;
+    }
+    let overall = (per_item.len() > 1).then(|| {
+        let (b, a): (Vec<_>, Vec<_>) = per_item.into_iter().unzip();
+        compare_pre_post(&person_means(&b), &person_means(&a))
+    });
+    let scale = spec
+        .items
+        .first()
+        .and_then(|n| after.specs.iter().find(|s| &s.name == n))
+        .map(|s| s.categories.iter().map(|c| c.label.clone()).collect())
+        .unwrap_or_default();
+    // Too few people to publish anything about them.
+    let t = plan.min_cell;
+    let enough = pairs.len() as u64 >= t;
+    Section::PrePost {
+        title: spec.title.as_ref().map_or_else(
+            || format!("{} → {}", spec.before, after.survey.id),
+            |t| t.get(lang).to_string(),
+        ),
+        before: before.survey.title.get(lang).to_string(),
+        linked: suppress_count(pairs.len() as u64, t),
+        unlinked: suppress_count(unlinked, t),
+        scale,
+        items: if enough { items } else { Vec::new() },
+        overall: overall.filter(|_| enough),
+    }
+}
+
+/// Each person's mean over the items (`items[item][person]`); `None` unless every item
+/// has a value.
+fn person_means(items: &[Vec<Option<f64>>]) -> Vec<Option<f64>> {
+    let people = items.first().map_or(0, Vec::len);
+    (0..people)
+        .map(|k| {
+            let v: Option<Vec<f64>> = items.iter().map(|item| item[k]).collect();
+            v.map(|v| v.iter().sum::<f64>() / v.len() as f64)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::demo::training::{AFTER, BEFORE, participants};
+    use crate::store::{Response, Status};
+    use crate::survey::{Survey, load_paths};
+
+    fn response(survey: &Survey, r: &crate::demo::responses::DemoResponse, code: &str) -> Response {
+        Response {
+            id: format!("{}-{code}", survey.id),
+            survey_id: survey.id.clone(),
+            survey_version: survey.version.clone(),
+            status: Status::Complete,
+            language: r.language,
+            current_page: r.last_page.clone(),
+            answers: r.answers.clone(),
+            revision: 1,
+            created_at: r.submitted_at,
+            updated_at: r.submitted_at,
+            submitted_at: Some(r.submitted_at),
+            invitation: Some([("participant".to_string(), code.to_string())].into()),
+            flag: None,
+            flag_reason: None,
+            deleted_at: None,
+        }
+    }
+
+    fn score(r: &Response, row: &str) -> f64 {
+        match &r.answers["knowledge"] {
+            Answer::Matrix(m) => m[row].parse().unwrap(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn pairs_follow_the_codes_even_with_blank_and_unmatched_ones() {
+        let catalog = load_paths(&[PathBuf::from("surveys")]);
+        let find = |id: &str| catalog.surveys.iter().find(|s| s.id == id).unwrap();
+        let (before_survey, after_survey) = (find(BEFORE), find(AFTER));
+        let people =
+            participants(before_survey, after_survey, 1, 12, &mut crate::demo::rng(3)).unwrap();
+        let people: Vec<_> = people
+            .iter()
+            .filter(|p| p.before.is_some() && p.after.is_some())
+            .collect();
+        // Before: a blank code first (links nobody), then everyone in reverse order with
+        // codes in another case and with spaces; after: in order, plus one unmatched code.
+        let mut pre = vec![response(
+            before_survey,
+            people[0].before.as_ref().unwrap(),
+            "  ",
+        )];
+        for (i, p) in people.iter().enumerate().rev() {
+            pre.push(response(
+                before_survey,
+                p.before.as_ref().unwrap(),
+                &format!(" P{i} "),
+            ));
+        }
+        let mut post: Vec<Response> = people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| response(after_survey, p.after.as_ref().unwrap(), &format!("p{i}")))
+            .collect();
+        post.push(response(
+            after_survey,
+            people[0].after.as_ref().unwrap(),
+            "nobody",
+        ));
+
+        let lang = Lang::Cs;
+        let before = Dataset::new(before_survey, &pre, lang);
+        let after = Dataset::new(after_survey, &post, lang);
+        let mut plan = Plan::default_for(after_survey);
+        plan.min_cell = 3;
+        let spec = PrePostSpec {
+            title: None,
+            before: BEFORE.into(),
+            link: Link::Invitation("participant".into()),
+            items: vec!["knowledge.dluhy".into()],
+        };
+        let Section::PrePost {
+            linked,
+            unlinked,
+            items,
+            ..
+        } = section(&plan, &spec, &before, &after, None, lang)
+        else {
+            panic!("a pre/post section");
+        };
+        let n = people.len();
+        assert_eq!(linked, analysis::suppress::Cell::Count(n as u64));
+        assert_eq!(unlinked, suppress_count(1, 3));
+        let expected: f64 = people
+            .iter()
+            .enumerate()
+            .map(|(i, _)| score(&post[i], "dluhy") - score(&pre[n - i], "dluhy"))
+            .sum::<f64>()
+            / n as f64;
+        let change = items[0].comparison.summary.as_ref().unwrap().mean_change;
+        assert!((change - expected).abs() < 1e-12, "{change} vs {expected}");
+    }
+}
