@@ -38,7 +38,7 @@ impl<'a> Dataset<'a> {
         }
         let columns: Vec<String> = columns.into_iter().collect();
         let specs = super::variables::specs(survey, lang, &columns);
-        let table = super::variables::table(survey, &specs, responses);
+        let table = super::dataset::table(survey, &specs, responses);
         Dataset {
             survey,
             responses,
@@ -74,22 +74,26 @@ pub fn compute(
         Some((rows, text)) => (Some(rows), Some(text)),
         None => (None, None),
     };
+    let filtered;
     let table = match &rows {
-        Some(keep) => data.table.filter(|i| keep[i]),
-        None => data.table.clone(),
+        Some(keep) => {
+            filtered = data.table.filter(|i| keep[i]);
+            &filtered
+        }
+        None => &data.table,
     };
     let t = plan.min_cell;
-    let mut sections = describe_sections(plan, data, &table, t);
+    let mut sections = describe_sections(plan, data, table, t);
     let crosstabs: Vec<Section> = plan
         .crosstabs
         .iter()
-        .filter_map(|c| crosstab_section(&table, &c.rows, &c.columns, t))
+        .filter_map(|c| crosstab_section(table, &c.rows, &c.columns, t))
         .collect();
     sections.extend(adjust_family(plan.correction, crosstabs));
     let comparisons: Vec<Section> = plan
         .comparisons
         .iter()
-        .filter_map(|c| comparison_section(&table, &c.variable, &c.groups, t))
+        .filter_map(|c| comparison_section(table, &c.variable, &c.groups, t))
         .collect();
     sections.extend(adjust_family(plan.correction, comparisons));
     for s in &plan.scales {

@@ -5,6 +5,7 @@
 
 pub mod charts;
 pub mod compute;
+pub mod dataset;
 pub mod document;
 pub mod labels;
 pub mod model;

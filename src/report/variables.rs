@@ -1,15 +1,14 @@
 //! Analysis variables: how a survey's questions become typed columns of an
-//! [`analysis::table::Table`], and building that table from complete responses. Names
+//! [`analysis::table::Table`] (built by [`super::dataset`]). Names
 //! follow the exports: `q` for a question, `q.row` for a matrix row, `q.attribute` for an
 //! option attribute of a choice (`municipality.region`), `invitation.column` for an
 //! invitation column that is not an identifier. Pure: no I/O.
 
 use std::collections::BTreeSet;
 
-use analysis::table::{Category, Table, Values, Variable};
+use analysis::table::Category;
 
-use crate::store::Response;
-use crate::survey::answer::{Answer, OTHER};
+use crate::survey::answer::OTHER;
 use crate::survey::model::{ChoiceList, PrivacyClass, QuestionKind};
 use crate::survey::{Lang, Survey};
 
@@ -57,11 +56,11 @@ pub struct Spec {
     pub kind: Kind,
     /// The categories of a choice, in option order; the scale of an ordered item.
     pub categories: Vec<Category>,
-    source: Source,
+    pub(super) source: Source,
 }
 
 #[derive(Debug, Clone)]
-enum Source {
+pub(super) enum Source {
     Value,
     Row(String),
     Attribute(String),
@@ -202,117 +201,15 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
     out
 }
 
-fn attribute_of<'a>(choice: &'a crate::survey::model::Choice, attribute: &str) -> Option<&'a str> {
+pub(super) fn attribute_of<'a>(
+    choice: &'a crate::survey::model::Choice,
+    attribute: &str,
+) -> Option<&'a str> {
     choice
         .attributes
         .iter()
         .find(|(a, _)| a == attribute)
         .map(|(_, v)| v.as_str())
-}
-
-/// The table of the given responses (complete ones, in any order) with one column per
-/// spec. Codes a response's version had but the current survey lacks count as missing.
-pub fn table(survey: &Survey, specs: &[Spec], responses: &[Response]) -> Table {
-    let mut table = Table::new(responses.len());
-    for spec in specs {
-        let values = column(survey, spec, responses);
-        table
-            .push(Variable {
-                name: spec.name.clone(),
-                label: spec.label.clone(),
-                values,
-            })
-            .expect("one value per response");
-    }
-    table
-}
-
-fn column<'a>(survey: &Survey, spec: &Spec, responses: &'a [Response]) -> Values {
-    let index = |cats: &[Category], code: &str| cats.iter().position(|c| c.code == code);
-    let answer = |r: &'a Response| r.answers.get(&spec.question);
-    match (&spec.kind, &spec.source) {
-        (Kind::Numeric, _) => Values::Numeric(
-            responses
-                .iter()
-                .map(|r| match answer(r) {
-                    Some(Answer::Number(n)) => Some(*n),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        (Kind::Text, _) => Values::Text(
-            responses
-                .iter()
-                .map(|r| match answer(r) {
-                    Some(Answer::Text(t)) if !t.trim().is_empty() => Some(t.clone()),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        (Kind::Multi, _) => Values::MultiChoice {
-            options: spec.categories.clone(),
-            selected: responses
-                .iter()
-                .map(|r| match answer(r) {
-                    Some(Answer::Choices { values, .. }) => Some(
-                        values
-                            .iter()
-                            .filter_map(|v| index(&spec.categories, v))
-                            .collect(),
-                    ),
-                    _ => None,
-                })
-                .collect(),
-        },
-        (_, Source::Invitation(column)) => {
-            let seen: BTreeSet<&str> = responses
-                .iter()
-                .filter_map(|r| r.invitation.as_ref()?.get(column).map(String::as_str))
-                .filter(|v| !v.is_empty())
-                .collect();
-            let categories: Vec<Category> = seen.into_iter().map(|v| Category::new(v, v)).collect();
-            let codes = responses
-                .iter()
-                .map(|r| index(&categories, r.invitation.as_ref()?.get(column)?))
-                .collect();
-            Values::Categorical {
-                categories,
-                ordered: false,
-                codes,
-            }
-        }
-        (kind, source) => {
-            let list = survey
-                .question(&spec.question)
-                .and_then(|q| q.kind.options());
-            let codes = responses
-                .iter()
-                .map(|r| {
-                    let code: &str = match (answer(r)?, source) {
-                        (Answer::Choice { value, .. }, Source::Value) => value,
-                        (Answer::Bool(b), Source::Value) => {
-                            if *b {
-                                "1"
-                            } else {
-                                "0"
-                            }
-                        }
-                        (Answer::Matrix(rows), Source::Row(row)) => rows.get(row)?,
-                        (Answer::Choice { value, .. }, Source::Attribute(attribute)) => {
-                            attribute_of(list?.get(value)?, attribute)?
-                        }
-                        _ => return None,
-                    };
-                    index(&spec.categories, code)
-                })
-                .collect();
-            Values::Categorical {
-                categories: spec.categories.clone(),
-                ordered: *kind == Kind::Ordered,
-                codes,
-            }
-        }
-    }
 }
 
 /// The variables a plan name stands for: the variable of that name, or, for a question

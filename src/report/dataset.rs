@@ -1,0 +1,171 @@
+//! Building the analysis table from complete responses in one pass: each response's
+//! answers are walked once and routed to the columns of their question (a hash lookup per
+//! answer), so 100,000 responses take tens of milliseconds. Codes a response's survey
+//! version had but the current survey lacks count as missing.
+
+use std::collections::{BTreeSet, HashMap};
+
+use analysis::table::{Category, Table, Values, Variable};
+
+use super::variables::{Kind, Source, Spec, attribute_of};
+use crate::store::Response;
+use crate::survey::Survey;
+use crate::survey::answer::Answer;
+
+/// A column being filled, one slot per response.
+enum Column<'s> {
+    Numeric(Vec<Option<f64>>),
+    Text(Vec<Option<String>>),
+    Multi {
+        selected: Vec<Option<Vec<usize>>>,
+        index: HashMap<&'s str, usize>,
+    },
+    /// Codes (choice, yes/no, matrix row, or an option attribute) -> category index.
+    Coded {
+        codes: Vec<Option<usize>>,
+        index: HashMap<&'s str, usize>,
+    },
+}
+
+fn index_of(categories: &[Category]) -> HashMap<&str, usize> {
+    categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.code.as_str(), i))
+        .collect()
+}
+
+/// The table of `responses` with one column per spec, in spec order.
+pub fn table(survey: &Survey, specs: &[Spec], responses: &[Response]) -> Table {
+    let n = responses.len();
+    let mut columns: Vec<Column<'_>> = specs
+        .iter()
+        .map(|spec| match spec.kind {
+            Kind::Numeric => Column::Numeric(vec![None; n]),
+            Kind::Text => Column::Text(vec![None; n]),
+            Kind::Multi => Column::Multi {
+                selected: vec![None; n],
+                index: index_of(&spec.categories),
+            },
+            Kind::Nominal | Kind::Ordered => Column::Coded {
+                codes: vec![None; n],
+                index: match &spec.source {
+                    // An attribute's categories are its values: map each option code to
+                    // the index of its attribute value.
+                    Source::Attribute(attribute) => {
+                        let values = index_of(&spec.categories);
+                        survey
+                            .question(&spec.question)
+                            .and_then(|q| q.kind.options())
+                            .map(|list| {
+                                list.options
+                                    .iter()
+                                    .filter_map(|c| {
+                                        let v = attribute_of(c, attribute)?;
+                                        Some((c.value.as_str(), *values.get(v)?))
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default()
+                    }
+                    _ => index_of(&spec.categories),
+                },
+            },
+        })
+        .collect();
+    let mut by_question: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, spec) in specs.iter().enumerate() {
+        if !matches!(spec.source, Source::Invitation(_)) {
+            by_question
+                .entry(spec.question.as_str())
+                .or_default()
+                .push(k);
+        }
+    }
+    for (i, r) in responses.iter().enumerate() {
+        for (question, answer) in &r.answers {
+            let Some(targets) = by_question.get(question.as_str()) else {
+                continue;
+            };
+            for &k in targets {
+                fill(&mut columns[k], &specs[k].source, i, answer);
+            }
+        }
+    }
+    let mut table = Table::new(n);
+    for (spec, column) in specs.iter().zip(columns) {
+        let values = match (&spec.source, column) {
+            (Source::Invitation(name), _) => invitation_column(responses, name),
+            (_, Column::Numeric(v)) => Values::Numeric(v),
+            (_, Column::Text(v)) => Values::Text(v),
+            (_, Column::Multi { selected, .. }) => Values::MultiChoice {
+                options: spec.categories.clone(),
+                selected,
+            },
+            (_, Column::Coded { codes, .. }) => Values::Categorical {
+                categories: spec.categories.clone(),
+                ordered: spec.kind == Kind::Ordered,
+                codes,
+            },
+        };
+        table
+            .push(Variable {
+                name: spec.name.clone(),
+                label: spec.label.clone(),
+                values,
+            })
+            .expect("one value per response");
+    }
+    table
+}
+
+fn fill(column: &mut Column<'_>, source: &Source, i: usize, answer: &Answer) {
+    match (column, answer) {
+        (Column::Numeric(v), Answer::Number(x)) => v[i] = Some(*x),
+        (Column::Text(v), Answer::Text(t)) if !t.trim().is_empty() => v[i] = Some(t.clone()),
+        (Column::Multi { selected, index }, Answer::Choices { values, .. }) => {
+            selected[i] = Some(
+                values
+                    .iter()
+                    .filter_map(|v| index.get(v.as_str()).copied())
+                    .collect(),
+            );
+        }
+        (Column::Coded { codes, index }, answer) => {
+            let code: Option<&str> = match (answer, source) {
+                (Answer::Choice { value, .. }, Source::Value | Source::Attribute(_)) => Some(value),
+                (Answer::Bool(b), Source::Value) => Some(if *b { "1" } else { "0" }),
+                (Answer::Matrix(rows), Source::Row(row)) => rows.get(row).map(String::as_str),
+                _ => None,
+            };
+            codes[i] = code.and_then(|c| index.get(c).copied());
+        }
+        _ => {}
+    }
+}
+
+/// An invitation column: its categories are the values the invitations have, sorted.
+fn invitation_column(responses: &[Response], column: &str) -> Values {
+    let value = |r: &Response| -> Option<String> {
+        r.invitation
+            .as_ref()?
+            .get(column)
+            .filter(|v| !v.is_empty())
+            .cloned()
+    };
+    let seen: BTreeSet<String> = responses.iter().filter_map(value).collect();
+    let categories: Vec<Category> = seen.iter().map(|v| Category::new(v, v)).collect();
+    let index = index_of(&categories);
+    let codes = responses
+        .iter()
+        .map(|r| {
+            let inv = r.invitation.as_ref()?;
+            index.get(inv.get(column)?.as_str()).copied()
+        })
+        .collect();
+    Values::Categorical {
+        categories,
+        ordered: false,
+        codes,
+    }
+}
