@@ -108,8 +108,11 @@ pub fn compute(
         let scores: Vec<Option<f64>> = rows_of_items
             .iter()
             .map(|r| {
-                let all: Option<Vec<f64>> = r.iter().copied().collect();
-                all.map(|v| v.iter().sum::<f64>() / v.len() as f64)
+                let mut sum = 0.0;
+                for x in r {
+                    sum += (*x)?;
+                }
+                Some(sum / r.len() as f64)
             })
             .collect();
         sections.push(Section::Reliability {

@@ -3,6 +3,7 @@
 //! shown), then each item's paired comparison and the mean over all items. A block with
 //! fewer linked people than the plan's threshold publishes no statistics.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use analysis::paired::compare_pre_post;
@@ -16,7 +17,7 @@ use crate::survey::answer::Answer;
 
 /// One value per response, in response order (`None`: no usable link). Codes are
 /// compared trimmed and case-insensitively; a blank code links nobody.
-fn link_values(data: &Dataset<'_>, link: &Link) -> Vec<Option<String>> {
+fn link_values<'a>(data: &Dataset<'a>, link: &Link) -> Vec<Option<Cow<'a, str>>> {
     data.responses
         .iter()
         .map(|r| {
@@ -28,8 +29,14 @@ fn link_values(data: &Dataset<'_>, link: &Link) -> Vec<Option<String>> {
                     _ => return None,
                 },
             };
-            let code = raw.trim().to_lowercase();
-            (!code.is_empty()).then_some(code)
+            let code = raw.trim();
+            if code.is_empty() {
+                None
+            } else if code.chars().any(char::is_uppercase) {
+                Some(Cow::Owned(code.to_lowercase()))
+            } else {
+                Some(Cow::Borrowed(code))
+            }
         })
         .collect()
 }
@@ -43,16 +50,17 @@ pub(super) fn section(
     lang: Lang,
 ) -> Section {
     // A link value used twice on either side pairs nobody.
-    let mut index: HashMap<String, Option<usize>> = HashMap::new();
-    for (i, v) in link_values(before, &spec.link).into_iter().enumerate() {
+    let before_links = link_values(before, &spec.link);
+    let mut index: HashMap<&str, Option<usize>> = HashMap::with_capacity(before_links.len());
+    for (i, v) in before_links.iter().enumerate() {
         if let Some(v) = v {
             index.entry(v).and_modify(|e| *e = None).or_insert(Some(i));
         }
     }
-    let mut seen_after: HashMap<String, usize> = HashMap::new();
     let after_links = link_values(after, &spec.link);
+    let mut seen_after: HashMap<&str, usize> = HashMap::with_capacity(after_links.len());
     for v in after_links.iter().flatten() {
-        *seen_after.entry(v.clone()).or_default() += 1;
+        *seen_after.entry(v).or_default() += 1;
     }
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     let mut unlinked = 0;
@@ -60,10 +68,12 @@ pub(super) fn section(
         if rows.is_some_and(|keep| !keep[j]) {
             continue;
         }
-        match v
-            .as_ref()
-            .and_then(|v| Some((index.get(v).copied().flatten()?, seen_after[v])))
-        {
+        match v.as_ref().and_then(|v| {
+            Some((
+                index.get(v.as_ref()).copied().flatten()?,
+                seen_after[v.as_ref()],
+            ))
+        }) {
             Some((i, 1)) => pairs.push((i, j)),
             _ => unlinked += 1,
         }
@@ -143,8 +153,11 @@ fn person_means(items: &[Vec<Option<f64>>]) -> Vec<Option<f64>> {
     let people = items.first().map_or(0, Vec::len);
     (0..people)
         .map(|k| {
-            let v: Option<Vec<f64>> = items.iter().map(|item| item[k]).collect();
-            v.map(|v| v.iter().sum::<f64>() / v.len() as f64)
+            let mut sum = 0.0;
+            for item in items {
+                sum += item[k]?;
+            }
+            Some(sum / items.len() as f64)
         })
         .collect()
 }
