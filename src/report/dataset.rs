@@ -1,7 +1,8 @@
 //! Building the analysis table from complete responses in one pass: each response's
-//! answers are walked once and routed to the columns of their question (a hash lookup per
-//! answer), so 100,000 responses take tens of milliseconds. Codes a response's survey
-//! version had but the current survey lacks count as missing.
+//! answers (sorted by question id) are walked once and merged with the columns sorted by
+//! question id, so no per-answer map lookup is needed; codes are found by a short scan
+//! (or a hash map for long lists). Codes a response's survey version had but the current
+//! survey lacks count as missing.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -18,21 +19,47 @@ enum Column<'s> {
     Text(Vec<Option<String>>),
     Multi {
         selected: Vec<Option<Vec<usize>>>,
-        index: HashMap<&'s str, usize>,
+        index: CodeIndex<'s>,
     },
     /// Codes (choice, yes/no, matrix row, or an option attribute) -> category index.
     Coded {
         codes: Vec<Option<usize>>,
-        index: HashMap<&'s str, usize>,
+        index: CodeIndex<'s>,
     },
 }
 
-fn index_of(categories: &[Category]) -> HashMap<&str, usize> {
-    categories
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.code.as_str(), i))
-        .collect()
+/// Code -> category index: a scan for the usual short lists (a few scale points or
+/// options), a hash map for long ones (an attribute or list with hundreds of values).
+enum CodeIndex<'s> {
+    Short(Vec<(&'s str, usize)>),
+    Long(HashMap<&'s str, usize>),
+}
+
+impl<'s> CodeIndex<'s> {
+    fn new(pairs: impl Iterator<Item = (&'s str, usize)>) -> CodeIndex<'s> {
+        let pairs: Vec<(&str, usize)> = pairs.collect();
+        if pairs.len() <= 24 {
+            CodeIndex::Short(pairs)
+        } else {
+            CodeIndex::Long(pairs.into_iter().collect())
+        }
+    }
+
+    fn get(&self, code: &str) -> Option<usize> {
+        match self {
+            CodeIndex::Short(pairs) => pairs.iter().find(|(c, _)| *c == code).map(|(_, i)| *i),
+            CodeIndex::Long(map) => map.get(code).copied(),
+        }
+    }
+}
+
+fn index_of(categories: &[Category]) -> CodeIndex<'_> {
+    CodeIndex::new(
+        categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code.as_str(), i)),
+    )
 }
 
 /// The table of `responses` with one column per spec, in spec order.
@@ -58,37 +85,37 @@ pub fn table(survey: &Survey, specs: &[Spec], responses: &[Response]) -> Table {
                             .question(&spec.question)
                             .and_then(|q| q.kind.options())
                             .map(|list| {
-                                list.options
-                                    .iter()
-                                    .filter_map(|c| {
-                                        let v = attribute_of(c, attribute)?;
-                                        Some((c.value.as_str(), *values.get(v)?))
-                                    })
-                                    .collect()
+                                CodeIndex::new(list.options.iter().filter_map(|c| {
+                                    let v = attribute_of(c, attribute)?;
+                                    Some((c.value.as_str(), values.get(v)?))
+                                }))
                             })
-                            .unwrap_or_default()
+                            .unwrap_or(CodeIndex::Short(Vec::new()))
                     }
                     _ => index_of(&spec.categories),
                 },
             },
         })
         .collect();
-    let mut by_question: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (k, spec) in specs.iter().enumerate() {
-        if !matches!(spec.source, Source::Invitation(_)) {
-            by_question
-                .entry(spec.question.as_str())
-                .or_default()
-                .push(k);
-        }
-    }
+    // Columns by question id, sorted like the answers (a BTreeMap by question id).
+    let mut by_question: Vec<(&str, usize)> = specs
+        .iter()
+        .enumerate()
+        .filter(|(_, spec)| !matches!(spec.source, Source::Invitation(_)))
+        .map(|(k, spec)| (spec.question.as_str(), k))
+        .collect();
+    by_question.sort_unstable();
     for (i, r) in responses.iter().enumerate() {
+        let mut next = 0;
         for (question, answer) in &r.answers {
-            let Some(targets) = by_question.get(question.as_str()) else {
-                continue;
-            };
-            for &k in targets {
-                fill(&mut columns[k], &specs[k].source, i, answer);
+            while next < by_question.len() && by_question[next].0 < question.as_str() {
+                next += 1;
+            }
+            let mut k = next;
+            while k < by_question.len() && by_question[k].0 == question.as_str() {
+                let column = by_question[k].1;
+                fill(&mut columns[column], &specs[column].source, i, answer);
+                k += 1;
             }
         }
     }
@@ -124,12 +151,7 @@ fn fill(column: &mut Column<'_>, source: &Source, i: usize, answer: &Answer) {
         (Column::Numeric(v), Answer::Number(x)) => v[i] = Some(*x),
         (Column::Text(v), Answer::Text(t)) if !t.trim().is_empty() => v[i] = Some(t.clone()),
         (Column::Multi { selected, index }, Answer::Choices { values, .. }) => {
-            selected[i] = Some(
-                values
-                    .iter()
-                    .filter_map(|v| index.get(v.as_str()).copied())
-                    .collect(),
-            );
+            selected[i] = Some(values.iter().filter_map(|v| index.get(v)).collect());
         }
         (Column::Coded { codes, index }, answer) => {
             let code: Option<&str> = match (answer, source) {
@@ -138,7 +160,7 @@ fn fill(column: &mut Column<'_>, source: &Source, i: usize, answer: &Answer) {
                 (Answer::Matrix(rows), Source::Row(row)) => rows.get(row).map(String::as_str),
                 _ => None,
             };
-            codes[i] = code.and_then(|c| index.get(c).copied());
+            codes[i] = code.and_then(|c| index.get(c));
         }
         _ => {}
     }
@@ -160,7 +182,7 @@ fn invitation_column(responses: &[Response], column: &str) -> Values {
         .iter()
         .map(|r| {
             let inv = r.invitation.as_ref()?;
-            index.get(inv.get(column)?.as_str()).copied()
+            index.get(inv.get(column)?)
         })
         .collect();
     Values::Categorical {
