@@ -30,6 +30,17 @@ pub struct Dataset<'a> {
 
 impl<'a> Dataset<'a> {
     pub fn new(survey: &'a Survey, responses: &'a [Response], lang: Lang) -> Dataset<'a> {
+        Dataset::with(survey, responses, lang, |_| true)
+    }
+
+    /// Only the variables `keep` accepts (the "before" survey of a pre/post block needs
+    /// only its items).
+    pub fn with(
+        survey: &'a Survey,
+        responses: &'a [Response],
+        lang: Lang,
+        keep: impl Fn(&Spec) -> bool,
+    ) -> Dataset<'a> {
         let mut columns = std::collections::BTreeSet::new();
         for r in responses {
             if let Some(inv) = &r.invitation {
@@ -37,7 +48,8 @@ impl<'a> Dataset<'a> {
             }
         }
         let columns: Vec<String> = columns.into_iter().collect();
-        let specs = super::variables::specs(survey, lang, &columns);
+        let mut specs = super::variables::specs(survey, lang, &columns);
+        specs.retain(keep);
         let table = super::dataset::table(survey, &specs, responses);
         Dataset {
             survey,

@@ -61,7 +61,16 @@ pub fn build(
     let data = Dataset::new(survey, responses, lang);
     let before: Vec<Dataset<'_>> = before
         .iter()
-        .map(|(s, r)| Dataset::new(s, r, lang))
+        .map(|(s, r)| {
+            // Only the items the plan's pre/post blocks compare.
+            let items: Vec<&str> = plan
+                .prepost
+                .iter()
+                .filter(|p| p.before == s.id)
+                .flat_map(|p| p.items.iter().map(String::as_str))
+                .collect();
+            Dataset::with(s, r, lang, |spec| items.contains(&spec.name.as_str()))
+        })
         .collect();
     let report = compute::compute(plan, &data, &before, lang, filter);
     let filters = data
