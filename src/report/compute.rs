@@ -330,24 +330,22 @@ fn describe_sections(plan: &Plan, data: &Dataset<'_>, table: &Table, t: u64) -> 
                 let counts: Vec<u64> = m.options.iter().map(|o| o.count).collect();
                 let cis: Vec<_> = m.options.iter().map(|o| o.ci95_percent).collect();
                 let mut rows = frequency_rows(options, &counts, &cis, t);
-                // Percent of respondents, not of ticks, for each option.
-                for (row, o) in rows.iter_mut().zip(&m.options) {
-                    row.percent = if row.count.is_suppressed() {
+                // A percentage published beside a row's count: withheld with it.
+                let beside = |row: &FrequencyRow, percent: Option<f64>| {
+                    if row.count.is_suppressed() {
                         Some(PercentCell::Suppressed)
                     } else {
-                        o.percent_of_respondents.map(PercentCell::Percent)
-                    };
+                        percent.map(PercentCell::Percent)
+                    }
+                };
+                // Percent of respondents, not of ticks, for each option.
+                for (row, o) in rows.iter_mut().zip(&m.options) {
+                    row.percent = beside(row, o.percent_of_respondents);
                 }
                 let percent_of_responses = rows
                     .iter()
                     .zip(&m.options)
-                    .map(|(row, o)| {
-                        if row.count.is_suppressed() {
-                            Some(PercentCell::Suppressed)
-                        } else {
-                            o.percent_of_responses.map(PercentCell::Percent)
-                        }
-                    })
+                    .map(|(row, o)| beside(row, o.percent_of_responses))
                     .collect();
                 out.push(Section::MultiChoice {
                     name: spec.name.clone(),

@@ -4,8 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use toml::de::DeTable;
-
 use super::plan::{
     CompareSpec, Correction, CrosstabSpec, DEFAULT_MIN_CELL, Link, Plan, PrePostSpec, ScaleSpec,
 };
@@ -92,14 +90,7 @@ const ROOT_KEYS: [&str; 9] = [
 pub fn load_str(path: &Path, text: &str, surveys: &[Survey]) -> (Option<Plan>, Vec<Diagnostic>) {
     let src = SourceFile::new(path, text);
     let mut ctx = Ctx::new(&src);
-    let (root, syntax_errors) = DeTable::parse_recoverable(text);
-    for e in &syntax_errors {
-        ctx.error(
-            e.span().unwrap_or(0..0),
-            format!("invalid TOML: {}", e.message()),
-            Some("see https://toml.io for the syntax".into()),
-        );
-    }
+    let root = ctx.parse(text);
     let mut root = Table::new(root.get_ref(), root.span(), "analysis plan");
     let plan = read_plan(&mut ctx, &mut root, path, surveys);
     root.finish(&mut ctx, &ROOT_KEYS, |_| None);

@@ -12,7 +12,6 @@ mod schedule;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
-use toml::de::DeTable;
 
 use self::logic::PageDraft;
 use self::reader::{Ctx, Sp, Table};
@@ -145,14 +144,7 @@ pub fn load_file(path: &Path) -> Loaded {
 pub fn load_str(path: &Path, text: &str) -> Loaded {
     let src = SourceFile::new(path, text);
     let mut ctx = Ctx::new(&src);
-    let (root, syntax_errors) = DeTable::parse_recoverable(text);
-    for e in &syntax_errors {
-        ctx.error(
-            e.span().unwrap_or(0..0),
-            format!("invalid TOML: {}", e.message()),
-            Some("see https://toml.io for the syntax".into()),
-        );
-    }
+    let root = ctx.parse(text);
     let root_span = root.span();
     let survey = read_survey(
         &mut ctx,

@@ -41,6 +41,20 @@ impl<'s> Ctx<'s> {
         self.diagnostics.push(d);
     }
 
+    /// Parse a TOML document, reporting every syntax error (reading goes on with what
+    /// could be parsed).
+    pub fn parse<'i>(&mut self, text: &'i str) -> Spanned<DeTable<'i>> {
+        let (root, syntax_errors) = DeTable::parse_recoverable(text);
+        for e in &syntax_errors {
+            self.error(
+                e.span().unwrap_or(0..0),
+                format!("invalid TOML: {}", e.message()),
+                Some("see https://toml.io for the syntax".into()),
+            );
+        }
+        root
+    }
+
     pub fn warning(&mut self, span: Span, message: impl Into<String>, help: Option<String>) {
         let d = self.src.diagnostic(Severity::Warning, span, message, help);
         self.diagnostics.push(d);
