@@ -75,47 +75,14 @@ fn schedule_survey(id: &str, extra: &str) -> String {
     )
 }
 
-/// Run `anketa invite` and return the personal links, in the CSV's order.
+/// Run `anketa invite` for the test survey and return the personal links.
 fn invite(app: &TestApp, surveys: &std::path::Path, people: &str) -> Vec<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("people.csv");
-    std::fs::write(&csv, people).unwrap();
-    let out_file = dir.path().join("links.csv");
-    let out = Command::new(env!("CARGO_BIN_EXE_anketa"))
-        .args([
-            "invite",
-            "obce-pozvanky",
-            "--csv",
-            csv.to_str().unwrap(),
-            "--base-url",
-            "https://anketa.example.cz",
-            "-o",
-            out_file.to_str().unwrap(),
-        ])
-        .args([
-            "--database",
-            &app.db.url,
-            "--surveys",
-            surveys.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (links, stderr) = common::app::invite(&app.db.url, surveys, "obce-pozvanky", people);
     assert!(
         stderr.contains("column \"municipality\" fills the hidden question \"obec\""),
         "{stderr}"
     );
-    let mut reader = csv::Reader::from_path(&out_file).unwrap();
-    assert_eq!(reader.headers().unwrap().iter().next_back(), Some("link"));
-    reader
-        .records()
-        .map(|r| r.unwrap().iter().next_back().unwrap().to_string())
-        .collect()
+    links
 }
 
 async fn invitations_give_one_response_each_with_attributes(db: TestDb) {

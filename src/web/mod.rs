@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
     let with_sessions = respond::router()
         .merge(admin::router())
         .layer(sessions)
+        .layer(axum::middleware::from_fn(session_store_failures))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
@@ -95,6 +96,23 @@ pub fn router(state: AppState) -> Router {
         }),
     )
     .with_state(state)
+}
+
+/// A bare 500 straight from the session layer means the session could not be saved:
+/// the session store is the database, so the database is down, locked or full. Say
+/// so (503, "try again shortly") instead of "internal error"; tower-sessions has logged
+/// the cause. Our handlers' own errors always carry a page, so they pass unchanged.
+async fn session_store_failures(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let response = next.run(request).await;
+    if response.status() == StatusCode::INTERNAL_SERVER_ERROR
+        && !response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    response
 }
 
 /// Errors produced outside our handlers carry no body (a failed session save, a

@@ -223,48 +223,70 @@ pub struct Browser {
 
 impl Browser {
     pub fn with_jar(app: &TestApp, jar: Arc<reqwest::cookie::Jar>) -> Browser {
+        Browser::at(&app.url(""), jar)
+    }
+
+    /// A browser for the server at `base` (`http://host:port`), keeping cookies in `jar`.
+    pub fn at(base: &str, jar: Arc<reqwest::cookie::Jar>) -> Browser {
         let client = reqwest::Client::builder()
             .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
             .build()
             .unwrap();
         Browser {
-            base: app.url(""),
+            base: base.to_string(),
             client,
             jar,
             page: None,
         }
     }
 
-    async fn fetch(&self, req: reqwest::RequestBuilder) -> Page {
-        let resp = req.send().await.expect("request");
+    /// Send the following requests to another server (cookies are kept: they do not
+    /// depend on the port), as a load balancer would.
+    pub fn rebase(&mut self, base: &str) {
+        base.clone_into(&mut self.base);
+    }
+
+    async fn try_fetch(&self, req: reqwest::RequestBuilder) -> reqwest::Result<Page> {
+        let resp = req.send().await?;
         let url = resp.url().to_string();
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = resp.text().await.unwrap_or_default();
-        Page {
+        let body = resp.text().await?;
+        Ok(Page {
             url,
             status,
             headers,
             body,
-        }
+        })
     }
 
-    /// GET without following redirects.
-    pub async fn get_raw(&self, path: &str) -> Page {
-        self.fetch(self.client.get(format!("{}{path}", self.base)))
+    /// GET without following redirects; a connection failure is an error.
+    pub async fn try_get_raw(&self, path: &str) -> reqwest::Result<Page> {
+        self.try_fetch(self.client.get(format!("{}{path}", self.base)))
             .await
     }
 
-    /// POST form fields without following redirects.
-    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+    /// POST form fields without following redirects; a connection failure is an error.
+    pub async fn try_post_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Result<Page> {
         let body = serde_urlencoded::to_string(fields).unwrap();
         let req = self
             .client
             .post(format!("{}{path}", self.base))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body);
-        self.fetch(req).await
+        self.try_fetch(req).await
+    }
+
+    /// GET without following redirects.
+    pub async fn get_raw(&self, path: &str) -> Page {
+        self.try_get_raw(path).await.expect("request")
+    }
+
+    /// POST form fields without following redirects.
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.try_post_raw(path, fields).await.expect("request")
     }
 
     /// Follow 303/302 redirects with GETs, like a browser.
@@ -370,4 +392,37 @@ pub fn session_cookie(b: &Browser, app: &TestApp) -> String {
         .find_map(|c| c.strip_prefix("anketa_session="))
         .expect("a session cookie")
         .to_string()
+}
+
+/// Run `anketa invite` for `survey_id` with the people in the CSV text `people`; the
+/// personal links (in the CSV's order, on https://anketa.example.cz) and what the
+/// command printed on standard error.
+pub fn invite(
+    database_url: &str,
+    surveys: &Path,
+    survey_id: &str,
+    people: &str,
+) -> (Vec<String>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("people.csv");
+    std::fs::write(&csv, people).unwrap();
+    let out_file = dir.path().join("links.csv");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_anketa"))
+        .args(["invite", survey_id, "--csv"])
+        .arg(&csv)
+        .args(["--base-url", "https://anketa.example.cz", "-o"])
+        .arg(&out_file)
+        .args(["--database", database_url, "--surveys"])
+        .arg(surveys)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    let mut reader = csv::Reader::from_path(&out_file).unwrap();
+    assert_eq!(reader.headers().unwrap().iter().next_back(), Some("link"));
+    let links = reader
+        .records()
+        .map(|r| r.unwrap().iter().next_back().unwrap().to_string())
+        .collect();
+    (links, stderr)
 }

@@ -4,4 +4,7 @@
 
 pub mod app;
 pub mod db;
+pub mod load;
+pub mod pg_cluster;
+pub mod server;
 pub mod staff;
