@@ -276,8 +276,23 @@ impl Store {
     /// Apply pending migrations (ours and the session store's).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         with_pool!(self, pool => MIGRATOR.run(pool).await)?;
-        self.session_backend().migrate().await?;
-        Ok(())
+        // The session store's `CREATE ... IF NOT EXISTS` is not guarded by the
+        // migrator's lock: two instances starting together on one PostgreSQL may both
+        // try to create its schema, and the loser gets a duplicate-key error. Its next
+        // attempt finds everything in place.
+        let sessions = self.session_backend();
+        let mut attempt = 0;
+        loop {
+            match sessions.migrate().await {
+                Ok(()) => return Ok(()),
+                Err(e) if attempt < 3 => {
+                    tracing::debug!(error = %e, "session store set-up raced another instance; retrying");
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     pub fn session_backend(&self) -> SessionBackend {
