@@ -37,7 +37,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         const SQL: &str = "INSERT INTO invitations (id, survey_id, token_hash, response_id, attributes, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
         let at = millis(now);
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             for inv in invitations {
                 let attributes = serde_json::to_string(&inv.attributes).expect("a string map serializes");
@@ -140,7 +140,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         const DELETE: &str = "DELETE FROM resume_codes WHERE response_id = $1";
         const INSERT: &str = "INSERT INTO resume_codes (code_hash, response_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(DELETE).bind(response_id).execute(&mut *tx).await?;
             sqlx::query(INSERT).bind(code_hash).bind(response_id).bind(millis(now)).bind(millis(expires)).execute(&mut *tx).await?;

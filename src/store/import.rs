@@ -33,7 +33,7 @@ impl Store {
         const SQL: &str = "INSERT INTO responses (id, survey_id, survey_version, status, language, current_page, answers, revision, created_at, updated_at, submitted_at) \
                            VALUES ($1, $2, $3, 'complete', $4, $5, $6, 1, $7, $8, $7)";
         let updated = millis(now);
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             for r in responses {
                 sqlx::query(SQL)

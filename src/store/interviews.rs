@@ -82,7 +82,7 @@ impl Store {
         const SQL: &str = "INSERT INTO interviews (id, survey_id, survey_version, interviewer_id, status, data, revision, created_at, updated_at) \
                            VALUES ($1, $2, $3, $4, 'in_progress', $5, 1, $6, $6)";
         let data = json(&Interview::default());
-        with_pool!(self, pool => sqlx::query(SQL)
+        with_writer!(self, pool => sqlx::query(SQL)
             .bind(id)
             .bind(survey_id)
             .bind(survey_version)
@@ -120,7 +120,7 @@ impl Store {
                               finished_at = COALESCE(finished_at, $2) WHERE id = $3 AND revision = $4";
         let sql = if finish { FINISH } else { SAVE };
         let data = json(data);
-        let rows = with_pool!(self, pool => sqlx::query(sql)
+        let rows = with_writer!(self, pool => sqlx::query(sql)
             .bind(&data)
             .bind(millis(now))
             .bind(id)

@@ -194,7 +194,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         const SQL: &str =
             "UPDATE responses SET flag = $1, flag_reason = $2 WHERE id = $3 AND survey_id = $4";
-        let n = with_pool!(self, pool => sqlx::query(SQL).bind(flag.map(Flag::as_str)).bind(reason).bind(id).bind(survey_id).execute(pool).await.map(|r| r.rows_affected()))?;
+        let n = with_writer!(self, pool => sqlx::query(SQL).bind(flag.map(Flag::as_str)).bind(reason).bind(id).bind(survey_id).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 
@@ -206,7 +206,7 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
         const SQL: &str = "UPDATE responses SET deleted_at = $1 WHERE id = $2 AND survey_id = $3 AND deleted_at IS NULL";
-        let n = with_pool!(self, pool => sqlx::query(SQL).bind(millis(now)).bind(id).bind(survey_id).execute(pool).await.map(|r| r.rows_affected()))?;
+        let n = with_writer!(self, pool => sqlx::query(SQL).bind(millis(now)).bind(id).bind(survey_id).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 
@@ -217,7 +217,7 @@ impl Store {
         const CODES: &str = "DELETE FROM resume_codes WHERE response_id = $1";
         const INVITATION: &str = "DELETE FROM invitations WHERE response_id = $1";
         const RESPONSE: &str = "DELETE FROM responses WHERE id = $1 AND survey_id = $2";
-        let n = with_pool!(self, pool => {
+        let n = with_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             let n = sqlx::query(RESPONSE).bind(id).bind(survey_id).execute(&mut *tx).await?.rows_affected();
             if n == 1 {

@@ -29,16 +29,34 @@ pub struct Store {
 
 #[derive(Clone, Debug)]
 enum Pool {
-    Sqlite(SqlitePool),
+    /// SQLite allows one writer at a time; writers that collide wait in SQLite's busy
+    /// handler, which sleeps in steps of milliseconds. So every write goes through one
+    /// connection (`write`, queued fairly by the pool) and reads through read-only
+    /// connections (`read`) that WAL mode lets run beside it.
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
 /// Run the same code against whichever pool this store has: the body is compiled once
-/// per driver, so one SQL text and one binding sequence serve both databases.
+/// per driver, so one SQL text and one binding sequence serve both databases. For
+/// statements that only read (on SQLite a write here fails: the readers are read-only).
 macro_rules! with_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match &$store.pool {
-            Pool::Sqlite($pool) => $body,
+            Pool::Sqlite { read: $pool, .. } => $body,
+            Pool::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// [`with_pool!`] for statements and transactions that write.
+macro_rules! with_writer {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.pool {
+            Pool::Sqlite { write: $pool, .. } => $body,
             Pool::Postgres($pool) => $body,
         }
     };
@@ -249,12 +267,22 @@ impl Store {
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true);
-            let pool = SqlitePoolOptions::new()
+            // The writer first: it creates the file. It stays open, so the WAL and
+            // shared-memory files the read-only connections need always exist.
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(options.clone())
+                .await?;
+            let read = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(5))
-                .connect_with(options)
+                .connect_with(options.read_only(true))
                 .await?;
-            Pool::Sqlite(pool)
+            Pool::Sqlite { read, write }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)
                 .map_err(|e| StoreError::BadUrl(format!("{e}")))?
@@ -275,7 +303,7 @@ impl Store {
 
     /// Apply pending migrations (ours and the session store's).
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        with_pool!(self, pool => MIGRATOR.run(pool).await)?;
+        with_writer!(self, pool => MIGRATOR.run(pool).await)?;
         // The session store's `CREATE ... IF NOT EXISTS` is not guarded by the
         // migrator's lock: two instances starting together on one PostgreSQL may both
         // try to create its schema, and the loser gets a duplicate-key error. Its next
@@ -297,14 +325,14 @@ impl Store {
 
     pub fn session_backend(&self) -> SessionBackend {
         match &self.pool {
-            Pool::Sqlite(p) => SessionBackend::sqlite(p.clone()),
+            Pool::Sqlite { read, write } => SessionBackend::sqlite(read.clone(), write.clone()),
             Pool::Postgres(p) => SessionBackend::postgres(p.clone()),
         }
     }
 
     pub fn backend_name(&self) -> &'static str {
         match self.pool {
-            Pool::Sqlite(_) => "sqlite",
+            Pool::Sqlite { .. } => "sqlite",
             Pool::Postgres(_) => "postgres",
         }
     }
@@ -317,6 +345,7 @@ impl Store {
 
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await);
+        with_writer!(self, pool => pool.close().await);
     }
 
     /// Remember a survey version (idempotent): done for every survey at start-up.
@@ -329,7 +358,7 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         const SQL: &str = "INSERT INTO survey_versions (survey_id, version, source, first_seen_at) VALUES ($1, $2, $3, $4) ON CONFLICT (survey_id, version) DO NOTHING";
-        with_pool!(self, pool => sqlx::query(SQL).bind(survey_id).bind(version).bind(source).bind(millis(now)).execute(pool).await.map(|_| ()))?;
+        with_writer!(self, pool => sqlx::query(SQL).bind(survey_id).bind(version).bind(source).bind(millis(now)).execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 
@@ -358,7 +387,7 @@ impl Store {
         const SQL: &str = "INSERT INTO responses (id, survey_id, survey_version, status, language, current_page, answers, revision, created_at, updated_at) \
                            VALUES ($1, $2, $3, 'in_progress', $4, $5, $6, 1, $7, $7)";
         let answers = answers_json(new.answers);
-        with_pool!(self, pool => sqlx::query(SQL)
+        with_writer!(self, pool => sqlx::query(SQL)
             .bind(new.id)
             .bind(new.survey_id)
             .bind(new.survey_version)
@@ -421,7 +450,7 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<WriteOutcome, StoreError> {
         let answers = answers_json(progress.answers);
-        let rows = with_pool!(self, pool => sqlx::query(sql)
+        let rows = with_writer!(self, pool => sqlx::query(sql)
             .bind(&answers)
             .bind(progress.current_page)
             .bind(progress.language.code())

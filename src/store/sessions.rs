@@ -1,5 +1,7 @@
 //! Respondent sessions live in the same database as the responses, through
-//! tower-sessions-sqlx-store; this enum lets one session layer serve either driver.
+//! tower-sessions-sqlx-store; this enum lets one session layer serve either driver. On
+//! SQLite, sessions are read through the reader pool and written through the single
+//! writer connection, like everything else (see `Store::connect`).
 
 use async_trait::async_trait;
 use sqlx::{PgPool, SqlitePool};
@@ -9,13 +11,19 @@ use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 #[derive(Clone, Debug)]
 pub enum SessionBackend {
-    Sqlite(SqliteStore),
+    Sqlite {
+        read: SqliteStore,
+        write: SqliteStore,
+    },
     Postgres(PostgresStore),
 }
 
 impl SessionBackend {
-    pub(super) fn sqlite(pool: SqlitePool) -> SessionBackend {
-        SessionBackend::Sqlite(SqliteStore::new(pool))
+    pub(super) fn sqlite(read: SqlitePool, write: SqlitePool) -> SessionBackend {
+        SessionBackend::Sqlite {
+            read: SqliteStore::new(read),
+            write: SqliteStore::new(write),
+        }
     }
 
     pub(super) fn postgres(pool: PgPool) -> SessionBackend {
@@ -24,7 +32,7 @@ impl SessionBackend {
 
     pub(super) async fn migrate(&self) -> Result<(), sqlx::Error> {
         match self {
-            SessionBackend::Sqlite(s) => s.migrate().await,
+            SessionBackend::Sqlite { write, .. } => write.migrate().await,
             SessionBackend::Postgres(s) => s.migrate().await,
         }
     }
@@ -34,28 +42,28 @@ impl SessionBackend {
 impl SessionStore for SessionBackend {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         match self {
-            SessionBackend::Sqlite(s) => s.create(record).await,
+            SessionBackend::Sqlite { write, .. } => write.create(record).await,
             SessionBackend::Postgres(s) => s.create(record).await,
         }
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         match self {
-            SessionBackend::Sqlite(s) => s.save(record).await,
+            SessionBackend::Sqlite { write, .. } => write.save(record).await,
             SessionBackend::Postgres(s) => s.save(record).await,
         }
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         match self {
-            SessionBackend::Sqlite(s) => s.load(id).await,
+            SessionBackend::Sqlite { read, .. } => read.load(id).await,
             SessionBackend::Postgres(s) => s.load(id).await,
         }
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         match self {
-            SessionBackend::Sqlite(s) => s.delete(id).await,
+            SessionBackend::Sqlite { write, .. } => write.delete(id).await,
             SessionBackend::Postgres(s) => s.delete(id).await,
         }
     }
@@ -65,7 +73,7 @@ impl SessionStore for SessionBackend {
 impl ExpiredDeletion for SessionBackend {
     async fn delete_expired(&self) -> session_store::Result<()> {
         match self {
-            SessionBackend::Sqlite(s) => s.delete_expired().await,
+            SessionBackend::Sqlite { write, .. } => write.delete_expired().await,
             SessionBackend::Postgres(s) => s.delete_expired().await,
         }
     }

@@ -103,7 +103,7 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         const SQL: &str = "INSERT INTO users (id, email, role, disabled, sessions_valid_after, created_at) VALUES ($1, $2, $3, FALSE, $4, $4)";
-        with_pool!(self, pool => sqlx::query(SQL).bind(id).bind(email).bind(role.as_str()).bind(millis(now)).execute(pool).await.map(|_| ()))?;
+        with_writer!(self, pool => sqlx::query(SQL).bind(id).bind(email).bind(role.as_str()).bind(millis(now)).execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 
@@ -130,20 +130,20 @@ impl Store {
 
     pub async fn set_password_hash(&self, user_id: &str, phc: &str) -> Result<bool, StoreError> {
         const SQL: &str = "UPDATE users SET password_hash = $1 WHERE id = $2";
-        let n = with_pool!(self, pool => sqlx::query(SQL).bind(phc).bind(user_id).execute(pool).await.map(|r| r.rows_affected()))?;
+        let n = with_writer!(self, pool => sqlx::query(SQL).bind(phc).bind(user_id).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 
     pub async fn set_disabled(&self, user_id: &str, disabled: bool) -> Result<bool, StoreError> {
         const SQL: &str = "UPDATE users SET disabled = $1 WHERE id = $2";
-        let n = with_pool!(self, pool => sqlx::query(SQL).bind(disabled).bind(user_id).execute(pool).await.map(|r| r.rows_affected()))?;
+        let n = with_writer!(self, pool => sqlx::query(SQL).bind(disabled).bind(user_id).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 
     /// Invalidate every staff session of the user that began before `now`.
     pub async fn end_sessions(&self, user_id: &str, now: OffsetDateTime) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE users SET sessions_valid_after = $1 WHERE id = $2";
-        with_pool!(self, pool => sqlx::query(SQL).bind(millis(now)).bind(user_id).execute(pool).await.map(|_| ()))?;
+        with_writer!(self, pool => sqlx::query(SQL).bind(millis(now)).bind(user_id).execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 
@@ -155,13 +155,13 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         const SQL: &str = "INSERT INTO grants (user_id, survey_id, granted_at) VALUES ($1, $2, $3) ON CONFLICT (user_id, survey_id) DO NOTHING";
-        with_pool!(self, pool => sqlx::query(SQL).bind(user_id).bind(survey_id).bind(millis(now)).execute(pool).await.map(|_| ()))?;
+        with_writer!(self, pool => sqlx::query(SQL).bind(user_id).bind(survey_id).bind(millis(now)).execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 
     pub async fn revoke(&self, user_id: &str, survey_id: &str) -> Result<bool, StoreError> {
         const SQL: &str = "DELETE FROM grants WHERE user_id = $1 AND survey_id = $2";
-        let n = with_pool!(self, pool => sqlx::query(SQL).bind(user_id).bind(survey_id).execute(pool).await.map(|r| r.rows_affected()))?;
+        let n = with_writer!(self, pool => sqlx::query(SQL).bind(user_id).bind(survey_id).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 
@@ -179,7 +179,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         const SQL: &str =
             "INSERT INTO password_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)";
-        with_pool!(self, pool => sqlx::query(SQL).bind(token_hash).bind(user_id).bind(millis(expires)).execute(pool).await.map(|_| ()))?;
+        with_writer!(self, pool => sqlx::query(SQL).bind(token_hash).bind(user_id).bind(millis(expires)).execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 
@@ -204,7 +204,7 @@ impl Store {
     ) -> Result<Option<String>, StoreError> {
         const SQL: &str = "DELETE FROM password_tokens WHERE token_hash = $1 AND expires_at > $2 RETURNING user_id";
         Ok(
-            with_pool!(self, pool => sqlx::query_scalar(SQL).bind(token_hash).bind(millis(now)).fetch_optional(pool).await)?,
+            with_writer!(self, pool => sqlx::query_scalar(SQL).bind(token_hash).bind(millis(now)).fetch_optional(pool).await)?,
         )
     }
 
@@ -213,7 +213,7 @@ impl Store {
         const SQL: &str = "INSERT INTO audit_log (id, at, actor_id, actor_email, action, survey_id, target, details, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
         let id = uuid::Uuid::now_v7().to_string();
         let details = entry.details.to_string();
-        with_pool!(self, pool => sqlx::query(SQL)
+        with_writer!(self, pool => sqlx::query(SQL)
             .bind(&id)
             .bind(millis(entry.at))
             .bind(&entry.actor_id)
