@@ -269,7 +269,11 @@ impl Store {
                 .foreign_keys(true);
             // The writer first: it creates the file. It stays open, so the WAL and
             // shared-memory files the read-only connections need always exist.
+            // No ping before each use: a file cannot drop the connection, and each ping is
+            // a round trip to the connection's thread (context switches dominate a
+            // profile of the respondent flow).
             let write = SqlitePoolOptions::new()
+                .test_before_acquire(false)
                 .max_connections(1)
                 .min_connections(1)
                 .idle_timeout(None)
@@ -278,6 +282,7 @@ impl Store {
                 .connect_with(options.clone())
                 .await?;
             let read = SqlitePoolOptions::new()
+                .test_before_acquire(false)
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_with(options.read_only(true))
