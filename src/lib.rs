@@ -10,6 +10,8 @@ pub mod cli;
 pub mod dashboard;
 pub mod demo;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod i18n;
 pub mod import;
 pub mod interview;

@@ -199,7 +199,8 @@ fn demo_answer(kind: &QuestionKind, leaning: f64, rng: &mut StdRng) -> Option<An
         }
         QuestionKind::Date { min, max } => {
             let lo = min.unwrap_or(Date::from_calendar_date(2020, time::Month::January, 1).ok()?);
-            let hi = max.unwrap_or(lo + Duration::days(1000));
+            // Saturating: `min` may be near the last date `time` supports (found by cargo fuzz).
+            let hi = max.unwrap_or(lo.saturating_add(Duration::days(1000)));
             let span = (hi - lo).whole_days().max(0);
             Answer::Date(lo + Duration::days(rng.random_range(0..=span)))
         }
@@ -250,5 +251,34 @@ mod tests {
             "the same seed gives the same answers"
         );
         assert!(responses(survey, 0, Some("sw_total"), &mut rng).is_err());
+    }
+
+    /// Found with the `survey_toml` fuzz target (its reproducer is
+    /// `fuzz/regressions/survey_toml/date-min-near-the-end.toml`): with only a `min` near
+    /// the last date `time` supports, `min + 1000 days` overflowed and panicked.
+    #[test]
+    fn dates_with_only_a_min_near_the_end_of_time() {
+        let src = r#"
+id = "d"
+title = "D"
+[[page]]
+id = "p"
+  [[page.question]]
+  id = "when"
+  type = "date"
+  text = "When"
+  min = "9999-12-01"
+"#;
+        let survey = crate::survey::load_str(std::path::Path::new("d.toml"), src)
+            .survey
+            .expect("a valid survey");
+        let answers = answer_all(&survey, None, &mut crate::demo::rng(1));
+        let Some(Answer::Date(d)) = answers.get("when") else {
+            panic!("{answers:?}");
+        };
+        assert!(
+            d.year() == 9999 && d.month() == time::Month::December,
+            "{d}"
+        );
     }
 }

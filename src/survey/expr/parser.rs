@@ -8,16 +8,34 @@ use super::ast::{BinOp, Expr, ExprKind, Func, UnOp};
 use super::lexer::{Tok, Token, tokenize};
 use crate::survey::diagnostic::suggest;
 
+/// Most tokens (words, numbers, texts, symbols) in one expression. With [`MAX_NESTING`] it
+/// bounds the depth of the tree, so parsing, checking, evaluating and dropping it (all
+/// recursive) stay well within a thread's stack; real conditions have a few dozen.
+pub const MAX_TOKENS: usize = 1000;
+
+/// Most brackets, calls, `not`s and unary `-`s open at once in one expression.
+pub const MAX_NESTING: usize = 32;
+
 pub fn parse(src: &str) -> Result<Expr, ExprError> {
     let tokens = tokenize(src)?;
     if tokens.is_empty() {
         return Err(ExprError::new(0..src.len(), "the expression is empty")
             .with_help("write a condition such as role == 'other'"));
     }
+    if let Some((_, span)) = tokens.get(MAX_TOKENS) {
+        return Err(ExprError::new(
+            span.start..src.len(),
+            format!(
+                "the expression is too long (more than {MAX_TOKENS} words, numbers and symbols)"
+            ),
+        )
+        .with_help("split it into shorter conditions, e.g. on separate questions or pages"));
+    }
     let mut p = Parser {
         tokens,
         pos: 0,
         len: src.len(),
+        nesting: 0,
     };
     let expr = p.or()?;
     if let Some((tok, span)) = p.tokens.get(p.pos) {
@@ -33,6 +51,8 @@ struct Parser {
     tokens: Vec<Token>,
     pos: usize,
     len: usize,
+    /// Brackets, calls, `not`s and unary `-`s open at the current position.
+    nesting: usize,
 }
 
 impl Parser {
@@ -47,6 +67,21 @@ impl Parser {
         } else {
             false
         }
+    }
+
+    /// Open one more level of nesting at `span`, refusing more than [`MAX_NESTING`]. The
+    /// caller closes it (`self.nesting -= 1`) once the nested part has parsed; after an
+    /// error parsing stops, so the count no longer matters.
+    fn open(&mut self, span: &std::ops::Range<usize>) -> Result<(), ExprError> {
+        if self.nesting == MAX_NESTING {
+            return Err(ExprError::new(
+                span.clone(),
+                format!("the expression is nested too deeply (more than {MAX_NESTING} levels)"),
+            )
+            .with_help("remove brackets, `not`s or `-`s that are not needed"));
+        }
+        self.nesting += 1;
+        Ok(())
     }
 
     fn end_span(&self) -> std::ops::Range<usize> {
@@ -103,9 +138,12 @@ impl Parser {
 
     fn not(&mut self) -> Result<Expr, ExprError> {
         if let Some((Tok::Not, span)) = self.tokens.get(self.pos) {
+            let span = span.clone();
             let start = span.start;
+            self.open(&span)?;
             self.pos += 1;
             let inner = self.not()?;
+            self.nesting -= 1;
             let span = start..inner.span.end;
             return Ok(Expr {
                 kind: ExprKind::Unary {
@@ -176,9 +214,12 @@ impl Parser {
 
     fn unary(&mut self) -> Result<Expr, ExprError> {
         if let Some((Tok::Minus, span)) = self.tokens.get(self.pos) {
+            let span = span.clone();
             let start = span.start;
+            self.open(&span)?;
             self.pos += 1;
             let inner = self.unary()?;
+            self.nesting -= 1;
             let span = start..inner.span.end;
             return Ok(Expr {
                 kind: ExprKind::Unary {
@@ -205,8 +246,10 @@ impl Parser {
             Tok::True => ExprKind::Bool(true),
             Tok::False => ExprKind::Bool(false),
             Tok::LParen => {
+                self.open(&span)?;
                 let inner = self.or()?;
                 let close = self.expect(Tok::RParen, "`)`")?;
+                self.nesting -= 1;
                 return Ok(Expr {
                     kind: inner.kind,
                     span: span.start..close.end,
@@ -215,6 +258,7 @@ impl Parser {
             Tok::LBracket => {
                 let mut items = Vec::new();
                 if !self.eat(&Tok::RBracket) {
+                    self.open(&span)?;
                     loop {
                         items.push(self.sum()?);
                         if self.eat(&Tok::Comma) {
@@ -223,6 +267,7 @@ impl Parser {
                         break;
                     }
                     let close = self.expect(Tok::RBracket, "`,` or `]`")?;
+                    self.nesting -= 1;
                     return Ok(Expr {
                         kind: ExprKind::List(items),
                         span: span.start..close.end,
@@ -279,6 +324,7 @@ impl Parser {
             });
             return Err(ExprError::new(span, format!("unknown function `{name}`")).with_help(help));
         };
+        self.open(&span)?;
         self.expect(Tok::LParen, "`(`")?;
         let arg = self.or()?;
         if self.peek() == Some(&Tok::Comma) {
@@ -289,6 +335,7 @@ impl Parser {
             ));
         }
         let close = self.expect(Tok::RParen, "`)`")?;
+        self.nesting -= 1;
         Ok(Expr {
             kind: ExprKind::Call {
                 func,
@@ -394,5 +441,70 @@ mod tests {
                 .message
                 .contains("one question")
         );
+    }
+
+    /// Found with the `expression` fuzz target (reproducers in `fuzz/regressions/expression/`):
+    /// every bracket, `not` and `-` was a level of recursion, and `a and b and ...` built a
+    /// tree as deep as it was long, which checking, evaluating and dropping walk
+    /// recursively: long inputs overflowed the stack.
+    #[test]
+    fn deep_nesting_and_long_chains_are_errors_not_stack_overflows() {
+        for (unit, end) in [
+            ("(", "x"),
+            ("not ", "x"),
+            ("-", "1"),
+            ("[", ""),
+            ("answered(", ""),
+        ] {
+            let e = parse(&(unit.repeat(300) + end)).unwrap_err();
+            assert!(e.message.contains("nested too deeply"), "{}", e.message);
+            assert_eq!(
+                e.span.start,
+                unit.len() * MAX_NESTING,
+                "at the first level too many"
+            );
+        }
+        let nested = |n: usize| format!("{}x{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse(&nested(MAX_NESTING)).is_ok());
+        assert!(parse(&nested(MAX_NESTING + 1)).is_err());
+        let e = parse(&("x".to_string() + &" and x".repeat(MAX_TOKENS))).unwrap_err();
+        assert!(e.message.contains("too long"), "{}", e.message);
+        assert_eq!(e.span.end, 1 + 6 * MAX_TOKENS);
+    }
+
+    /// The deepest trees the limits allow stay within a test thread's 2 MiB stack in a
+    /// debug build, through every recursive pass over them.
+    #[test]
+    fn the_deepest_allowed_trees_are_checked_and_evaluated() {
+        struct Numbers;
+        impl super::super::Scope for Numbers {
+            fn resolve(
+                &self,
+                _: &str,
+                _: Option<&str>,
+            ) -> Result<super::super::RefType, ExprError> {
+                Ok(super::super::RefType {
+                    ty: super::super::ValueType::Number,
+                    name: "question `x`".into(),
+                })
+            }
+        }
+        let pairs = (MAX_TOKENS - 1) / 2;
+        let mut answers = crate::survey::Answers::new();
+        answers.insert("x".into(), crate::survey::Answer::Number(1.0));
+        for src in [
+            format!("x{}", " > 0 and x".repeat(pairs / 2)) + " > 0",
+            format!("1{}", " - x".repeat(pairs)),
+            format!(
+                "{}x{} > 0",
+                "(".repeat(MAX_NESTING - 1),
+                " - x".repeat(pairs - MAX_NESTING) + &")".repeat(MAX_NESTING - 1)
+            ),
+        ] {
+            let e = parse(&src).unwrap();
+            assert_eq!(e.references().len(), src.matches('x').count());
+            let _ = super::super::check_condition(&e, &Numbers);
+            let _ = super::super::eval_condition(&e, &answers);
+        }
     }
 }
