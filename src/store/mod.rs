@@ -3,16 +3,14 @@
 //! from the database URL. Migrations in `migrations/` run at start-up.
 
 mod error;
+pub mod pools;
 mod sessions;
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::postgres::PgPool;
+use sqlx::sqlite::SqlitePool;
 use time::OffsetDateTime;
 
 pub use self::error::StoreError;
@@ -29,10 +27,7 @@ pub struct Store {
 
 #[derive(Clone, Debug)]
 enum Pool {
-    /// SQLite allows one writer at a time; writers that collide wait in SQLite's busy
-    /// handler, which sleeps in steps of milliseconds. So every write goes through one
-    /// connection (`write`, queued fairly by the pool) and reads through read-only
-    /// connections (`read`) that WAL mode lets run beside it.
+    /// Read-only connections and the one writer (why: [`pools::sqlite_pools`]).
     Sqlite {
         read: SqlitePool,
         write: SqlitePool,
@@ -259,45 +254,10 @@ impl Store {
     /// Connect to `sqlite://FILE` (created if missing) or `postgres://...`.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         let pool = if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)
-                .map_err(|e| StoreError::BadUrl(format!("{url}: {e}")))?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                // FULL: a response acknowledged to the respondent survives power loss too.
-                .synchronous(SqliteSynchronous::Full)
-                .busy_timeout(Duration::from_secs(5))
-                .foreign_keys(true);
-            // The writer first: it creates the file. It stays open, so the WAL and
-            // shared-memory files the read-only connections need always exist.
-            // No ping before each use: a file cannot drop the connection, and each ping is
-            // a round trip to the connection's thread (context switches dominate a
-            // profile of the respondent flow).
-            let write = SqlitePoolOptions::new()
-                .test_before_acquire(false)
-                .max_connections(1)
-                .min_connections(1)
-                .idle_timeout(None)
-                .max_lifetime(None)
-                .acquire_timeout(Duration::from_secs(5))
-                .connect_with(options.clone())
-                .await?;
-            let read = SqlitePoolOptions::new()
-                .test_before_acquire(false)
-                .max_connections(8)
-                .acquire_timeout(Duration::from_secs(5))
-                .connect_with(options.read_only(true))
-                .await?;
+            let (read, write) = pools::sqlite_pools(pools::sqlite_options(url)?).await?;
             Pool::Sqlite { read, write }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let options = PgConnectOptions::from_str(url)
-                .map_err(|e| StoreError::BadUrl(format!("{e}")))?
-                .application_name("anketa");
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(5))
-                .connect_with(options)
-                .await?;
-            Pool::Postgres(pool)
+            Pool::Postgres(pools::postgres_pool(pools::postgres_options(url)?).await?)
         } else {
             return Err(StoreError::BadUrl(format!(
                 "{url:?} is not a database URL: use sqlite://FILE or postgres://USER@HOST/DATABASE"

@@ -10,21 +10,19 @@
 //! - `page`: everything the database does for one page POST and the GET it redirects
 //!   to: session load, response read, `save_progress` UPDATE; session load, response read.
 //! - `response`: everything for one completed response of a survey with `pages` pages and
-//!   a review page (what the app does, see docs/performance.md): the session created and
-//!   saved once more (the CSRF token), the response inserted, `pages - 1` progress
+//!   a review page (what the app does, see docs/performance.md): the session created
+//!   (with the CSRF token), the response inserted, `pages - 1` progress
 //!   UPDATEs, the move to the review and the submit UPDATE, and the session and response
 //!   reads of every request.
 
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use anketa::store::pools;
 use anketa::survey::Answers;
 use serde_json::{Value, json};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::postgres::PgPool;
+use sqlx::sqlite::{SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::SessionStore;
@@ -148,36 +146,15 @@ impl Shape {
 async fn connect(url: &str, sync: Sync, kind: PoolKind) -> anyhow::Result<Pool> {
     // The same settings as anketa::store::Store::connect, except `synchronous` when asked.
     if url.starts_with("sqlite:") {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(match sync {
-                Sync::Full => SqliteSynchronous::Full,
-                Sync::Normal => SqliteSynchronous::Normal,
-                Sync::Off => SqliteSynchronous::Off,
-            })
-            .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
+        let options = pools::sqlite_options(url)?.synchronous(match sync {
+            Sync::Full => SqliteSynchronous::Full,
+            Sync::Normal => SqliteSynchronous::Normal,
+            Sync::Off => SqliteSynchronous::Off,
+        });
         let (read, write) = match kind {
-            PoolKind::App => {
-                let write = SqlitePoolOptions::new()
-                    .test_before_acquire(false)
-                    .max_connections(1)
-                    .min_connections(1)
-                    .idle_timeout(None)
-                    .max_lifetime(None)
-                    .acquire_timeout(Duration::from_secs(5))
-                    .connect_with(options.clone())
-                    .await?;
-                let read = SqlitePoolOptions::new()
-                    .test_before_acquire(false)
-                    .max_connections(8)
-                    .acquire_timeout(Duration::from_secs(5))
-                    .connect_with(options.read_only(true))
-                    .await?;
-                (read, write)
-            }
+            PoolKind::App => pools::sqlite_pools(options).await?,
             PoolKind::Shared => {
+                // The store before 3629a91: one pool of 8 for reads and writes, pinged.
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(5))
@@ -193,18 +170,14 @@ async fn connect(url: &str, sync: Sync, kind: PoolKind) -> anyhow::Result<Pool> 
             write,
         })
     } else {
-        let mut options = PgConnectOptions::from_str(url)?.application_name("anketa-ceiling");
+        let mut options = pools::postgres_options(url)?.application_name("anketa-ceiling");
         if sync != Sync::Full {
             options = options.options([(
                 "synchronous_commit",
                 if sync == Sync::Off { "off" } else { "local" },
             )]);
         }
-        let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
-            .await?;
+        let pool = pools::postgres_pool(options).await?;
         Ok(Pool::Postgres(pool.clone(), PostgresStore::new(pool)))
     }
 }
@@ -353,17 +326,17 @@ async fn started(pool: &Pool, shape: &Shape) -> anyhow::Result<Respondent> {
 async fn whole_response(pool: &Pool, shape: &Shape) -> anyhow::Result<()> {
     let mut r = Respondent::new(&shape.survey_id);
     let pages = shape.pages.len();
-    // GET /s/{id}: no session yet; the response is looked up, the session created.
-    read_response(pool, &r.response_id).await?;
-    with_write!(pool, _p, s => s.create(&mut r.session).await)?;
-    // GET the first page: session, response; the CSRF token is added: session saved.
-    load_session(pool, &r.session.id).await?;
+    // GET /s/{id}: no session yet; the response is looked up, the session created with
+    // the CSRF token in it (since d5a5e3a; before, the first page's GET saved it again).
     read_response(pool, &r.response_id).await?;
     r.session.data.insert(
         "csrf".into(),
         json!("0123456789012345678901234567890123456789012"),
     );
-    with_write!(pool, _p, s => s.save(&r.session).await)?;
+    with_write!(pool, _p, s => s.create(&mut r.session).await)?;
+    // GET the first page: session, response.
+    load_session(pool, &r.session.id).await?;
+    read_response(pool, &r.response_id).await?;
     // POST every page, GET the page it leads to; the first POST creates the response.
     for page in 0..pages {
         load_session(pool, &r.session.id).await?;
@@ -500,8 +473,8 @@ pub async fn run(settings: Settings, survey: &anketa::survey::Survey) -> anyhow:
     // Writes (transactions that change rows) per op, for comparing with the app.
     let writes_per_op = match settings.mode {
         Mode::Insert | Mode::Update | Mode::Page => 1.0,
-        // session create + session save + insert + (pages - 1) updates + submit
-        Mode::Response => (pages + 3) as f64,
+        // session create + insert + (pages - 1) updates + submit
+        Mode::Response => (pages + 2) as f64,
     };
     out["writes_per_op"] = json!(writes_per_op);
     if settings.mode == Mode::Response {
