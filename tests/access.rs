@@ -7,33 +7,9 @@ mod common;
 use std::process::Command;
 
 use anketa::store::Status;
-use common::app::{Browser, TestApp, path_of, survey_dir};
+use common::app::{Browser, TOKEN_SURVEY, TestApp, path_of, survey_dir};
 use common::db::TestDb;
 use reqwest::StatusCode;
-
-const TOKEN_SURVEY: &str = r#"
-id = "obce-pozvanky"
-title = { cs = "Dotazník pro obce", en = "Questionnaire for municipalities" }
-languages = ["cs", "en"]
-access = "token"
-[[page]]
-id = "one"
-  [[page.question]]
-  id = "obec"
-  type = "hidden"
-  param = "municipality"
-  [[page.question]]
-  id = "staff"
-  type = "number"
-  text = { cs = "Počet pracovníků", en = "Staff" }
-  required = true
-[[page]]
-id = "two"
-  [[page.question]]
-  id = "comment"
-  type = "textarea"
-  text = { cs = "Komentář", en = "Comment" }
-"#;
 
 const REVIEW_SURVEY: &str = r#"
 id = "kontrola"

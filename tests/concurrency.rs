@@ -8,38 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use anketa::store::{Status, Store};
-use common::app::{Browser, TestApp, path_of, survey_dir};
+use common::app::{Browser, TOKEN_SURVEY, TestApp, form_fields, path_of, survey_dir};
 use common::db::{Backend, TestDb};
 use common::load::{Load, OnError, SURVEY, SURVEY_ID, verify};
 use common::server::Server;
 use reqwest::StatusCode;
-
-const TOKEN_SURVEY: &str = r#"
-id = "pozvanky"
-title = { cs = "Dotazník pro obce", en = "Questionnaire for municipalities" }
-languages = ["cs", "en"]
-access = "token"
-[[page]]
-id = "one"
-  [[page.question]]
-  id = "staff"
-  type = "number"
-  text = { cs = "Počet pracovníků", en = "Staff" }
-  required = true
-[[page]]
-id = "two"
-  [[page.question]]
-  id = "comment"
-  type = "textarea"
-  text = { cs = "Komentář", en = "Comment" }
-"#;
-
-/// Form fields with the page's CSRF token and the Continue button.
-fn form<'a>(csrf: &'a str, fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut all = vec![("_csrf", csrf), ("_action", "next")];
-    all.extend_from_slice(fields);
-    all
-}
 
 async fn one_invitation_answered_on_two_devices_at_once_makes_one_response(db: TestDb) {
     let surveys = survey_dir(&[("pozvanky", TOKEN_SURVEY)]);
@@ -52,8 +25,8 @@ async fn one_invitation_answered_on_two_devices_at_once_makes_one_response(db: T
     let (links, _) = common::app::invite(
         &app.db.url,
         surveys.path(),
-        "pozvanky",
-        "name,email\nJana Nováková,jana@example.cz\n",
+        "obce-pozvanky",
+        "name,email,municipality\nJana Nováková,jana@example.cz,kolin\n",
     );
     let link = path_of(&links[0]);
     // The same link open on a phone and a desktop: two sessions.
@@ -67,8 +40,8 @@ async fn one_invitation_answered_on_two_devices_at_once_makes_one_response(db: T
     // save is told that someone else wrote first (it reloads) or saves on top.
     let (phone_csrf, desktop_csrf) = (on_phone.csrf(), on_desktop.csrf());
     let action = on_phone.form_action().unwrap();
-    let phone_fields = form(&phone_csrf, &[("staff", "4")]);
-    let desktop_fields = form(&desktop_csrf, &[("staff", "4")]);
+    let phone_fields = form_fields(&phone_csrf, "next", &[("staff", "4")]);
+    let desktop_fields = form_fields(&desktop_csrf, "next", &[("staff", "4")]);
     let (a, b) = tokio::join!(
         phone.post_raw(&action, &phone_fields),
         desktop.post_raw(&action, &desktop_fields)
@@ -83,7 +56,7 @@ async fn one_invitation_answered_on_two_devices_at_once_makes_one_response(db: T
     }
     assert_eq!(
         app.store
-            .count_responses("pozvanky", Status::InProgress)
+            .count_responses("obce-pozvanky", Status::InProgress)
             .await
             .unwrap(),
         1
@@ -97,8 +70,8 @@ async fn one_invitation_answered_on_two_devices_at_once_makes_one_response(db: T
     assert!(last_desktop.url.ends_with("/p/two"), "{}", last_desktop.url);
     let (phone_csrf, desktop_csrf) = (last_phone.csrf(), last_desktop.csrf());
     let action = last_phone.form_action().unwrap();
-    let phone_fields = form(&phone_csrf, &[("comment", "z telefonu")]);
-    let desktop_fields = form(&desktop_csrf, &[("comment", "z počítače")]);
+    let phone_fields = form_fields(&phone_csrf, "next", &[("comment", "z telefonu")]);
+    let desktop_fields = form_fields(&desktop_csrf, "next", &[("comment", "z počítače")]);
     let (a, b) = tokio::join!(
         phone.post_raw(&action, &phone_fields),
         desktop.post_raw(&action, &desktop_fields)
@@ -112,20 +85,22 @@ async fn one_invitation_answered_on_two_devices_at_once_makes_one_response(db: T
 
     assert_eq!(
         app.store
-            .count_responses("pozvanky", Status::Complete)
+            .count_responses("obce-pozvanky", Status::Complete)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
         app.store
-            .count_responses("pozvanky", Status::InProgress)
+            .count_responses("obce-pozvanky", Status::InProgress)
             .await
             .unwrap(),
         0
     );
     // Exactly one of the two comments was stored, whole.
-    let stored = app.store.export_responses("pozvanky", &Default::default());
+    let stored = app
+        .store
+        .export_responses("obce-pozvanky", &Default::default());
     let stored: Vec<_> = futures_util::TryStreamExt::try_collect(stored)
         .await
         .unwrap();
@@ -195,11 +170,7 @@ async fn two_instances_on_one_postgresql_share_sessions_and_lose_nothing() {
     assert!(last.url.ends_with("/p/three"), "{}", last.url);
     let csrf = last.csrf();
     let action = last.form_action().unwrap();
-    let fields = [
-        ("_csrf", csrf.as_str()),
-        ("_action", "next"),
-        ("comment", ""),
-    ];
+    let fields = form_fields(&csrf, "next", &[("comment", "")]);
     let other = Browser::at(&b.base, browser.jar.clone());
     let (r1, r2) = tokio::join!(
         browser.post_raw(&action, &fields),

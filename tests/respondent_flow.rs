@@ -4,7 +4,7 @@
 mod common;
 
 use anketa::store::Status;
-use common::app::TestApp;
+use common::app::{TestApp, form_fields};
 use common::db::TestDb;
 use reqwest::StatusCode;
 use reqwest::cookie::CookieStore;
@@ -350,8 +350,7 @@ async fn a_double_click_on_the_first_page_creates_one_response(db: TestDb) {
     let page = b.open(&format!("/s/{SURVEY}")).await.clone();
     let csrf = page.csrf();
     let action = page.form_action().unwrap();
-    let mut fields = vec![("_csrf", csrf.as_str()), ("_action", "next")];
-    fields.extend_from_slice(&ABOUT);
+    let fields = form_fields(&csrf, "next", &ABOUT);
     let (r1, r2) = tokio::join!(b.post_raw(&action, &fields), b.post_raw(&action, &fields));
     assert_eq!(
         (r1.status, r2.status),

@@ -317,9 +317,9 @@ impl Browser {
             let page = self.current();
             (page.form_action().expect("page has a form"), page.csrf())
         };
-        let mut all: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str()), ("_action", action)];
-        all.extend_from_slice(fields);
-        let page = self.post_raw(&path, &all).await;
+        let page = self
+            .post_raw(&path, &form_fields(&csrf, action, fields))
+            .await;
         self.follow(page).await
     }
 
@@ -343,6 +343,45 @@ impl Browser {
         self.press("back", fields).await
     }
 }
+
+/// The fields a browser posts when `action` (`next`, `back`, ...) is pressed on a form
+/// with the CSRF token `csrf` and the inputs `fields`.
+pub fn form_fields<'a>(
+    csrf: &'a str,
+    action: &'a str,
+    fields: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut all = vec![("_csrf", csrf), ("_action", action)];
+    all.extend_from_slice(fields);
+    all
+}
+
+/// A survey open only through personal invitation links (`obce-pozvanky`): a hidden
+/// question filled from the invitation's `municipality` column, a required number on the
+/// first page and a comment on the second.
+pub const TOKEN_SURVEY: &str = r#"
+id = "obce-pozvanky"
+title = { cs = "Dotazník pro obce", en = "Questionnaire for municipalities" }
+languages = ["cs", "en"]
+access = "token"
+[[page]]
+id = "one"
+  [[page.question]]
+  id = "obec"
+  type = "hidden"
+  param = "municipality"
+  [[page.question]]
+  id = "staff"
+  type = "number"
+  text = { cs = "Počet pracovníků", en = "Staff" }
+  required = true
+[[page]]
+id = "two"
+  [[page.question]]
+  id = "comment"
+  type = "textarea"
+  text = { cs = "Komentář", en = "Comment" }
+"#;
 
 /// A directory of survey files for a test (kept alive by the returned guard).
 pub fn survey_dir(files: &[(&str, &str)]) -> tempfile::TempDir {

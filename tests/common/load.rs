@@ -3,7 +3,7 @@
 //! what they sent and whether the final submit was acknowledged (a 303 to the thank-you
 //! page). [`verify`] then holds the database to what every client was told.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -13,7 +13,7 @@ use anketa::survey::Answer;
 use futures_util::TryStreamExt;
 use reqwest::StatusCode;
 
-use super::app::{Browser, Page};
+use super::app::{Browser, Page, form_fields};
 
 pub const SURVEY_ID: &str = "zatez";
 
@@ -240,8 +240,7 @@ impl Client {
     async fn submit(&mut self, page: &Page, fields: &[(&str, &str)]) -> Option<String> {
         let csrf = page.csrf();
         let action = page.form_action().expect("a form");
-        let mut all = vec![("_csrf", csrf.as_str()), ("_action", "next")];
-        all.extend_from_slice(fields);
+        let all = form_fields(&csrf, "next", fields);
         let answer = self
             .send(Step::Post(&action, &all), StatusCode::SEE_OTHER)
             .await?;
@@ -313,7 +312,8 @@ pub async fn verify(store: &Store, outcome: &Outcome) -> Verified {
         .try_collect()
         .await
         .expect("read the responses back");
-    let mut by_code: HashMap<String, usize> = HashMap::new();
+    let mut by_code: HashMap<&str, usize> = HashMap::new();
+    let mut complete: HashSet<&str> = HashSet::new();
     let mut verified = Verified {
         complete: 0,
         in_progress: 0,
@@ -322,7 +322,7 @@ pub async fn verify(store: &Store, outcome: &Outcome) -> Verified {
         let Some(Answer::Text(code)) = r.answers.get("code") else {
             panic!("response {} has no code: {:?}", r.id, r.answers);
         };
-        *by_code.entry(code.clone()).or_default() += 1;
+        *by_code.entry(code).or_default() += 1;
         let s = sent
             .get(code.as_str())
             .unwrap_or_else(|| panic!("response {} has a code nobody sent: {code}", r.id));
@@ -340,6 +340,7 @@ pub async fn verify(store: &Store, outcome: &Outcome) -> Verified {
         match r.status {
             Status::Complete => {
                 verified.complete += 1;
+                complete.insert(code);
                 expected.extend([
                     staff,
                     ("comment".to_string(), Answer::Text(s.comment.clone())),
@@ -361,14 +362,6 @@ pub async fn verify(store: &Store, outcome: &Outcome) -> Verified {
     }
     let twice: Vec<_> = by_code.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "codes stored more than once: {twice:?}");
-    let complete: std::collections::HashSet<&str> = stored
-        .iter()
-        .filter(|r| r.status == Status::Complete)
-        .filter_map(|r| match r.answers.get("code") {
-            Some(Answer::Text(c)) => Some(c.as_str()),
-            _ => None,
-        })
-        .collect();
     let lost: Vec<&str> = outcome
         .acknowledged()
         .map(|s| s.code.as_str())

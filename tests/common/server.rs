@@ -38,10 +38,14 @@ impl Server {
             .expect("start anketa serve");
         let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
         let log = Arc::new(Mutex::new(String::new()));
+        let keep = |log: &Mutex<String>, line: &str| {
+            let mut log = log.lock().unwrap();
+            log.push_str(line);
+            log.push('\n');
+        };
         let started = tokio::time::timeout(Duration::from_secs(60), async {
             while let Ok(Some(line)) = lines.next_line().await {
-                log.lock().unwrap().push_str(&line);
-                log.lock().unwrap().push('\n');
+                keep(&log, &line);
                 if let Some(at) = line.find("listening on http://") {
                     return Some(line[at + "listening on ".len()..].trim().to_string());
                 }
@@ -60,9 +64,7 @@ impl Server {
         let sink = log.clone();
         tokio::spawn(async move {
             while let Ok(Some(line)) = lines.next_line().await {
-                let mut log = sink.lock().unwrap();
-                log.push_str(&line);
-                log.push('\n');
+                keep(&sink, &line);
             }
         });
         Server { child, base, log }
