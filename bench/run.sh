@@ -335,7 +335,7 @@ bench_export() {
     timed sqlite3_select_star "$TMP/plain.csv" sqlite3 -csv "$db" "SELECT * FROM responses"
     timed sqlite3_equivalent "$TMP/equivalent.csv" sqlite3 -csv -header "$db" ".read $OUT/export-equivalent.sql"
     # Where anketa's time goes: the app's own query in sqlite3, and streamed by sqlx alone.
-    timed sqlite3_app_query "$TMP/app-query.csv" sqlite3 -csv "$db" "SELECT r.id, r.survey_id, r.survey_version, r.status, r.language, r.current_page, r.answers, r.revision, r.created_at, r.updated_at, r.submitted_at, i.attributes AS invitation, r.flag, r.flag_reason, r.deleted_at FROM responses r LEFT JOIN invitations i ON i.response_id = r.id WHERE r.survey_id = 'seminar-mas-2024' AND r.flag IS NULL AND r.deleted_at IS NULL AND r.status = 'complete' ORDER BY COALESCE(r.submitted_at, r.updated_at), r.id"
+    timed sqlite3_app_query "$TMP/app-query.csv" sqlite3 -csv "$db" "SELECT r.id, r.survey_version, r.status, r.language, r.answers, r.submitted_at, i.attributes AS invitation FROM responses r LEFT JOIN invitations i ON i.response_id = r.id WHERE r.survey_id = 'seminar-mas-2024' AND r.status = 'complete' AND r.flag IS NULL AND r.deleted_at IS NULL ORDER BY r.submitted_at, r.id"
     timed sqlx_fetch_only "$TMP/fetch.json" "$BIN/loadgen" fetch --database "sqlite://$db" --survey seminar-mas-2024
     wc -lc "$TMP/anketa.csv" "$TMP/plain.csv" "$TMP/equivalent.csv" | tee "$OUT/export-sizes.txt"
     summarize_times "$OUT/export.json" anketa_export sqlite3_select_star anketa_export sqlite3_equivalent \

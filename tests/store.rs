@@ -4,11 +4,13 @@
 mod common;
 
 use anketa::store::{
-    NewInvitation, NewResponse, Progress, Status, Store, StoreError, WriteOutcome,
+    ExportFilter, ExportedResponse, NewInvitation, NewResponse, Progress, Status, Store,
+    StoreError, WriteOutcome,
 };
 use anketa::survey::{Answer, Answers, Lang};
 use common::db::TestDb;
 use futures_util::TryStreamExt;
+use sqlx::Connection;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
@@ -265,6 +267,100 @@ async fn complete_responses_stream_in_submission_order(db: TestDb) {
     );
 }
 
+/// The export reader (a thread of its own; on SQLite a direct rusqlite connection):
+/// every filter, the promised order, damaged rows reported, an abandoned export harmless.
+async fn exports_choose_order_and_report_damaged_rows(db: TestDb) {
+    let store = store(&db).await;
+    for (id, minute) in [("a", 3), ("b", 1), ("c", 2), ("d", 0)] {
+        new_response(&store, id, datetime!(2024-01-16 9:00 UTC)).await;
+        if id != "d" {
+            let at = datetime!(2024-01-16 10:00 UTC) + time::Duration::minutes(minute);
+            store
+                .submit(id, 1, &progress(&answers(id), "p1", Lang::Cs), at)
+                .await
+                .unwrap();
+        }
+    }
+    let ids = |filter: ExportFilter| {
+        let store = store.clone();
+        async move {
+            let rows: Vec<ExportedResponse> = store
+                .export_responses("s", &filter)
+                .try_collect()
+                .await
+                .unwrap();
+            rows.into_iter().map(|r| r.id).collect::<Vec<_>>()
+        }
+    };
+    let complete = ExportFilter {
+        status: Some(Status::Complete),
+        ..Default::default()
+    };
+    assert_eq!(ids(complete.clone()).await, ["b", "c", "a"]);
+    // Any status: by submission, or last change for d (in progress since 9:00).
+    assert_eq!(ids(ExportFilter::default()).await, ["d", "b", "c", "a"]);
+    let in_progress = ExportFilter {
+        status: Some(Status::InProgress),
+        ..Default::default()
+    };
+    assert_eq!(ids(in_progress).await, ["d"]);
+    let window = ExportFilter {
+        from: Some(datetime!(2024-01-16 10:01 UTC)),
+        until: Some(datetime!(2024-01-16 10:03 UTC)),
+        ..complete.clone()
+    };
+    assert_eq!(ids(window.clone()).await, ["b", "c"]);
+    assert_eq!(
+        ids(ExportFilter {
+            status: None,
+            ..window
+        })
+        .await,
+        ["b", "c"]
+    );
+    let other_version = ExportFilter {
+        version: Some("v2".into()),
+        ..Default::default()
+    };
+    assert!(ids(other_version).await.is_empty());
+    let first = store.export_responses("s", &complete).try_next().await;
+    let first = first.unwrap().unwrap();
+    assert_eq!(
+        (first.id.as_str(), first.status, first.language),
+        ("b", Status::Complete, Lang::Cs)
+    );
+    assert_eq!(first.answers, answers("b"));
+    assert_eq!(first.submitted_at, Some(datetime!(2024-01-16 10:01 UTC)));
+    // Abandoned after one row (the reader stops); writing and exporting go on.
+    store
+        .submit(
+            "d",
+            1,
+            &progress(&answers("d"), "p1", Lang::Cs),
+            datetime!(2024-01-16 10:04 UTC),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(complete.clone()).await, ["b", "c", "a", "d"]);
+
+    // A damaged row is an error naming the response, after the rows before it.
+    let damage = "UPDATE responses SET answers = '{\"role\": ' WHERE id = 'c'";
+    if db.url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+        sqlx::query(damage).execute(&mut conn).await.unwrap();
+    } else {
+        let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        sqlx::query(damage).execute(&mut conn).await.unwrap();
+    }
+    let mut rows = store.export_responses("s", &complete);
+    assert_eq!(rows.try_next().await.unwrap().unwrap().id, "b");
+    let err = rows.try_next().await.expect_err("damaged answers");
+    assert!(
+        matches!(&err, StoreError::Corrupt(m) if m.contains("response c: answers")),
+        "{err}"
+    );
+}
+
 async fn responses_need_a_recorded_survey_version(db: TestDb) {
     let store = store(&db).await;
     let a = Answers::new();
@@ -402,6 +498,7 @@ on_both_databases!(
     stale_revisions_are_rejected,
     submission_happens_exactly_once,
     complete_responses_stream_in_submission_order,
+    exports_choose_order_and_report_damaged_rows,
     responses_need_a_recorded_survey_version,
 );
 

@@ -89,7 +89,7 @@ pub async fn anonymize(
     let mut rows = store.export_responses(survey_id, &selection.store_filter());
     // No `--where` conditions to apply: they are refused above.
     while let Some(r) = rows.try_next().await? {
-        columns.record(&r, r.id.clone(), &mut record);
+        columns.record(&r, &r.id, &mut record);
         *counts.entry(anonymizer.quasi_tuple(&record)).or_insert(0) += 1;
     }
     drop(rows);

@@ -12,9 +12,9 @@ use super::{
 };
 use crate::anonymize::{Redactions, Source, Tuple};
 use crate::response_filter::Filter;
-use crate::store::{Response, Status, Store};
-use crate::survey::variables::{Part, Variable, cell, merged_variables};
-use crate::survey::{QuestionKind, Survey};
+use crate::store::{ExportedResponse, Status, Store};
+use crate::survey::variables::{Part, Variable, merged_variables, write_cell};
+use crate::survey::{Answer, QuestionKind, Survey};
 
 /// The long layout's header.
 pub const LONG_COLUMNS: [&str; 3] = ["response_id", "variable", "value"];
@@ -139,30 +139,44 @@ impl Columns {
             .collect()
     }
 
-    /// The identified record of a response (`id`: what goes in `response_id`).
-    pub fn record(&self, r: &Response, id: String, record: &mut Vec<String>) {
-        record.clear();
-        let submitted = r
-            .submitted_at
-            .map(|t| t.format(&Rfc3339).unwrap_or_default())
-            .unwrap_or_default();
-        record.extend([
-            id,
-            r.survey_version.clone(),
-            submitted,
-            r.language.code().to_string(),
-        ]);
-        if self.fixed.len() > FIXED_COLUMNS.len() {
-            record.push(r.status.as_str().to_string());
+    /// The identified record of a response (`id`: what goes in `response_id`), written
+    /// into `record`'s strings (kept between calls: no allocation per cell once warm).
+    pub fn record(&self, r: &ExportedResponse, id: &str, record: &mut Vec<String>) {
+        let width = self.fixed.len() + self.attributes.len() + self.variables.len();
+        record.resize_with(width, String::new);
+        record.iter_mut().for_each(String::clear);
+        let mut cells = record.iter_mut();
+        let mut next = || cells.next().expect("record has a cell per column");
+        next().push_str(id);
+        next().push_str(&r.survey_version);
+        if let Some(t) = r.submitted_at {
+            next().push_str(&t.format(&Rfc3339).unwrap_or_default());
+        } else {
+            next();
         }
-        record.extend(self.attributes.iter().map(|a| {
-            r.invitation
-                .as_ref()
-                .and_then(|i| i.get(a))
-                .cloned()
-                .unwrap_or_default()
-        }));
-        record.extend(self.variables.iter().map(|v| cell(v, &r.answers)));
+        next().push_str(r.language.code());
+        if self.fixed.len() > FIXED_COLUMNS.len() {
+            next().push_str(r.status.as_str());
+        }
+        for a in &self.attributes {
+            let cell = next();
+            if let Some(value) = r.invitation.as_ref().and_then(|i| i.get(a)) {
+                cell.push_str(value);
+            }
+        }
+        // A question's variables are consecutive: one lookup for all of them.
+        let mut current: Option<(&str, Option<&Answer>)> = None;
+        for v in &self.variables {
+            let answer = match current {
+                Some((question, answer)) if question == v.question => answer,
+                _ => {
+                    let answer = r.answers.get(&v.question);
+                    current = Some((&v.question, answer));
+                    answer
+                }
+            };
+            write_cell(v, answer, next());
+        }
     }
 }
 
@@ -317,7 +331,7 @@ async fn write_rows(
             continue;
         }
         if let Some(a) = &anonymized {
-            columns.record(&r, r.id.clone(), &mut record);
+            columns.record(&r, &r.id, &mut record);
             let Some(published) = a.plan.apply(&a.anonymizer.quasi_tuple(&record)) else {
                 continue;
             };
@@ -328,12 +342,11 @@ async fn write_rows(
             record = anonymous;
         } else {
             count += 1;
-            let id = if identified {
-                r.id.clone()
+            if identified {
+                columns.record(&r, &r.id, &mut record);
             } else {
-                count.to_string()
-            };
-            columns.record(&r, id, &mut record);
+                columns.record(&r, &count.to_string(), &mut record);
+            }
         }
         match layout {
             Layout::Wide => out.write(&record, sink).await?,

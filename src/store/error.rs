@@ -7,7 +7,7 @@ pub enum StoreError {
     BadUrl(String),
     /// Unreachable, overloaded, locked or out of disk: worth retrying later.
     #[error("the database is unavailable: {0}")]
-    Unavailable(#[source] sqlx::Error),
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// A row with this key exists already.
     #[error("the record exists already")]
     Duplicate,
@@ -16,20 +16,35 @@ pub enum StoreError {
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
-    Other(#[source] sqlx::Error),
+    Other(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> StoreError {
         if is_unavailable(&e) {
-            StoreError::Unavailable(e)
+            StoreError::Unavailable(e.into())
         } else if e
             .as_database_error()
             .is_some_and(|d| d.is_unique_violation())
         {
             StoreError::Duplicate
         } else {
-            StoreError::Other(e)
+            StoreError::Other(e.into())
+        }
+    }
+}
+
+/// Errors of the exports' direct SQLite reader ([`super::export`]), classified as sqlx's.
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        use rusqlite::ErrorCode::{
+            CannotOpen, DatabaseBusy, DatabaseLocked, DiskFull, SystemIoFailure,
+        };
+        match e.sqlite_error_code() {
+            Some(DatabaseBusy | DatabaseLocked | SystemIoFailure | DiskFull | CannotOpen) => {
+                StoreError::Unavailable(e.into())
+            }
+            _ => StoreError::Other(e.into()),
         }
     }
 }

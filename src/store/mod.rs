@@ -31,6 +31,9 @@ enum Pool {
     Sqlite {
         read: SqlitePool,
         write: SqlitePool,
+        /// The database file, for exports, which read it on a thread of their own
+        /// ([`export`]).
+        file: std::sync::Arc<std::path::Path>,
     },
     Postgres(PgPool),
 }
@@ -58,11 +61,13 @@ macro_rules! with_writer {
 }
 
 mod access;
+mod export;
 mod import;
 mod interviews;
 mod manage;
 mod staff;
 pub use self::access::{Invitation, NewInvitation};
+pub use self::export::{ExportFilter, ExportedResponse};
 pub use self::import::CompleteResponse;
 pub use self::interviews::{InterviewFilter, StoredInterview};
 pub use self::manage::{Flag, ListFilter, SurveyStats};
@@ -145,18 +150,6 @@ pub enum WriteOutcome {
     /// The response was already submitted; nothing was changed.
     AlreadySubmitted,
     NotFound,
-}
-
-/// Which responses an export takes. The default: every status, any time, any version.
-#[derive(Debug, Clone, Default)]
-pub struct ExportFilter {
-    /// `None`: complete and in progress.
-    pub status: Option<Status>,
-    /// Submitted (or, in progress, last changed) at or after.
-    pub from: Option<OffsetDateTime>,
-    /// ... and before.
-    pub until: Option<OffsetDateTime>,
-    pub version: Option<String>,
 }
 
 /// A stored version of a survey definition.
@@ -254,8 +247,10 @@ impl Store {
     /// Connect to `sqlite://FILE` (created if missing) or `postgres://...`.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         let pool = if url.starts_with("sqlite:") {
-            let (read, write) = pools::sqlite_pools(pools::sqlite_options(url)?).await?;
-            Pool::Sqlite { read, write }
+            let options = pools::sqlite_options(url)?;
+            let file = options.get_filename().into();
+            let (read, write) = pools::sqlite_pools(options).await?;
+            Pool::Sqlite { read, write, file }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Pool::Postgres(pools::postgres_pool(pools::postgres_options(url)?).await?)
         } else {
@@ -290,7 +285,7 @@ impl Store {
 
     pub fn session_backend(&self) -> SessionBackend {
         match &self.pool {
-            Pool::Sqlite { read, write } => SessionBackend::sqlite(read.clone(), write.clone()),
+            Pool::Sqlite { read, write, .. } => SessionBackend::sqlite(read.clone(), write.clone()),
             Pool::Postgres(p) => SessionBackend::postgres(p.clone()),
         }
     }
@@ -452,38 +447,6 @@ impl Store {
             )
         });
         let rows: BoxStream<'a, Result<ResponseRow, sqlx::Error>> = with_pool!(self, pool => sqlx::query_as(SQL.as_str()).bind(survey_id).fetch(pool).boxed());
-        rows.map_err(StoreError::from)
-            .and_then(|row| async move { Response::try_from(row) })
-            .boxed()
-    }
-
-    /// Responses chosen for an export, oldest first by submission (or, for responses in
-    /// progress, last change), streamed row by row.
-    pub fn export_responses<'a>(
-        &'a self,
-        survey_id: &'a str,
-        filter: &ExportFilter,
-    ) -> BoxStream<'a, Result<Response, StoreError>> {
-        // Unused bounds become values that match everything, so the SQL text is fixed.
-        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-            format!(
-                "{SELECT_RESPONSES} WHERE r.survey_id = $1 AND {COUNTED} AND ($2 IS NULL OR r.status = $2) \
-                 AND COALESCE(r.submitted_at, r.updated_at) >= $3 AND COALESCE(r.submitted_at, r.updated_at) < $4 \
-                 AND ($5 IS NULL OR r.survey_version = $5) ORDER BY COALESCE(r.submitted_at, r.updated_at), r.id"
-            )
-        });
-        let status = filter.status.map(Status::as_str);
-        let from = filter.from.map_or(i64::MIN, millis);
-        let until = filter.until.map_or(i64::MAX, millis);
-        let version = filter.version.clone();
-        let rows: BoxStream<'a, Result<ResponseRow, sqlx::Error>> = with_pool!(self, pool => sqlx::query_as(SQL.as_str())
-            .bind(survey_id)
-            .bind(status)
-            .bind(from)
-            .bind(until)
-            .bind(version)
-            .fetch(pool)
-            .boxed());
         rows.map_err(StoreError::from)
             .and_then(|row| async move { Response::try_from(row) })
             .boxed()

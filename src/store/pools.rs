@@ -14,7 +14,7 @@ use super::StoreError;
 
 /// How long a request waits for a connection, and SQLite for a lock, before the
 /// database counts as unavailable.
-const WAIT: Duration = Duration::from_secs(5);
+pub(super) const WAIT: Duration = Duration::from_secs(5);
 
 /// SQLite `url` as anketa opens it: created if missing, WAL, `synchronous = FULL` (a
 /// response acknowledged to the respondent survives power loss too), foreign keys.

@@ -50,11 +50,19 @@ pub type Answers = BTreeMap<String, Answer>;
 /// Format a number the way exports and form fields show it: integers without a
 /// decimal point, other values in their shortest exact form.
 pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
+    let mut out = String::new();
+    write_number(n, &mut out);
+    out
+}
+
+/// [`format_number`], appended to `out`.
+pub fn write_number(n: f64, out: &mut String) {
+    use std::fmt::Write;
+    let _ = if n.fract() == 0.0 && n.abs() < 1e15 {
+        write!(out, "{}", n as i64)
     } else {
-        format!("{n}")
-    }
+        write!(out, "{n}")
+    };
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Export variables: how questions become columns (`role`, `blocks.a`, `topics.law`)
 //! and how an answer becomes a cell. Shared by every export format.
 
-use super::answer::{Answer, Answers, OTHER, format_number};
+use super::answer::{Answer, Answers, OTHER, write_number};
 use super::model::{QuestionKind, Survey};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,29 +102,46 @@ pub fn merged_variables<'a>(versions: impl IntoIterator<Item = &'a Survey>) -> V
 /// The cell for `var` in a response: codes, numbers as written, dates as `YYYY-MM-DD`,
 /// yes/no as 1/0; empty when unanswered.
 pub fn cell(var: &Variable, answers: &Answers) -> String {
-    let Some(answer) = answers.get(&var.question) else {
-        return String::new();
+    let mut out = String::new();
+    write_cell(var, answers.get(&var.question), &mut out);
+    out
+}
+
+/// [`cell`] of `answer`, the response's answer to `var.question`, appended to `out`
+/// (exports reuse one buffer per column and look up each question once).
+pub fn write_cell(var: &Variable, answer: Option<&Answer>, out: &mut String) {
+    use std::fmt::Write;
+    let Some(answer) = answer else {
+        return;
     };
     match (&var.part, answer) {
-        (Part::Value, Answer::Text(s)) => s.clone(),
-        (Part::Value, Answer::Number(n)) => format_number(*n),
-        (Part::Value, Answer::Choice { value, .. }) => value.clone(),
-        (Part::Value, Answer::Date(d)) => d.to_string(),
-        (Part::Value, Answer::Bool(b)) => if *b { "1" } else { "0" }.into(),
-        (Part::Value, Answer::Consent { version }) => version.clone(),
+        (Part::Value, Answer::Text(s)) => out.push_str(s),
+        (Part::Value, Answer::Number(n)) => write_number(*n, out),
+        (Part::Value, Answer::Choice { value, .. }) => out.push_str(value),
+        (Part::Value, Answer::Date(d)) => {
+            let _ = write!(out, "{d}");
+        }
+        (Part::Value, Answer::Bool(b)) => out.push_str(if *b { "1" } else { "0" }),
+        (Part::Value, Answer::Consent { version }) => out.push_str(version),
         (Part::Option(code), Answer::Choices { values, .. }) => {
-            if values.contains(code) { "1" } else { "0" }.into()
+            out.push_str(if values.contains(code) { "1" } else { "0" })
         }
-        (Part::Row(row), Answer::Matrix(rows)) => rows.get(row).cloned().unwrap_or_default(),
-        (Part::Rank(code), Answer::Ranking(items)) => items
-            .iter()
-            .position(|c| c == code)
-            .map(|p| (p + 1).to_string())
-            .unwrap_or_default(),
+        (Part::Row(row), Answer::Matrix(rows)) => {
+            if let Some(value) = rows.get(row) {
+                out.push_str(value);
+            }
+        }
+        (Part::Rank(code), Answer::Ranking(items)) => {
+            if let Some(p) = items.iter().position(|c| c == code) {
+                let _ = write!(out, "{}", p + 1);
+            }
+        }
         (Part::OtherText, Answer::Choice { other, .. } | Answer::Choices { other, .. }) => {
-            other.clone().unwrap_or_default()
+            if let Some(other) = other {
+                out.push_str(other);
+            }
         }
-        _ => String::new(),
+        _ => {}
     }
 }
 

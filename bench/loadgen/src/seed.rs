@@ -171,32 +171,39 @@ pub fn export_sql(survey: &Survey) -> anyhow::Result<String> {
     Ok(format!(
         "SELECT {} FROM responses r LEFT JOIN invitations i ON i.response_id = r.id \
          WHERE r.survey_id = {} AND r.status = 'complete' AND r.flag IS NULL AND r.deleted_at IS NULL \
-         ORDER BY COALESCE(r.submitted_at, r.updated_at), r.id;",
+         ORDER BY r.submitted_at, r.id;",
         columns.join(", "),
         quoted(&survey.id)
     ))
 }
 
 /// The export's query (`Store::export_responses` with the default filter of
-/// `anketa export --format csv`: complete responses), streamed with sqlx and decoded into
-/// the app's row type, answers left as JSON text: what reading the rows costs before
-/// anketa parses the answers and writes CSV.
+/// `anketa export --format csv`: complete responses), streamed with sqlx, answers left as
+/// JSON text: what reading the rows through sqlx costs (the app reads SQLite exports with
+/// rusqlite on a thread of its own instead; docs/performance.md, section 4).
 pub async fn fetch(url: &str, survey_id: &str) -> anyhow::Result<Value> {
     use futures_util::TryStreamExt;
-    const SQL: &str = "SELECT r.id, r.survey_id, r.survey_version, r.status, r.language, r.current_page, r.answers, r.revision, \
-                       r.created_at, r.updated_at, r.submitted_at, i.attributes AS invitation, r.flag, r.flag_reason, r.deleted_at \
+    const SQL: &str = "SELECT r.id, r.survey_version, r.status, r.language, r.answers, r.submitted_at, i.attributes AS invitation \
                        FROM responses r LEFT JOIN invitations i ON i.response_id = r.id \
-                       WHERE r.survey_id = $1 AND r.flag IS NULL AND r.deleted_at IS NULL AND ($2 IS NULL OR r.status = $2) \
-                       AND COALESCE(r.submitted_at, r.updated_at) >= $3 AND COALESCE(r.submitted_at, r.updated_at) < $4 \
-                       AND ($5 IS NULL OR r.survey_version = $5) ORDER BY COALESCE(r.submitted_at, r.updated_at), r.id";
+                       WHERE r.survey_id = $1 AND r.status = 'complete' AND r.flag IS NULL AND r.deleted_at IS NULL \
+                       AND r.submitted_at >= $2 AND r.submitted_at < $3 \
+                       AND ($4 IS NULL OR r.survey_version = $4) ORDER BY r.submitted_at, r.id";
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+    );
     let began = Instant::now();
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(SqliteConnectOptions::from_str(url)?.read_only(true))
         .await?;
-    let mut rows = sqlx::query_as::<_, crate::ceiling::ResponseRow>(SQL)
+    let mut rows = sqlx::query_as::<_, Row>(SQL)
         .bind(survey_id)
-        .bind(Some("complete"))
         .bind(i64::MIN)
         .bind(i64::MAX)
         .bind(None::<String>)
@@ -204,7 +211,7 @@ pub async fn fetch(url: &str, survey_id: &str) -> anyhow::Result<Value> {
     let (mut n, mut bytes) = (0u64, 0usize);
     while let Some(row) = rows.try_next().await? {
         n += 1;
-        bytes += row.answers.len();
+        bytes += row.4.len();
     }
     drop(rows);
     pool.close().await;
