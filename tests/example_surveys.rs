@@ -465,3 +465,40 @@ on_both_databases!(
     activities_survey_for_a_municipal_office,
     export_lists_complete_responses_only_in_submission_order,
 );
+
+/// Every form page of every example questionnaire, filled in with demo answers, stays
+/// within 20,000 bytes (issue 9's page-size target: phones on slow connections), and
+/// every matrix radio sits inside its label (matrices are rendered compactly, without ids
+/// and `for`s to pair, so the label must wrap the input).
+#[test]
+fn every_form_page_is_small_and_every_matrix_radio_is_labelled() {
+    let catalog = anketa::survey::load_paths(&[common::app::repo_surveys()]);
+    let radios = scraper::Selector::parse("fieldset.row input[type=radio]").unwrap();
+    let (mut pages, mut matrix_radios) = (0, 0);
+    for survey in catalog.surveys.iter().filter(|s| !s.is_interview()) {
+        for (page, html) in anketa::demo::pages::rendered_pages(survey, 1).unwrap() {
+            let html = html.into_string();
+            pages += 1;
+            assert!(
+                html.len() <= 20_000,
+                "{}/{page}: {} bytes",
+                survey.id,
+                html.len()
+            );
+            let doc = scraper::Html::parse_document(&html);
+            for radio in doc.select(&radios) {
+                matrix_radios += 1;
+                let label = radio
+                    .parent()
+                    .and_then(scraper::ElementRef::wrap)
+                    .expect("an element around the radio");
+                assert_eq!(label.value().name(), "label", "{}/{page}", survey.id);
+                assert!(!label.text().collect::<String>().trim().is_empty());
+            }
+        }
+    }
+    assert!(
+        pages >= 20 && matrix_radios >= 100,
+        "{pages} pages, {matrix_radios} radios"
+    );
+}

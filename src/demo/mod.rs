@@ -4,6 +4,7 @@
 //! repeatable from a seed; every interview goes through [`Interview::record_consent`]
 //! and [`Interview::save_topic`], so demo data obeys the same rules as real data.
 
+pub mod pages;
 pub mod responses;
 pub mod training;
 

@@ -265,12 +265,15 @@ fn question_inner(q: &Question, ctx: &FieldCtx<'_>) -> Markup {
                     @let missing = error.is_some() && ctx.value(&name).is_empty();
                     fieldset.row.row-missing[missing] {
                         legend { (ctx.text(&row.text)) }
+                        // A matrix has rows x options cells: each is one label around its
+                        // radio (no ids and `for`s to pair), and only the row's first radio
+                        // has an id, for the error summary's link.
                         div.options.scale {
-                            @for c in &options.options {
-                                @let id = input_id(q, Some(&format!("{}-{}", row.id, c.value)));
-                                div.opt {
-                                    input type="radio" id=(id) name=(name) value=(c.value) checked[ctx.value(&name) == c.value];
-                                    label for=(id) { (ctx.text(&c.label)) }
+                            @for (i, c) in options.options.iter().enumerate() {
+                                @let id = (i == 0).then(|| input_id(q, Some(&format!("{}-{}", row.id, c.value))));
+                                label.opt {
+                                    input type="radio" id=[id] name=(name) value=(c.value) checked[ctx.value(&name) == c.value];
+                                    span { (ctx.text(&c.label)) }
                                 }
                             }
                         }

@@ -403,28 +403,11 @@ pub async fn pages(addr: SocketAddr, dir: &Path) -> anyhow::Result<Value> {
     let mut over_http = serde_json::Map::new();
     let mut rendered = serde_json::Map::new();
     for survey in catalog.surveys.iter().filter(|s| !s.is_interview()) {
-        let demo = anketa::demo::responses::responses(survey, 1, None, &mut anketa::demo::rng(1))
-            .map_err(anyhow::Error::msg)?;
-        let answers = &demo[0].answers;
         let mut sizes = serde_json::Map::new();
-        for (i, page) in survey.pages.iter().enumerate() {
-            let values = anketa::survey::form::answers_to_input(page, answers);
-            let html = anketa::views::form_page::render(&anketa::views::form_page::FormPage {
-                survey,
-                page_index: i,
-                lang: survey.languages[0],
-                csrf: "0123456789012345678901234567890123456789012",
-                values: &values,
-                errors: &[],
-                notice: None,
-                answers,
-                progress: anketa::survey::flow::progress(survey, i, answers),
-                is_last: anketa::survey::flow::next_page(survey, i, answers).is_none(),
-                can_go_back: anketa::survey::flow::previous_page(survey, i, answers).is_some(),
-                from_review: false,
-            })
-            .into_string();
-            sizes.insert(page.id.clone(), json!(html.len()));
+        for (page, html) in
+            anketa::demo::pages::rendered_pages(survey, 1).map_err(anyhow::Error::msg)?
+        {
+            sizes.insert(page, json!(html.into_string().len()));
         }
         rendered.insert(survey.id.clone(), Value::Object(sizes));
         if survey.access != anketa::survey::model::Access::Anonymous {
