@@ -236,10 +236,11 @@ async fn submission_happens_exactly_once(db: TestDb) {
     );
 }
 
-async fn complete_responses_stream_in_submission_order(db: TestDb) {
-    let store = store(&db).await;
+/// Responses a-d, all started at 9:00; a, b and c submitted at 10:03, 10:01 and 10:02
+/// (not in the order they were created), d left in progress.
+async fn four_responses(store: &Store) {
     for (id, minute) in [("a", 3), ("b", 1), ("c", 2), ("d", 0)] {
-        new_response(&store, id, datetime!(2024-01-16 9:00 UTC)).await;
+        new_response(store, id, datetime!(2024-01-16 9:00 UTC)).await;
         if id != "d" {
             let at = datetime!(2024-01-16 10:00 UTC) + time::Duration::minutes(minute);
             assert_eq!(
@@ -251,6 +252,11 @@ async fn complete_responses_stream_in_submission_order(db: TestDb) {
             );
         }
     }
+}
+
+async fn complete_responses_stream_in_submission_order(db: TestDb) {
+    let store = store(&db).await;
+    four_responses(&store).await;
     let ids: Vec<String> = store
         .complete_responses("s")
         .map_ok(|r| r.id)
@@ -271,16 +277,7 @@ async fn complete_responses_stream_in_submission_order(db: TestDb) {
 /// every filter, the promised order, damaged rows reported, an abandoned export harmless.
 async fn exports_choose_order_and_report_damaged_rows(db: TestDb) {
     let store = store(&db).await;
-    for (id, minute) in [("a", 3), ("b", 1), ("c", 2), ("d", 0)] {
-        new_response(&store, id, datetime!(2024-01-16 9:00 UTC)).await;
-        if id != "d" {
-            let at = datetime!(2024-01-16 10:00 UTC) + time::Duration::minutes(minute);
-            store
-                .submit(id, 1, &progress(&answers(id), "p1", Lang::Cs), at)
-                .await
-                .unwrap();
-        }
-    }
+    four_responses(&store).await;
     let ids = |filter: ExportFilter| {
         let store = store.clone();
         async move {
