@@ -508,6 +508,13 @@ async fn bad_urls_get_a_clear_error() {
         err.to_string().contains("use sqlite://FILE or postgres://"),
         "{err}"
     );
+    for url in ["sqlite::memory:", "sqlite://anketa.db?mode=memory"] {
+        let err = Store::connect(url).await.expect_err("in memory");
+        assert!(
+            err.to_string().contains("use sqlite://FILE"),
+            "{url}: {err}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -92,14 +92,26 @@ impl ExportedResponse {
 /// Responses handed over in batches of this many.
 const BATCH: usize = 256;
 
-type Batches = tokio::sync::mpsc::Receiver<Vec<Result<ExportedResponse, StoreError>>>;
+type Batch = Vec<Result<ExportedResponse, StoreError>>;
 
-/// The responses in `batches`, one by one.
-fn unbatch(batches: Batches) -> BoxStream<'static, Result<ExportedResponse, StoreError>> {
-    futures_util::stream::unfold(batches, |mut rx| async move {
-        rx.recv()
-            .await
-            .map(|batch| (futures_util::stream::iter(batch), rx))
+/// The responses in `batches`, one by one. When the channel closes, `reader` (the task
+/// that filled it) is asked how it ended: a reader that died (a panic) must end the
+/// stream with an error, never look like the end of the data (a truncated export).
+fn unbatch(
+    batches: tokio::sync::mpsc::Receiver<Batch>,
+    reader: tokio::task::JoinHandle<()>,
+) -> BoxStream<'static, Result<ExportedResponse, StoreError>> {
+    futures_util::stream::unfold((batches, Some(reader)), |(mut rx, reader)| async move {
+        match rx.recv().await {
+            Some(batch) => Some((futures_util::stream::iter(batch), (rx, reader))),
+            None => match reader?.await {
+                Ok(()) => None,
+                Err(e) => {
+                    let failed = vec![Err(StoreError::Other(Box::new(e)))];
+                    Some((futures_util::stream::iter(failed), (rx, None)))
+                }
+            },
+        }
     })
     .flatten()
     .boxed()
@@ -135,12 +147,15 @@ static ANY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 });
 
 /// Read `sql` from the SQLite `file` into `tx`, a batch at a time. Stops quietly when the
-/// receiver is gone (the export was abandoned).
+/// receiver is gone (the export was abandoned). `batch` holds what is read and not yet
+/// sent: on an error the caller sends it with the error after it, so the rows before the
+/// error arrive first.
 fn read_sqlite(
     file: &std::path::Path,
     sql: &str,
     binds: &Binds,
-    tx: &tokio::sync::mpsc::Sender<Vec<Result<ExportedResponse, StoreError>>>,
+    tx: &tokio::sync::mpsc::Sender<Batch>,
+    batch: &mut Batch,
 ) -> Result<(), StoreError> {
     use rusqlite::OpenFlags;
     let conn = rusqlite::Connection::open_with_flags(
@@ -162,7 +177,6 @@ fn read_sqlite(
         }
     }
     let mut rows = stmt.raw_query();
-    let mut batch = Vec::with_capacity(BATCH);
     while let Some(row) = rows.next()? {
         let text = |i: usize| row.get_ref(i).and_then(|v| Ok(v.as_str()?));
         batch.push(ExportedResponse::parse(
@@ -174,15 +188,11 @@ fn read_sqlite(
             row.get(5)?,
             row.get_ref(6).and_then(|v| Ok(v.as_str_or_null()?))?,
         ));
-        if batch.len() == BATCH
-            && tx
-                .blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                .is_err()
-        {
+        if batch.len() == BATCH && tx.blocking_send(std::mem::take(batch)).is_err() {
             return Ok(());
         }
     }
-    let _ = tx.blocking_send(batch);
+    let _ = tx.blocking_send(std::mem::take(batch));
     Ok(())
 }
 
@@ -206,14 +216,16 @@ impl Store {
             _ => &ANY,
         };
         let (tx, rx) = tokio::sync::mpsc::channel(4);
-        match &self.pool {
+        let reader = match &self.pool {
             Pool::Sqlite { file, .. } => {
                 let file = file.clone();
                 tokio::task::spawn_blocking(move || {
-                    if let Err(e) = read_sqlite(&file, sql, &binds, &tx) {
-                        let _ = tx.blocking_send(vec![Err(e)]);
+                    let mut batch = Vec::with_capacity(BATCH);
+                    if let Err(e) = read_sqlite(&file, sql, &binds, &tx, &mut batch) {
+                        batch.push(Err(e));
+                        let _ = tx.blocking_send(batch);
                     }
-                });
+                })
             }
             Pool::Postgres(pool) => {
                 let pool = pool.clone();
@@ -244,9 +256,49 @@ impl Store {
                             break;
                         }
                     }
-                });
+                })
             }
-        }
-        unbatch(rx)
+        };
+        unbatch(rx, reader)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::TryStreamExt;
+
+    use super::*;
+
+    fn response(id: &str) -> Result<ExportedResponse, StoreError> {
+        ExportedResponse::parse(id, "v1", "complete", "cs", "{}", Some(0), None)
+    }
+
+    #[tokio::test]
+    async fn a_reader_that_dies_ends_the_export_with_an_error_not_early() {
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        let reader = tokio::spawn(async move {
+            tx.send(vec![response("a"), response("b")]).await.unwrap();
+            panic!("the reader broke");
+        });
+        let mut rows = unbatch(rx, reader);
+        assert_eq!(rows.try_next().await.unwrap().unwrap().id, "a");
+        assert_eq!(rows.try_next().await.unwrap().unwrap().id, "b");
+        let err = rows.try_next().await.expect_err("not a clean end");
+        assert!(matches!(err, StoreError::Other(_)), "{err}");
+        assert!(rows.try_next().await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_reader_that_finishes_ends_the_export() {
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        let reader = tokio::spawn(async move {
+            tx.send(vec![response("a")]).await.unwrap();
+        });
+        let ids: Vec<String> = unbatch(rx, reader)
+            .map_ok(|r| r.id)
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(ids, ["a"]);
     }
 }

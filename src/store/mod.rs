@@ -247,6 +247,13 @@ impl Store {
     /// Connect to `sqlite://FILE` (created if missing) or `postgres://...`.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         let pool = if url.starts_with("sqlite:") {
+            // The readers, the writer and the exports each open the file: an in-memory
+            // database would be a different, empty one for each (and lose everything at exit).
+            if url.contains(":memory:") || url.contains("mode=memory") {
+                return Err(StoreError::BadUrl(format!(
+                    "{url}: anketa keeps responses in a database file; use sqlite://FILE (created if missing)"
+                )));
+            }
             let options = pools::sqlite_options(url)?;
             let file = options.get_filename().into();
             let (read, write) = pools::sqlite_pools(options).await?;
