@@ -361,7 +361,8 @@ async fn whole_response(pool: &Pool, shape: &Shape) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn prepare(url: &str, survey: &anketa::survey::Survey) -> anyhow::Result<()> {
+/// Migrate the database at `url` and record `survey`'s version (what responses refer to).
+pub async fn prepare(url: &str, survey: &anketa::survey::Survey) -> anyhow::Result<()> {
     let store = anketa::store::Store::connect(url).await?;
     store.migrate().await?;
     store

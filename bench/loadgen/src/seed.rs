@@ -31,17 +31,7 @@ pub async fn seed(
 ) -> anyhow::Result<Value> {
     anyhow::ensure!(url.starts_with("sqlite:"), "seeding is for SQLite files");
     let began = Instant::now();
-    let store = anketa::store::Store::connect(url).await?;
-    store.migrate().await?;
-    store
-        .record_survey_version(
-            &survey.id,
-            &survey.version,
-            &survey.source,
-            OffsetDateTime::now_utc(),
-        )
-        .await?;
-    store.close().await;
+    crate::ceiling::prepare(url, survey).await?;
     let mut rng = anketa::demo::rng(11);
     let generated =
         anketa::demo::responses::responses(survey, distinct.clamp(1, count.max(1)), None, &mut rng)
