@@ -41,18 +41,22 @@ fn likert_sample() -> LikertChart {
             LikertItem {
                 label: "Spokojenost s kurzem".into(),
                 counts: vec![2, 5, 8, 20, 15],
+                hidden: 0,
             },
             LikertItem {
                 label: "Kurz odpovídal mým potřebám v přímé práci s klienty".into(),
                 counts: vec![0, 3, 10, 25, 12],
+                hidden: 0,
             },
             LikertItem {
                 label: "Lektor srozumitelně vysvětloval".into(),
                 counts: vec![10, 12, 6, 9, 3],
+                hidden: 0,
             },
             LikertItem {
                 label: "Doporučil/a bych kurz kolegům".into(),
                 counts: vec![1, 1, 2, 10, 36],
+                hidden: 0,
             },
         ],
     }
@@ -143,10 +147,11 @@ fn likert_en_narrow() -> LikertChart {
         meta: ChartMeta::new("Satisfaction with the social work course in the municipality", 480, Locale::En),
         levels: levels.map(String::from).to_vec(),
         items: vec![
-            LikertItem { label: "Course met my needs".into(), counts: vec![1, 2, 3, 4, 10, 12, 8] },
+            LikertItem { label: "Course met my needs".into(), counts: vec![1, 2, 3, 4, 10, 12, 8], hidden: 0 },
             LikertItem {
                 label: "The trainer explained the legal framework of social work in municipalities clearly and with many practical examples from the field".into(),
                 counts: vec![6, 5, 4, 3, 2, 1, 0],
+                hidden: 0,
             },
         ],
     }
@@ -303,6 +308,7 @@ fn likert_even_scale_has_no_neutral_and_splits_at_centre() {
         items: vec![LikertItem {
             label: "Item".into(),
             counts: vec![1, 1, 1, 1],
+            hidden: 0,
         }],
     };
     let svg = likert_svg(&chart);
@@ -676,6 +682,7 @@ fn empty_input_gives_a_small_no_data_chart() {
         items: vec![LikertItem {
             label: "Nic".into(),
             counts: vec![],
+            hidden: 0,
         }],
     };
     let svg = likert_svg(&zero);

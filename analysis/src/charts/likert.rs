@@ -12,6 +12,11 @@
 //! is labelled with its rounded percentage (text keeps a halo in the segment's colour).
 //! Segments of 0 % are not drawn. Each item shows its n on the right.
 //!
+//! Withheld counts (small-cell suppression) are never drawn as 0: their answers together
+//! form a grey cross-hatched "hidden" segment after the bar, and every percentage is of
+//! all the item's answers, the hidden ones included, so a level with a hidden count does
+//! not look empty and the shown levels are not inflated.
+//!
 //! Every segment is a `<rect class="seg">` with `data-item`, `data-level` and `data-pct`;
 //! the centre line is `<line class="centre">`.
 
@@ -40,8 +45,12 @@ pub struct LikertItem {
     /// Item label, e.g. "Spokojenost s kurzem".
     pub label: String,
     /// Answers per level, in the order of [`LikertChart::levels`]; missing entries count as
-    /// 0 and extra entries are ignored. Percentages are of the sum (the item's n).
+    /// 0 and extra entries are ignored; a withheld count is 0 here and counted in `hidden`.
     pub counts: Vec<u64>,
+    /// Answers in withheld counts, whatever their level. Percentages are of the counts
+    /// plus these (the item's n).
+    #[serde(default)]
+    pub hidden: u64,
 }
 
 const NEG_DARK: &str = "#7a4508";
@@ -49,6 +58,9 @@ const NEG_LIGHT: &str = "#f0d9a8";
 const POS_LIGHT: &str = "#bfe3dd";
 const POS_DARK: &str = "#00564f";
 const NEUTRAL: &str = "#bdbdbd";
+const HIDDEN: &str = "#e4e4e4";
+/// Gap between a bar and its hidden segment.
+const HIDDEN_GAP: f64 = 3.0;
 /// Font size of the percentages on segments.
 const PCT_SIZE: f64 = 10.5;
 
@@ -89,23 +101,50 @@ pub fn likert_svg(chart: &LikertChart) -> String {
         fill_refs[j] = format!("url(#{id})");
     }
 
+    let any_hidden = chart.items.iter().any(|i| i.hidden > 0);
+    let hidden_fill = if any_hidden {
+        let id = doc.id("hidden");
+        let inner = format!(
+            "<rect width=\"6\" height=\"6\" fill=\"{HIDDEN}\"/>\
+             <path d=\"M0 0L6 6M6 0L0 6\" stroke=\"#6b6b6b\" stroke-width=\"1\"/>"
+        );
+        let attrs = [
+            ("id", id.clone()),
+            ("patternUnits", "userSpaceOnUse".to_owned()),
+            ("width", "6".to_owned()),
+            ("height", "6".to_owned()),
+        ];
+        doc.def("pattern", &attrs, &inner);
+        format!("url(#{id})")
+    } else {
+        String::new()
+    };
+
     let mut y = doc.header(&chart.meta);
-    let entries: Vec<(Swatch, String)> = chart
+    let mut entries: Vec<(Swatch, String)> = chart
         .levels
         .iter()
         .zip(&fill_refs)
         .map(|(l, f)| (Swatch::Fill(f.clone()), l.clone()))
         .collect();
+    if any_hidden {
+        entries.push((
+            Swatch::Fill(hidden_fill.clone()),
+            hidden_label(loc).to_owned(),
+        ));
+    }
     y += doc.legend(&entries, y) + 10.0;
 
-    // Percentages per item.
+    // Percentages per item, of all its answers (the hidden ones included); the hidden
+    // share is the last entry.
     let rows: Vec<(u64, Vec<f64>)> = chart
         .items
         .iter()
         .map(|item| {
-            let counts: Vec<u64> = (0..k)
+            let mut counts: Vec<u64> = (0..k)
                 .map(|j| item.counts.get(j).copied().unwrap_or(0))
                 .collect();
+            counts.push(item.hidden);
             let n = counts.iter().fold(0u64, |a, &c| a.saturating_add(c));
             let pct = counts
                 .iter()
@@ -124,8 +163,8 @@ pub fn likert_svg(chart: &LikertChart) -> String {
     // up to whole steps on its own, so the plot is not wasted on an empty side.
     let side = |p: &Vec<f64>, right: bool| {
         let mid = neutral.map_or(0.0, |m| p[m] / 2.0);
-        let outer = if right { &p[k - half..] } else { &p[..half] };
-        outer.iter().sum::<f64>() + mid
+        let outer = if right { &p[k - half..k] } else { &p[..half] };
+        outer.iter().sum::<f64>() + mid + if right { p[k] } else { 0.0 }
     };
     let max_left = rows.iter().map(|(_, p)| side(p, false)).fold(0.0, f64::max);
     let max_right = rows.iter().map(|(_, p)| side(p, true)).fold(0.0, f64::max);
@@ -205,7 +244,7 @@ pub fn likert_svg(chart: &LikertChart) -> String {
         let (bar_h, top) = (20.0, mid - 10.0);
         let left: f64 = pct[..half].iter().sum::<f64>() + neutral.map_or(0.0, |m| pct[m] / 2.0);
         let mut x = cx - left * px;
-        for (j, &p) in pct.iter().enumerate() {
+        for (j, &p) in pct[..k].iter().enumerate() {
             if p <= 0.0 {
                 continue;
             }
@@ -238,11 +277,48 @@ pub fn likert_svg(chart: &LikertChart) -> String {
             }
             x += w;
         }
+        if pct[k] > 0.0 {
+            let w = pct[k] * px;
+            let x = x + HIDDEN_GAP;
+            doc.elem(
+                "rect",
+                &[
+                    ("class", "seg hidden".to_owned()),
+                    ("data-item", i.to_string()),
+                    ("data-level", "hidden".to_owned()),
+                    ("data-pct", format!("{:.2}", pct[k])),
+                    ("x", num(x)),
+                    ("y", num(top)),
+                    ("width", num(w)),
+                    ("height", num(bar_h)),
+                    ("fill", hidden_fill.clone()),
+                    ("stroke", "#6b6b6b".to_owned()),
+                    ("stroke-width", "0.8".to_owned()),
+                ],
+            );
+            let text = fmt_pct(pct[k].round(), 0, loc);
+            if text_width(&text, PCT_SIZE, false) + 4.0 <= w {
+                let font = Font {
+                    halo: Some(HIDDEN),
+                    size: PCT_SIZE,
+                    ..Font::small().anchor("middle")
+                };
+                doc.text(x + w / 2.0, mid + PCT_SIZE * 0.36, &text, font, "pct");
+            }
+        }
         y += h;
     }
 
     let desc = summary(chart, &rows, loc);
     doc.finish(plot_y1 + 24.0 + MARGIN, &chart.meta.title, &desc)
+}
+
+/// The legend's name for withheld counts.
+fn hidden_label(loc: Locale) -> &'static str {
+    match loc {
+        Locale::Cs => "skryté počty (úroveň neuvedena)",
+        Locale::En => "hidden counts (level not shown)",
+    }
 }
 
 /// Attributes of a line.
@@ -297,12 +373,19 @@ fn summary(chart: &LikertChart, rows: &[(u64, Vec<f64>)], loc: Locale) -> String
         ),
     };
     for (item, (n, pct)) in chart.items.iter().zip(rows) {
-        let parts: Vec<String> = chart
+        let mut parts: Vec<String> = chart
             .levels
             .iter()
             .zip(pct)
             .map(|(l, p)| format!("{} {}", l.trim(), fmt_pct(p.round(), 0, loc)))
             .collect();
+        if item.hidden > 0 {
+            parts.push(format!(
+                "{} {}",
+                hidden_label(loc),
+                fmt_pct(pct[chart.levels.len()].round(), 0, loc)
+            ));
+        }
         s.push_str(&format!(
             " {} (n = {n}): {}.",
             item.label.trim(),
@@ -315,6 +398,53 @@ fn summary(chart: &LikertChart, rows: &[(u64, Vec<f64>)], loc: Locale) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_counts_are_a_hatched_segment_and_percentages_are_of_all_answers() {
+        let chart = LikertChart {
+            meta: ChartMeta::new("Likert", 720, Locale::En),
+            levels: ["a", "b", "c", "d", "e"].map(String::from).to_vec(),
+            items: vec![LikertItem {
+                label: "Item".into(),
+                // 20 shown answers, 5 hidden ones (e.g. "<5" and "x" of levels a and b).
+                counts: vec![0, 0, 10, 6, 4],
+                hidden: 5,
+            }],
+        };
+        let svg = likert_svg(&chart);
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let segs: Vec<(String, f64)> = doc
+            .descendants()
+            .filter(|n| n.attribute("class").is_some_and(|c| c.starts_with("seg")))
+            .map(|n| {
+                (
+                    n.attribute("data-level").unwrap().to_string(),
+                    n.attribute("data-pct").unwrap().parse().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            segs,
+            [
+                ("2".to_string(), 40.0),
+                ("3".to_string(), 24.0),
+                ("4".to_string(), 16.0),
+                ("hidden".to_string(), 20.0)
+            ]
+        );
+        assert!(
+            svg.contains("hidden counts"),
+            "in the legend and description"
+        );
+        let without = LikertChart {
+            items: vec![LikertItem {
+                hidden: 0,
+                ..chart.items[0].clone()
+            }],
+            ..chart.clone()
+        };
+        assert!(!likert_svg(&without).contains("class=\"seg hidden\""));
+    }
 
     #[test]
     fn palette_is_symmetric_in_lightness_order() {
