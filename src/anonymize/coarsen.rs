@@ -45,7 +45,7 @@ pub fn coarsen(
 
 /// The label of the band `n` falls in: `<18`, `18-29` (whole numbers) or `18 to <30`,
 /// and `60+` for the last.
-fn band(n: f64, bounds: &[f64], whole: bool) -> String {
+pub fn band(n: f64, bounds: &[f64], whole: bool) -> String {
     let whole = whole && bounds.iter().all(|b| b.fract() == 0.0);
     match bounds.iter().rposition(|b| n >= *b) {
         None => format!("<{}", format_number(bounds[0])),

@@ -63,6 +63,42 @@ enum Treatment {
         whole: bool,
     },
     Scrub,
+    /// A survey version (a hash of its file) becomes the number of its question set:
+    /// versions that changed only wording are one value, so a reworded file does not
+    /// leave its next respondents alone with a new version.
+    QuestionSet(std::collections::HashMap<String, String>),
+}
+
+/// The question sets of `versions` (newest first): each version's hash mapped to the
+/// number, in order of first use, of its variables and answer codes.
+fn question_sets(versions: &[Survey]) -> std::collections::HashMap<String, String> {
+    let fingerprint = |s: &Survey| -> String {
+        let mut out = String::new();
+        for v in crate::survey::variables::variables(s) {
+            out.push_str(&v.name);
+            out.push('\n');
+        }
+        for q in s.questions() {
+            for c in q.kind.options().iter().flat_map(|l| &l.options) {
+                out.push_str(&format!("{}={}\n", q.id, c.value));
+            }
+        }
+        out
+    };
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = std::collections::HashMap::new();
+    for s in versions.iter().rev() {
+        let f = fingerprint(s);
+        let number = match seen.iter().position(|x| *x == f) {
+            Some(i) => i + 1,
+            None => {
+                seen.push(f);
+                seen.len()
+            }
+        };
+        out.insert(s.version.clone(), number.to_string());
+    }
+    out
 }
 
 #[derive(Debug, Clone)]
@@ -166,6 +202,13 @@ impl Anonymizer {
                     "language".to_string(),
                     "the language answered in can single out a respondent",
                 )),
+                // Whoever saw the survey file change knows who answered after it: the
+                // version is a quasi-identifier, as its question set.
+                Source::Fixed("survey_version") => keep(
+                    "survey_version".into(),
+                    Treatment::QuestionSet(question_sets(versions)),
+                    true,
+                ),
                 Source::Fixed(name) => keep(name.into(), Treatment::Keep, false),
                 Source::Invitation(column) => {
                     let name = format!("invitation.{column}");
@@ -362,7 +405,8 @@ impl Anonymizer {
                 options,
                 whole,
             } => coarsen::coarsen(raw, rule, options.as_deref(), *whole),
-            _ => raw.clone(),
+            Treatment::QuestionSet(sets) => sets.get(raw).cloned().unwrap_or_default(),
+            Treatment::Pseudonym | Treatment::Keep | Treatment::Scrub => raw.clone(),
         }
     }
 

@@ -138,16 +138,25 @@ fn identifiers_language_and_sensitive_text_are_dropped_and_the_rest_coarsened() 
             "lang_other"
         ]
     );
-    assert_eq!(a.quasi_identifiers(), ["invitation.group", "town", "age"]);
-    let r = record();
+    assert_eq!(
+        a.quasi_identifiers(),
+        ["survey_version", "invitation.group", "town", "age"]
+    );
+    let mut r = record();
+    assert_eq!(
+        a.quasi_tuple(&r)[0],
+        "",
+        "an unknown version is never published"
+    );
+    r[1] = fixture().0.version;
     let tuple = a.quasi_tuple(&r);
-    assert_eq!(tuple, ["pilot", "Hradec", "30-44"]);
+    assert_eq!(tuple, ["1", "pilot", "Hradec", "30-44"]);
     let (out, redactions) = a.transform(&r, &tuple, 1);
     assert_eq!(
         out,
         [
             key().pseudonym("jan@obec.cz").as_str(),
-            "v1",
+            "1",
             "pilot",
             "Hradec",
             "30-44",
@@ -209,17 +218,21 @@ fn blanked_quasi_identifiers_come_from_the_plan() {
     };
     let (a, header) = anonymizer(&options).unwrap();
     let r = record();
-    let (out, _) = a.transform(&r, &["pilot".into(), String::new(), "30-44".into()], 7);
+    let (out, _) = a.transform(
+        &r,
+        &["1".into(), "pilot".into(), String::new(), "30-44".into()],
+        7,
+    );
     assert_eq!(out[header.iter().position(|h| h == "town").unwrap()], "");
     let report = a.report(
         "anon",
         Outcome {
             records: 1,
             dropped: 0,
-            blanked: vec![0, 1, 0],
+            blanked: vec![0, 0, 1, 0],
             smallest_class: Some(1),
             class_sizes: [(1, 1)].into(),
-            values: vec![Default::default(); 3],
+            values: vec![Default::default(); 4],
         },
         Redactions::default(),
     );
@@ -230,4 +243,50 @@ fn blanked_quasi_identifiers_come_from_the_plan() {
         "{md}"
     );
     assert!(md.contains("Cells blanked: 1"), "{md}");
+}
+
+#[test]
+fn survey_versions_are_published_as_question_sets_and_checked_for_k() {
+    let load = |src: &str| {
+        let loaded = load_str(Path::new("anon.toml"), src);
+        loaded
+            .survey
+            .unwrap_or_else(|| panic!("{:?}", loaded.diagnostics))
+    };
+    let first = load(SRC);
+    let reworded = load(&SRC.replace("text = \"Town\"", "text = \"Your town\""));
+    let extended = load(&SRC.replace(
+        "  [[page.question]]\n  id = \"lang_other\"",
+        "  [[page.question]]\n  id = \"extra\"\n  type = \"yesno\"\n  text = \"Extra\"\n  [[page.question]]\n  id = \"lang_other\"",
+    ));
+    assert_ne!(first.version, reworded.version, "the file changed");
+    // Newest first, as stored.
+    let versions = [extended, reworded, first];
+    let sets = question_sets(&versions);
+    assert_eq!(sets[&versions[2].version], "1");
+    assert_eq!(
+        sets[&versions[1].version], "1",
+        "wording only: the same set"
+    );
+    assert_eq!(sets[&versions[0].version], "2", "a new question: a new set");
+
+    let sources = [
+        Source::Fixed("response_id"),
+        Source::Fixed("survey_version"),
+        Source::Invitation("email"),
+    ];
+    let options = Options {
+        key: Some(key()),
+        ..Options::default()
+    };
+    let a = Anonymizer::new(&versions, &sources, &options, &[]).unwrap();
+    assert_eq!(a.quasi_identifiers(), ["survey_version"]);
+    let record = |version: &str| vec!["r".into(), version.to_string(), "a@b.cz".into()];
+    assert_eq!(a.quasi_tuple(&record(&versions[1].version)), ["1"]);
+    assert_eq!(a.quasi_tuple(&record(&versions[0].version)), ["2"]);
+    assert_eq!(
+        a.quasi_tuple(&record("unknown")),
+        [""],
+        "never published as stored"
+    );
 }
