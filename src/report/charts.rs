@@ -50,24 +50,21 @@ fn slug(s: &str) -> String {
 }
 
 pub fn timeline(report: &Report, lang: Lang) -> Option<Chart> {
-    if report.timeline.points.is_empty() {
-        return None;
-    }
+    let timeline = report.timeline.as_ref().filter(|t| !t.points.is_empty())?;
     let l = labels(lang);
-    let (bin, count_label) = match report.timeline.period {
+    let (bin, count_label) = match timeline.period {
         Period::Day => (TimeBin::Day, l.per_day),
         Period::Week => (TimeBin::Week, l.per_week),
         Period::Month => (TimeBin::AsGiven, l.per_month),
     };
     let chart = TimelineChart {
         meta: meta(l.timeline, lang),
-        points: report
-            .timeline
+        points: timeline
             .points
             .iter()
             .map(|p| TimelinePoint {
                 date: p.start.clone(),
-                label: (report.timeline.period == Period::Month)
+                label: (timeline.period == Period::Month)
                     .then(|| p.start.get(..7).unwrap_or(&p.start).to_string()),
                 count: shown(p.count),
             })
@@ -83,7 +80,11 @@ pub fn timeline(report: &Report, lang: Lang) -> Option<Chart> {
     })
 }
 
-fn proportion_rows(rows: &[FrequencyRow], n: u64) -> Vec<ProportionRow> {
+fn proportion_rows(rows: &[FrequencyRow], n: Cell) -> Vec<ProportionRow> {
+    let n = match n {
+        Cell::Count(n) => Some(n),
+        Cell::Small { .. } | Cell::Hidden => None,
+    };
     rows.iter()
         .map(|r| ProportionRow {
             label: r.label.clone(),
@@ -95,7 +96,7 @@ fn proportion_rows(rows: &[FrequencyRow], n: u64) -> Vec<ProportionRow> {
                 low: low / 100.0,
                 high: high / 100.0,
             }),
-            n: Some(n),
+            n,
         })
         .collect()
 }
@@ -136,11 +137,20 @@ pub fn section(section: &Section, lang: Lang) -> Option<Chart> {
             svg: likert_svg(&LikertChart {
                 meta: meta(label, lang),
                 levels: scale.clone(),
+                // Items whose n is withheld cannot give shares of all answers: the
+                // table shows them.
                 items: items
                     .iter()
-                    .map(|i| LikertItem {
-                        label: i.label.clone(),
-                        counts: i.distribution.iter().map(|d| shown(d.count)).collect(),
+                    .filter_map(|i| {
+                        let Cell::Count(n) = i.n else { return None };
+                        let counts: Vec<u64> =
+                            i.distribution.iter().map(|d| shown(d.count)).collect();
+                        let hidden = n.saturating_sub(counts.iter().sum());
+                        Some(LikertItem {
+                            label: i.label.clone(),
+                            counts,
+                            hidden,
+                        })
                     })
                     .collect(),
             }),

@@ -4,18 +4,16 @@
 //! correction (per family: the crosstabs, the comparisons, each pre/post block).
 
 use analysis::crosstab::crosstab;
-use analysis::descriptives::describe;
-use analysis::frequencies::{frequencies, multi_choice};
 use analysis::groups::{kruskal_wallis, mann_whitney_u, one_way_anova, welch_t_test};
-use analysis::likert::likert;
 use analysis::multiple::{benjamini_hochberg, holm};
 use analysis::reliability::cronbach_alpha;
-use analysis::suppress::{PercentCell, suppress_count, suppress_table};
-use analysis::table::{Category, Table, Values};
+use analysis::suppress::{suppress_count, suppress_table};
+use analysis::table::{Table, Values};
 
+use super::describe::{Scope, describe_sections};
 use super::model::*;
 use super::plan::{Correction, Plan};
-use super::variables::{Kind, Spec, resolve};
+use super::variables::Spec;
 use crate::store::Response;
 use crate::survey::{Lang, Survey};
 
@@ -82,20 +80,35 @@ pub fn compute(
     lang: Lang,
     filter: Option<(&str, &str)>,
 ) -> Report {
-    let (rows, filter_text) = match filter.and_then(|(name, code)| filter_rows(data, name, code)) {
-        Some((rows, text)) => (Some(rows), Some(text)),
-        None => (None, None),
-    };
-    let filtered;
-    let table = match &rows {
-        Some(keep) => {
-            filtered = data.table.filter(|i| keep[i]);
-            &filtered
-        }
-        None => &data.table,
-    };
     let t = plan.min_cell;
-    let mut sections = describe_sections(plan, data, table, t);
+    let chosen = filter.and_then(|(name, code)| filter_group(data, name, code));
+    let Some((scope, filter_text, group_size)) = chosen else {
+        return whole_report(plan, data, before, lang, t);
+    };
+    // A filtered view: the group's distributions only, cut from the audited table of all
+    // the filter's groups. Crosstabs, comparisons, scales, pre/post blocks and the
+    // timeline of a group would be tables of three variables: they are in the whole
+    // report only.
+    let sections = describe_sections(plan, data, scope, t);
+    Report {
+        responses: analysis::suppress::suppress_count(group_size, t),
+        filter: Some(filter_text),
+        timeline: None,
+        sections,
+        ..header(plan, data, lang, t)
+    }
+}
+
+/// The report of every complete response.
+fn whole_report(
+    plan: &Plan,
+    data: &Dataset<'_>,
+    before: &[Dataset<'_>],
+    lang: Lang,
+    t: u64,
+) -> Report {
+    let table = &data.table;
+    let mut sections = describe_sections(plan, data, Scope::All, t);
     let crosstabs: Vec<Section> = plan
         .crosstabs
         .iter()
@@ -109,47 +122,21 @@ pub fn compute(
         .collect();
     sections.extend(adjust_family(plan.correction, comparisons));
     for s in &plan.scales {
-        let items: Vec<&Values> = s
-            .items
-            .iter()
-            .filter_map(|n| table.get(n).map(|v| &v.values))
-            .collect();
-        let rows_of_items: Vec<Vec<Option<f64>>> = (0..table.rows())
-            .map(|i| items.iter().map(|v| v.score(i)).collect())
-            .collect();
-        let scores: Vec<Option<f64>> = rows_of_items
-            .iter()
-            .map(|r| {
-                let mut sum = 0.0;
-                for x in r {
-                    sum += (*x)?;
-                }
-                Some(sum / r.len() as f64)
-            })
-            .collect();
-        sections.push(Section::Reliability {
-            id: s.id.clone(),
-            title: s
-                .title
-                .as_ref()
-                .map_or_else(|| s.id.clone(), |t| t.get(lang).to_string()),
-            item_labels: s.items.iter().map(|n| data.label(n)).collect(),
-            reliability: cronbach_alpha(&rows_of_items),
-            score: describe(&scores),
-        });
+        sections.push(reliability_section(data, s, lang, t));
     }
     for p in &plan.prepost {
         if let Some(b) = before.iter().find(|b| b.survey.id == p.before) {
-            sections.push(super::prepost::section(
-                plan,
-                p,
-                b,
-                data,
-                rows.as_deref(),
-                lang,
-            ));
+            sections.push(super::prepost::section(plan, p, b, data, None, lang));
         }
     }
+    Report {
+        timeline: Some(timeline(data, t)),
+        sections,
+        ..header(plan, data, lang, t)
+    }
+}
+
+fn header(plan: &Plan, data: &Dataset<'_>, lang: Lang, t: u64) -> Report {
     Report {
         survey: data.survey.id.clone(),
         title: plan
@@ -160,17 +147,77 @@ pub fn compute(
             .to_string(),
         language: lang.code().to_string(),
         plan: plan.file.as_ref().map(|f| f.display().to_string()),
-        responses: table.rows() as u64,
-        filter: filter_text,
+        responses: analysis::suppress::Cell::Count(data.table.rows() as u64),
+        filter: None,
         min_cell: t,
         correction: plan.correction,
-        timeline: timeline(data, rows.as_deref(), t),
-        sections,
+        timeline: None,
+        sections: Vec::new(),
     }
 }
 
-/// The rows whose `name` is `code`, with a description; `None` for an unknown filter.
-fn filter_rows(data: &Dataset<'_>, name: &str, code: &str) -> Option<(Vec<bool>, String)> {
+/// A scale's reliability and score. The number of respondents left out for a missing
+/// item is a count like any other: with the number used, it is audited as a
+/// distribution (the number of respondents is published).
+fn reliability_section(
+    data: &Dataset<'_>,
+    s: &super::plan::ScaleSpec,
+    lang: Lang,
+    t: u64,
+) -> Section {
+    let table = &data.table;
+    let items: Vec<&Values> = s
+        .items
+        .iter()
+        .filter_map(|n| table.get(n).map(|v| &v.values))
+        .collect();
+    let rows_of_items: Vec<Vec<Option<f64>>> = (0..table.rows())
+        .map(|i| items.iter().map(|v| v.score(i)).collect())
+        .collect();
+    let scores: Vec<Option<f64>> = rows_of_items
+        .iter()
+        .map(|r| {
+            let mut sum = 0.0;
+            for x in r {
+                sum += (*x)?;
+            }
+            Some(sum / r.len() as f64)
+        })
+        .collect();
+    let used: Vec<Option<usize>> = scores.iter().map(|s| s.map(|_| 0)).collect();
+    let (d, _) = super::disclosure::distribution(
+        &[used.iter().flatten().count() as u64],
+        used.iter().filter(|u| u.is_none()).count() as u64,
+        t,
+        Vec::new(),
+    );
+    let enough = matches!(d.n, analysis::suppress::Cell::Count(n) if n >= t);
+    Section::Reliability {
+        id: s.id.clone(),
+        title: s
+            .title
+            .as_ref()
+            .map_or_else(|| s.id.clone(), |t| t.get(lang).to_string()),
+        item_labels: s.items.iter().map(|n| data.label(n)).collect(),
+        n: d.cells[0],
+        dropped: d.missing,
+        reliability: enough.then(|| Alpha::from(cronbach_alpha(&rows_of_items))),
+        score: if enough {
+            Summary::from(super::disclosure::descriptives(&scores, t))
+        } else {
+            Summary::default()
+        },
+    }
+}
+
+/// The scope of a filter (variable, code): the group of respondents whose variable has
+/// that code, described as `variable = label`, and the group's size; `None` for an
+/// unknown filter.
+fn filter_group<'d>(
+    data: &'d Dataset<'_>,
+    name: &str,
+    code: &str,
+) -> Option<(Scope<'d>, String, u64)> {
     let var = data.table.get(name)?;
     let Values::Categorical {
         categories,
@@ -181,19 +228,21 @@ fn filter_rows(data: &Dataset<'_>, name: &str, code: &str) -> Option<(Vec<bool>,
         return None;
     };
     let wanted = categories.iter().position(|c| c.code == code)?;
-    let keep = codes.iter().map(|c| *c == Some(wanted)).collect();
+    let size = codes.iter().filter(|c| **c == Some(wanted)).count() as u64;
     Some((
-        keep,
+        Scope::Group {
+            codes,
+            groups: categories.len(),
+            group: wanted,
+        },
         format!("{} = {}", var.label, categories[wanted].label),
+        size,
     ))
 }
 
-fn timeline(data: &Dataset<'_>, rows: Option<&[bool]>, t: u64) -> Timeline {
+fn timeline(data: &Dataset<'_>, t: u64) -> Timeline {
     let mut days = std::collections::BTreeMap::<jiff::civil::Date, u64>::new();
-    for (i, r) in data.responses.iter().enumerate() {
-        if rows.is_some_and(|keep| !keep[i]) {
-            continue;
-        }
+    for r in data.responses {
         let Some(at) = r.submitted_at else { continue };
         let Ok(ts) = jiff::Timestamp::from_second(at.unix_timestamp()) else {
             continue;
@@ -235,188 +284,6 @@ fn timeline(data: &Dataset<'_>, rows: Option<&[bool]>, t: u64) -> Timeline {
                 count: *count,
             })
             .collect(),
-    }
-}
-
-fn frequency_rows(
-    categories: &[Category],
-    counts: &[u64],
-    cis: &[Option<(f64, f64)>],
-    t: u64,
-) -> Vec<FrequencyRow> {
-    let published = suppress_table(&[counts], t);
-    categories
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let cell = published.cells[0][i];
-            FrequencyRow {
-                code: c.code.clone(),
-                label: c.label.clone(),
-                count: cell,
-                percent: published.row_percents[0][i],
-                ci95: if cell.is_suppressed() { None } else { cis[i] },
-            }
-        })
-        .collect()
-}
-
-fn describe_sections(plan: &Plan, data: &Dataset<'_>, table: &Table, t: u64) -> Vec<Section> {
-    let wanted: Vec<&Spec> = match &plan.describe {
-        None => data.specs.iter().collect(),
-        Some(names) => names.iter().flat_map(|n| resolve(&data.specs, n)).collect(),
-    };
-    let mut out = Vec::new();
-    let mut done_questions: Vec<&str> = Vec::new();
-    for spec in wanted {
-        let Some(var) = table.get(&spec.name) else {
-            continue;
-        };
-        match (&spec.kind, &var.values) {
-            (Kind::Numeric, v) => out.push(Section::Numeric {
-                name: spec.name.clone(),
-                label: spec.label.clone(),
-                stats: describe(&v.scores()),
-            }),
-            (Kind::Text, Values::Text(v)) => out.push(Section::Text {
-                name: spec.name.clone(),
-                label: spec.label.clone(),
-                answered: v.iter().flatten().count() as u64,
-            }),
-            (Kind::Ordered, _) => {
-                // A matrix is one section with all its rows.
-                if done_questions.contains(&spec.question.as_str()) {
-                    continue;
-                }
-                done_questions.push(&spec.question);
-                let rows: Vec<&Spec> = data
-                    .specs
-                    .iter()
-                    .filter(|s| s.question == spec.question && s.kind == Kind::Ordered)
-                    .collect();
-                out.push(scale_section(data, table, &spec.question, &rows, t));
-            }
-            (
-                Kind::Nominal,
-                Values::Categorical {
-                    categories, codes, ..
-                },
-            ) => {
-                let f = frequencies(codes, categories.len());
-                let counts: Vec<u64> = f.categories.iter().map(|c| c.count).collect();
-                let cis: Vec<_> = f.categories.iter().map(|c| c.ci95_percent).collect();
-                out.push(Section::Frequencies {
-                    name: spec.name.clone(),
-                    label: spec.label.clone(),
-                    n: f.n_valid,
-                    missing: f.missing,
-                    rows: frequency_rows(categories, &counts, &cis, t),
-                });
-            }
-            (Kind::Multi, Values::MultiChoice { options, selected }) => {
-                let ticks: Vec<Option<Vec<bool>>> = selected
-                    .iter()
-                    .map(|s| {
-                        s.as_ref().map(|picked| {
-                            let mut row = vec![false; options.len()];
-                            for &i in picked {
-                                row[i] = true;
-                            }
-                            row
-                        })
-                    })
-                    .collect();
-                let m = multi_choice(&ticks, options.len());
-                let counts: Vec<u64> = m.options.iter().map(|o| o.count).collect();
-                let cis: Vec<_> = m.options.iter().map(|o| o.ci95_percent).collect();
-                let mut rows = frequency_rows(options, &counts, &cis, t);
-                // A percentage published beside a row's count: withheld with it.
-                let beside = |row: &FrequencyRow, percent: Option<f64>| {
-                    if row.count.is_suppressed() {
-                        Some(PercentCell::Suppressed)
-                    } else {
-                        percent.map(PercentCell::Percent)
-                    }
-                };
-                // Percent of respondents, not of ticks, for each option.
-                for (row, o) in rows.iter_mut().zip(&m.options) {
-                    row.percent = beside(row, o.percent_of_respondents);
-                }
-                let percent_of_responses = rows
-                    .iter()
-                    .zip(&m.options)
-                    .map(|(row, o)| beside(row, o.percent_of_responses))
-                    .collect();
-                out.push(Section::MultiChoice {
-                    name: spec.name.clone(),
-                    label: spec.label.clone(),
-                    respondents: m.respondents,
-                    missing: m.missing,
-                    rows,
-                    percent_of_responses,
-                });
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-fn scale_section(
-    data: &Dataset<'_>,
-    table: &Table,
-    question: &str,
-    rows: &[&Spec],
-    t: u64,
-) -> Section {
-    let scale: Vec<Category> = rows
-        .first()
-        .map(|s| s.categories.clone())
-        .unwrap_or_default();
-    let items = rows
-        .iter()
-        .filter_map(|spec| {
-            let Values::Categorical {
-                codes, categories, ..
-            } = &table.get(&spec.name)?.values
-            else {
-                return None;
-            };
-            let s = likert(codes, categories.len());
-            let counts: Vec<u64> = s.distribution.iter().map(|d| d.count).collect();
-            let cis: Vec<_> = s.distribution.iter().map(|d| d.ci95_percent).collect();
-            let distribution = frequency_rows(categories, &counts, &cis, t);
-            // With hidden cells, n with the mean, SD or top-2 share would give them back:
-            // publish no SD or top-2, and a mean rounded to one decimal only when n is
-            // large enough for the rounding to hide a cell.
-            let hidden = distribution.iter().any(|d| d.count.is_suppressed());
-            let mean = match (hidden, s.mean) {
-                (false, m) => m,
-                (true, Some(m)) if s.n >= 20 * t => Some((m * 10.0).round() / 10.0),
-                (true, _) => None,
-            };
-            Some(ScaleItem {
-                name: spec.name.clone(),
-                label: spec.label.clone(),
-                n: s.n,
-                missing: s.missing,
-                distribution,
-                mean,
-                sd: s.sd.filter(|_| !hidden),
-                median: s.median,
-                top2_percent: s.top2_percent.filter(|_| !hidden),
-            })
-        })
-        .collect();
-    let label = data.survey.question(question).map_or_else(
-        || question.to_string(),
-        |q| q.text.get(data.lang).to_string(),
-    );
-    Section::Scale {
-        name: question.to_string(),
-        label,
-        scale: scale.into_iter().map(|c| c.label).collect(),
-        items,
     }
 }
 
@@ -492,8 +359,10 @@ fn crosstab_section(table: &Table, rows: &str, columns: &str, t: u64) -> Option<
         row_labels.len(),
         column_labels.len(),
     );
-    let mut published = suppress_table(&x.counts, t);
-    analysis::suppress::protect_columns(&x.counts, &mut published);
+    // Audited with every row and column total known (they are the two variables'
+    // distributions, published elsewhere in the report); a table that cannot be
+    // protected is not published.
+    let published = analysis::audit::protect_table(&x.counts, t).ok()?;
     let any_hidden = published.cells.iter().flatten().any(|c| c.is_suppressed());
     // With hidden cells, the grand total and the odds ratio would give them back.
     let fisher = x.fisher.map(|mut f| {
@@ -533,8 +402,10 @@ fn comparison_section(table: &Table, variable: &str, groups_by: &str, t: u64) ->
         .map(|(label, g)| GroupStats {
             label: label.clone(),
             n: suppress_count(g.len() as u64, t),
-            stats: (g.len() as u64 >= t)
-                .then(|| describe(&g.iter().map(|&x| Some(x)).collect::<Vec<_>>())),
+            stats: (g.len() as u64 >= t).then(|| {
+                let values: Vec<Option<f64>> = g.iter().map(|&x| Some(x)).collect();
+                Summary::from(super::disclosure::descriptives(&values, t))
+            }),
         })
         .collect();
     // Tests use the published groups only: a hidden group's size and mean would be

@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use analysis::table::{Category, Table, Values, Variable};
 
 use super::variables::{Kind, Source, Spec, attribute_of};
+use crate::anonymize::coarsen::band;
 use crate::store::Response;
 use crate::survey::Survey;
 use crate::survey::answer::Answer;
@@ -149,6 +150,11 @@ pub fn table(survey: &Survey, specs: &[Spec], responses: &[Response]) -> Table {
 fn fill(column: &mut Column<'_>, source: &Source, i: usize, answer: &Answer) {
     match (column, answer) {
         (Column::Numeric(v), Answer::Number(x)) => v[i] = Some(*x),
+        (Column::Coded { codes, index }, Answer::Number(x)) => {
+            if let Source::Bands { bounds, whole } = source {
+                codes[i] = index.get(&band(*x, bounds, *whole));
+            }
+        }
         (Column::Text(v), Answer::Text(t)) if !t.trim().is_empty() => v[i] = Some(t.clone()),
         (Column::Multi { selected, index }, Answer::Choices { values, .. }) => {
             selected[i] = Some(values.iter().filter_map(|v| index.get(v)).collect());

@@ -2,12 +2,11 @@
 //! report's language, written once here and rendered to Markdown or HTML by
 //! [`super::render`].
 
-use analysis::descriptives::Descriptives;
 use analysis::paired::PrePostComparison;
-use analysis::suppress::PercentCell;
+use analysis::suppress::{Cell, PercentCell};
 
 use super::labels::{Labels, labels, num, opt, p_value};
-use super::model::{FrequencyRow, Report, Section};
+use super::model::{FrequencyRow, Report, Section, Summary};
 use super::plan::Correction;
 use crate::survey::Lang;
 
@@ -52,7 +51,11 @@ pub fn layout(report: &Report, lang: Lang) -> Vec<Block> {
     if report.min_cell > 1 {
         out.push(Block::Note(l.suppression_note(report.min_cell)));
     }
-    if !report.timeline.points.is_empty() {
+    if report
+        .timeline
+        .as_ref()
+        .is_some_and(|t| !t.points.is_empty())
+    {
         out.push(Block::Heading(l.timeline.into()));
         out.push(Block::Chart(None));
     }
@@ -119,9 +122,9 @@ fn frequency_table(rows: &[FrequencyRow], lang: Lang) -> Block {
     }
 }
 
-fn descriptives_row(d: &Descriptives, lang: Lang) -> Vec<String> {
+fn descriptives_row(n: Cell, d: &Summary, lang: Lang) -> Vec<String> {
     vec![
-        d.n.to_string(),
+        n.to_string(),
         opt(lang, d.mean, 2),
         opt(lang, d.sd, 2),
         opt(lang, d.median, 2),
@@ -147,12 +150,18 @@ fn test_line(name: &str, stat: String, p: f64, adjusted: Option<f64>, lang: Lang
 fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: Lang) {
     let l = labels(lang);
     match section {
-        Section::Numeric { label, stats, .. } => {
+        Section::Numeric {
+            label,
+            n,
+            missing,
+            stats,
+            ..
+        } => {
             out.push(Block::Subheading(label.clone()));
             let mut head = descriptives_head(l);
             head.push(l.missing.into());
-            let mut row = descriptives_row(stats, lang);
-            row.push(stats.missing.to_string());
+            let mut row = descriptives_row(*n, stats, lang);
+            row.push(missing.to_string());
             out.push(Block::Table {
                 head,
                 rows: vec![row],
@@ -343,7 +352,7 @@ fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: L
                     .map(|g| {
                         let mut row = vec![g.label.clone()];
                         match &g.stats {
-                            Some(d) => row.extend(descriptives_row(d, lang)),
+                            Some(d) => row.extend(descriptives_row(g.n, d, lang)),
                             None => {
                                 row.push(g.n.to_string());
                                 row.push(l.small_group.into());
@@ -423,18 +432,25 @@ fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: L
         Section::Reliability {
             title,
             item_labels,
+            n,
+            dropped,
             reliability,
             score,
             ..
         } => {
             out.push(Block::Subheading(title.clone()));
+            let Some(reliability) = reliability else {
+                out.push(Block::Note(format!(
+                    "{}: {n} / {dropped}; {}",
+                    l.used_dropped, l.small_group
+                )));
+                return;
+            };
             out.push(Block::Note(format!(
-                "{} = {}; {}: {} / {}; {} {}, {} {}",
+                "{} = {}; {}: {n} / {dropped}; {} {}, {} {}",
                 l.alpha,
                 opt(lang, reliability.alpha, 3),
                 l.used_dropped,
-                reliability.n_used,
-                reliability.n_dropped,
                 l.mean,
                 opt(lang, score.mean, 2),
                 l.sd,

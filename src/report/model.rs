@@ -7,7 +7,7 @@ use analysis::crosstab::{ChiSquareTest, FisherTest};
 use analysis::descriptives::Descriptives;
 use analysis::groups::{KruskalWallis, MannWhitneyU, OneWayAnova, WelchTTest};
 use analysis::paired::PrePostComparison;
-use analysis::reliability::ScaleReliability;
+use analysis::reliability::{ItemStatistics, ScaleReliability};
 use analysis::suppress::{Cell, PercentCell};
 use serde::Serialize;
 
@@ -20,14 +20,15 @@ pub struct Report {
     pub language: String,
     /// The plan file, or none for the default plan.
     pub plan: Option<String>,
-    /// Complete responses analysed (after the filter).
-    pub responses: u64,
+    /// Complete responses analysed (the group's size in a filtered view).
+    pub responses: Cell,
     /// The filter applied (`variable = label`), if any.
     pub filter: Option<String>,
     pub min_cell: u64,
     pub correction: Correction,
-    /// Complete responses per day, week or month (in the survey's time zone).
-    pub timeline: Timeline,
+    /// Complete responses per day, week or month (in the survey's time zone); not in
+    /// filtered views.
+    pub timeline: Option<Timeline>,
     pub sections: Vec<Section>,
 }
 
@@ -54,6 +55,53 @@ pub struct PeriodCount {
     pub count: Cell,
 }
 
+/// The published statistics of a number: an order statistic is absent where too few
+/// values lie on either side of it, everything is absent for too small a group (the
+/// counts are published beside it, audited).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Summary {
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub median: Option<f64>,
+    pub q1: Option<f64>,
+    pub q3: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+impl From<Descriptives> for Summary {
+    fn from(d: Descriptives) -> Summary {
+        Summary {
+            mean: d.mean,
+            sd: d.sd,
+            median: d.median,
+            q1: d.q1,
+            q3: d.q3,
+            min: d.min,
+            max: d.max,
+        }
+    }
+}
+
+/// Cronbach's alpha of a scale with its item statistics (the counts of respondents
+/// used and dropped are published beside it, audited).
+#[derive(Debug, Clone, Serialize)]
+pub struct Alpha {
+    pub items: usize,
+    pub alpha: Option<f64>,
+    pub item_statistics: Vec<ItemStatistics>,
+}
+
+impl From<ScaleReliability> for Alpha {
+    fn from(r: ScaleReliability) -> Alpha {
+        Alpha {
+            items: r.items,
+            alpha: r.alpha,
+            item_statistics: r.item_statistics,
+        }
+    }
+}
+
 /// One row of a published frequency table.
 #[derive(Debug, Clone, Serialize)]
 pub struct FrequencyRow {
@@ -71,8 +119,8 @@ pub struct FrequencyRow {
 pub struct ScaleItem {
     pub name: String,
     pub label: String,
-    pub n: u64,
-    pub missing: u64,
+    pub n: Cell,
+    pub missing: Cell,
     pub distribution: Vec<FrequencyRow>,
     pub mean: Option<f64>,
     pub sd: Option<f64>,
@@ -86,7 +134,7 @@ pub struct GroupStats {
     pub label: String,
     pub n: Cell,
     /// Absent for groups below the threshold.
-    pub stats: Option<Descriptives>,
+    pub stats: Option<Summary>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -119,21 +167,23 @@ pub enum Section {
     Numeric {
         name: String,
         label: String,
-        stats: Descriptives,
+        n: Cell,
+        missing: Cell,
+        stats: Summary,
     },
     Frequencies {
         name: String,
         label: String,
-        n: u64,
-        missing: u64,
+        n: Cell,
+        missing: Cell,
         rows: Vec<FrequencyRow>,
     },
     /// Several respondents' ticks: percent of respondents (CI) and of all ticks.
     MultiChoice {
         name: String,
         label: String,
-        respondents: u64,
-        missing: u64,
+        respondents: Cell,
+        missing: Cell,
         rows: Vec<FrequencyRow>,
         percent_of_responses: Vec<Option<PercentCell>>,
     },
@@ -147,7 +197,7 @@ pub enum Section {
     Text {
         name: String,
         label: String,
-        answered: u64,
+        answered: Cell,
     },
     Crosstab {
         rows: String,
@@ -175,8 +225,12 @@ pub enum Section {
         id: String,
         title: String,
         item_labels: Vec<String>,
-        reliability: ScaleReliability,
-        score: Descriptives,
+        /// Respondents with every item answered, and the others (audited together).
+        n: Cell,
+        dropped: Cell,
+        /// Absent when too few respondents answered every item.
+        reliability: Option<Alpha>,
+        score: Summary,
     },
     PrePost {
         title: String,

@@ -298,19 +298,22 @@ fn check_names<'a>(
 ) -> Option<Vec<&'a Spec>> {
     let found = variables::resolve(specs, &name.value);
     if found.is_empty() {
-        let help = suggest(
-            &name.value,
-            specs.iter().map(|s| s.name.as_str()),
-            '"',
-            || {
-                let mut names: Vec<&str> = specs.iter().map(|s| s.question.as_str()).collect();
-                names.dedup();
-                format!(
-                    "the questions that can be analysed are: {}",
-                    names.join(", ")
-                )
-            },
-        );
+        let withheld = variables::withheld(survey, &name.value);
+        let help = withheld.unwrap_or_else(|| {
+            suggest(
+                &name.value,
+                specs.iter().map(|s| s.name.as_str()),
+                '"',
+                || {
+                    let mut names: Vec<&str> = specs.iter().map(|s| s.question.as_str()).collect();
+                    names.dedup();
+                    format!(
+                        "the questions that can be analysed are: {}",
+                        names.join(", ")
+                    )
+                },
+            )
+        });
         let also = other.map_or(String::new(), |o| format!(" (needed in \"{}\" too)", o.id));
         ctx.error(
             name.span.clone(),
@@ -343,9 +346,11 @@ fn single(
                 format!(
                     "\"{}\" is {}, but this needs {wanted}",
                     name.value,
-                    spec.kind.describe()
+                    spec.describe()
                 ),
-                None,
+                matches!(spec.source, variables::Source::Bands { .. }).then(|| {
+                    "a quasi-identifier is published only in the bands of its [privacy.coarsen] rule: use it in a [[crosstab]]".to_string()
+                }),
             );
             None
         }

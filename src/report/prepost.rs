@@ -7,9 +7,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use analysis::paired::compare_pre_post;
-use analysis::suppress::suppress_count;
 
 use super::compute::{Dataset, adjust};
+use super::disclosure::distribution;
 use super::model::{PrePostItem, Section};
 use super::plan::{Link, Plan, PrePostSpec};
 use crate::survey::Lang;
@@ -90,10 +90,20 @@ pub(super) fn section(
     for name in &spec.items {
         let b = scores(before, name, |p| p.0);
         let a = scores(after, name, |p| p.1);
+        let mut comparison = compare_pre_post(&b, &a);
+        // The numbers improved / unchanged / worsened are counts of people: with a
+        // withheld one, the summary that shows them (and their shares) is withheld.
+        if let Some(s) = &comparison.summary {
+            let counts = [s.n_improved, s.n_unchanged, s.n_worsened].map(|n| n as u64);
+            let (d, _) = distribution(&counts, 0, plan.min_cell, Vec::new());
+            if !d.complete() {
+                comparison.summary = None;
+            }
+        }
         items.push(PrePostItem {
             name: name.clone(),
             label: after.label(name),
-            comparison: compare_pre_post(&b, &a),
+            comparison,
             p_adjusted: None,
             wilcoxon_p_adjusted: None,
         });
@@ -133,14 +143,17 @@ pub(super) fn section(
     // Too few people to publish anything about them.
     let t = plan.min_cell;
     let enough = pairs.len() as u64 >= t;
+    let (link_counts, _) = distribution(&[pairs.len() as u64], unlinked, t, Vec::new());
     Section::PrePost {
         title: spec.title.as_ref().map_or_else(
             || format!("{} → {}", spec.before, after.survey.id),
             |t| t.get(lang).to_string(),
         ),
         before: before.survey.title.get(lang).to_string(),
-        linked: suppress_count(pairs.len() as u64, t),
-        unlinked: suppress_count(unlinked, t),
+        // Everyone after is linked or not (and that number is published): audited as one
+        // distribution.
+        linked: link_counts.cells[0],
+        unlinked: link_counts.missing,
         scale,
         items: if enough { items } else { Vec::new() },
         overall: overall.filter(|_| enough),
@@ -255,15 +268,17 @@ mod tests {
             panic!("a pre/post section");
         };
         let n = people.len();
-        assert_eq!(linked, analysis::suppress::Cell::Count(n as u64));
-        assert_eq!(unlinked, suppress_count(1, 3));
+        // Everyone after is linked or not and that total is published: one unlinked
+        // person hides the linked count too.
+        assert_eq!(linked, analysis::suppress::Cell::Hidden);
+        assert_eq!(unlinked, analysis::suppress::suppress_count(1, 3));
         let expected: f64 = people
             .iter()
             .enumerate()
             .map(|(i, _)| score(&post[i], "dluhy") - score(&pre[n - i], "dluhy"))
             .sum::<f64>()
             / n as f64;
-        let change = items[0].comparison.summary.as_ref().unwrap().mean_change;
+        let change = items[0].comparison.t_test.as_ref().unwrap().mean_change;
         assert!((change - expected).abs() < 1e-12, "{change} vs {expected}");
     }
 }

@@ -3,13 +3,20 @@
 //! follow the exports: `q` for a question, `q.row` for a matrix row, `q.attribute` for an
 //! option attribute of a choice (`municipality.region`), `invitation.column` for an
 //! invitation column that is not an identifier. Pure: no I/O.
+//!
+//! The survey's privacy model applies before anything is computed, exactly as in the
+//! anonymized export: identifier questions have no variable; a question a
+//! `[privacy.coarsen]` rule names is published only coarsened (a number in its bands, a
+//! choice as the attribute the rule names, with its other attributes left out, since they
+//! may be finer); typed text is only ever counted.
 
 use std::collections::BTreeSet;
 
 use analysis::table::Category;
 
+use crate::anonymize::coarsen::band_labels;
 use crate::survey::answer::OTHER;
-use crate::survey::model::{ChoiceList, PrivacyClass, QuestionKind};
+use crate::survey::model::{ChoiceList, Coarsening, PrivacyClass, QuestionKind};
 use crate::survey::{Lang, Survey};
 
 /// What kind of column a variable is.
@@ -46,6 +53,18 @@ impl Kind {
     }
 }
 
+impl Spec {
+    /// What the variable is, for messages.
+    pub fn describe(&self) -> &'static str {
+        match self.source {
+            Source::Bands { .. } => "a number published in bands",
+            Source::Value | Source::Row(_) | Source::Attribute(_) | Source::Invitation(_) => {
+                self.kind.describe()
+            }
+        }
+    }
+}
+
 /// One variable a survey offers.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -64,6 +83,11 @@ pub(super) enum Source {
     Value,
     Row(String),
     Attribute(String),
+    /// A number published in the bands of its coarsening rule (categories: band labels).
+    Bands {
+        bounds: Vec<f64>,
+        whole: bool,
+    },
     Invitation(String),
 }
 
@@ -79,6 +103,10 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
             .collect()
     };
     for q in survey.questions() {
+        if q.privacy == Some(PrivacyClass::Identifier) {
+            continue;
+        }
+        let coarsening = survey.privacy.coarsening(&q.id);
         let text = q.text.get(lang);
         let spec = |name: String, label: String, kind: Kind, categories, source| Spec {
             name,
@@ -89,6 +117,26 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
             source,
         };
         match &q.kind {
+            QuestionKind::Number { .. } | QuestionKind::Rating { .. } if coarsening.is_some() => {
+                // Only bands can coarsen a number (`anketa check` refuses other rules).
+                if let Some(Coarsening::Bands(bounds)) = coarsening {
+                    let whole = matches!(
+                        q.kind,
+                        QuestionKind::Number { integer: true, .. } | QuestionKind::Rating { .. }
+                    );
+                    let labels = band_labels(bounds, whole);
+                    out.push(spec(
+                        q.id.clone(),
+                        text.into(),
+                        Kind::Nominal,
+                        labels.iter().map(|l| Category::new(l, l)).collect(),
+                        Source::Bands {
+                            bounds: bounds.clone(),
+                            whole,
+                        },
+                    ));
+                }
+            }
             QuestionKind::Number { .. } | QuestionKind::Rating { .. } => out.push(spec(
                 q.id.clone(),
                 text.into(),
@@ -159,14 +207,26 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
                 } else {
                     text.into()
                 };
-                out.push(spec(
-                    q.id.clone(),
-                    label.clone(),
-                    Kind::Nominal,
-                    cats,
-                    Source::Value,
-                ));
+                // Coarsened to an attribute: that attribute only.
+                let published_attribute = match coarsening {
+                    Some(Coarsening::Attribute(a)) => Some(a.as_str()),
+                    Some(Coarsening::Bands(_) | Coarsening::Month | Coarsening::Year) | None => {
+                        None
+                    }
+                };
+                if published_attribute.is_none() {
+                    out.push(spec(
+                        q.id.clone(),
+                        label.clone(),
+                        Kind::Nominal,
+                        cats,
+                        Source::Value,
+                    ));
+                }
                 for attribute in &options.attributes {
+                    if published_attribute.is_some_and(|a| a != attribute) {
+                        continue;
+                    }
                     let values: BTreeSet<&str> = options
                         .options
                         .iter()
@@ -199,6 +259,24 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
         });
     }
     out
+}
+
+/// Why a question id (or a `question.attribute` name) is not a variable of published
+/// reports although the question exists, with what to use instead.
+pub fn withheld(survey: &Survey, name: &str) -> Option<String> {
+    let (id, attribute) = name.split_once('.').unwrap_or((name, ""));
+    let q = survey.question(id)?;
+    if q.privacy == Some(PrivacyClass::Identifier) {
+        return Some(format!(
+            "\"{id}\" is an identifier in the survey's privacy model: reports never publish it"
+        ));
+    }
+    match survey.privacy.coarsening(id) {
+        Some(Coarsening::Attribute(a)) if attribute != a => Some(format!(
+            "\"{id}\" is published only as its \"{a}\" ([privacy.coarsen]): use \"{id}.{a}\""
+        )),
+        _ => None,
+    }
 }
 
 pub(super) fn attribute_of<'a>(

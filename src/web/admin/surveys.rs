@@ -433,13 +433,16 @@ pub(super) async fn report(
     })
     .await
     .map_err(|e| AppError::Internal(format!("report: {e}")))?;
-    let shown = built.report.responses;
+    let too_few = matches!(
+        built.report.responses,
+        analysis::suppress::Cell::Small { .. }
+    );
     let withheld = if wanted.is_some() && built.report.filter.is_none() {
         Some(
             "This filter does not match any variable of the survey: choose one from the list."
                 .to_string(),
         )
-    } else if shown > 0 && shown < min_cell {
+    } else if too_few {
         Some(format!(
             "Fewer than {min_cell} complete responses{}: the report is not shown, so that small groups cannot be recognised.",
             if wanted.is_some() {

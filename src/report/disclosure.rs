@@ -1,0 +1,242 @@
+//! What a report may show. Every count and statistic a report publishes (in every format
+//! and on the staff page, filtered or not) is decided here, after the survey's privacy
+//! model has been applied to the variables ([`super::variables`]). Counts go through the
+//! audit of [`analysis::audit`]: a withheld count must keep an interval of possible
+//! values at least the protection level wide given everything published beside it
+//! (totals, the "no answer" count, means, SDs, medians, shares); more cells are hidden,
+//! or a statistic withheld, until it does. The rules and their reasons are in
+//! docs/anonymization.md ("Reports").
+
+use analysis::audit::{Attacker, Fact, Release, Shown, protect_table};
+use analysis::suppress::{Cell, PercentCell};
+
+/// How an audited count is published.
+fn published(shown: Shown, value: u64, threshold: u64) -> Cell {
+    match shown {
+        Shown::Exact => Cell::Count(value),
+        Shown::Small => Cell::Small { threshold },
+        Shown::Hidden => Cell::Hidden,
+    }
+}
+
+/// A published distribution of one question's answers over its categories.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Distribution {
+    /// One per category.
+    pub cells: Vec<Cell>,
+    /// Respondents without an answer.
+    pub missing: Cell,
+    /// Respondents with an answer: withheld whenever `missing` is (the number of
+    /// respondents is published, so one gives the other back).
+    pub n: Cell,
+    /// Percent of `n` per category: withheld with its count or with `n`; `None` when
+    /// nobody answered.
+    pub percents: Vec<Option<PercentCell>>,
+}
+
+impl Distribution {
+    /// Whether every count is shown as it is.
+    pub fn complete(&self) -> bool {
+        !self.missing.is_suppressed() && self.cells.iter().all(|c| !c.is_suppressed())
+    }
+
+    /// Assembles the published distribution from audited cells (categories, then "no
+    /// answer"). A group of answers smaller than the threshold is not described at all.
+    fn assemble(counts: &[u64], mut cells: Vec<Cell>, threshold: u64) -> Self {
+        let answered: u64 = counts.iter().sum();
+        let mut missing_cell = cells.pop().unwrap_or(Cell::Hidden);
+        if answered > 0 && answered < threshold {
+            cells.iter_mut().for_each(|c| *c = Cell::Hidden);
+            missing_cell = match missing_cell {
+                Cell::Count(m) if m > 0 => Cell::Hidden,
+                other => other,
+            };
+        }
+        let n = if answered > 0 && answered < threshold {
+            Cell::Small { threshold }
+        } else if missing_cell.is_suppressed() {
+            Cell::Hidden
+        } else {
+            Cell::Count(answered)
+        };
+        let percents = counts
+            .iter()
+            .zip(&cells)
+            .map(|(&count, cell)| {
+                (answered > 0).then(|| {
+                    if cell.is_suppressed() || n.is_suppressed() {
+                        PercentCell::Suppressed
+                    } else {
+                        PercentCell::Percent(100.0 * count as f64 / answered as f64)
+                    }
+                })
+            })
+            .collect();
+        Distribution {
+            cells,
+            missing: missing_cell,
+            n,
+            percents,
+        }
+    }
+}
+
+/// A statistic published beside a distribution, as facts on its counts (cell `i` is
+/// category `i`): kept only where the audit still protects every withheld count.
+pub struct Statistic(pub Vec<Fact>);
+
+/// The distribution of a question over all respondents (`counts` per category,
+/// `missing` without an answer; their sum, the number of respondents, is published).
+/// Returns it with, for each of `statistics`, whether it may be published.
+pub fn distribution(
+    counts: &[u64],
+    missing: u64,
+    threshold: u64,
+    statistics: Vec<Statistic>,
+) -> (Distribution, Vec<bool>) {
+    let mut values = counts.to_vec();
+    values.push(missing);
+    let total: u64 = values.iter().sum();
+    let mut release = Release::new(values.clone(), threshold);
+    // Means, SDs and medians are not linear in the counts' integer solutions: an attacker
+    // who solves for whole numbers can pin a count the linear audit leaves open.
+    if !statistics.is_empty() {
+        release.set_attacker(Attacker::Integer);
+    }
+    let all: Vec<(usize, f64)> = (0..values.len()).map(|i| (i, 1.0)).collect();
+    release.add_fact(Fact {
+        terms: all,
+        low: total as f64,
+        high: total as f64,
+    });
+    let ids: Vec<Vec<usize>> = statistics
+        .into_iter()
+        .map(|s| {
+            s.0.into_iter()
+                .map(|f| release.add_optional_fact(f))
+                .collect()
+        })
+        .collect();
+    match release.protect() {
+        Ok(protection) => {
+            let cells = release
+                .shown()
+                .iter()
+                .zip(&values)
+                .map(|(s, &v)| published(*s, v, threshold))
+                .collect();
+            let kept = ids
+                .iter()
+                .map(|facts| {
+                    facts
+                        .iter()
+                        .all(|id| !protection.withheld_facts.contains(id))
+                })
+                .collect();
+            (Distribution::assemble(counts, cells, threshold), kept)
+        }
+        Err(_) => (
+            Distribution::assemble(counts, vec![Cell::Hidden; values.len()], threshold),
+            vec![false; ids.len()],
+        ),
+    }
+}
+
+/// The distribution of a question within one group of respondents, as a filtered view
+/// shows it. `joint[g]` holds group `g`'s counts per category and, last, its count
+/// without an answer; its groups are every group the filter can choose, plus those
+/// without an answer to the filter, so that the views of all groups together are one
+/// audited table. Row and column totals are treated as known: they are published in
+/// the unfiltered report (the groups' sizes, the question's distribution).
+pub fn distribution_in_group(joint: &[Vec<u64>], group: usize, threshold: u64) -> Distribution {
+    let row = &joint[group];
+    let counts = &row[..row.len().saturating_sub(1)];
+    // Rows and columns without anyone are public zeros: left out of the audit (hiding
+    // one of their cells could never protect anything), shown as 0.
+    let rows: Vec<usize> = (0..joint.len())
+        .filter(|&r| joint[r].iter().any(|&c| c > 0))
+        .collect();
+    let columns: Vec<usize> = (0..row.len())
+        .filter(|&c| joint.iter().any(|r| r[c] > 0))
+        .collect();
+    let mut cells = vec![Cell::Count(0); row.len()];
+    if let Some(at) = rows.iter().position(|&r| r == group) {
+        let audited: Vec<Vec<u64>> = rows
+            .iter()
+            .map(|&r| columns.iter().map(|&c| joint[r][c]).collect())
+            .collect();
+        match protect_table(&audited, threshold) {
+            Ok(table) => {
+                for (k, &c) in columns.iter().enumerate() {
+                    cells[c] = table.cells[at][k];
+                }
+            }
+            Err(_) => cells = vec![Cell::Hidden; row.len()],
+        }
+    }
+    Distribution::assemble(counts, cells, threshold)
+}
+
+/// Facts a published mean, SD and median of scores give about the counts of a
+/// distribution over categories scored `scores` (the published values rounded as
+/// printed: `half` is half the last printed digit).
+pub mod facts {
+    use super::{Fact, Statistic};
+
+    pub fn mean(scores: &[f64], n: u64, mean: f64, half: f64) -> Statistic {
+        let cells: Vec<usize> = (0..scores.len()).collect();
+        Statistic(vec![Fact::mean(&cells, scores, n, mean, half)])
+    }
+
+    pub fn sd(scores: &[f64], n: u64, mean: f64, sd: f64, half: f64) -> Statistic {
+        let cells: Vec<usize> = (0..scores.len()).collect();
+        Statistic(vec![Fact::sum_of_squares(
+            &cells, scores, n, mean, half, sd, half,
+        )])
+    }
+
+    pub fn median(scores: &[f64], n: u64, median: f64) -> Statistic {
+        let cells: Vec<usize> = (0..scores.len()).collect();
+        Statistic(Fact::quantile(&cells, scores, n, 0.5, median, 0.0).to_vec())
+    }
+
+    pub fn share(cells: &[usize], n: u64, percent: f64, half: f64) -> Statistic {
+        Statistic(vec![Fact::share(cells, n, percent, half)])
+    }
+}
+
+/// Whether an order statistic (minimum, quartile, median, maximum) of `values` may be
+/// published: at least `threshold` values must lie at or below it and at or above it,
+/// so that it is never one small group's (or one respondent's) own value. The five
+/// numbers of a group of five are its five values; the maximum of staff numbers is one
+/// municipality's.
+pub fn order_statistic_publishable(values: &[f64], statistic: f64, threshold: u64) -> bool {
+    let at_or_below = values.iter().filter(|&&x| x <= statistic).count() as u64;
+    let at_or_above = values.iter().filter(|&&x| x >= statistic).count() as u64;
+    at_or_below >= threshold && at_or_above >= threshold
+}
+
+/// Descriptive statistics with every order statistic that fails
+/// [`order_statistic_publishable`] withheld.
+pub fn descriptives(
+    values: &[Option<f64>],
+    threshold: u64,
+) -> analysis::descriptives::Descriptives {
+    let mut d = analysis::descriptives::describe(values);
+    let finite: Vec<f64> = values
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|x| x.is_finite())
+        .collect();
+    let keep = |s: Option<f64>| s.filter(|&s| order_statistic_publishable(&finite, s, threshold));
+    d.min = keep(d.min);
+    d.q1 = keep(d.q1);
+    d.median = keep(d.median);
+    d.q3 = keep(d.q3);
+    d.max = keep(d.max);
+    d
+}
+
+#[cfg(test)]
+mod tests;

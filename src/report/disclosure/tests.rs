@@ -1,0 +1,238 @@
+//! Attacks on what the report's disclosure layer publishes: each test tries to recover a
+//! withheld count (or a small one) from everything published beside it, by brute force
+//! over every table consistent with the release, independently of the LP audit.
+
+use analysis::likert::likert;
+use analysis::suppress::Cell;
+
+use super::*;
+
+/// Every whole-number distribution (categories + no answer) consistent with what was
+/// published: shown counts exact, "<t" in 1..t-1, "x" anything, the total known.
+fn consistent(d: &Distribution, total: u64, t: u64) -> Vec<Vec<u64>> {
+    let mut published = d.cells.clone();
+    published.push(d.missing);
+    let mut out = Vec::new();
+    let mut current = Vec::new();
+    fn walk(
+        published: &[Cell],
+        left: u64,
+        t: u64,
+        current: &mut Vec<u64>,
+        out: &mut Vec<Vec<u64>>,
+    ) {
+        let Some((first, rest)) = published.split_first() else {
+            if left == 0 {
+                out.push(current.clone());
+            }
+            return;
+        };
+        let range = match first {
+            Cell::Count(c) => *c..=*c,
+            Cell::Small { .. } => 1..=t - 1,
+            Cell::Hidden => 0..=left,
+        };
+        for v in range.filter(|v| *v <= left) {
+            current.push(v);
+            walk(rest, left - v, t, current, out);
+            current.pop();
+        }
+    }
+    walk(&published, total, t, &mut current, &mut out);
+    out
+}
+
+fn codes(counts: &[u64], missing: u64) -> Vec<Option<usize>> {
+    let mut out = Vec::new();
+    for (i, &c) in counts.iter().enumerate() {
+        out.extend(std::iter::repeat_n(Some(i), c as usize));
+    }
+    out.extend(std::iter::repeat_n(None, missing as usize));
+    out
+}
+
+#[test]
+fn a_small_no_answer_count_withholds_n_and_the_percentages() {
+    // 30 respondents, 2 without an answer: n = 28 would give the 2 back.
+    let (d, _) = distribution(&[10, 8, 10], 2, 5, Vec::new());
+    assert_eq!(d.missing, Cell::Small { threshold: 5 });
+    assert_eq!(d.n, Cell::Hidden);
+    assert!(
+        d.percents
+            .iter()
+            .all(|p| *p == Some(PercentCell::Suppressed))
+    );
+    for table in consistent(&d, 30, 5) {
+        assert!(table[3] >= 1 && table[3] <= 4);
+    }
+    let missing_values: std::collections::BTreeSet<u64> =
+        consistent(&d, 30, 5).iter().map(|t| t[3]).collect();
+    assert!(missing_values.len() >= 3, "{missing_values:?}");
+}
+
+#[test]
+fn no_published_count_is_small_and_no_withheld_count_is_pinned() {
+    // Every distribution of 3 categories + no answer with up to 12 respondents, t = 3
+    // and 5: what is shown is never 1..t-1, and every withheld count can take several
+    // values given everything published (the total included).
+    for t in [3u64, 5] {
+        for a in 0..=6u64 {
+            for b in 0..=6u64 {
+                for c in 0..=4u64 {
+                    for m in 0..=3u64 {
+                        let (d, _) = distribution(&[a, b, c], m, t, Vec::new());
+                        let mut all = d.cells.clone();
+                        all.extend([d.missing, d.n]);
+                        for cell in &all {
+                            if let Cell::Count(v) = cell {
+                                assert!(*v == 0 || *v >= t, "{a} {b} {c} {m}: {all:?}");
+                            }
+                        }
+                        let total = a + b + c + m;
+                        let tables = consistent(&d, total, t);
+                        assert!(tables.contains(&vec![a, b, c, m]));
+                        let mut published = d.cells.clone();
+                        published.push(d.missing);
+                        for (i, cell) in published.iter().enumerate() {
+                            if cell.is_suppressed() {
+                                let values: std::collections::BTreeSet<u64> =
+                                    tables.iter().map(|t| t[i]).collect();
+                                assert!(values.len() >= 2, "{a} {b} {c} {m}: cell {i} pinned");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_statistic_that_would_pin_a_withheld_count_is_withheld() {
+    // A 5-point item: with the counts shown, the exact mean, SD, median and top-2 share
+    // of all answers are published only where, together, they leave every withheld count
+    // open. Brute force over every consistent table checks it.
+    let t = 5;
+    let scores = [1.0, 2.0, 3.0, 4.0, 5.0];
+    let mut withheld_some = false;
+    for counts in [
+        [0u64, 3, 20, 0, 10],
+        [10, 2, 12, 5, 0],
+        [1, 7, 9, 6, 2],
+        [0, 0, 14, 3, 9],
+        [6, 6, 6, 6, 6],
+    ] {
+        let n: u64 = counts.iter().sum();
+        let s = likert(&codes(&counts, 0), 5);
+        let (m, sd, median, top2) = (
+            s.mean.unwrap(),
+            s.sd.unwrap(),
+            s.median.unwrap(),
+            s.top2_percent.unwrap(),
+        );
+        let stats = vec![
+            facts::mean(&scores, n, m, 1e-9),
+            facts::sd(&scores, n, m, sd, 1e-9),
+            facts::median(&scores, n, median),
+            facts::share(&[3, 4], n, top2, 1e-9),
+        ];
+        let (d, kept) = distribution(&counts, 0, t, stats);
+        withheld_some |= kept.iter().any(|k| !k);
+        let tables: Vec<Vec<u64>> = consistent(&d, n, t)
+            .into_iter()
+            .filter(|table| {
+                let counts = &table[..5];
+                let other = likert(&codes(counts, 0), 5);
+                let close = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() < 1e-9);
+                (!kept[0] || close(other.mean, m))
+                    && (!kept[1] || close(other.sd, sd))
+                    && (!kept[2] || close(other.median, median))
+                    && (!kept[3] || close(other.top2_percent, top2))
+            })
+            .collect();
+        assert!(tables.iter().any(|table| table[..5] == counts));
+        for (i, cell) in d.cells.iter().enumerate() {
+            if cell.is_suppressed() {
+                let values: std::collections::BTreeSet<u64> = tables.iter().map(|t| t[i]).collect();
+                assert!(
+                    values.len() >= 2,
+                    "{counts:?}: cell {i} pinned to {values:?} with kept {kept:?}"
+                );
+            }
+        }
+        if d.complete() {
+            assert!(kept.iter().all(|k| *k), "{counts:?}: nothing to protect");
+        }
+    }
+    assert!(withheld_some, "some of these items must lose a statistic");
+}
+
+#[test]
+fn filtered_views_never_tell_a_small_groups_answer() {
+    // 15 municipalities, one response each, a yes/no answer: the municipality's
+    // distribution within "yes" and within "no" must not show which municipality said
+    // what (the attack: "<3" where it said yes, 0 where it did not).
+    let t = 3;
+    let answers: Vec<usize> = (0..15).map(|m| usize::from(m % 3 == 0)).collect();
+    // joint[answer group][municipality + no answer]
+    let mut joint = vec![vec![0u64; 16]; 3];
+    for (m, &a) in answers.iter().enumerate() {
+        joint[a][m] += 1;
+    }
+    for group in 0..2 {
+        let d = distribution_in_group(&joint, group, t);
+        for (m, cell) in d.cells.iter().enumerate() {
+            assert_eq!(*cell, Cell::Hidden, "group {group}, municipality {m}");
+        }
+    }
+}
+
+#[test]
+fn filtered_views_show_large_groups_and_hide_what_differencing_would_give() {
+    let t = 5;
+    // Rows: filter groups A, B and no answer; columns: 3 categories and no answer.
+    let joint = vec![vec![20, 12, 2, 0], vec![15, 30, 9, 1], vec![0, 0, 0, 0]];
+    let views: Vec<Distribution> = (0..2)
+        .map(|g| distribution_in_group(&joint, g, t))
+        .collect();
+    for (g, d) in views.iter().enumerate() {
+        for cell in d.cells.iter().chain([&d.missing, &d.n]) {
+            if let Cell::Count(v) = cell {
+                assert!(*v == 0 || *v >= t, "group {g}: {cell:?}");
+            }
+        }
+    }
+    // The 2 in group A, column 2 (total 11) is withheld, and so must be a second cell
+    // of that column: otherwise 11 minus the other group's count gives it.
+    assert!(views[0].cells[2].is_suppressed());
+    assert!(views[1].cells[2].is_suppressed());
+    eprintln!("{views:?}");
+    assert!(
+        views
+            .iter()
+            .all(|d| d.cells.iter().any(|c| !c.is_suppressed()))
+    );
+}
+
+#[test]
+fn order_statistics_need_enough_values_on_both_sides() {
+    let five = [Some(3.0), Some(7.0), Some(12.0), Some(20.0), Some(41.0)];
+    let d = descriptives(&five, 5);
+    assert_eq!(
+        (d.min, d.q1, d.median, d.q3, d.max),
+        (None, None, None, None, None),
+        "the five numbers of a group of five are its five values"
+    );
+    assert!(d.mean.is_some());
+    let ten: Vec<Option<f64>> = (1..=10).map(|x| Some(f64::from(x))).collect();
+    let d = descriptives(&ten, 5);
+    assert_eq!(d.median, Some(5.5));
+    assert_eq!((d.min, d.max, d.q1, d.q3), (None, None, None, None));
+    // Ties make a minimum everybody's value, not one respondent's.
+    let tied: Vec<Option<f64>> = [1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 3.0, 3.0, 3.0, 3.0, 3.0]
+        .into_iter()
+        .map(Some)
+        .collect();
+    let d = descriptives(&tied, 5);
+    assert_eq!((d.min, d.max), (Some(1.0), Some(3.0)));
+}
