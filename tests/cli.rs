@@ -109,6 +109,44 @@ fn check_names_every_mistake_with_its_line() {
 }
 
 #[test]
+fn check_warns_about_an_undeclared_likely_quasi_identifier_and_still_succeeds() {
+    let src = "id = \"kurz\"\ntitle = \"Kurz\"\n\n[[page]]\nid = \"p\"\n  [[page.question]]\n  id = \"experience\"\n  type = \"number\"\n  text = \"Kolik let pracujete v sociální práci?\"\n";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kurz.toml");
+    std::fs::write(&file, src).unwrap();
+
+    let out = anketa(&["check", file.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "a warning is not an error: {err}");
+    let (l, c) = line_col(src, "\"experience\"", 0);
+    assert!(
+        err.contains(&format!(
+            "{}:{l}:{c}: warning: \"experience\" has no privacy class, but an exact number (a year, an age, a count) is likely a quasi-identifier",
+            file.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("privacy = \"none\" to say so"), "{err}");
+    assert!(
+        err.contains("ok: 1 survey(s) and 0 analysis plan(s) checked, 1 warning(s)"),
+        "{err}"
+    );
+
+    // Writing the class, even "none", acknowledges the choice.
+    let acknowledged = src.replace(
+        "  type = \"number\"\n",
+        "  type = \"number\"\n  privacy = \"none\"\n",
+    );
+    std::fs::write(&file, acknowledged).unwrap();
+    let out = anketa(&["check", file.to_str().unwrap()]);
+    assert!(
+        stderr(&out).contains("checked, 0 warning(s)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn check_reports_unreadable_paths() {
     let out = anketa(&["check", "/nonexistent/survey.toml"]);
     assert_eq!(out.status.code(), Some(1));

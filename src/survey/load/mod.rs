@@ -8,6 +8,7 @@ mod privacy;
 mod questions;
 pub(crate) mod reader;
 mod schedule;
+mod undeclared;
 
 use std::path::{Path, PathBuf};
 
@@ -300,6 +301,12 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
             );
         }
     }
+    // Interview records are not checked for k-anonymity: their items' classes do nothing.
+    let undeclared = if is_interview {
+        Vec::new()
+    } else {
+        undeclared::candidates(&pages)
+    };
     let pages = logic::build_pages(ctx, pages);
     let privacy = privacy::check_rules(
         ctx,
@@ -308,6 +315,7 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
         access.unwrap_or(Access::Anonymous),
         header.as_ref().map(|h| &h.organisation),
     );
+    undeclared::warn(ctx, undeclared, &privacy);
     let kind = match header {
         None if is_interview => return None,
         None => SurveyKind::Questionnaire,
@@ -496,3 +504,5 @@ mod interview_tests;
 mod privacy_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod undeclared_tests;

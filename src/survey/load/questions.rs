@@ -24,6 +24,9 @@ pub struct QuestionDraft {
     /// references, so a typo in one place does not cascade into "unknown question" errors.
     pub kind: Option<QuestionKind>,
     pub privacy: Option<crate::survey::privacy::PrivacyClass>,
+    /// Whether `privacy` is written at all (even with a mistake): an explicit class
+    /// acknowledges a deliberate choice, so no "likely a quasi-identifier" warning.
+    pub privacy_declared: bool,
 }
 
 const COMMON_KEYS: [&str; 8] = [
@@ -127,6 +130,7 @@ pub fn read_question(
     let required = t.boolean(ctx, "required");
     let show_if = t.string(ctx, "show_if", "\"role == 'other'\"");
     let validations = read_validations(ctx, &mut t);
+    let privacy_declared = t.has("privacy");
     let privacy = super::privacy::read_question_class(ctx, &mut t, qtype);
 
     let kind = qtype.and_then(|qt| read_kind(ctx, &mut t, qt, id.as_ref(), lists));
@@ -194,6 +198,7 @@ pub fn read_question(
         validations,
         kind,
         privacy,
+        privacy_declared,
     })
 }
 

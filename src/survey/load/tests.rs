@@ -44,6 +44,7 @@ title = "O vás"
   [[page.question]]
   id = "town"
   type = "hidden"
+  privacy = "quasi_identifier"
   choices = "town"
 
 [[page]]
@@ -64,6 +65,7 @@ show_if = "role == 'mas'"
   id = "age"
   type = "number"
   text = "Věk"
+  privacy = "quasi_identifier"
   integer = true
   min = 18
   max = 99
@@ -71,6 +73,7 @@ show_if = "role == 'mas'"
   id = "years"
   type = "number"
   text = "Roky praxe"
+  privacy = "quasi_identifier"
   validate = { rule = "years <= age - 15", message = { cs = "Příliš", en = "Too many" } }
 "#;
 

@@ -1,0 +1,107 @@
+//! Warnings about likely quasi-identifiers that are not declared: exact numbers, dates and
+//! choices whose options carry attributes, in a questionnaire question without `privacy`.
+//! Writing any `privacy` value, `"none"` included, acknowledges the choice and silences it.
+
+use super::logic::PageDraft;
+use super::reader::{Ctx, Sp};
+use crate::survey::model::QuestionKind;
+use crate::survey::privacy::PrivacyRules;
+
+/// Why a question is likely a quasi-identifier.
+pub enum Likely {
+    /// An exact number: a year, an age, years of experience, a count of staff.
+    Number,
+    /// A date: a birthday, when a project or a job started.
+    Date,
+    /// A single choice whose options carry these attributes (municipality -> region):
+    /// the options are places or organisations, so the answer says where someone is.
+    Attributes(Vec<String>),
+}
+
+impl Likely {
+    fn of(kind: &QuestionKind) -> Option<Likely> {
+        let attributes = |list: &crate::survey::model::ChoiceList| {
+            (!list.attributes.is_empty()).then(|| Likely::Attributes(list.attributes.clone()))
+        };
+        match kind {
+            QuestionKind::Number { .. } => Some(Likely::Number),
+            QuestionKind::Date { .. } => Some(Likely::Date),
+            QuestionKind::Single { options, .. } | QuestionKind::Dropdown { options } => {
+                attributes(options)
+            }
+            QuestionKind::Hidden { options, .. } => options.as_deref().and_then(attributes),
+            // Scales and ratings are opinions; several values cannot be a quasi-identifier;
+            // typed text is already dropped unless declared otherwise.
+            QuestionKind::Text { .. }
+            | QuestionKind::Textarea { .. }
+            | QuestionKind::Multi { .. }
+            | QuestionKind::Likert { .. }
+            | QuestionKind::Matrix { .. }
+            | QuestionKind::Rating { .. }
+            | QuestionKind::YesNo
+            | QuestionKind::Consent { .. }
+            | QuestionKind::Ranking { .. }
+            | QuestionKind::Note => None,
+        }
+    }
+
+    fn what(&self) -> String {
+        match self {
+            Likely::Number => "an exact number (a year, an age, a count)".into(),
+            Likely::Date => "a date".into(),
+            Likely::Attributes(a) => format!(
+                "a choice whose options carry {} ({})",
+                if a.len() == 1 {
+                    "an attribute"
+                } else {
+                    "attributes"
+                },
+                a.join(", ")
+            ),
+        }
+    }
+
+    /// An example coarsening rule for the question, and what it publishes.
+    fn rule(&self, id: &str) -> String {
+        match self {
+            Likely::Number => {
+                format!("{id} = [5, 10, 20] publishes the bands <5, 5-9, 10-19, 20+")
+            }
+            Likely::Date => format!("{id} = \"year\" publishes the year"),
+            Likely::Attributes(a) => format!("{id} = \"{0}\" publishes the option's {0}", a[0]),
+        }
+    }
+}
+
+/// The questions of a questionnaire that are likely quasi-identifiers and have no
+/// `privacy` (taken before the drafts become pages).
+pub fn candidates(pages: &[PageDraft]) -> Vec<(Sp<String>, Likely)> {
+    pages
+        .iter()
+        .flat_map(|p| &p.questions)
+        .filter(|q| !q.privacy_declared)
+        .filter_map(|q| Some((q.id.clone(), Likely::of(q.kind.as_ref()?)?)))
+        .collect()
+}
+
+/// One warning per candidate. A question a `[privacy.coarsen]` rule names already has
+/// its warning there ("coarsened but not a quasi-identifier").
+pub fn warn(ctx: &mut Ctx<'_>, candidates: Vec<(Sp<String>, Likely)>, rules: &PrivacyRules) {
+    for (id, likely) in candidates {
+        if rules.coarsening(&id.value).is_some() {
+            continue;
+        }
+        ctx.warning(
+            id.span,
+            format!(
+                "\"{}\" has no privacy class, but {} is likely a quasi-identifier: anonymized exports publish it unchanged and do not check it for k-anonymity",
+                id.value,
+                likely.what()
+            ),
+            Some(format!(
+                "if someone could know it about a respondent, add privacy = \"quasi_identifier\", usually with a [privacy.coarsen] rule ({}); if it cannot single anyone out, write privacy = \"none\" to say so",
+                likely.rule(&id.value)
+            )),
+        );
+    }
+}
