@@ -9,6 +9,7 @@ pub mod app;
 pub mod cli;
 pub mod dashboard;
 pub mod demo;
+pub mod disclosure;
 pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -102,6 +102,35 @@ async fn evaluators_get_suppressed_reports_of_granted_surveys(db: TestDb) {
         "no filter by municipality"
     );
 
+    // Dashboards: researchers see who has answered; an evaluator's dashboard is a
+    // publication like the report (the municipality only as its region, audited counts,
+    // no per-day series).
+    let full = researcher
+        .get_raw("/admin/surveys/obce-socialni-prace")
+        .await;
+    assert!(full.body.contains("Kolín"), "{}", full.body);
+    assert!(full.body.contains("Complete responses per day"));
+    let protected = evaluator
+        .get_raw("/admin/surveys/obce-socialni-prace")
+        .await;
+    assert_eq!(protected.status, StatusCode::OK);
+    for municipality in ["Kolín", "Jilemnice", "Chrudim"] {
+        assert!(
+            !protected.body.contains(municipality),
+            "{municipality}: {}",
+            protected.body
+        );
+    }
+    assert!(!protected.body.contains("No response yet from"));
+    assert!(
+        protected
+            .body
+            .contains("<tr><th scope=\"row\">Hradec Králové</th><td class=\"num\">5</td></tr>"),
+        "{}",
+        protected.body
+    );
+    assert!(!protected.body.contains("The numbers"), "no per-day counts");
+
     let other = evaluator
         .get_raw("/admin/surveys/seminar-mas-2024/report")
         .await;

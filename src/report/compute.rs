@@ -185,7 +185,7 @@ fn reliability_section(
         })
         .collect();
     let used: Vec<Option<usize>> = scores.iter().map(|s| s.map(|_| 0)).collect();
-    let (d, _) = super::disclosure::distribution(
+    let (d, _) = crate::disclosure::distribution(
         &[used.iter().flatten().count() as u64],
         used.iter().filter(|u| u.is_none()).count() as u64,
         t,
@@ -203,7 +203,7 @@ fn reliability_section(
         dropped: d.missing,
         reliability: enough.then(|| Alpha::from(cronbach_alpha(&rows_of_items))),
         score: if enough {
-            Summary::from(super::disclosure::descriptives(&scores, t))
+            Summary::from(crate::disclosure::descriptives(&scores, t))
         } else {
             Summary::default()
         },
@@ -404,7 +404,7 @@ fn comparison_section(table: &Table, variable: &str, groups_by: &str, t: u64) ->
             n: suppress_count(g.len() as u64, t),
             stats: (g.len() as u64 >= t).then(|| {
                 let values: Vec<Option<f64>> = g.iter().map(|&x| Some(x)).collect();
-                Summary::from(super::disclosure::descriptives(&values, t))
+                Summary::from(crate::disclosure::descriptives(&values, t))
             }),
         })
         .collect();

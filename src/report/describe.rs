@@ -1,6 +1,6 @@
 //! The descriptive sections of a report (frequencies, multiple choices, scales, numbers,
 //! typed text), for all respondents or for the group a filter chooses. Every count and
-//! statistic is decided by [`super::disclosure`]; a group's distributions are cut from
+//! statistic is decided by [`crate::disclosure`]; a group's distributions are cut from
 //! the table of all the filter's groups, so that the filtered views of every group
 //! together show no more than one audited table.
 
@@ -10,10 +10,10 @@ use analysis::suppress::{Cell, PercentCell};
 use analysis::table::{Category, Table, Values};
 
 use super::compute::Dataset;
-use super::disclosure::{self, Distribution, Statistic, facts};
 use super::model::*;
 use super::plan::Plan;
 use super::variables::{Kind, Spec, resolve};
+use crate::disclosure::{self, Distribution, Statistic, facts};
 
 /// Which respondents a report describes.
 #[derive(Clone, Copy)]

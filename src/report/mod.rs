@@ -7,7 +7,6 @@ pub mod charts;
 pub mod compute;
 pub mod dataset;
 pub mod describe;
-pub mod disclosure;
 pub mod document;
 pub mod labels;
 pub mod model;

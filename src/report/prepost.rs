@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use analysis::paired::compare_pre_post;
 
 use super::compute::{Dataset, adjust};
-use super::disclosure::distribution;
 use super::model::{PrePostItem, Section};
 use super::plan::{Link, Plan, PrePostSpec};
+use crate::disclosure::distribution;
 use crate::survey::Lang;
 use crate::survey::answer::Answer;
 

@@ -1,11 +1,12 @@
 //! One survey's dashboard: status, numbers, responses per day, the completion funnel,
 //! breakdowns by choice attributes (who has not answered yet) and invitation status.
 
+use analysis::suppress::Cell;
 use maud::{Markup, html};
 
 use super::overview::status;
 use super::{chart, duration, layout, moment};
-use crate::dashboard::{Breakdown, FunnelStep};
+use crate::disclosure::dashboard::{Published, PublishedBreakdown};
 use crate::staff::StaffUser;
 use crate::store::SurveyStats;
 use crate::survey::model::Availability;
@@ -15,11 +16,8 @@ pub struct Dashboard<'a> {
     pub survey: &'a Survey,
     pub stats: &'a SurveyStats,
     pub availability: Availability,
-    pub per_day: &'a [(i64, i64)],
-    pub funnel: &'a [FunnelStep],
-    pub breakdowns: &'a [Breakdown],
-    /// (sent, started, complete) for token surveys.
-    pub invitations: Option<(i64, i64, i64)>,
+    /// Every figure, as [`crate::disclosure::dashboard`] allows this user to see it.
+    pub published: &'a Published,
 }
 
 pub fn page(user: &StaffUser, csrf: &str, d: &Dashboard<'_>) -> Markup {
@@ -65,89 +63,96 @@ pub fn page(user: &StaffUser, csrf: &str, d: &Dashboard<'_>) -> Markup {
                     a href={ "/admin/surveys/" (s.id) "/export/codebook-json" } download { "JSON" }
                 }
             }
+            @let f = &d.published.figures;
             dl.figures {
-                div { dt { "Started" } dd { (d.stats.started()) } }
-                div { dt { "Complete" } dd { (d.stats.complete) } }
-                div { dt { "Completion rate" } dd { @match d.stats.completion_rate() { Some(r) => (format!("{:.0} %", r * 100.0)), None => "–" } } }
+                div { dt { "Started" } dd { (f.started) } }
+                div { dt { "Complete" } dd { (f.complete) } }
+                div { dt { "Completion rate" } dd { @match f.completion_rate { Some(r) => (format!("{:.0} %", r * 100.0)), None => "–" } } }
                 div { dt { "Median time" } dd { @match d.stats.median_completion { Some(t) => (duration(t)), None => "–" } } }
                 div { dt { "Last activity" } dd { @match d.stats.last_activity { Some(t) => (moment(t)), None => "–" } } }
-                div { dt { "Set aside" } dd { (d.stats.set_aside) } }
+                div { dt { "Set aside" } dd { (f.set_aside) } }
             }
-            @if let Some((sent, started, complete)) = d.invitations {
+            @if let Some(i) = &d.published.invitations {
                 h2 { "Invitations" }
                 dl.figures {
-                    div { dt { "Sent" } dd { (sent) } }
-                    div { dt { "Started" } dd { (started) } }
-                    div { dt { "Complete" } dd { (complete) } }
-                    div { dt { "Not started" } dd { (sent - started) } }
+                    div { dt { "Sent" } dd { (i.sent) } }
+                    div { dt { "Started" } dd { (i.started) } }
+                    div { dt { "Complete" } dd { (i.complete) } }
+                    div { dt { "Not started" } dd { (i.not_started) } }
                 }
             }
             h2 { "Complete responses per day" }
-            @if d.per_day.is_empty() {
-                p { "No complete responses yet." }
-            } @else {
-                (chart::per_day(d.per_day, "Complete responses per day"))
-                details {
-                    summary { "The numbers" }
-                    table { thead { tr { th scope="col" { "Day" } th.num scope="col" { "Complete" } } }
-                        tbody { @for (day, n) in d.per_day { tr { td { (chart::day_date(*day)) } td.num { (n) } } } } }
-                }
+            @match &d.published.per_day {
+                None => p {
+                    "Counts below the threshold are shown as “<n”, and counts that would give them back as “x”. Responses over time are in the "
+                    a href={ "/admin/surveys/" (s.id) "/report" } { "report" }
+                    ", in periods large enough to show."
+                },
+                Some(per_day) if per_day.is_empty() => p { "No complete responses yet." },
+                Some(per_day) => {
+                    (chart::per_day(per_day, "Complete responses per day"))
+                    details {
+                        summary { "The numbers" }
+                        table { thead { tr { th scope="col" { "Day" } th.num scope="col" { "Complete" } } }
+                            tbody { @for (day, n) in per_day { tr { td { (chart::day_date(*day)) } td.num { (n) } } } } }
+                    }
+                },
             }
             h2 { "Where people stop" }
             table {
                 caption.vh { "Completion funnel by page" }
-                thead { tr { th scope="col" { "Page" } th.num scope="col" { "Reached" } th.num scope="col" { "In progress here" } } }
+                @let reached = d.published.funnel.iter().any(|s| s.reached.is_some());
+                thead { tr { th scope="col" { "Page" } @if reached { th.num scope="col" { "Reached" } } th.num scope="col" { "In progress here" } } }
                 tbody {
-                    @for step in d.funnel {
+                    @for step in &d.published.funnel {
                         @let page = s.pages.iter().find(|p| p.id == step.page_id);
                         tr {
                             th scope="row" { (page.and_then(|p| p.title.as_ref()).map_or(step.page_id.as_str(), |t| t.get(Lang::Cs))) }
-                            td.num { (step.reached) }
+                            @if let Some(r) = step.reached { td.num { (r) } }
                             td.num { (step.here) }
                         }
                     }
                 }
             }
-            @for b in d.breakdowns { (breakdown(b)) }
+            @for b in &d.published.breakdowns { (breakdown(b)) }
         },
     )
 }
 
-fn breakdown(b: &Breakdown) -> Markup {
-    let nobody: Vec<&str> = b
-        .groups
-        .iter()
-        .flat_map(|g| g.rows.iter())
-        .filter(|r| r.count == 0)
-        .map(|r| r.label.get(Lang::Cs))
-        .collect();
+fn breakdown(b: &PublishedBreakdown) -> Markup {
+    let per_option = b.groups.iter().any(|g| !g.rows.is_empty());
     html! {
         section.breakdown {
             h2 { "Complete responses by " (b.question_text.get(Lang::Cs)) }
-            @if !nobody.is_empty() {
-                p { strong { "No response yet from " (nobody.len()) ": " } (nobody.join(", ")) }
+            @if !b.nobody.is_empty() {
+                p { strong { "No response yet from " (b.nobody.len()) ": " } (b.nobody.iter().map(|t| t.get(Lang::Cs)).collect::<Vec<_>>().join(", ")) }
             }
             table {
                 caption.vh { "Complete responses by " (b.question_id) }
                 thead { tr {
                     @if let Some(a) = &b.attribute { th scope="col" { (a) } }
-                    th scope="col" { "Answer" } th.num scope="col" { "Complete" }
+                    @if per_option { th scope="col" { "Answer" } }
+                    th.num scope="col" { "Complete" }
                 } }
                 @for g in &b.groups {
                     tbody {
-                        @for (i, r) in g.rows.iter().enumerate() {
-                            tr.none[r.count == 0] {
-                                @if b.attribute.is_some() {
-                                    @if i == 0 { th scope="rowgroup" rowspan=(g.rows.len()) { (g.value.as_deref().unwrap_or("–")) br; span.muted { (g.total()) " in all" } } }
+                        @if per_option {
+                            @for (i, (label, count)) in g.rows.iter().enumerate() {
+                                tr.none[*count == Cell::Count(0)] {
+                                    @if b.attribute.is_some() {
+                                        @if i == 0 { th scope="rowgroup" rowspan=(g.rows.len()) { (g.value.as_deref().unwrap_or("–")) br; span.muted { (g.total) " in all" } } }
+                                    }
+                                    td { (label.get(Lang::Cs)) }
+                                    td.num { (count) }
                                 }
-                                td { (r.label.get(Lang::Cs)) }
-                                td.num { (r.count) }
                             }
+                        } @else {
+                            tr { th scope="row" { (g.value.as_deref().unwrap_or("–")) } td.num { (g.total) } }
                         }
                     }
                 }
             }
-            @if b.unanswered > 0 { p.muted { (b.unanswered) " complete responses did not answer this question." } }
+            @if b.unanswered != Cell::Count(0) { p.muted { (b.unanswered) " complete responses did not answer this question." } }
         }
     }
 }

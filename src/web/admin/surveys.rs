@@ -98,15 +98,23 @@ pub(super) async fn dashboard(
     let availability = survey
         .schedule
         .availability(now, stats.complete as u64, false);
+    // Who may not see identified data sees the dashboard as a publication.
+    let protect = (!staff.user.can_export_identified()).then(|| state.plan_for(&survey).min_cell);
+    let published = crate::disclosure::dashboard::publish(
+        &survey,
+        &stats,
+        invitations,
+        per_day,
+        &funnel,
+        breakdowns,
+        protect,
+    );
     let csrf = csrf::token(&staff.session).await?;
     let page = views::dashboard::Dashboard {
         survey: &survey,
         stats: &stats,
         availability,
-        per_day: &per_day,
-        funnel: &funnel,
-        breakdowns: &breakdowns,
-        invitations,
+        published: &published,
     };
     Ok(views::dashboard::page(&staff.user, &csrf, &page).into_response())
 }

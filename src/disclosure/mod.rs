@@ -1,6 +1,9 @@
-//! What a report may show. Every count and statistic a report publishes (in every format
-//! and on the staff page, filtered or not) is decided here, after the survey's privacy
-//! model has been applied to the variables ([`super::variables`]). Counts go through the
+//! What an evaluator may see. Every count and statistic a report publishes (in every
+//! format and on the staff page, filtered or not) and every figure of a dashboard shown to
+//! someone who may not see identified data ([`dashboard`]) is decided here, after the
+//! survey's privacy model has been applied to the variables
+//! ([`crate::report::variables`]); anonymized exports apply the same model in
+//! [`crate::anonymize`]. Counts go through the
 //! audit of [`analysis::audit`]: a withheld count must keep an interval of possible
 //! values at least the protection level wide given everything published beside it
 //! (totals, the "no answer" count, means, SDs, medians, shares); more cells are hidden,
@@ -237,6 +240,8 @@ pub fn descriptives(
     d.max = keep(d.max);
     d
 }
+
+pub mod dashboard;
 
 #[cfg(test)]
 mod tests;

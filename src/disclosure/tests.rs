@@ -236,3 +236,120 @@ fn order_statistics_need_enough_values_on_both_sides() {
     let d = descriptives(&tied, 5);
     assert_eq!((d.min, d.max), (Some(1.0), Some(3.0)));
 }
+
+mod dashboard {
+    use std::path::PathBuf;
+
+    use analysis::suppress::Cell;
+
+    use crate::dashboard::{BreakdownCounter, FunnelStep};
+    use crate::disclosure::dashboard::publish;
+    use crate::store::SurveyStats;
+    use crate::survey::{Answer, Answers, Survey, load_paths};
+
+    fn obce() -> Survey {
+        let catalog = load_paths(&[PathBuf::from("surveys")]);
+        catalog
+            .surveys
+            .into_iter()
+            .find(|s| s.id == "obce-socialni-prace")
+            .unwrap()
+    }
+
+    fn stats(in_progress: i64, complete: i64, set_aside: i64) -> SurveyStats {
+        SurveyStats {
+            in_progress,
+            complete,
+            set_aside,
+            last_activity: None,
+            median_completion: None,
+        }
+    }
+
+    fn all_cells(p: &crate::disclosure::dashboard::Published) -> Vec<Cell> {
+        let mut out = vec![p.figures.started, p.figures.complete, p.figures.set_aside];
+        out.extend(p.funnel.iter().map(|s| s.here));
+        out.extend(p.funnel.iter().filter_map(|s| s.reached));
+        for b in &p.breakdowns {
+            out.push(b.unanswered);
+            for g in &b.groups {
+                out.push(g.total);
+                out.extend(g.rows.iter().map(|(_, c)| *c));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn evaluators_see_no_small_count_and_no_municipality() {
+        let survey = obce();
+        let question = survey.question("municipality").unwrap();
+        let mut counter = BreakdownCounter::new(question).unwrap();
+        // Two municipalities answered twice, eleven once.
+        let options = &question.kind.options().unwrap().options;
+        for (i, option) in options.iter().enumerate().take(13) {
+            let answers: Answers = [(
+                "municipality".to_string(),
+                Answer::Choice {
+                    value: option.value.clone(),
+                    other: None,
+                },
+            )]
+            .into();
+            for _ in 0..(1 + usize::from(i < 2)) {
+                counter.add(&answers);
+            }
+        }
+        let funnel: Vec<FunnelStep> = survey
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| FunnelStep {
+                page_id: p.id.clone(),
+                reached: 20 - i as i64,
+                here: i64::from(i == 1) * 2,
+            })
+            .collect();
+        let raw = stats(2, 15, 1);
+        let t = 3;
+        let p = publish(
+            &survey,
+            &raw,
+            Some((15, 13, 11)),
+            vec![(19_000, 15)],
+            &funnel,
+            vec![counter.finish()],
+            Some(t),
+        );
+        for cell in all_cells(&p) {
+            if let Cell::Count(v) = cell {
+                assert!(v == 0 || v >= t, "{cell:?} in {p:?}");
+            }
+        }
+        assert!(p.per_day.is_none());
+        let b = &p.breakdowns[0];
+        assert!(b.nobody.is_empty(), "who has not answered is not shown");
+        assert!(b.groups.iter().all(|g| g.rows.is_empty()), "regions only");
+        let inv = p.invitations.unwrap();
+        assert_eq!(inv.not_started, Cell::Small { threshold: t });
+        assert!(
+            inv.complete.is_suppressed(),
+            "the sent total would give it back"
+        );
+
+        // Researchers see everything as counted.
+        let counter = BreakdownCounter::new(question).unwrap();
+        let p = publish(
+            &survey,
+            &raw,
+            None,
+            vec![],
+            &funnel,
+            vec![counter.finish()],
+            None,
+        );
+        assert_eq!(p.figures.started, Cell::Count(17));
+        assert_eq!(p.figures.set_aside, Cell::Count(1));
+        assert_eq!(p.breakdowns[0].nobody.len(), options.len());
+    }
+}
