@@ -102,6 +102,44 @@ async fn evaluators_get_suppressed_reports_of_granted_surveys(db: TestDb) {
         "no filter by municipality"
     );
 
+    // Releases: filtered views by a second variable are refused to evaluators (they could
+    // be compared with the views by region), not to researchers.
+    let by_role = "/admin/surveys/obce-socialni-prace/report?filter=respondent_role%3Ahead";
+    let refused = evaluator.get_raw(by_role).await;
+    assert!(
+        refused.body.contains("have been published by") && refused.body.contains("only filters by"),
+        "{}",
+        refused.body
+    );
+    assert!(!refused.body.contains("<svg"));
+    let researcher_view = researcher.get_raw(by_role).await;
+    assert!(!researcher_view.body.contains("have been published by"));
+    // Growth: one response more (the demo dates it in the past) would let the next view be
+    // compared with the last one; it is refused until the difference reaches min_cell (3).
+    let whole = "/admin/surveys/obce-socialni-prace/report";
+    assert!(
+        evaluator
+            .get_raw(whole)
+            .await
+            .body
+            .contains("Dokončené odpovědi: 15")
+    );
+    demo(&url, &["responses", "obce-socialni-prace", "--count", "1"]);
+    let changed = evaluator.get_raw(whole).await;
+    assert!(
+        changed.body.contains("differs from it by 1 response(s)"),
+        "{}",
+        changed.body
+    );
+    assert!(!changed.body.contains("Dokončené odpovědi: 16"));
+    demo(&url, &["responses", "obce-socialni-prace", "--count", "2"]);
+    let moved_on = evaluator.get_raw(whole).await;
+    assert!(
+        moved_on.body.contains("Dokončené odpovědi: 18"),
+        "{}",
+        moved_on.body
+    );
+
     // Dashboards: researchers see who has answered; an evaluator's dashboard is a
     // publication like the report (the municipality only as its region, audited counts,
     // no per-day series).

@@ -242,6 +242,7 @@ pub fn descriptives(
 }
 
 pub mod dashboard;
+pub mod releases;
 
 #[cfg(test)]
 mod tests;

@@ -33,6 +33,13 @@ pub struct Anonymization {
     pub scrub_text: bool,
 }
 
+impl Anonymization {
+    /// The export covers the complete responses submitted before this.
+    pub fn cutoff(&self) -> Option<time::OffsetDateTime> {
+        self.selection.cutoff
+    }
+}
+
 /// Plan an anonymized export: fails with [`ExportError::NeedsSuppression`] if reaching k
 /// needs cells blanked or responses left out and `options` does not accept it.
 pub async fn anonymize(

@@ -65,12 +65,14 @@ mod export;
 mod import;
 mod interviews;
 mod manage;
+mod releases;
 mod staff;
 pub use self::access::{Invitation, NewInvitation};
 pub use self::export::{ExportFilter, ExportedResponse};
 pub use self::import::CompleteResponse;
 pub use self::interviews::{InterviewFilter, StoredInterview};
 pub use self::manage::{Flag, ListFilter, SurveyStats};
+pub use self::releases::{Release, ReleaseKind};
 pub use self::staff::{AuditEntry, User};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

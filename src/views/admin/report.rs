@@ -17,6 +17,9 @@ pub struct ReportPage<'a> {
     pub built: &'a Built,
     /// Why the report is withheld (too few responses match), if it is.
     pub withheld: Option<String>,
+    /// Which responses the report describes, when not all (a view held at an earlier
+    /// release's cutoff).
+    pub note: Option<String>,
 }
 
 pub fn page(user: &StaffUser, csrf: &str, p: &ReportPage<'_>) -> Markup {
@@ -50,6 +53,7 @@ pub fn page(user: &StaffUser, csrf: &str, p: &ReportPage<'_>) -> Markup {
                 }
                 button type="submit" { "Show" }
             }
+            @if let Some(note) = &p.note { p.note { (note) } }
             @match &p.withheld {
                 Some(why) => p.error role="alert" { (why) },
                 None => div.report lang=(p.lang.code()) { (render::fragment(&p.built.blocks, &p.built.charts)) },

@@ -252,6 +252,20 @@ pub(super) async fn export_format(
         .actor()
         .audit(state.store(), "export", Some(&survey.id), None, details)
         .await?;
+    if let (Privacy::Anonymized(a), false) = (&privacy, staff.user.can_export_identified()) {
+        state
+            .store()
+            .record_release(&crate::store::Release {
+                survey_id: survey.id.clone(),
+                kind: crate::store::ReleaseKind::Export,
+                filter: None,
+                cutoff: a.cutoff().unwrap_or_else(OffsetDateTime::now_utc),
+                responses: a.report.outcome.records,
+                user_id: Some(staff.user.id.clone()),
+                at: OffsetDateTime::now_utc(),
+            })
+            .await?;
+    }
     let store = state.store().clone();
     let id = survey.id.clone();
     let suffix = match (&job, &privacy) {
@@ -415,7 +429,56 @@ pub(super) async fn report(
         .retain(|p| staff.user.can_view_dashboard(&p.before));
     let lang = plan_load::report_language(&survey, query.lang.as_deref().and_then(Lang::from_code));
     let store = state.store();
-    let responses: Vec<_> = store.complete_responses(&survey.id).try_collect().await?;
+    let mut responses: Vec<_> = store.complete_responses(&survey.id).try_collect().await?;
+    let wanted = query.filter.clone().filter(|f| !f.is_empty());
+    let min_cell = plan.min_cell;
+    // Who may not see identified data gets a publication checked against the earlier
+    // ones (crate::disclosure::releases).
+    let now = OffsetDateTime::now_utc();
+    let published = !staff.user.can_export_identified();
+    let mut note = None;
+    let mut refused = None;
+    let mut cutoff = now;
+    if published {
+        use crate::disclosure::releases::{ViewPlan, plan_view};
+        let earlier = store
+            .releases(&survey.id, crate::store::ReleaseKind::Report)
+            .await?;
+        let variable = wanted
+            .as_deref()
+            .and_then(|f| f.split_once(':'))
+            .map(|(v, _)| v);
+        let submitted_before = |at: OffsetDateTime| {
+            responses
+                .iter()
+                .filter(|r| r.submitted_at.is_some_and(|s| s < at))
+                .count() as u64
+        };
+        match plan_view(&earlier, now, variable, submitted_before, min_cell) {
+            ViewPlan::OtherFilter { variable } => {
+                refused = Some(format!(
+                    "Filtered views of this survey have been published by “{variable}”. A view by another variable could be compared with them to describe the few people in both groups, so only filters by “{variable}” are available."
+                ));
+            }
+            ViewPlan::Changed { changed } => {
+                refused = Some(format!(
+                    "Responses described by the last published view of this report were set aside, deleted or added with an earlier date since, and the report now differs from it by {changed} response(s). Comparing the two would describe them, so the report is shown again when it differs by at least {min_cell}."
+                ));
+            }
+            ViewPlan::Show { cutoff: c, held } => {
+                cutoff = c;
+                if held {
+                    responses.retain(|r| r.submitted_at.is_some_and(|s| s < c));
+                    note = Some(format!(
+                        "This report describes the {} complete responses submitted before {}. It moves on when at least {min_cell} new responses have come in, so that two views never differ by fewer than {min_cell} people.",
+                        responses.len(),
+                        crate::views::admin::moment(c),
+                    ));
+                }
+            }
+        }
+    }
+    let described = responses.len() as u64;
     let mut before = Vec::new();
     for id in report::needed_surveys(&plan) {
         if let Some(s) = state.survey(&id) {
@@ -423,8 +486,6 @@ pub(super) async fn report(
             before.push((s.clone(), rows));
         }
     }
-    let wanted = query.filter.clone().filter(|f| !f.is_empty());
-    let min_cell = plan.min_cell;
     // The statistics are CPU work (a large survey takes a noticeable fraction of a
     // second): off the async workers.
     let built = tokio::task::spawn_blocking({
@@ -450,6 +511,8 @@ pub(super) async fn report(
             "This filter does not match any variable of the survey: choose one from the list."
                 .to_string(),
         )
+    } else if let Some(why) = refused {
+        Some(why)
     } else if too_few {
         Some(format!(
             "Fewer than {min_cell} complete responses{}: the report is not shown, so that small groups cannot be recognised.",
@@ -462,6 +525,22 @@ pub(super) async fn report(
     } else {
         None
     };
+    if published && withheld.is_none() {
+        store
+            .record_release(&crate::store::Release {
+                survey_id: survey.id.clone(),
+                kind: crate::store::ReleaseKind::Report,
+                filter: wanted.as_deref().and_then(|f| {
+                    f.split_once(':')
+                        .map(|(v, _)| (v.to_string(), f.to_string()))
+                }),
+                cutoff,
+                responses: described,
+                user_id: Some(staff.user.id.clone()),
+                at: now,
+            })
+            .await?;
+    }
     let csrf = csrf::token(&staff.session).await?;
     let page = views::report::ReportPage {
         survey: &survey,
@@ -469,6 +548,7 @@ pub(super) async fn report(
         filter: wanted.as_deref(),
         built: &built,
         withheld,
+        note,
     };
     Ok(views::report::page(&staff.user, &csrf, &page).into_response())
 }

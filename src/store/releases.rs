@@ -1,0 +1,102 @@
+//! Releases: what was published to people who may not see identified data (report views,
+//! filtered or not, and anonymized exports), kept so that later views can be checked
+//! against earlier ones ([`crate::disclosure::releases`]).
+
+use time::OffsetDateTime;
+
+use super::{Pool, Store, StoreError, from_millis, millis};
+
+/// One publication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Release {
+    pub survey_id: String,
+    pub kind: ReleaseKind,
+    /// For a filtered report view: the filter variable and `variable:code`.
+    pub filter: Option<(String, String)>,
+    /// Complete responses submitted before this are in it.
+    pub cutoff: OffsetDateTime,
+    pub responses: u64,
+    pub user_id: Option<String>,
+    pub at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReleaseKind {
+    Report,
+    Export,
+}
+
+impl ReleaseKind {
+    fn name(self) -> &'static str {
+        match self {
+            ReleaseKind::Report => "report",
+            ReleaseKind::Export => "export",
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ReleaseRow {
+    survey_id: String,
+    kind: String,
+    filter_variable: Option<String>,
+    filter: Option<String>,
+    cutoff: i64,
+    responses: i64,
+    user_id: Option<String>,
+    at: i64,
+}
+
+impl TryFrom<ReleaseRow> for Release {
+    type Error = StoreError;
+
+    fn try_from(r: ReleaseRow) -> Result<Release, StoreError> {
+        Ok(Release {
+            survey_id: r.survey_id,
+            kind: if r.kind == "export" {
+                ReleaseKind::Export
+            } else {
+                ReleaseKind::Report
+            },
+            filter: r.filter_variable.zip(r.filter),
+            cutoff: from_millis(r.cutoff)?,
+            responses: u64::try_from(r.responses).unwrap_or(0),
+            user_id: r.user_id,
+            at: from_millis(r.at)?,
+        })
+    }
+}
+
+impl Store {
+    /// Remember a release.
+    pub async fn record_release(&self, release: &Release) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO releases (id, survey_id, kind, filter_variable, filter, cutoff, responses, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+        let id = uuid::Uuid::now_v7().to_string();
+        let (variable, filter) = release.filter.clone().unzip();
+        with_writer!(self, pool => sqlx::query(SQL)
+            .bind(&id)
+            .bind(&release.survey_id)
+            .bind(release.kind.name())
+            .bind(&variable)
+            .bind(&filter)
+            .bind(millis(release.cutoff))
+            .bind(i64::try_from(release.responses).unwrap_or(i64::MAX))
+            .bind(&release.user_id)
+            .bind(millis(release.at))
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// A survey's releases of one kind, newest first.
+    pub async fn releases(
+        &self,
+        survey_id: &str,
+        kind: ReleaseKind,
+    ) -> Result<Vec<Release>, StoreError> {
+        const SQL: &str = "SELECT survey_id, kind, filter_variable, filter, cutoff, responses, user_id, at FROM releases WHERE survey_id = $1 AND kind = $2 ORDER BY at DESC, id DESC";
+        let rows: Vec<ReleaseRow> = with_pool!(self, pool => sqlx::query_as(SQL).bind(survey_id).bind(kind.name()).fetch_all(pool).await)?;
+        rows.into_iter().map(Release::try_from).collect()
+    }
+}
