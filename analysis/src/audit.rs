@@ -245,23 +245,33 @@ impl Release {
     /// [`Attacker::Integer`], a `Small` count must also take `protection_level + 1`
     /// different values, not just span them).
     pub fn unprotected(&self) -> Option<usize> {
-        self.unprotected_cells(false).first().copied()
+        self.unprotected_cells(false, &mut vec![false; self.values.len()])
+            .first()
+            .copied()
     }
 
     /// The withheld counts the audit finds unprotected, ascending; only the first unless
-    /// `all`.
-    fn unprotected_cells(&self, all: bool) -> Vec<usize> {
+    /// `all`. Cells marked in `protected` are not checked, and every cell found protected
+    /// is marked: withholding more only widens the intervals (a fixed count becomes a
+    /// range, the facts stay), so a protected count stays protected while
+    /// [`Release::protect`] hides more.
+    fn unprotected_cells(&self, all: bool, protected: &mut [bool]) -> Vec<usize> {
         let lp = Lp::new(self);
         let level = protection_level(self.threshold);
         let mut found = Vec::new();
         for (cell, &var) in lp.var_of.iter().enumerate() {
             let Some(var) = var else { continue };
+            if protected[cell] {
+                continue;
+            }
             let values_needed = match self.shown[cell] {
                 Shown::Exact => 1,
                 Shown::Small => level + 1,
                 Shown::Hidden => 2,
             };
-            if !lp.takes(var, self.values[cell], values_needed) {
+            if lp.takes(var, self.values[cell], values_needed) {
+                protected[cell] = true;
+            } else {
                 found.push(cell);
                 if !all {
                     break;
@@ -277,8 +287,9 @@ impl Release {
     pub fn protect(&mut self) -> Result<Protection, Unprotectable> {
         self.kept.iter_mut().for_each(|k| *k = false);
         let mut protection = Protection::default();
+        let mut protected = vec![false; self.values.len()];
         loop {
-            let unprotected = self.unprotected_cells(self.pick == Pick::Closing);
+            let unprotected = self.unprotected_cells(self.pick == Pick::Closing, &mut protected);
             let Some(&first) = unprotected.first() else {
                 break;
             };

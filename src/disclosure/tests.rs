@@ -353,3 +353,136 @@ mod dashboard {
         assert_eq!(p.breakdowns[0].nobody.len(), options.len());
     }
 }
+
+/// The class test: every shipped questionnaire with demo answers, its report and every
+/// filtered view the staff page offers, serialised as the JSON report is; no count of
+/// any kind (cells, totals, n, missing, respondents, answered, linked, dropped) may be
+/// published in 1..t-1.
+mod reports {
+    use std::path::{Path, PathBuf};
+
+    use serde_json::Value;
+
+    use crate::report::plan_load::{load_dir, plan_for};
+    use crate::store::{Response, Status};
+    use crate::survey::{Lang, Survey, load_paths};
+
+    const COUNTS: [&str; 12] = [
+        "count",
+        "cells",
+        "row_totals",
+        "n",
+        "missing",
+        "respondents",
+        "answered",
+        "linked",
+        "unlinked",
+        "dropped",
+        "responses",
+        "here",
+    ];
+
+    fn no_small_counts(value: &Value, t: u64, path: &str) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    let here = format!("{path}.{k}");
+                    if COUNTS.contains(&k.as_str()) {
+                        leaves(v, t, &here);
+                    } else {
+                        no_small_counts(v, t, &here);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    no_small_counts(v, t, &format!("{path}[{i}]"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn leaves(value: &Value, t: u64, path: &str) {
+        match value {
+            Value::Array(items) => items.iter().for_each(|v| leaves(v, t, path)),
+            Value::Number(n) => {
+                let n = n.as_u64().unwrap_or(0);
+                assert!(n == 0 || n >= t, "{path}: {n} is published (t = {t})");
+            }
+            Value::String(s) => assert!(s == "x" || *s == format!("<{t}"), "{path}: {s}"),
+            Value::Null => {}
+            other => panic!("{path}: {other}"),
+        }
+    }
+
+    fn responses(survey: &Survey, count: usize, one_per: Option<&str>) -> Vec<Response> {
+        let demo =
+            crate::demo::responses::responses(survey, count, one_per, &mut crate::demo::rng(11))
+                .unwrap();
+        demo.into_iter()
+            .enumerate()
+            .map(|(i, r)| Response {
+                id: format!("{}-{i}", survey.id),
+                survey_id: survey.id.clone(),
+                survey_version: survey.version.clone(),
+                status: Status::Complete,
+                language: r.language,
+                current_page: r.last_page,
+                answers: r.answers,
+                revision: 1,
+                created_at: r.submitted_at,
+                updated_at: r.submitted_at,
+                submitted_at: Some(r.submitted_at),
+                invitation: None,
+                flag: None,
+                flag_reason: None,
+                deleted_at: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn no_report_or_filtered_view_publishes_a_small_count() {
+        let surveys: Vec<Survey> = load_paths(&[PathBuf::from("surveys")]).surveys;
+        let plans = load_dir(Path::new("analysis/plans"), &surveys).plans;
+        let mut views = 0;
+        for (id, count, one_per) in [
+            ("obce-socialni-prace", 0, Some("municipality")),
+            ("seminar-mas-2024", 60, None),
+            ("cinnosti-socialni-prace", 80, None),
+            ("skoleni-pred", 40, None),
+        ] {
+            let survey = surveys.iter().find(|s| s.id == id).unwrap();
+            let plan = plan_for(&plans, survey);
+            let t = plan.min_cell;
+            let rows = responses(survey, count, one_per);
+            let whole = crate::report::build(&plan, survey, &rows, &[], Lang::Cs, None);
+            no_small_counts(&serde_json::to_value(&whole.report).unwrap(), t, id);
+            for filter in &whole.filters {
+                for category in &filter.categories {
+                    let view = crate::report::build(
+                        &plan,
+                        survey,
+                        &rows,
+                        &[],
+                        Lang::Cs,
+                        Some((&filter.name, &category.code)),
+                    );
+                    // A group below the threshold is refused on the page.
+                    let json = serde_json::to_value(&view.report).unwrap();
+                    if json["responses"].is_string() {
+                        continue;
+                    }
+                    views += 1;
+                    no_small_counts(
+                        &json,
+                        t,
+                        &format!("{id} | {}={}", filter.name, category.code),
+                    );
+                }
+            }
+        }
+        assert!(views > 20, "only {views} filtered views were checked");
+    }
+}

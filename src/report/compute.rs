@@ -89,7 +89,12 @@ pub fn compute(
     // the filter's groups. Crosstabs, comparisons, scales, pre/post blocks and the
     // timeline of a group would be tables of three variables: they are in the whole
     // report only.
-    let sections = describe_sections(plan, data, scope, t);
+    // A group below the threshold is not described at all.
+    let sections = if group_size > 0 && group_size < t {
+        Vec::new()
+    } else {
+        describe_sections(plan, data, scope, t)
+    };
     Report {
         responses: analysis::suppress::suppress_count(group_size, t),
         filter: Some(filter_text),
