@@ -121,6 +121,21 @@ pub fn crosstab(
     }
 }
 
+/// The chi-square and Fisher tests of a table of counts (`counts[row][col]`), exactly as
+/// [`crosstab`] computes them: used to check which other tables give the same tests.
+pub fn tests_of(counts: &[Vec<u64>]) -> (Option<ChiSquareTest>, Option<FisherTest>) {
+    let cols = counts.first().map_or(0, Vec::len);
+    let row_totals: Vec<u64> = counts.iter().map(|row| row.iter().sum()).collect();
+    let col_totals: Vec<u64> = (0..cols)
+        .map(|c| counts.iter().map(|row| row[c]).sum())
+        .collect();
+    let tested = TestedTable::new(counts, &row_totals, &col_totals);
+    (
+        tested.as_ref().and_then(|t| t.chi_square(counts)),
+        tested.as_ref().and_then(|t| t.fisher(counts)),
+    )
+}
+
 /// The table without empty rows and columns, as the tests see it.
 struct TestedTable<'a> {
     rows: Vec<usize>,

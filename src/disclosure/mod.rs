@@ -208,6 +208,165 @@ pub mod facts {
     }
 }
 
+/// Tables enumerated at most by [`crosstab_tests_publishable`].
+const ENUMERATION_LIMIT: usize = 200_000;
+
+/// Whether the chi-square and Fisher tests of a crosstab may be published beside its
+/// audited cells (`cells`, made from `counts` by [`protect_table`]). A test statistic is
+/// not linear in the counts (a 2x2 table with its totals and a chi-square has at most two
+/// solutions), so every whole-number table consistent with what is published (shown
+/// counts, `<t` as 1..t-1, `x` as anything, every row and column total) is enumerated,
+/// and the tests are withheld if, among the tables that give the same statistic and p,
+/// a withheld count takes fewer values than its protection needs (as in the audit).
+/// Beyond [`ENUMERATION_LIMIT`] tables, so much is open that one equation cannot pin a
+/// count, and the tests are published.
+pub fn crosstab_tests_publishable(
+    counts: &[Vec<u64>],
+    cells: &[Vec<Cell>],
+    threshold: u64,
+) -> bool {
+    let withheld: Vec<(usize, usize)> = cells
+        .iter()
+        .enumerate()
+        .flat_map(|(r, row)| {
+            row.iter()
+                .enumerate()
+                .filter(|(_, c)| c.is_suppressed())
+                .map(move |(c, _)| (r, c))
+        })
+        .collect();
+    if withheld.is_empty() {
+        return true;
+    }
+    let (chi, fisher) = analysis::crosstab::tests_of(counts);
+    let same = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(1.0),
+        (None, None) => true,
+        _ => false,
+    };
+    let mut table: Vec<Vec<u64>> = counts.to_vec();
+    let rows = counts.len();
+    let cols = counts.first().map_or(0, Vec::len);
+    // What the withheld cells of each row and column must add up to.
+    let mut row_left: Vec<u64> = (0..rows)
+        .map(|r| {
+            withheld
+                .iter()
+                .filter(|w| w.0 == r)
+                .map(|&(r, c)| counts[r][c])
+                .sum()
+        })
+        .collect();
+    let mut col_left: Vec<u64> = (0..cols)
+        .map(|c| {
+            withheld
+                .iter()
+                .filter(|w| w.1 == c)
+                .map(|&(r, c)| counts[r][c])
+                .sum()
+        })
+        .collect();
+    let mut seen: Vec<std::collections::BTreeSet<u64>> = vec![Default::default(); withheld.len()];
+    let mut visited = 0usize;
+    struct Walk<'a> {
+        withheld: &'a [(usize, usize)],
+        cells: &'a [Vec<Cell>],
+        threshold: u64,
+    }
+    fn walk(
+        w: &Walk<'_>,
+        k: usize,
+        table: &mut [Vec<u64>],
+        row_left: &mut [u64],
+        col_left: &mut [u64],
+        visited: &mut usize,
+        found: &mut dyn FnMut(&[Vec<u64>]),
+    ) -> bool {
+        *visited += 1;
+        if *visited > ENUMERATION_LIMIT {
+            return false;
+        }
+        let Some(&(r, c)) = w.withheld.get(k) else {
+            if row_left.iter().all(|&x| x == 0) && col_left.iter().all(|&x| x == 0) {
+                found(table);
+            }
+            return true;
+        };
+        let last_in_row = !w.withheld[k + 1..].iter().any(|x| x.0 == r);
+        let last_in_col = !w.withheld[k + 1..].iter().any(|x| x.1 == c);
+        let high = row_left[r].min(col_left[c]);
+        let low = match w.cells[r][c] {
+            Cell::Small { .. } => 1,
+            Cell::Count(_) | Cell::Hidden => 0,
+        };
+        let high = match w.cells[r][c] {
+            Cell::Small { .. } => high.min(w.threshold - 1),
+            Cell::Count(_) | Cell::Hidden => high,
+        };
+        let range = if last_in_row {
+            row_left[r]..=row_left[r]
+        } else if last_in_col {
+            col_left[c]..=col_left[c]
+        } else {
+            low..=high
+        };
+        for v in range {
+            if v < low || v > high {
+                continue;
+            }
+            table[r][c] = v;
+            row_left[r] -= v;
+            col_left[c] -= v;
+            let go_on = walk(w, k + 1, table, row_left, col_left, visited, found);
+            row_left[r] += v;
+            col_left[c] += v;
+            if !go_on {
+                return false;
+            }
+        }
+        true
+    }
+    let w = Walk {
+        withheld: &withheld,
+        cells,
+        threshold,
+    };
+    let mut found = |t: &[Vec<u64>]| {
+        let (c, f) = analysis::crosstab::tests_of(t);
+        if same(
+            chi.as_ref().map(|x| x.statistic),
+            c.as_ref().map(|x| x.statistic),
+        ) && same(
+            fisher.as_ref().map(|x| x.p_value),
+            f.as_ref().map(|x| x.p_value),
+        ) {
+            for (i, &(r, c)) in withheld.iter().enumerate() {
+                seen[i].insert(t[r][c]);
+            }
+        }
+    };
+    let complete = walk(
+        &w,
+        0,
+        &mut table,
+        &mut row_left,
+        &mut col_left,
+        &mut visited,
+        &mut found,
+    );
+    if !complete {
+        return true;
+    }
+    let level = analysis::audit::protection_level(threshold);
+    withheld.iter().zip(&seen).all(|(&(r, c), values)| {
+        let needed = match cells[r][c] {
+            Cell::Small { .. } => level + 1,
+            Cell::Count(_) | Cell::Hidden => 2,
+        };
+        values.len() as u64 >= needed
+    })
+}
+
 /// Whether an order statistic (minimum, quartile, median, maximum) of `values` may be
 /// published: at least `threshold` values must lie at or below it and at or above it,
 /// so that it is never one small group's (or one respondent's) own value. The five

@@ -486,3 +486,39 @@ mod reports {
         assert!(views > 20, "only {views} filtered views were checked");
     }
 }
+
+#[test]
+fn a_test_statistic_that_pins_a_withheld_count_is_withheld() {
+    // 2x2 with its totals known and one small cell: all four cells are withheld, one
+    // degree of freedom is left, and the chi-square (a quadratic in it) pins it.
+    let counts = vec![vec![2u64, 30], vec![28, 40]];
+    let table = protect_table(&counts, 5).unwrap();
+    assert!(table.cells.iter().flatten().all(|c| c.is_suppressed()));
+    assert!(!crosstab_tests_publishable(&counts, &table.cells, 5));
+    // Brute force, independently: the tables with these totals and this chi-square.
+    let (chi, _) = analysis::crosstab::tests_of(&counts);
+    let chi = chi.unwrap().statistic;
+    let matching: Vec<u64> = (0..=30u64)
+        .filter(|&a| {
+            let t = vec![vec![a, 32 - a], vec![30 - a, 38 + a]];
+            analysis::crosstab::tests_of(&t)
+                .0
+                .is_some_and(|c| (c.statistic - chi).abs() < 1e-9)
+        })
+        .collect();
+    assert!(matching.len() <= 2, "{matching:?}");
+    // Nothing withheld: the tests stay.
+    let full = vec![vec![12u64, 30], vec![28, 40]];
+    let table = protect_table(&full, 5).unwrap();
+    assert!(crosstab_tests_publishable(&full, &table.cells, 5));
+}
+
+#[test]
+fn tests_stay_where_many_tables_give_the_same_statistic() {
+    // Columns with equal totals: any permutation of the small rows' counts gives the same
+    // chi-square, so each withheld count still takes every value 1..4.
+    let counts = vec![vec![1u64, 2, 3, 4], vec![4, 3, 2, 1], vec![10, 10, 10, 10]];
+    let table = protect_table(&counts, 5).unwrap();
+    assert!(table.cells[0].iter().all(|c| c.is_suppressed()));
+    assert!(crosstab_tests_publishable(&counts, &table.cells, 5));
+}

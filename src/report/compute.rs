@@ -369,6 +369,8 @@ fn crosstab_section(table: &Table, rows: &str, columns: &str, t: u64) -> Option<
     // protected is not published.
     let published = analysis::audit::protect_table(&x.counts, t).ok()?;
     let any_hidden = published.cells.iter().flatten().any(|c| c.is_suppressed());
+    // The tests are not linear in the counts: withheld where they would pin one.
+    let tests_ok = crate::disclosure::crosstab_tests_publishable(&x.counts, &published.cells, t);
     // With hidden cells, the grand total and the odds ratio would give them back.
     let fisher = x.fisher.map(|mut f| {
         if any_hidden {
@@ -385,8 +387,8 @@ fn crosstab_section(table: &Table, rows: &str, columns: &str, t: u64) -> Option<
         cells: published.cells,
         row_totals: published.row_totals,
         row_percents: published.row_percents,
-        chi_square: x.chi_square,
-        fisher,
+        chi_square: x.chi_square.filter(|_| tests_ok),
+        fisher: fisher.filter(|_| tests_ok),
         p_adjusted: None,
     })
 }
