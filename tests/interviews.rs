@@ -495,6 +495,25 @@ async fn an_evaluator_exports_the_39_demo_interviews(db: TestDb) {
                 .iter()
                 .any(|r| r["field"] == "date" && !r["text"].is_empty())
         );
+        // The consent script as its number, not its hash (which would date the
+        // interview after the script changed).
+        let consents: Vec<&str> = rows
+            .iter()
+            .filter(|r| r["field"] == "consent_version")
+            .map(|r| r["text"].as_str())
+            .collect();
+        assert!(!consents.is_empty(), "{guide}");
+        assert!(consents.iter().all(|c| *c == "1"), "{guide}: {consents:?}");
+        // One row per interview: the version as its question set's number.
+        let wide = eva
+            .get_raw(&format!("/admin/surveys/{guide}/export.csv"))
+            .await;
+        let wide_rows = common::app::csv_records(&wide.body);
+        assert_eq!(wide_rows.len(), expected, "{guide}");
+        assert!(
+            wide_rows.iter().all(|r| r["survey_version"] == "1"),
+            "{guide}"
+        );
 
         let md = eva
             .get_raw(&format!("/admin/surveys/{guide}/interviews.md"))
@@ -551,7 +570,8 @@ async fn an_evaluator_exports_the_39_demo_interviews(db: TestDb) {
         .iter()
         .filter(|r| r["action"] == "export" && r["actor_email"] == "eva@example.cz")
         .collect();
-    assert_eq!(exports.len(), 9);
+    // Three guides, four downloads each (long CSV, wide CSV, Markdown, text).
+    assert_eq!(exports.len(), 12);
     assert!(
         exports
             .iter()

@@ -71,7 +71,7 @@ enum Treatment {
 
 /// The question sets of `versions` (newest first): each version's hash mapped to the
 /// number, in order of first use, of its variables and answer codes.
-fn question_sets(versions: &[Survey]) -> std::collections::HashMap<String, String> {
+pub fn question_sets(versions: &[Survey]) -> std::collections::HashMap<String, String> {
     let fingerprint = |s: &Survey| -> String {
         let mut out = String::new();
         for v in crate::survey::variables::variables(s) {
@@ -97,6 +97,18 @@ fn question_sets(versions: &[Survey]) -> std::collections::HashMap<String, Strin
             }
         };
         out.insert(s.version.clone(), number.to_string());
+    }
+    out
+}
+
+/// The consent scripts of an interview guide's `versions` (newest first): each script's
+/// hash mapped to its number in order of first use, so that anonymized interview records
+/// do not carry a hash that dates them.
+pub fn consent_scripts(versions: &[Survey]) -> std::collections::HashMap<String, String> {
+    let mut out = std::collections::HashMap::new();
+    for guide in versions.iter().rev().filter_map(|s| s.guide()) {
+        let next = (out.len() + 1).to_string();
+        out.entry(guide.consent_version.clone()).or_insert(next);
     }
     out
 }

@@ -71,6 +71,10 @@ pub async fn write_interviews(
     let scrubber = (!privacy.is_identified())
         .then(|| crate::anonymize::interviews::scrubber(guide, &newest.languages));
     let wide = WideColumns::new(&versions, &privacy);
+    // Versions and consent scripts as numbers in anonymized records (a hash of a file
+    // changed after an interview would single it out).
+    let question_sets = crate::anonymize::question_sets(&versions);
+    let consent_scripts = crate::anonymize::consent_scripts(&versions);
     let mut csv =
         matches!(format, InterviewFormat::LongCsv | InterviewFormat::WideCsv).then(ChunkedCsv::new);
     if let Some(out) = &mut csv {
@@ -98,13 +102,18 @@ pub async fn write_interviews(
         };
         let label = format!("R-{:03}", n + 1);
         let anonymized = scrubber.as_ref().map(|s| {
-            crate::anonymize::interviews::anonymize(
+            let mut data = crate::anonymize::interviews::anonymize(
                 &interview.data,
                 guide,
                 newest.privacy.coarsening("organisation"),
                 s,
             )
-            .0
+            .0;
+            // The consent script's hash would date the interview: its number instead.
+            if let Some(c) = &mut data.consent {
+                c.version = consent_scripts.get(&c.version).cloned().unwrap_or_default();
+            }
+            data
         });
         let data = anonymized.as_ref().unwrap_or(&interview.data);
         let meta = Meta {
@@ -123,11 +132,14 @@ pub async fn write_interviews(
                     Privacy::Identified => interview.id.clone(),
                     Privacy::WithoutIdentifiers | Privacy::Anonymized(_) => label.clone(),
                 };
-                out.write(
-                    wide.row(&id, interview, data, anonymized.is_some(), &interviewer),
-                    sink,
-                )
-                .await?;
+                let mut row = wide.row(&id, interview, data, anonymized.is_some(), &interviewer);
+                if anonymized.is_some() {
+                    row[1] = question_sets
+                        .get(&interview.survey_version)
+                        .cloned()
+                        .unwrap_or_default();
+                }
+                out.write(row, sink).await?;
             }
             (InterviewFormat::Markdown, _) => {
                 let sep = if n == 0 { "" } else { "\n---\n\n" };
