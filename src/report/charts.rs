@@ -97,6 +97,7 @@ fn proportion_rows(rows: &[FrequencyRow], n: Cell) -> Vec<ProportionRow> {
                 high: high / 100.0,
             }),
             n,
+            hidden: r.count.is_suppressed(),
         })
         .collect()
 }

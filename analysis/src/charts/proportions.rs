@@ -4,7 +4,8 @@
 //! The axis always runs 0–100 %. Bars are a light fill with a dark outline, whiskers are
 //! dark lines with end caps, so the chart reads the same in black and white. The value and
 //! n of each row are written in a column on the right. A row whose proportion is missing
-//! (non-finite) keeps its label and shows "–" with no bar.
+//! (non-finite) keeps its label and shows "–" with no bar; a row marked `hidden` (a count
+//! withheld by small-cell suppression) says "hidden" instead, never 0 %.
 //!
 //! Each bar is a `<rect class="bar">` with `data-row` and `data-value` (the proportion,
 //! 0–1); each whisker a `<line class="ci">` with `data-low` and `data-high`.
@@ -38,6 +39,17 @@ pub struct ProportionRow {
     /// Number of cases the proportion is of, shown as "n = …".
     #[serde(default)]
     pub n: Option<u64>,
+    /// The count is withheld (small-cell suppression): shown as "hidden", not as a value.
+    #[serde(default)]
+    pub hidden: bool,
+}
+
+/// The value column's text of a withheld row.
+fn hidden_text(loc: Locale) -> &'static str {
+    match loc {
+        Locale::Cs => "skryto",
+        Locale::En => "hidden",
+    }
 }
 
 impl ProportionRow {
@@ -51,6 +63,7 @@ impl ProportionRow {
                 proportion: f64::NAN,
                 ci: None,
                 n: Some(0),
+                hidden: false,
             };
         }
         let z = 1.959_963_984_540_054_f64;
@@ -67,6 +80,7 @@ impl ProportionRow {
                 high: (centre + half).min(1.0),
             }),
             n: Some(n),
+            hidden: false,
         }
     }
 }
@@ -85,7 +99,9 @@ pub fn proportions_svg(chart: &ProportionChart) -> String {
     let mut y = doc.header(&chart.meta) + 4.0;
 
     let value_text = |r: &ProportionRow| {
-        if r.proportion.is_finite() {
+        if r.hidden {
+            hidden_text(loc).to_owned()
+        } else if r.proportion.is_finite() {
             fmt_pct(100.0 * r.proportion.clamp(0.0, 1.0), 0, loc)
         } else {
             "–".to_owned()
@@ -132,7 +148,7 @@ pub fn proportions_svg(chart: &ProportionChart) -> String {
     for (i, row) in chart.rows.iter().enumerate() {
         let mid = y + heights[i] / 2.0;
         doc.label(MARGIN, mid, &row.label, label_w, Font::label(), "row-label");
-        if row.proportion.is_finite() {
+        if row.proportion.is_finite() && !row.hidden {
             let p = row.proportion.clamp(0.0, 1.0);
             doc.elem(
                 "rect",
@@ -211,7 +227,9 @@ fn summary(chart: &ProportionChart, loc: Locale) -> String {
         ),
     };
     for r in &chart.rows {
-        let value = if r.proportion.is_finite() {
+        let value = if r.hidden {
+            hidden_text(loc).to_owned()
+        } else if r.proportion.is_finite() {
             fmt_pct(100.0 * r.proportion.clamp(0.0, 1.0), 0, loc)
         } else {
             "–".to_owned()
@@ -241,6 +259,20 @@ fn summary(chart: &ProportionChart, loc: Locale) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_rows_say_so_and_have_no_bar() {
+        let mut hidden = ProportionRow::wilson("b", 0, 40);
+        hidden.hidden = true;
+        hidden.proportion = f64::NAN;
+        let chart = ProportionChart {
+            meta: ChartMeta::new("P", 720, Locale::Cs),
+            rows: vec![ProportionRow::wilson("a", 30, 40), hidden],
+        };
+        let svg = proportions_svg(&chart);
+        assert_eq!(svg.matches("class=\"bar\"").count(), 1);
+        assert!(svg.contains("skryto"), "{svg}");
+    }
 
     #[test]
     fn wilson_interval_matches_reference() {
