@@ -70,6 +70,16 @@ impl Shown {
             Shown::Small | Shown::Hidden => true,
         }
     }
+
+    /// How a count `value` shown this way is published.
+    pub fn cell(self, value: u64, threshold: u64) -> crate::suppress::Cell {
+        use crate::suppress::Cell;
+        match self {
+            Shown::Exact => Cell::Count(value),
+            Shown::Small => Cell::Small { threshold },
+            Shown::Hidden => Cell::Hidden,
+        }
+    }
 }
 
 /// What the audit assumes the attacker can solve.

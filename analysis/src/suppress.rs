@@ -104,6 +104,24 @@ pub fn suppress_count(count: u64, threshold: u64) -> Cell {
     }
 }
 
+/// Percentages of `total` for a row of counts as published (`cells`): withheld with
+/// their count (percent × total gives it back); `None` everywhere when `total` is 0.
+pub fn percents_of(counts: &[u64], cells: &[Cell], total: u64) -> Vec<Option<PercentCell>> {
+    counts
+        .iter()
+        .zip(cells)
+        .map(|(&count, cell)| {
+            (total > 0).then(|| {
+                if cell.is_suppressed() {
+                    PercentCell::Suppressed
+                } else {
+                    PercentCell::Percent(100.0 * count as f64 / total as f64)
+                }
+            })
+        })
+        .collect()
+}
+
 /// A table ready for publication; see the module docs for the rules.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SuppressedTable {
@@ -133,19 +151,7 @@ pub fn suppress_table<R: AsRef<[u64]>>(counts: &[R], threshold: u64) -> Suppress
                 shown[i] = Cell::Hidden;
             }
         }
-        let percents = row
-            .iter()
-            .zip(&shown)
-            .map(|(&count, cell)| {
-                (total > 0).then(|| {
-                    if cell.is_suppressed() {
-                        PercentCell::Suppressed
-                    } else {
-                        PercentCell::Percent(100.0 * count as f64 / total as f64)
-                    }
-                })
-            })
-            .collect();
+        let percents = percents_of(row, &shown, total);
         cells.push(shown);
         row_totals.push(suppress_count(total, threshold));
         row_percents.push(percents);

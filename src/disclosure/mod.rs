@@ -10,17 +10,8 @@
 //! or a statistic withheld, until it does. The rules and their reasons are in
 //! docs/anonymization.md ("Reports").
 
-use analysis::audit::{Attacker, Fact, Release, Shown, protect_table};
+use analysis::audit::{Attacker, Fact, Release, protect_table};
 use analysis::suppress::{Cell, PercentCell};
-
-/// How an audited count is published.
-fn published(shown: Shown, value: u64, threshold: u64) -> Cell {
-    match shown {
-        Shown::Exact => Cell::Count(value),
-        Shown::Small => Cell::Small { threshold },
-        Shown::Hidden => Cell::Hidden,
-    }
-}
 
 /// A published distribution of one question's answers over its categories.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,19 +53,12 @@ impl Distribution {
         } else {
             Cell::Count(answered)
         };
-        let percents = counts
-            .iter()
-            .zip(&cells)
-            .map(|(&count, cell)| {
-                (answered > 0).then(|| {
-                    if cell.is_suppressed() || n.is_suppressed() {
-                        PercentCell::Suppressed
-                    } else {
-                        PercentCell::Percent(100.0 * count as f64 / answered as f64)
-                    }
-                })
-            })
-            .collect();
+        // Percentages of n give n back with any shown count: withheld with it.
+        let percents = if n.is_suppressed() {
+            vec![(answered > 0).then_some(PercentCell::Suppressed); counts.len()]
+        } else {
+            analysis::suppress::percents_of(counts, &cells, answered)
+        };
         Distribution {
             cells,
             missing: missing_cell,
@@ -126,7 +110,7 @@ pub fn distribution(
                 .shown()
                 .iter()
                 .zip(&values)
-                .map(|(s, &v)| published(*s, v, threshold))
+                .map(|(s, &v)| s.cell(v, threshold))
                 .collect();
             let kept = ids
                 .iter()

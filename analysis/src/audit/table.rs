@@ -1,7 +1,7 @@
 //! Crosstabs and frequency tables as releases: the small-group rule, the row and column
 //! totals assumed known, and the protected table in the shape `suppress` publishes.
 
-use crate::suppress::{Cell, PercentCell, SuppressedTable, suppress_count};
+use crate::suppress::{Cell, SuppressedTable, percents_of, suppress_count};
 
 use super::{Fact, Release, Shown, Unprotectable};
 
@@ -65,25 +65,9 @@ impl Release {
             let cells: Vec<Cell> = row
                 .iter()
                 .zip(shown)
-                .map(|(&count, shown)| match shown {
-                    Shown::Exact => Cell::Count(count),
-                    Shown::Small => Cell::Small { threshold },
-                    Shown::Hidden => Cell::Hidden,
-                })
+                .map(|(&count, shown)| shown.cell(count, threshold))
                 .collect();
-            let percents = row
-                .iter()
-                .zip(&cells)
-                .map(|(&count, cell)| {
-                    (total > 0).then(|| {
-                        if cell.is_suppressed() {
-                            PercentCell::Suppressed
-                        } else {
-                            PercentCell::Percent(100.0 * count as f64 / total as f64)
-                        }
-                    })
-                })
-                .collect();
+            let percents = percents_of(row, &cells, total);
             table.row_totals.push(match cols {
                 1 => cells[0],
                 _ => suppress_count(total, threshold),
