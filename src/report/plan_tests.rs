@@ -170,3 +170,36 @@ fn two_plans_for_one_survey_are_refused() {
         plans.diagnostics
     );
 }
+
+#[test]
+fn reports_see_quasi_identifiers_only_as_the_export_publishes_them() {
+    use super::variables::{Kind, specs, withheld};
+    let all = surveys();
+    let obce = all.iter().find(|s| s.id == "obce-socialni-prace").unwrap();
+    let vars = specs(obce, crate::survey::Lang::Cs, &[]);
+    // Staff numbers: in their bands, never as numbers to average.
+    let sw_total = vars.iter().find(|s| s.name == "sw_total").unwrap();
+    assert_eq!(sw_total.kind, Kind::Nominal);
+    let bands: Vec<&str> = sw_total
+        .categories
+        .iter()
+        .map(|c| c.code.as_str())
+        .collect();
+    assert_eq!(bands, ["<5", "5-9", "10+"]);
+    // The municipality: only as its region.
+    assert!(vars.iter().all(|s| s.name != "municipality"));
+    assert!(vars.iter().any(|s| s.name == "municipality.region"));
+    assert!(
+        withheld(obce, "municipality")
+            .unwrap()
+            .contains("municipality.region")
+    );
+    // A plan comparing staff numbers by region is refused with the reason.
+    let problems = problems(
+        "survey = \"obce-socialni-prace\"\n[[compare]]\nvariable = \"sw_total\"\ngroups = \"municipality.region\"\n",
+    );
+    assert!(
+        problems.iter().any(|p| p.contains("published in bands")),
+        "{problems:?}"
+    );
+}
