@@ -327,3 +327,79 @@ fn export_of_an_unknown_survey_fails_clearly_and_writes_no_file() {
     );
     assert!(!target.exists(), "no partial file");
 }
+
+/// A fresh install works for evaluators: the first `serve` on an SQLite database creates
+/// the pseudonym key beside it (readable by the owner only) and says so; the next start
+/// reuses it, and `anketa export --anonymize` finds it without a flag.
+#[tokio::test]
+async fn serve_creates_the_pseudonym_key_beside_the_database_once() {
+    let db = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", db.path().join("fresh.db").display());
+    let key = db.path().join("fresh.pseudonym.key");
+    let server = common::server::Server::start(&url, &repo_surveys()).await;
+    assert!(key.is_file(), "{}", server.log());
+    assert!(
+        server.log().contains("created the pseudonym key") && server.log().contains("back it up"),
+        "{}",
+        server.log()
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let first = std::fs::read(&key).unwrap();
+    server.kill().await;
+    let again = common::server::Server::start(&url, &repo_surveys()).await;
+    assert!(
+        !again.log().contains("created the pseudonym key"),
+        "{}",
+        again.log()
+    );
+    assert_eq!(std::fs::read(&key).unwrap(), first, "reused, not replaced");
+    again.kill().await;
+    // The training surveys link people by a keyed pseudonym: exported without a flag.
+    let surveys = repo_surveys();
+    let demo = anketa(&[
+        "demo",
+        "training",
+        "--database",
+        &url,
+        "--surveys",
+        surveys.to_str().unwrap(),
+    ]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let out_file = db.path().join("pred.csv");
+    let export = anketa(&[
+        "export",
+        "skoleni-pred",
+        "--anonymize",
+        "--accept-suppression",
+        "--database",
+        &url,
+        "--surveys",
+        surveys.to_str().unwrap(),
+        "-o",
+        out_file.to_str().unwrap(),
+    ]);
+    assert!(export.status.success(), "{}", stderr(&export));
+    assert!(out_file.is_file());
+    std::fs::remove_file(&key).unwrap();
+    let refused = anketa(&[
+        "export",
+        "skoleni-pred",
+        "--anonymize",
+        "--accept-suppression",
+        "--database",
+        &url,
+        "--surveys",
+        surveys.to_str().unwrap(),
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("secret key"),
+        "{}",
+        stderr(&refused)
+    );
+}

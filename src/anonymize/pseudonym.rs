@@ -47,9 +47,90 @@ impl PseudonymKey {
     }
 }
 
+/// Where the pseudonym key lives when no file is named: beside an SQLite database
+/// (`anketa.db` -> `anketa.pseudonym.key`); `None` for PostgreSQL, where every instance
+/// must be given the same file.
+pub fn default_key_file(database_url: &str) -> Option<std::path::PathBuf> {
+    crate::store::sqlite_file(database_url).map(|db| db.with_extension("pseudonym.key"))
+}
+
+/// The key in `path`, created first (32 random bytes, hex, readable by the owner only)
+/// when the file does not exist; `true` when it was created now.
+pub fn load_or_create_key(path: &std::path::Path) -> std::io::Result<(PseudonymKey, bool)> {
+    use std::io::Write;
+    let invalid = |e: KeyTooShort| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            return Ok((
+                PseudonymKey::from_file_contents(&bytes).map_err(invalid)?,
+                false,
+            ));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let mut secret = [0u8; 32];
+    rand::Rng::fill(&mut rand::rng(), &mut secret);
+    let text: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(mut file) => {
+            file.write_all(text.as_bytes())?;
+            file.write_all(b"\n")?;
+            file.sync_all()?;
+            Ok((
+                PseudonymKey::from_file_contents(text.as_bytes()).map_err(invalid)?,
+                true,
+            ))
+        }
+        // Another instance created it in between: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let bytes = std::fs::read(path)?;
+            Ok((
+                PseudonymKey::from_file_contents(&bytes).map_err(invalid)?,
+                false,
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_key_is_created_private_and_then_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.pseudonym.key");
+        let (first, created) = load_or_create_key(&path).unwrap();
+        assert!(created);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let (again, created) = load_or_create_key(&path).unwrap();
+        assert!(!created);
+        assert_eq!(
+            first.pseudonym("jan@obec.cz"),
+            again.pseudonym("jan@obec.cz")
+        );
+        std::fs::write(&path, b"short").unwrap();
+        assert!(
+            load_or_create_key(&path).is_err(),
+            "a damaged key is not replaced"
+        );
+        assert_eq!(
+            default_key_file("sqlite:///srv/anketa/anketa.db"),
+            Some(std::path::PathBuf::from("/srv/anketa/anketa.pseudonym.key"))
+        );
+        assert_eq!(default_key_file("postgres://u@h/db"), None);
+    }
 
     #[test]
     fn pseudonyms_match_a_reference_hmac_and_link_spellings() {

@@ -153,6 +153,14 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     }
     let privacy = if anonymize.anonymize {
         let mut options = anonymize.options()?;
+        // `serve` keeps its key beside an SQLite database: the same pseudonyms here.
+        if options.key.is_none() {
+            if let Some(path) = crate::anonymize::pseudonym::default_key_file(&args.database.url)
+                .filter(|p| p.exists())
+            {
+                options.key = Some(super::read_pseudonym_key(&path)?);
+            }
+        }
         let catalog = survey::load_paths(std::slice::from_ref(&anonymize.surveys));
         let has_errors = catalog.has_errors();
         match catalog.surveys.into_iter().find(|s| s.id == id) {

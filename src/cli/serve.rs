@@ -7,6 +7,7 @@ use crate::app::{self, Settings, StartError};
 
 pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     use anyhow::Context;
+    let pseudonym_key = pseudonym_key(args.pseudonym_key_file.as_deref(), &args.database.url)?;
     let settings = Settings {
         database_url: args.database.url,
         surveys_dir: args.surveys,
@@ -15,11 +16,7 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         body_limit: Settings::DEFAULT_BODY_LIMIT,
         base_url: args.base_url,
         behind_proxy: args.behind_proxy,
-        pseudonym_key: args
-            .pseudonym_key_file
-            .as_deref()
-            .map(super::read_pseudonym_key)
-            .transpose()?,
+        pseudonym_key,
     };
     let (state, warnings) = match app::prepare(settings).await {
         Ok(ready) => ready,
@@ -48,6 +45,35 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The pseudonym key: the file named, or one beside an SQLite database, created on the
+/// first start (evaluators' downloads need it); with PostgreSQL and no file, none.
+fn pseudonym_key(
+    named: Option<&std::path::Path>,
+    database_url: &str,
+) -> anyhow::Result<Option<crate::anonymize::PseudonymKey>> {
+    use anyhow::Context;
+    if let Some(path) = named {
+        return super::read_pseudonym_key(path).map(Some);
+    }
+    let Some(path) = crate::anonymize::pseudonym::default_key_file(database_url) else {
+        tracing::warn!(
+            "no pseudonym key: anonymized exports that link people across surveys are refused; give every instance the same key with --pseudonym-key-file (docs/anonymization.md)"
+        );
+        return Ok(None);
+    };
+    let (key, created) = crate::anonymize::pseudonym::load_or_create_key(&path)
+        .with_context(|| format!("the pseudonym key {} is not usable", path.display()))?;
+    if created {
+        tracing::warn!(
+            key = %path.display(),
+            "created the pseudonym key: back it up with the database; without it, new exports give the same people other pseudonyms (docs/anonymization.md)"
+        );
+    } else {
+        tracing::info!(key = %path.display(), "pseudonym key");
+    }
+    Ok(Some(key))
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

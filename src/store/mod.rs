@@ -245,6 +245,16 @@ fn answers_json(answers: &Answers) -> String {
     serde_json::to_string(answers).expect("answers always serialize")
 }
 
+/// The database file of a `sqlite://FILE` URL; `None` for other URLs.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
+    pools::sqlite_options(url)
+        .ok()
+        .map(|o| o.get_filename().to_path_buf())
+}
+
 impl Store {
     /// Connect to `sqlite://FILE` (created if missing) or `postgres://...`.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
