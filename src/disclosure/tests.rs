@@ -361,6 +361,7 @@ mod dashboard {
 mod reports {
     use std::path::{Path, PathBuf};
 
+    use analysis::suppress::Cell;
     use serde_json::Value;
 
     use crate::report::plan_load::{load_dir, plan_for};
@@ -443,6 +444,45 @@ mod reports {
     }
 
     #[test]
+    fn small_months_are_merged_not_hidden() {
+        let surveys: Vec<Survey> = load_paths(&[PathBuf::from("surveys")]).surveys;
+        let survey = surveys.iter().find(|s| s.id == "seminar-mas-2024").unwrap();
+        let mut rows = responses(survey, 7, None);
+        let months = [1u8, 1, 1, 2, 3, 4, 4];
+        for (r, month) in rows.iter_mut().zip(months) {
+            let at =
+                time::Date::from_calendar_date(2024, time::Month::try_from(month).unwrap(), 10)
+                    .unwrap()
+                    .with_hms(12, 0, 0)
+                    .unwrap()
+                    .assume_utc();
+            r.submitted_at = Some(at);
+        }
+        let mut plan = crate::report::plan::Plan::default_for(survey);
+        plan.min_cell = 3;
+        let built = crate::report::build(&plan, survey, &rows, &[], Lang::Cs, None);
+        let points: Vec<(String, Option<String>, Cell)> = built
+            .report
+            .timeline
+            .unwrap()
+            .points
+            .into_iter()
+            .map(|p| (p.start, p.end, p.count))
+            .collect();
+        assert_eq!(
+            points,
+            [
+                ("2024-01-01".to_string(), None, Cell::Count(3)),
+                (
+                    "2024-02-01".to_string(),
+                    Some("2024-04-01".to_string()),
+                    Cell::Count(4)
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn no_report_or_filtered_view_publishes_a_small_count() {
         let surveys: Vec<Survey> = load_paths(&[PathBuf::from("surveys")]).surveys;
         let plans = load_dir(Path::new("analysis/plans"), &surveys).plans;
@@ -458,6 +498,17 @@ mod reports {
             let t = plan.min_cell;
             let rows = responses(survey, count, one_per);
             let whole = crate::report::build(&plan, survey, &rows, &[], Lang::Cs, None);
+            // Responses over time: no period hidden (small months are merged), and the
+            // periods add up to the responses.
+            let timeline = whole.report.timeline.as_ref().unwrap();
+            let mut sum = 0;
+            for p in &timeline.points {
+                match p.count {
+                    Cell::Count(n) => sum += n,
+                    other => panic!("{id}: a period shown as {other}"),
+                }
+            }
+            assert_eq!(sum, rows.len() as u64, "{id}");
             no_small_counts(&serde_json::to_value(&whole.report).unwrap(), t, id);
             for filter in &whole.filters {
                 for category in &filter.categories {

@@ -64,8 +64,13 @@ pub fn timeline(report: &Report, lang: Lang) -> Option<Chart> {
             .iter()
             .map(|p| TimelinePoint {
                 date: p.start.clone(),
-                label: (timeline.period == Period::Month)
-                    .then(|| p.start.get(..7).unwrap_or(&p.start).to_string()),
+                label: (timeline.period == Period::Month).then(|| {
+                    let month = |d: &str| d.get(..7).unwrap_or(d).to_string();
+                    match &p.end {
+                        Some(end) => format!("{}–{}", month(&p.start), month(end)),
+                        None => month(&p.start),
+                    }
+                }),
                 count: shown(p.count),
             })
             .collect(),

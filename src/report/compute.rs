@@ -7,7 +7,7 @@ use analysis::crosstab::crosstab;
 use analysis::groups::{kruskal_wallis, mann_whitney_u, one_way_anova, welch_t_test};
 use analysis::multiple::{benjamini_hochberg, holm};
 use analysis::reliability::cronbach_alpha;
-use analysis::suppress::{suppress_count, suppress_table};
+use analysis::suppress::suppress_count;
 use analysis::table::{Table, Values};
 
 use super::describe::{Scope, describe_sections};
@@ -275,18 +275,38 @@ fn timeline(data: &Dataset<'_>, t: u64) -> Timeline {
         .map(|p| (p, binned(p)))
         .find(|(_, bins)| bins.values().all(|&n| n >= t))
         .unwrap_or_else(|| (Period::Month, binned(Period::Month)));
-    // One row of counts: a single small period is protected like a table cell (the total
-    // number of responses is published).
-    let counts: Vec<u64> = bins.values().copied().collect();
-    let published = suppress_table(&[counts], t);
+    // Months still below the threshold are merged with the next ones (the last with the
+    // one before) until every period has at least t responses: a period is never hidden
+    // or drawn as 0, it is wider. Fewer than t in all: one period, "<t".
+    let mut merged: Vec<(jiff::civil::Date, jiff::civil::Date, u64)> = Vec::new();
+    let mut open: Option<(jiff::civil::Date, jiff::civil::Date, u64)> = None;
+    for (d, n) in bins {
+        let (start, _, count) = open.unwrap_or((d, d, 0));
+        let current = (start, d, count + n);
+        if current.2 >= t {
+            merged.push(current);
+            open = None;
+        } else {
+            open = Some(current);
+        }
+    }
+    if let Some((start, end, n)) = open {
+        match merged.last_mut() {
+            Some(last) => {
+                last.1 = end;
+                last.2 += n;
+            }
+            None => merged.push((start, end, n)),
+        }
+    }
     Timeline {
         period,
-        points: bins
-            .keys()
-            .zip(&published.cells[0])
-            .map(|(d, count)| PeriodCount {
-                start: d.to_string(),
-                count: *count,
+        points: merged
+            .into_iter()
+            .map(|(start, end, count)| PeriodCount {
+                start: start.to_string(),
+                end: (end != start).then(|| end.to_string()),
+                count: suppress_count(count, t),
             })
             .collect(),
     }

@@ -33,7 +33,7 @@ pub struct Report {
 }
 
 /// Responses over time, in the finest periods whose counts are all at least the
-/// threshold (days, else weeks, else months); counts still below it are suppressed.
+/// threshold (days, else weeks, else months, merged where one is still below it).
 #[derive(Debug, Clone, Serialize)]
 pub struct Timeline {
     pub period: Period,
@@ -52,6 +52,10 @@ pub enum Period {
 pub struct PeriodCount {
     /// The first day of the period (ISO date).
     pub start: String,
+    /// For months merged until they hold enough responses: the first day of the last
+    /// month included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
     pub count: Cell,
 }
 
