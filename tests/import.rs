@@ -202,13 +202,16 @@ async fn an_export_imported_into_a_fresh_database_exports_the_same(db: TestDb) {
                 ("ok", "1"),
                 ("nps", "10"),
                 ("place", "most"),
+                // Typed text a spreadsheet would run as formulas.
+                ("name", "=HYPERLINK(\"http://evil.example\",\"Open\")"),
+                ("comment", "@SUM(A1:A9)"),
                 ("agree", "yes"),
             ],
             Some(vec![("project", "1")]),
         ),
         (
             "/s/papir?src=leaflet",
-            vec![("role", "town"), ("agree", "yes")],
+            vec![("role", "town"), ("name", "-rm -rf"), ("agree", "yes")],
             None,
         ),
     ];
@@ -233,8 +236,40 @@ async fn an_export_imported_into_a_fresh_database_exports_the_same(db: TestDb) {
         );
     }
 
+    // Formulas are neutralised with an apostrophe; numbers (-12) are not.
+    let text = String::from_utf8_lossy(&a);
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Open\"\")\""),
+        "{text}"
+    );
+    assert!(text.contains(",'@SUM(A1:A9),"), "{text}");
+    assert!(text.contains(",'-rm -rf,"), "{text}");
+    assert!(text.contains(",-12,"), "{text}");
     let out = import(&fresh, dir.path(), &work.path().join("a.csv"), &[]);
     assert!(out.status.success(), "{}", stderr(&out));
+    // ... and stored as typed again by the import.
+    {
+        use futures_util::TryStreamExt;
+        let store = Store::connect(&fresh.url).await.unwrap();
+        let stored: Vec<anketa::store::Response> = store
+            .complete_responses("papir")
+            .try_collect()
+            .await
+            .unwrap();
+        let names: Vec<String> = stored
+            .iter()
+            .filter_map(|r| match r.answers.get("name") {
+                Some(anketa::survey::Answer::Text(t)) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            names.contains(&"=HYPERLINK(\"http://evil.example\",\"Open\")".to_string()),
+            "{names:?}"
+        );
+        assert!(names.contains(&"-rm -rf".to_string()), "{names:?}");
+        store.close().await;
+    }
     assert!(
         stderr(&out).contains("imported 3 response(s) into \"papir\""),
         "{}",

@@ -5,6 +5,7 @@
 mod anonymized;
 mod audit;
 mod codebook;
+pub mod formula;
 mod interviews;
 mod responses;
 pub mod syntax;
@@ -258,7 +259,13 @@ impl ChunkedCsv {
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
-        self.writer.write_record(record)?;
+        // Never a formula when a spreadsheet opens the file (see [`formula`]); fields one
+        // by one, so that only a neutralised one is copied.
+        for field in record {
+            self.writer
+                .write_field(formula::neutralise(field.as_ref()))?;
+        }
+        self.writer.write_record(None::<&[u8]>)?;
         if self.writer.get_ref().len() >= Self::CHUNK {
             let fresh = self
                 .builder

@@ -160,6 +160,16 @@ pub fn read(survey: &Survey, input: &[u8], now: OffsetDateTime) -> Result<Outcom
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
+        // Cells anketa's exports neutralised against spreadsheet formulas come back as
+        // they were typed.
+        if record.iter().any(|c| c.starts_with('\'')) {
+            let position = record.position().cloned();
+            record = record
+                .iter()
+                .map(|c| crate::export::formula::restore(c).into_owned())
+                .collect();
+            record.set_position(position);
+        }
         outcome.rows += 1;
         let line = record.position().map_or(0, |p| line_at(text, p));
         layout.read_row(&record, outcome.rows, line, now, &mut outcome);
