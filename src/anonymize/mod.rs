@@ -288,7 +288,7 @@ impl Anonymizer {
                         PrivacyClass::Sensitive => {
                             dropped.push((
                                 v.name.clone(),
-                                "sensitive free text (keep it redacted with --scrub-text)",
+                                "sensitive free text (researchers can publish it redacted: the scrub-text option)",
                             ));
                         }
                         PrivacyClass::QuasiIdentifier => {

@@ -1,29 +1,112 @@
-//! The page shown when an anonymized export is refused: why (k not reached without
-//! suppression, too few responses, no pseudonym key) and what can be done.
+//! The page shown when an anonymized export cannot be made as it is: the anonymization
+//! report (what reaching k would blank or leave out, per quasi-identifier, with the
+//! groups it leaves) and an "accept the suppression and download" action in each format;
+//! or, when no export is possible, why, in the words of the staff area (never a
+//! command-line flag).
 
 use maud::{Markup, html};
 
 use super::layout;
+use crate::anonymize::Report;
 
-pub fn refused(survey_id: &str, reason: &str) -> Markup {
+/// Why an anonymized export was not made.
+pub enum Refusal<'a> {
+    /// Reaching k needs suppression: accept it or not.
+    Suppression(&'a Report),
+    /// Fewer complete responses than k.
+    TooFew { responses: u64, k: usize },
+    /// The survey's pseudonyms link people, and the server has no key.
+    NoKey,
+    /// Anything else the anonymizer refused (its own message).
+    Other(String),
+}
+
+const FORMATS: [(&str, &str); 4] = [
+    ("export.csv", "CSV"),
+    ("export/xlsx", "Excel"),
+    ("export/csv-long", "long CSV"),
+    ("export/json", "JSON lines"),
+];
+
+pub fn refused(survey_id: &str, refusal: &Refusal<'_>) -> Markup {
+    let base = format!("/admin/surveys/{survey_id}");
     layout(
-        "Anonymized export refused",
+        "Anonymized export",
         None,
         html! {
-            h1 { "The anonymized export was not made" }
-            p.error { (reason) }
-            p {
-                a href={ "/admin/surveys/" (survey_id) "/anonymization-report.md" } {
-                    "See what suppression would do (anonymization report)"
-                }
+            p.crumbs { a href="/admin" { "Surveys" } " › " a href=(base) { (survey_id) } " › anonymized export" }
+            @match refusal {
+                Refusal::Suppression(report) => (suppression(&base, report)),
+                Refusal::TooFew { responses, k } => {
+                    h1 { "No anonymized export yet" }
+                    p.error role="alert" {
+                        "The survey has " (responses) " complete response(s). An anonymized export needs at least "
+                        (k) ", so that every published combination of answers that could identify someone is shared by "
+                        (k) " or more people."
+                    }
+                },
+                Refusal::NoKey => {
+                    h1 { "No anonymized export on this server yet" }
+                    p.error role="alert" {
+                        "This survey links the same people across surveys by a keyed pseudonym, and this server has no pseudonym key. "
+                        "An administrator sets one up (see “Pseudonyms” in docs/anonymization.md); then the download works."
+                    }
+                },
+                Refusal::Other(why) => {
+                    h1 { "The anonymized export was not made" }
+                    p.error role="alert" { (why) }
+                },
             }
-            p {
-                "If the report is acceptable, download with suppression: "
-                a href={ "/admin/surveys/" (survey_id) "/export.csv?privacy=anonymized&accept_suppression=1" } download { "CSV" } " · "
-                a href={ "/admin/surveys/" (survey_id) "/export/xlsx?privacy=anonymized&accept_suppression=1" } download { "Excel" }
-                ". Or ask a researcher to coarsen more in the survey's [privacy.coarsen] rules."
-            }
-            p { a href={ "/admin/surveys/" (survey_id) } { "Back to the survey" } }
+            p { a href=(base) { "Back to the survey" } }
         },
     )
+}
+
+fn suppression(base: &str, r: &Report) -> Markup {
+    let o = &r.outcome;
+    html! {
+        h1 { "Anonymized export: suppression needed" }
+        p {
+            "Every combination of " (r.quasi_identifiers.join(", "))
+            " published must be shared by at least k = " (r.k) " responses. To reach that, "
+            strong { (o.cells_blanked()) " cell(s)" } " would be left blank and "
+            strong { (o.dropped) " response(s)" } " left out, of " (o.records) "."
+        }
+        p.actions {
+            "Accept the suppression and download: "
+            @for (i, (path, label)) in FORMATS.iter().enumerate() {
+                @if i > 0 { " · " }
+                a href={ (base) "/" (path) "?privacy=anonymized&accept_suppression=1" } download { (label) }
+            }
+        }
+        p { "Or ask a researcher to coarsen more in the survey's privacy rules, so that less is blanked." }
+        h2 { "What would be published" }
+        table {
+            caption.vh { "Blank cells per quasi-identifier" }
+            thead { tr { th scope="col" { "Quasi-identifier" } th.num scope="col" { "Cells left blank" } th scope="col" { "Published values (responses)" } } }
+            tbody {
+                @for (j, name) in r.quasi_identifiers.iter().enumerate() {
+                    tr {
+                        th scope="row" { (name) }
+                        td.num { (o.blanked.get(j).copied().unwrap_or(0)) }
+                        td {
+                            @if let Some(values) = o.values.get(j) {
+                                (values.iter().map(|(v, n)| format!("{} ({n})", if v.is_empty() { "blank" } else { v })).collect::<Vec<_>>().join(", "))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !r.coarsened.is_empty() {
+            h2 { "Made less precise" }
+            ul { @for (column, rule) in &r.coarsened { li { code { (column) } ": " (rule) } } }
+        }
+        @if !r.dropped.is_empty() {
+            h2 { "Left out" }
+            ul { @for (column, why) in &r.dropped { li { code { (column) } ": " (why) } } }
+        }
+        p { "Pseudonyms: " (r.pseudonyms) }
+        p { a href={ (base) "/anonymization-report.md" } download { "The full report (Markdown)" } }
+    }
 }

@@ -331,11 +331,25 @@ async fn plan_anonymized(
             e @ (export::ExportError::NeedsSuppression(_)
             | export::ExportError::TooFewToAnonymize { .. }
             | export::ExportError::Anonymize(_)),
-        ) => Ok(Err((
-            axum::http::StatusCode::CONFLICT,
-            views::anonymization::refused(survey_id, &e.to_string()),
-        )
-            .into_response())),
+        ) => {
+            use views::anonymization::Refusal;
+            let refusal = match &e {
+                export::ExportError::NeedsSuppression(report) => Refusal::Suppression(report),
+                export::ExportError::TooFewToAnonymize { responses, k, .. } => Refusal::TooFew {
+                    responses: *responses,
+                    k: *k,
+                },
+                export::ExportError::Anonymize(crate::anonymize::AnonymizeError::NeedsKey(_)) => {
+                    Refusal::NoKey
+                }
+                other => Refusal::Other(other.to_string()),
+            };
+            Ok(Err((
+                axum::http::StatusCode::CONFLICT,
+                views::anonymization::refused(survey_id, &refusal),
+            )
+                .into_response()))
+        }
         Err(export::ExportError::Store(e)) => Err(e.into()),
         Err(e) => Err(AppError::Internal(e.to_string())),
     }
