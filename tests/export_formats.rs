@@ -265,10 +265,14 @@ async fn pandas_and_openpyxl_read_every_format_without_options(db: TestDb) {
         ],
         vec![
             ("role", "other"),
-            ("role.other_text", "Starosta"),
+            // Text that R reads as a number (123) unless told otherwise: the column holds
+            // nothing else.
+            ("role.other_text", "0123"),
             ("hours", "3"),
+            ("comment", "TRUE"),
         ],
-        vec![("role", "sw")],
+        // Text a spreadsheet would run as a formula.
+        vec![("role", "sw"), ("comment", "=HYPERLINK(\"http://x\")")],
     ] {
         let mut b = app.browser();
         b.open("/s/kurz").await;
@@ -330,7 +334,50 @@ async fn pandas_and_openpyxl_read_every_format_without_options(db: TestDb) {
         );
         assert_eq!(String::from_utf8_lossy(&run.stdout).trim(), "ok");
     }
+    // The R script reads its data file as typed: numbers numeric, "0123" text, the
+    // formula's apostrophe taken off, line breaks inside an answer kept.
+    if let Some(rscript) = rscript() {
+        let check = r#"
+            source("kurz-r.R")
+            stopifnot(nrow(data) == 3)
+            stopifnot(is.numeric(data[["hours"]]))
+            stopifnot(isTRUE(all.equal(as.vector(data[["hours"]]), c(1.5, 3, NA))))
+            stopifnot(identical(data[["role.other_text"]][2], "0123"))
+            stopifnot(identical(data[["comment"]][2], "TRUE"))
+            stopifnot(identical(data[["comment"]][3], "=HYPERLINK(\"http://x\")"))
+            stopifnot(grepl("uvozovky", data[["comment"]][1]), grepl("\n", data[["comment"]][1]))
+            stopifnot(is.factor(data[["role"]]), as.integer(data[["role"]][1]) == 1L)
+            cat("ok\n")
+        "#;
+        let run = Command::new(rscript)
+            .args(["--vanilla", "-e", check])
+            .current_dir(out.path())
+            .output()
+            .expect("run Rscript");
+        assert!(
+            run.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&run.stdout).trim(), "ok");
+    }
     app.stop().await;
+}
+
+/// `Rscript` (`.ci/run` installs R from Debian and sets ANKETA_TEST_RSCRIPT); `None`
+/// skips, except in CI where this check may not be skipped.
+fn rscript() -> Option<String> {
+    match std::env::var("ANKETA_TEST_RSCRIPT") {
+        Ok(p) if !p.is_empty() => Some(p),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("ANKETA_TEST_RSCRIPT must be set in CI: the R check may not be skipped")
+        }
+        _ => {
+            eprintln!("skipping the R check: set ANKETA_TEST_RSCRIPT to Rscript");
+            None
+        }
+    }
 }
 
 on_both_databases!(

@@ -164,7 +164,10 @@ pub fn r(survey_id: &str, data_file: &str, columns: &[String], entries: &[Entry]
     let mut out = format!(
         "# anketa export of survey {}: reads {} (UTF-8) into `data`,\n\
          # with factors for choice questions and the question texts as \"label\" attributes.\n\
-         data <- read.csv({}, fileEncoding = \"UTF-8\", check.names = FALSE,\n                 stringsAsFactors = FALSE, na.strings = \"\")\n",
+         # Every column is read as text (an answer \"0123\", \"TRUE\" or \"NA\" stays as typed);\n\
+         # numbers, dates and times are converted below, and the apostrophe anketa puts before\n\
+         # text that a spreadsheet would run as a formula is taken off.\n\
+         data <- read.csv({}, fileEncoding = \"UTF-8\", check.names = FALSE,\n                 colClasses = \"character\", na.strings = \"\")\n",
         r_string(survey_id),
         r_string(data_file),
         r_string(data_file)
@@ -177,7 +180,10 @@ pub fn r(survey_id: &str, data_file: &str, columns: &[String], entries: &[Entry]
                 "{col} <- as.POSIXct({col}, format = \"%Y-%m-%dT%H:%M:%OSZ\", tz = \"UTC\")\n"
             )),
             Kind::Date => out.push_str(&format!("{col} <- as.Date({col})\n")),
-            _ => {}
+            Kind::Number => out.push_str(&format!("{col} <- as.numeric({col})\n")),
+            Kind::Text | Kind::LongText => out.push_str(&format!(
+                "{col} <- sub(\"^'([-=+@\\t\\r])\", \"\\\\1\", {col})\n"
+            )),
         }
         let Some(e) = e else { continue };
         let pairs = value_labels(e);
