@@ -291,11 +291,7 @@ async fn pandas_and_openpyxl_read_every_format_without_options(db: TestDb) {
     }
     // SPSS and R: the data file plus syntax beside it that reads it with labels.
     for (format, extension, expected) in [
-        (
-            "spss",
-            "sps",
-            "VALUE LABELS\n  role 'sw' 'Sociální pracovník'",
-        ),
+        ("spss", "sps", "VALUE LABELS role 'sw' 'Sociální pracovník'"),
         (
             "r",
             "R",
@@ -334,9 +330,41 @@ async fn pandas_and_openpyxl_read_every_format_without_options(db: TestDb) {
         );
         assert_eq!(String::from_utf8_lossy(&run.stdout).trim(), "ok");
     }
+    // SPSS syntax in PSPP started with a Czech decimal comma: three cases (the answer with
+    // a line break does not split one), decimals read, the user's setting restored.
+    if let Some(pspp) = program("ANKETA_TEST_PSPP", "pspp") {
+        std::fs::write(
+            out.path().join("check.sps"),
+            "SET DECIMAL=COMMA.\nINCLUDE FILE='kurz-spss.sps'.\nSHOW DECIMAL.\nSET DECIMAL=DOT.\n\
+             SAVE TRANSLATE /OUTFILE='pspp.csv' /TYPE=CSV /FIELDNAMES /REPLACE.\n",
+        )
+        .unwrap();
+        let run = Command::new(pspp)
+            .arg("check.sps")
+            .current_dir(out.path())
+            .output()
+            .expect("run pspp");
+        let log = String::from_utf8_lossy(&run.stdout).into_owned();
+        let syntax = std::fs::read_to_string(out.path().join("kurz-spss.sps")).unwrap();
+        assert!(
+            run.status.success(),
+            "{log}{}\n{syntax}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert!(!log.contains("warning") && !log.contains("error"), "{log}");
+        assert!(log.contains("DECIMAL is `,'"), "restored: {log}");
+        let read = csv_records(&std::fs::read_to_string(out.path().join("pspp.csv")).unwrap());
+        assert_eq!(read.len(), 3, "{read:?}");
+        let hours: Vec<Option<f64>> = read
+            .iter()
+            .map(|r| r["hours"].trim().parse().ok())
+            .collect();
+        assert_eq!(hours, [Some(1.5), Some(3.0), None], "{read:?}");
+        assert!(read[0]["comment"].contains("uvozovky") && read[0]["comment"].contains("řádek"));
+    }
     // The R script reads its data file as typed: numbers numeric, "0123" text, the
     // formula's apostrophe taken off, line breaks inside an answer kept.
-    if let Some(rscript) = rscript() {
+    if let Some(rscript) = program("ANKETA_TEST_RSCRIPT", "Rscript") {
         let check = r#"
             source("kurz-r.R")
             stopifnot(nrow(data) == 3)
@@ -365,16 +393,16 @@ async fn pandas_and_openpyxl_read_every_format_without_options(db: TestDb) {
     app.stop().await;
 }
 
-/// `Rscript` (`.ci/run` installs R from Debian and sets ANKETA_TEST_RSCRIPT); `None`
-/// skips, except in CI where this check may not be skipped.
-fn rscript() -> Option<String> {
-    match std::env::var("ANKETA_TEST_RSCRIPT") {
+/// A program the export checks run (`.ci/run` installs it from Debian and names it in
+/// `variable`); `None` skips, except in CI where these checks may not be skipped.
+fn program(variable: &str, name: &str) -> Option<String> {
+    match std::env::var(variable) {
         Ok(p) if !p.is_empty() => Some(p),
         _ if std::env::var_os("CI").is_some() => {
-            panic!("ANKETA_TEST_RSCRIPT must be set in CI: the R check may not be skipped")
+            panic!("{variable} must be set in CI: the {name} check may not be skipped")
         }
         _ => {
-            eprintln!("skipping the R check: set ANKETA_TEST_RSCRIPT to Rscript");
+            eprintln!("skipping the {name} check: set {variable} to {name}");
             None
         }
     }

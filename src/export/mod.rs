@@ -237,6 +237,8 @@ impl ChunkSink for Spool {
 pub(crate) struct ChunkedCsv {
     builder: csv::WriterBuilder,
     writer: csv::Writer<Vec<u8>>,
+    /// Line breaks inside fields become spaces (for readers that take one record per line).
+    one_line: bool,
 }
 
 impl ChunkedCsv {
@@ -246,7 +248,17 @@ impl ChunkedCsv {
         let mut builder = csv::WriterBuilder::new();
         builder.terminator(csv::Terminator::CRLF);
         let writer = builder.from_writer(Vec::with_capacity(Self::CHUNK * 2));
-        ChunkedCsv { builder, writer }
+        ChunkedCsv {
+            builder,
+            writer,
+            one_line: false,
+        }
+    }
+
+    /// Replace line breaks inside fields by spaces.
+    pub(crate) fn one_line(mut self) -> ChunkedCsv {
+        self.one_line = true;
+        self
     }
 
     /// Write a record; pass the gathered bytes on once there is a chunk's worth.
@@ -262,8 +274,13 @@ impl ChunkedCsv {
         // Never a formula when a spreadsheet opens the file (see [`formula`]); fields one
         // by one, so that only a neutralised one is copied.
         for field in record {
-            self.writer
-                .write_field(formula::neutralise(field.as_ref()))?;
+            let field = formula::neutralise(field.as_ref());
+            if self.one_line && field.iter().any(|b| matches!(b, b'\r' | b'\n')) {
+                let text = String::from_utf8_lossy(&field).replace("\r\n", " ");
+                self.writer.write_field(text.replace(['\r', '\n'], " "))?;
+            } else {
+                self.writer.write_field(field)?;
+            }
         }
         self.writer.write_record(None::<&[u8]>)?;
         if self.writer.get_ref().len() >= Self::CHUNK {

@@ -26,6 +26,10 @@ pub const FIXED_COLUMNS: [&str; 4] = ["response_id", "survey_version", "submitte
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
     Wide,
+    /// The wide layout with the line breaks inside answers replaced by spaces: SPSS and
+    /// PSPP read one case per line (a quoted line break would start a new case, and let
+    /// a respondent add rows).
+    WideOneLine,
     Long,
     JsonLines,
     /// An XLSX workbook: the wide layout as a data sheet, plus the codebook.
@@ -253,7 +257,7 @@ async fn write_rows(
         }
     };
     if versions[0].is_interview() {
-        if !matches!(layout, Layout::Wide) {
+        if !matches!(layout, Layout::Wide | Layout::WideOneLine) {
             return Err(ExportError::InterviewGuideLayout(survey_id.to_string()));
         }
         // A guide's "responses" are its interviews: one row each, with paradata.
@@ -299,12 +303,15 @@ async fn write_rows(
         entries = a.codebook(entries);
     }
     let mut out = ChunkedCsv::new();
+    if matches!(layout, Layout::WideOneLine) {
+        out = out.one_line();
+    }
     let mut xlsx = match layout {
         Layout::Xlsx => Some(XlsxOut::new(&header, kinds.clone())?),
         _ => None,
     };
     match layout {
-        Layout::Wide => out.write(&header, sink).await?,
+        Layout::Wide | Layout::WideOneLine => out.write(&header, sink).await?,
         Layout::Long => {
             let first = if anonymized.is_some() {
                 "pseudonym"
@@ -349,7 +356,7 @@ async fn write_rows(
             }
         }
         match layout {
-            Layout::Wide => out.write(&record, sink).await?,
+            Layout::Wide | Layout::WideOneLine => out.write(&record, sink).await?,
             Layout::Long => {
                 for (name, value) in header.iter().zip(&record).skip(1) {
                     if !value.is_empty() {

@@ -85,6 +85,25 @@ fn spss_string(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''").replace(['\n', '\r'], " "))
 }
 
+/// Longest variable label SPSS keeps, in bytes (UTF-8).
+const SPSS_VARIABLE_LABEL: usize = 255;
+/// Longest value label SPSS keeps, in bytes (UTF-8).
+const SPSS_VALUE_LABEL: usize = 120;
+
+/// A label cut to `max` bytes at a character boundary, with "…" when cut (SPSS would cut
+/// it itself, possibly inside a Czech letter's two bytes).
+fn spss_label(s: &str, max: usize) -> String {
+    let s = s.replace(['\n', '\r'], " ");
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max - '…'.len_utf8();
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", s[..end].trim_end())
+}
+
 /// SPSS syntax reading `data_file` (in the same folder) with `columns` (the CSV header).
 pub fn spss(survey_id: &str, data_file: &str, columns: &[String], entries: &[Entry]) -> String {
     let entry = |c: &str| entries.iter().find(|e| e.variable == c);
@@ -92,11 +111,17 @@ pub fn spss(survey_id: &str, data_file: &str, columns: &[String], entries: &[Ent
     let mut out = format!(
         "* anketa export of survey {}: reads {} (UTF-8, the same folder).\n\
          * Run it from the folder holding the data file, or put the full path in /FILE.\n\
-         GET DATA /TYPE=TXT /FILE={} /ENCODING='UTF8'\n  /DELCASE=LINE /DELIMITERS=\",\" /QUALIFIER='\"' /ARRANGEMENT=DELIMITED /FIRSTCASE=2\n  /VARIABLES=\n",
+         * Numbers in the file have a decimal point, whatever SET DECIMAL says here;\n\
+         * line breaks inside answers are spaces in this file (one case per line).\n\
+         PRESERVE.\n\
+         SET DECIMAL=DOT.\n\
+         GET DATA /TYPE=TXT /FILE={} /ENCODING='UTF8'\n  /DELCASE=LINE /DELIMITERS=\",\" /QUALIFIER='\"' /ARRANGEMENT=DELIMITED /FIRSTCASE=2\n  /VARIABLES=",
         spss_string(survey_id),
         spss_string(data_file),
         spss_string(data_file)
     );
+    // Each line starts with the previous variable's format, never with a name: a line
+    // starting with a variable called `comment` would be read as a COMMENT command.
     for (c, name) in columns.iter().zip(&names) {
         let format = match kind(c, entry(c)) {
             Kind::Number => "F12.4",
@@ -105,7 +130,7 @@ pub fn spss(survey_id: &str, data_file: &str, columns: &[String], entries: &[Ent
             Kind::LongText => "A32767",
             Kind::Text => "A255",
         };
-        out.push_str(&format!("  {name} {format}\n"));
+        out.push_str(&format!("{name}\n  {format} "));
     }
     out.push_str(".\n");
     let labels: Vec<String> = columns
@@ -117,10 +142,13 @@ pub fn spss(survey_id: &str, data_file: &str, columns: &[String], entries: &[Ent
                 Some(e) => format!("{c}: {}", label(e)),
                 None => c.clone(),
             };
-            format!("{name} {}", spss_string(&text))
+            format!(
+                "{name} {}",
+                spss_string(&spss_label(&text, SPSS_VARIABLE_LABEL))
+            )
         })
         .collect();
-    out.push_str("VARIABLE LABELS\n  ");
+    out.push_str("VARIABLE LABELS ");
     out.push_str(&labels.join("\n  /"));
     out.push_str(" .\n");
     let with_values: Vec<String> = columns
@@ -133,18 +161,24 @@ pub fn spss(survey_id: &str, data_file: &str, columns: &[String], entries: &[Ent
                 ("option", _) => vec!["1 'chosen'".into(), "0 'not chosen'".into()],
                 _ => value_labels(e)
                     .iter()
-                    .map(|(code, l)| format!("{} {}", spss_string(code), spss_string(l)))
+                    .map(|(code, l)| {
+                        format!(
+                            "{} {}",
+                            spss_string(code),
+                            spss_string(&spss_label(l, SPSS_VALUE_LABEL))
+                        )
+                    })
                     .collect(),
             };
             (!pairs.is_empty()).then(|| format!("{name} {}", pairs.join(" ")))
         })
         .collect();
     if !with_values.is_empty() {
-        out.push_str("VALUE LABELS\n  ");
+        out.push_str("VALUE LABELS ");
         out.push_str(&with_values.join("\n  /"));
         out.push_str(" .\n");
     }
-    out.push_str("EXECUTE.\n");
+    out.push_str("EXECUTE.\nRESTORE.\n");
     out
 }
 
@@ -266,21 +300,34 @@ mod tests {
         let (columns, entries) = fixture();
         let sps = spss("kurz", "kurz.csv", &columns, &entries);
         for expected in [
-            "GET DATA /TYPE=TXT /FILE='kurz.csv' /ENCODING='UTF8'",
-            "  response_id A255\n",
-            "  submitted_at A30\n",
-            "  role A255\n",
-            "  topics.law F12.4\n",
-            "  hours F12.4\n",
-            "  comment A32767\n",
-            "  day SDATE10\n",
-            "VARIABLE LABELS\n  response_id 'response_id'\n",
+            "PRESERVE.\nSET DECIMAL=DOT.\nGET DATA /TYPE=TXT /FILE='kurz.csv' /ENCODING='UTF8'",
+            // Each line starts with a format: a variable named `comment` at the start of
+            // a line would be a COMMENT command (PSPP then drops every later variable).
+            "/VARIABLES=response_id\n  A255 submitted_at\n  A30 role\n  A255 topics.law\n  \
+             F12.4 hours\n  F12.4 ok\n  F12.4 comment\n  A32767 day\n  SDATE10 .\n",
+            "VARIABLE LABELS response_id 'response_id'\n",
             "\n  /role 'Otázka role ''x'' \"y\"'",
-            "VALUE LABELS\n  role 'sw' 'Sociální pracovník' 'other' 'Jiná'\n  /topics.law 1 'chosen' 0 'not chosen'\n  /ok 1 'yes' 0 'no' .",
-            "EXECUTE.",
+            "VALUE LABELS role 'sw' 'Sociální pracovník' 'other' 'Jiná'\n  /topics.law 1 'chosen' 0 'not chosen'\n  /ok 1 'yes' 0 'no' .",
+            "EXECUTE.\nRESTORE.\n",
         ] {
             assert!(sps.contains(expected), "missing {expected:?} in\n{sps}");
         }
+        for line in sps.lines() {
+            let first = line.split_whitespace().next().unwrap_or("");
+            assert!(
+                !columns.iter().any(|c| c == first),
+                "a line starts with a variable name: {line:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_labels_are_cut_at_a_character_boundary() {
+        let long = "Ř".repeat(200); // 400 bytes
+        let cut = spss_label(&long, SPSS_VARIABLE_LABEL);
+        assert!(cut.len() <= SPSS_VARIABLE_LABEL, "{}", cut.len());
+        assert!(cut.ends_with('…') && cut.starts_with("ŘŘ"));
+        assert_eq!(spss_label("krátký\nštítek", 255), "krátký štítek");
     }
 
     #[test]
@@ -299,7 +346,7 @@ mod tests {
             ]
         );
         let sps = spss("s", "s.csv", &columns, &[]);
-        assert!(sps.contains("  a_b_HOST_COMMAND A255\n"), "{sps}");
+        assert!(sps.contains("\n  A255 a_b_HOST_COMMAND\n"), "{sps}");
         assert!(
             !sps.contains("\nHOST COMMAND"),
             "no line starts a command: {sps}"
