@@ -371,31 +371,25 @@ async fn serve_creates_the_pseudonym_key_beside_the_database_once() {
     ]);
     assert!(demo.status.success(), "{}", stderr(&demo));
     let out_file = db.path().join("pred.csv");
-    let export = anketa(&[
-        "export",
-        "skoleni-pred",
-        "--anonymize",
-        "--accept-suppression",
-        "--database",
-        &url,
-        "--surveys",
-        surveys.to_str().unwrap(),
-        "-o",
-        out_file.to_str().unwrap(),
-    ]);
-    assert!(export.status.success(), "{}", stderr(&export));
+    let export = |extra: &[&str]| {
+        let mut args = vec![
+            "export",
+            "skoleni-pred",
+            "--anonymize",
+            "--accept-suppression",
+            "--database",
+            &url,
+            "--surveys",
+            surveys.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        anketa(&args)
+    };
+    let exported = export(&["-o", out_file.to_str().unwrap()]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
     assert!(out_file.is_file());
     std::fs::remove_file(&key).unwrap();
-    let refused = anketa(&[
-        "export",
-        "skoleni-pred",
-        "--anonymize",
-        "--accept-suppression",
-        "--database",
-        &url,
-        "--surveys",
-        surveys.to_str().unwrap(),
-    ]);
+    let refused = export(&[]);
     assert!(!refused.status.success());
     assert!(
         stderr(&refused).contains("secret key"),

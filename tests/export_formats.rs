@@ -322,13 +322,7 @@ async fn pandas_and_openpyxl_read_every_format_without_options(db: TestDb) {
             .args([script, out.path().to_str().unwrap(), "3"])
             .output()
             .expect("run python");
-        assert!(
-            run.status.success(),
-            "{}{}",
-            String::from_utf8_lossy(&run.stdout),
-            String::from_utf8_lossy(&run.stderr)
-        );
-        assert_eq!(String::from_utf8_lossy(&run.stdout).trim(), "ok");
+        assert_says_ok(&run);
     }
     // SPSS syntax in PSPP started with a Czech decimal comma: three cases (the answer with
     // a line break does not split one), decimals read, the user's setting restored.
@@ -382,15 +376,20 @@ async fn pandas_and_openpyxl_read_every_format_without_options(db: TestDb) {
             .current_dir(out.path())
             .output()
             .expect("run Rscript");
-        assert!(
-            run.status.success(),
-            "{}{}",
-            String::from_utf8_lossy(&run.stdout),
-            String::from_utf8_lossy(&run.stderr)
-        );
-        assert_eq!(String::from_utf8_lossy(&run.stdout).trim(), "ok");
+        assert_says_ok(&run);
     }
     app.stop().await;
+}
+
+/// A check script succeeded and printed just "ok".
+fn assert_says_ok(run: &std::process::Output) {
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(out.trim(), "ok");
 }
 
 /// A program the export checks run (`.ci/run` installs it from Debian and names it in
