@@ -71,7 +71,26 @@ fn assert_no_small_counts(value: &Value, threshold: u64, path: &str) {
         Value::Object(map) => {
             for (k, v) in map {
                 let here = format!("{path}.{k}");
-                let is_count = matches!(k.as_str(), "count" | "cells" | "row_totals");
+                let is_count = matches!(
+                    k.as_str(),
+                    "count"
+                        | "cells"
+                        | "row_totals"
+                        | "n"
+                        | "missing"
+                        | "respondents"
+                        | "answered"
+                        | "linked"
+                        | "unlinked"
+                        | "dropped"
+                        | "responses"
+                        | "n_pairs"
+                        | "dropped_missing"
+                        | "n_zero_differences"
+                        | "n_improved"
+                        | "n_unchanged"
+                        | "n_worsened"
+                );
                 if is_count {
                     let leaves: Vec<&Value> = match v {
                         Value::Array(rows) => rows
@@ -89,6 +108,7 @@ fn assert_no_small_counts(value: &Value, threshold: u64, path: &str) {
                             Value::String(s) => {
                                 assert!(s == "x" || s == &format!("<{threshold}"), "{here}: {s}")
                             }
+                            Value::Null => {}
                             other => panic!("{here}: {other}"),
                         }
                     }
@@ -154,7 +174,9 @@ async fn the_training_report_detects_the_built_in_gain(db: TestDb) {
             assert!(c["wilcoxon"]["p_value"].as_f64().unwrap() < 0.001);
             assert!(c["cohens_dz"].as_f64().unwrap() > 0.3);
         }
-        overall_gain.push(block["overall"]["summary"]["mean_change"].as_f64().unwrap());
+        // The overall summary's numbers unchanged etc. are small here (few people have
+        // exactly equal means): it is withheld, the paired t-test's mean change is not.
+        overall_gain.push(block["overall"]["t_test"]["mean_change"].as_f64().unwrap());
     }
     // Knowledge was built to gain about 1.0 point, confidence about 0.7.
     assert!((0.75..1.25).contains(&overall_gain[0]), "{overall_gain:?}");

@@ -72,20 +72,26 @@ pub fn load_or_create_key(path: &std::path::Path) -> std::io::Result<(PseudonymK
     let mut secret = [0u8; 32];
     rand::Rng::fill(&mut rand::rng(), &mut secret);
     let text: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    // Written whole to a file of our own, then linked into place without replacing one
+    // that exists: another instance starting at the same moment, or a crash halfway,
+    // never leaves a partly written key.
+    let temporary = path.with_extension(format!("key.{}.tmp", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(mut file) => {
-            file.write_all(text.as_bytes())?;
-            file.write_all(b"\n")?;
-            file.sync_all()?;
-            Ok((
-                PseudonymKey::from_file_contents(text.as_bytes()).map_err(invalid)?,
-                true,
-            ))
-        }
+    let mut file = options.open(&temporary)?;
+    file.write_all(text.as_bytes())?;
+    file.write_all(b"\n")?;
+    file.sync_all()?;
+    drop(file);
+    let linked = std::fs::hard_link(&temporary, path);
+    let _ = std::fs::remove_file(&temporary);
+    match linked {
+        Ok(()) => Ok((
+            PseudonymKey::from_file_contents(text.as_bytes()).map_err(invalid)?,
+            true,
+        )),
         // Another instance created it in between: use theirs.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             let bytes = std::fs::read(path)?;

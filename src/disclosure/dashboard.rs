@@ -4,7 +4,9 @@
 //! it (no count from 1 to t-1, none recoverable), a breakdown by a quasi-identifier shows
 //! only the coarse groups its `[privacy.coarsen]` rule allows (never which municipality
 //! has answered), a breakdown by an identifier is not shown, and the responses per day are
-//! left to the report's timeline (binned so that no period is small).
+//! left to the report's timeline (binned so that no period is small). Invitations and the
+//! times of the last activity and of completion are fieldwork monitoring: not shown to
+//! them (a refresh would time each new respondent).
 
 use analysis::suppress::Cell;
 
@@ -75,6 +77,9 @@ pub struct Published {
     pub per_day: Option<Vec<(i64, i64)>>,
     pub funnel: Vec<Step>,
     pub breakdowns: Vec<PublishedBreakdown>,
+    /// Whether the time of the last activity and the median completion time may be
+    /// shown (not to evaluators: refreshing the page would time each new respondent).
+    pub timing: bool,
 }
 
 /// The dashboard's figures; `protect` is the threshold to protect them with (for those
@@ -113,6 +118,7 @@ pub fn publish(
                 })
                 .collect(),
             breakdowns: breakdowns.into_iter().map(unprotected).collect(),
+            timing: true,
         };
     };
     // Complete, in progress and set aside: three counts of one population.
@@ -136,23 +142,10 @@ pub fn publish(
         },
         set_aside: d.missing,
     };
-    let invitations = invitations.map(|(sent, started, complete)| {
-        let (d, _) = distribution(
-            &[n(complete), n(started - complete)],
-            n(sent - started),
-            t,
-            Vec::new(),
-        );
-        Invitations {
-            sent: Cell::Count(n(sent)),
-            started: match (d.cells[0], d.cells[1]) {
-                (Cell::Count(a), Cell::Count(b)) => Cell::Count(a + b),
-                _ => Cell::Hidden,
-            },
-            complete: d.cells[0],
-            not_started: d.missing,
-        }
-    });
+    // Invitations would publish complete and started again, audited apart from the
+    // figures above (their differences could pin a withheld count): fieldwork
+    // monitoring, not shown to evaluators.
+    let _ = invitations;
     let here: Vec<u64> = funnel.iter().map(|s| n(s.here)).collect();
     let (d, _) = distribution(&here, 0, t, Vec::new());
     let funnel = funnel
@@ -170,10 +163,11 @@ pub fn publish(
         .collect();
     Published {
         figures,
-        invitations,
+        invitations: None,
         per_day: None,
         funnel,
         breakdowns,
+        timing: false,
     }
 }
 

@@ -13,9 +13,11 @@ fn triggers(first: Option<&u8>) -> bool {
     first.is_some_and(|b| TRIGGERS.contains(b))
 }
 
-/// The cell as written to a CSV file.
+/// The cell as written to a CSV file. Text already starting with an apostrophe and a
+/// formula character gets a second apostrophe, so that [`restore`] gives it back as typed.
 pub fn neutralise(cell: &[u8]) -> Cow<'_, [u8]> {
-    if !triggers(cell.first()) {
+    let typed_apostrophe = cell.first() == Some(&b'\'') && triggers(cell.get(1));
+    if !triggers(cell.first()) && !typed_apostrophe {
         return Cow::Borrowed(cell);
     }
     let number = std::str::from_utf8(cell)
@@ -34,7 +36,12 @@ pub fn neutralise(cell: &[u8]) -> Cow<'_, [u8]> {
 /// formula character taken off.
 pub fn restore(cell: &str) -> Cow<'_, str> {
     match cell.strip_prefix('\'') {
-        Some(rest) if triggers(rest.as_bytes().first()) => Cow::Borrowed(rest),
+        Some(rest)
+            if triggers(rest.as_bytes().first())
+                || (rest.starts_with('\'') && triggers(rest.as_bytes().get(1))) =>
+        {
+            Cow::Borrowed(rest)
+        }
         _ => Cow::Borrowed(cell),
     }
 }
@@ -68,7 +75,11 @@ mod tests {
             );
             assert_eq!(restore(written), cell, "{written:?}");
         }
-        // An apostrophe typed by a respondent before ordinary text stays.
+        // An apostrophe typed by a respondent before ordinary text stays; one typed before
+        // a formula character survives the round trip too.
         assert_eq!(restore("'quoted'"), "'quoted'");
+        assert_eq!(neutralise(b"'quoted'").as_ref(), b"'quoted'");
+        assert_eq!(neutralise(b"'=x").as_ref(), b"''=x");
+        assert_eq!(restore("''=x"), "'=x");
     }
 }

@@ -216,7 +216,7 @@ pub fn r(survey_id: &str, data_file: &str, columns: &[String], entries: &[Entry]
             Kind::Date => out.push_str(&format!("{col} <- as.Date({col})\n")),
             Kind::Number => out.push_str(&format!("{col} <- as.numeric({col})\n")),
             Kind::Text | Kind::LongText => out.push_str(&format!(
-                "{col} <- sub(\"^'([-=+@\\t\\r])\", \"\\\\1\", {col})\n"
+                "{col} <- sub(\"^'('?[-=+@\\t\\r])\", \"\\\\1\", {col})\n"
             )),
         }
         let Some(e) = e else { continue };

@@ -7,7 +7,7 @@ use analysis::crosstab::crosstab;
 use analysis::groups::{kruskal_wallis, mann_whitney_u, one_way_anova, welch_t_test};
 use analysis::multiple::{benjamini_hochberg, holm};
 use analysis::reliability::cronbach_alpha;
-use analysis::suppress::suppress_count;
+use analysis::suppress::{Cell, suppress_count};
 use analysis::table::{Table, Values};
 
 use super::describe::{Scope, describe_sections};
@@ -81,7 +81,7 @@ pub fn compute(
     filter: Option<(&str, &str)>,
 ) -> Report {
     let t = plan.min_cell;
-    let chosen = filter.and_then(|(name, code)| filter_group(data, name, code));
+    let chosen = filter.and_then(|(name, code)| filter_group(data, name, code, t));
     let Some((scope, filter_text, group_size)) = chosen else {
         return whole_report(plan, data, before, lang, t);
     };
@@ -89,14 +89,13 @@ pub fn compute(
     // the filter's groups. Crosstabs, comparisons, scales, pre/post blocks and the
     // timeline of a group would be tables of three variables: they are in the whole
     // report only.
-    // A group below the threshold is not described at all.
-    let sections = if group_size > 0 && group_size < t {
-        Vec::new()
-    } else {
-        describe_sections(plan, data, scope, t)
+    // A group whose size is withheld is not described at all.
+    let sections = match group_size {
+        analysis::suppress::Cell::Count(_) => describe_sections(plan, data, scope, t),
+        analysis::suppress::Cell::Small { .. } | analysis::suppress::Cell::Hidden => Vec::new(),
     };
     Report {
-        responses: analysis::suppress::suppress_count(group_size, t),
+        responses: group_size,
         filter: Some(filter_text),
         timeline: None,
         sections,
@@ -152,7 +151,7 @@ fn header(plan: &Plan, data: &Dataset<'_>, lang: Lang, t: u64) -> Report {
             .to_string(),
         language: lang.code().to_string(),
         plan: plan.file.as_ref().map(|f| f.display().to_string()),
-        responses: analysis::suppress::Cell::Count(data.table.rows() as u64),
+        responses: suppress_count(data.table.rows() as u64, t),
         filter: None,
         min_cell: t,
         correction: plan.correction,
@@ -222,7 +221,8 @@ fn filter_group<'d>(
     data: &'d Dataset<'_>,
     name: &str,
     code: &str,
-) -> Option<(Scope<'d>, String, u64)> {
+    t: u64,
+) -> Option<(Scope<'d>, String, analysis::suppress::Cell)> {
     let var = data.table.get(name)?;
     let Values::Categorical {
         categories,
@@ -233,7 +233,17 @@ fn filter_group<'d>(
         return None;
     };
     let wanted = categories.iter().position(|c| c.code == code)?;
-    let size = codes.iter().filter(|c| **c == Some(wanted)).count() as u64;
+    // The group's size as the whole report publishes the filter variable: a group whose
+    // count is withheld there ("<t" or "x") is not described here either.
+    let mut counts = vec![0u64; categories.len()];
+    let mut missing = 0;
+    for c in codes {
+        match c.filter(|&c| c < categories.len()) {
+            Some(c) => counts[c] += 1,
+            None => missing += 1,
+        }
+    }
+    let (published, _) = crate::disclosure::distribution(&counts, missing, t, Vec::new());
     Some((
         Scope::Group {
             codes,
@@ -241,7 +251,7 @@ fn filter_group<'d>(
             group: wanted,
         },
         format!("{} = {}", var.label, categories[wanted].label),
-        size,
+        published.cells[wanted],
     ))
 }
 
@@ -388,6 +398,10 @@ fn crosstab_section(table: &Table, rows: &str, columns: &str, t: u64) -> Option<
     // distributions, published elsewhere in the report); a table that cannot be
     // protected is not published.
     let published = analysis::audit::protect_table(&x.counts, t).ok()?;
+    // A row total is the row variable's count in that category among those who answered
+    // the column variable: shown only where it equals the count the row variable's own
+    // table shows (else the two would differ by a withheld or small number).
+    let row_totals: Vec<Cell> = linked_totals(&row_codes, row_labels.len(), &x.row_totals, t);
     let any_hidden = published.cells.iter().flatten().any(|c| c.is_suppressed());
     // The tests are not linear in the counts: withheld where they would pin one.
     let tests_ok = crate::disclosure::crosstab_tests_publishable(&x.counts, &published.cells, t);
@@ -403,14 +417,37 @@ fn crosstab_section(table: &Table, rows: &str, columns: &str, t: u64) -> Option<
         columns: table.get(columns)?.label.clone(),
         row_labels,
         column_labels,
-        n: (!published.row_totals.iter().any(|c| c.is_suppressed())).then_some(x.n),
+        n: (!row_totals.iter().any(|c| c.is_suppressed())).then_some(x.n),
         cells: published.cells,
-        row_totals: published.row_totals,
+        row_totals,
         row_percents: published.row_percents,
         chi_square: x.chi_square.filter(|_| tests_ok),
         fisher: fisher.filter(|_| tests_ok),
         p_adjusted: None,
     })
+}
+
+/// Totals of a variable's categories in a sub-population (`totals`), published only
+/// where they equal the counts the variable's own distribution shows (audited over all
+/// respondents): otherwise the difference, or the total, would give a withheld count back.
+fn linked_totals(codes: &[Option<usize>], k: usize, totals: &[u64], t: u64) -> Vec<Cell> {
+    let mut counts = vec![0u64; k];
+    let mut missing = 0;
+    for c in codes {
+        match c.filter(|&c| c < k) {
+            Some(c) => counts[c] += 1,
+            None => missing += 1,
+        }
+    }
+    let (shown, _) = crate::disclosure::distribution(&counts, missing, t, Vec::new());
+    totals
+        .iter()
+        .zip(&shown.cells)
+        .map(|(&total, cell)| match cell {
+            Cell::Count(c) if *c == total => *cell,
+            Cell::Count(_) | Cell::Small { .. } | Cell::Hidden => Cell::Hidden,
+        })
+        .collect()
 }
 
 fn comparison_section(table: &Table, variable: &str, groups_by: &str, t: u64) -> Option<Section> {
@@ -422,13 +459,19 @@ fn comparison_section(table: &Table, variable: &str, groups_by: &str, t: u64) ->
             groups[*g].push(x);
         }
     }
+    let sizes: Vec<u64> = groups.iter().map(|g| g.len() as u64).collect();
+    let published_sizes = linked_totals(&codes, labels.len(), &sizes, t);
     let stats = labels
         .iter()
         .zip(&groups)
-        .filter(|(_, g)| !g.is_empty())
-        .map(|(label, g)| GroupStats {
+        .zip(&published_sizes)
+        .filter(|((_, g), _)| !g.is_empty())
+        .map(|((label, g), size)| GroupStats {
             label: label.clone(),
-            n: suppress_count(g.len() as u64, t),
+            n: match suppress_count(g.len() as u64, t) {
+                Cell::Count(_) => *size,
+                withheld => withheld,
+            },
             stats: (g.len() as u64 >= t).then(|| {
                 let values: Vec<Option<f64>> = g.iter().map(|&x| Some(x)).collect();
                 Summary::from(crate::disclosure::descriptives(&values, t))

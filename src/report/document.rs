@@ -481,6 +481,7 @@ fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: L
             linked,
             unlinked,
             items,
+            withheld,
             overall,
             ..
         } => {
@@ -526,6 +527,13 @@ fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: L
                 head: head.map(String::from).to_vec(),
                 rows,
             });
+            if !withheld.is_empty() {
+                out.push(Block::Note(format!(
+                    "{}: {}",
+                    withheld.join(", "),
+                    l.small_group
+                )));
+            }
             out.push(Block::Chart(Some(index)));
         }
     }

@@ -245,6 +245,8 @@ pub enum Section {
         unlinked: Cell,
         scale: Vec<String>,
         items: Vec<PrePostItem>,
+        /// Items not shown: too few people answered them on both sides.
+        withheld: Vec<String>,
         /// The mean of all items per person, before and after (with two or more items).
         overall: Option<PrePostComparison>,
     },

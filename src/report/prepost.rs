@@ -6,7 +6,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use analysis::paired::compare_pre_post;
+use analysis::paired::{PrePostComparison, compare_pre_post};
+use analysis::suppress::Cell;
 
 use super::compute::{Dataset, adjust};
 use super::model::{PrePostItem, Section};
@@ -90,20 +91,10 @@ pub(super) fn section(
     for name in &spec.items {
         let b = scores(before, name, |p| p.0);
         let a = scores(after, name, |p| p.1);
-        let mut comparison = compare_pre_post(&b, &a);
-        // The numbers improved / unchanged / worsened are counts of people: with a
-        // withheld one, the summary that shows them (and their shares) is withheld.
-        if let Some(s) = &comparison.summary {
-            let counts = [s.n_improved, s.n_unchanged, s.n_worsened].map(|n| n as u64);
-            let (d, _) = distribution(&counts, 0, plan.min_cell, Vec::new());
-            if !d.complete() {
-                comparison.summary = None;
-            }
-        }
         items.push(PrePostItem {
             name: name.clone(),
             label: after.label(name),
-            comparison,
+            comparison: compare_pre_post(&b, &a),
             p_adjusted: None,
             wilcoxon_p_adjusted: None,
         });
@@ -140,10 +131,21 @@ pub(super) fn section(
         .and_then(|n| after.specs.iter().find(|s| &s.name == n))
         .map(|s| s.categories.iter().map(|c| c.label.clone()).collect())
         .unwrap_or_default();
-    // Too few people to publish anything about them.
     let t = plan.min_cell;
-    let enough = pairs.len() as u64 >= t;
     let (link_counts, _) = distribution(&[pairs.len() as u64], unlinked, t, Vec::new());
+    // Too few people, or a number of them that is withheld: nothing about them.
+    let enough = matches!(link_counts.cells[0], Cell::Count(n) if n >= t);
+    let mut published_items = Vec::new();
+    let mut withheld = Vec::new();
+    for mut item in items {
+        match publishable(item.comparison.clone(), t) {
+            Some(c) => {
+                item.comparison = c;
+                published_items.push(item);
+            }
+            None => withheld.push(item.label),
+        }
+    }
     Section::PrePost {
         title: spec.title.as_ref().map_or_else(
             || format!("{} → {}", spec.before, after.survey.id),
@@ -155,9 +157,32 @@ pub(super) fn section(
         linked: link_counts.cells[0],
         unlinked: link_counts.missing,
         scale,
-        items: if enough { items } else { Vec::new() },
-        overall: overall.filter(|_| enough),
+        items: if enough { published_items } else { Vec::new() },
+        withheld: if enough { withheld } else { Vec::new() },
+        overall: overall.filter(|_| enough).and_then(|o| publishable(o, t)),
     }
+}
+
+/// A paired comparison as it may be published. Its pairs used and dropped (a value
+/// missing on one side) are counts of people, audited together: with one withheld, the
+/// comparison is not published (n and the t-test's degrees of freedom would give it
+/// back). The numbers improved / unchanged / worsened likewise: with one withheld, the
+/// summary showing them and the Wilcoxon test (whose zero differences are the unchanged)
+/// are left out.
+fn publishable(mut c: PrePostComparison, t: u64) -> Option<PrePostComparison> {
+    let (pairs, _) = distribution(&[c.n_pairs as u64], c.dropped_missing as u64, t, Vec::new());
+    if !matches!(pairs.cells[0], Cell::Count(n) if n >= t) || pairs.missing.is_suppressed() {
+        return None;
+    }
+    if let Some(s) = &c.summary {
+        let counts = [s.n_improved, s.n_unchanged, s.n_worsened].map(|n| n as u64);
+        let (d, _) = distribution(&counts, 0, t, Vec::new());
+        if !d.complete() {
+            c.summary = None;
+            c.wilcoxon = None;
+        }
+    }
+    Some(c)
 }
 
 /// Each person's mean over the items (`items[item][person]`); `None` unless every item
@@ -248,8 +273,6 @@ mod tests {
         ));
 
         let lang = Lang::Cs;
-        let before = Dataset::new(before_survey, &pre, lang);
-        let after = Dataset::new(after_survey, &post, lang);
         let mut plan = Plan::default_for(after_survey);
         plan.min_cell = 3;
         let spec = PrePostSpec {
@@ -258,20 +281,32 @@ mod tests {
             link: Link::Invitation("participant".into()),
             items: vec!["knowledge.dluhy".into()],
         };
-        let Section::PrePost {
-            linked,
-            unlinked,
-            items,
-            ..
-        } = section(&plan, &spec, &before, &after, None, lang)
-        else {
-            panic!("a pre/post section");
+        let before = Dataset::new(before_survey, &pre, lang);
+        let run = |post: &[Response]| {
+            let after = Dataset::new(after_survey, post, lang);
+            match section(&plan, &spec, &before, &after, None, lang) {
+                Section::PrePost {
+                    linked,
+                    unlinked,
+                    items,
+                    ..
+                } => (linked, unlinked, items),
+                other => panic!("a pre/post section, not {other:?}"),
+            }
         };
-        let n = people.len();
-        // Everyone after is linked or not and that total is published: one unlinked
-        // person hides the linked count too.
+        // Everyone after is linked or not and that total is published: the one unlinked
+        // person hides the linked count too, and then nothing about the linked people
+        // is published (their n would give the count back).
+        let (linked, unlinked, items) = run(&post);
         assert_eq!(linked, analysis::suppress::Cell::Hidden);
         assert_eq!(unlinked, analysis::suppress::suppress_count(1, 3));
+        assert!(items.is_empty(), "{items:?}");
+        // Without the unmatched code: every pair found, in another order and case.
+        post.pop();
+        let (linked, unlinked, items) = run(&post);
+        let n = people.len();
+        assert_eq!(linked, analysis::suppress::Cell::Count(n as u64));
+        assert_eq!(unlinked, analysis::suppress::Cell::Count(0));
         let expected: f64 = people
             .iter()
             .enumerate()

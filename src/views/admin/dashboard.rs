@@ -68,8 +68,10 @@ pub fn page(user: &StaffUser, csrf: &str, d: &Dashboard<'_>) -> Markup {
                 div { dt { "Started" } dd { (f.started) } }
                 div { dt { "Complete" } dd { (f.complete) } }
                 div { dt { "Completion rate" } dd { @match f.completion_rate { Some(r) => (format!("{:.0} %", r * 100.0)), None => "–" } } }
-                div { dt { "Median time" } dd { @match d.stats.median_completion { Some(t) => (duration(t)), None => "–" } } }
-                div { dt { "Last activity" } dd { @match d.stats.last_activity { Some(t) => (moment(t)), None => "–" } } }
+                @if d.published.timing {
+                    div { dt { "Median time" } dd { @match d.stats.median_completion { Some(t) => (duration(t)), None => "–" } } }
+                    div { dt { "Last activity" } dd { @match d.stats.last_activity { Some(t) => (moment(t)), None => "–" } } }
+                }
                 div { dt { "Set aside" } dd { (f.set_aside) } }
             }
             @if let Some(i) = &d.published.invitations {

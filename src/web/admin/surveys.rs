@@ -518,7 +518,7 @@ pub(super) async fn report(
     .map_err(|e| AppError::Internal(format!("report: {e}")))?;
     let too_few = matches!(
         built.report.responses,
-        analysis::suppress::Cell::Small { .. }
+        analysis::suppress::Cell::Small { .. } | analysis::suppress::Cell::Hidden
     );
     let withheld = if wanted.is_some() && built.report.filter.is_none() {
         Some(
