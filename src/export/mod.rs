@@ -15,7 +15,7 @@ use std::io::Write;
 use std::path::Path;
 
 pub use self::anonymized::{Anonymization, anonymize};
-pub use self::audit::{spreadsheet_safe, write_audit_csv};
+pub use self::audit::write_audit_csv;
 pub use self::codebook::{CodebookFormat, Entry as CodebookEntry, write_codebook};
 pub use self::interviews::{InterviewFormat, write_interviews};
 pub use self::responses::{Layout, write_csv, write_responses};
