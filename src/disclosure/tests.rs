@@ -427,24 +427,87 @@ mod reports {
                 .unwrap();
         demo.into_iter()
             .enumerate()
-            .map(|(i, r)| Response {
-                id: format!("{}-{i}", survey.id),
-                survey_id: survey.id.clone(),
-                survey_version: survey.version.clone(),
-                status: Status::Complete,
-                language: r.language,
-                current_page: r.last_page,
-                answers: r.answers,
-                revision: 1,
-                created_at: r.submitted_at,
-                updated_at: r.submitted_at,
-                submitted_at: Some(r.submitted_at),
-                invitation: None,
-                flag: None,
-                flag_reason: None,
-                deleted_at: None,
-            })
+            .map(|(i, r)| stored(survey, r, format!("{}-{i}", survey.id), None))
             .collect()
+    }
+
+    /// A stored response from a demo one, with its invitation's columns.
+    fn stored(
+        survey: &Survey,
+        r: crate::demo::responses::DemoResponse,
+        id: String,
+        invitation: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Response {
+        Response {
+            id,
+            survey_id: survey.id.clone(),
+            survey_version: survey.version.clone(),
+            status: Status::Complete,
+            language: r.language,
+            current_page: r.last_page,
+            answers: r.answers,
+            revision: 1,
+            created_at: r.submitted_at,
+            updated_at: r.submitted_at,
+            submitted_at: Some(r.submitted_at),
+            invitation: invitation.map(|i| i.into_iter().collect()),
+            flag: None,
+            flag_reason: None,
+            deleted_at: None,
+        }
+    }
+
+    #[test]
+    fn pre_post_blocks_publish_no_small_count() {
+        // The training demo at a small scale (3 runs of 6: small groups everywhere), and
+        // at the shipped plan's threshold.
+        let surveys: Vec<Survey> = load_paths(&[PathBuf::from("surveys")]).surveys;
+        let plans = load_dir(Path::new("analysis/plans"), &surveys).plans;
+        let find = |id: &str| surveys.iter().find(|s| s.id == id).unwrap();
+        let (pred, po) = (find("skoleni-pred"), find("skoleni-po"));
+        let plan = plan_for(&plans, po);
+        assert!(!plan.prepost.is_empty());
+        for (runs, per_run) in [(3, 6), (15, 15)] {
+            let people = crate::demo::training::participants(
+                pred,
+                po,
+                runs,
+                per_run,
+                &mut crate::demo::rng(5),
+            )
+            .unwrap();
+            let mut before = Vec::new();
+            let mut after = Vec::new();
+            for (i, p) in people.into_iter().enumerate() {
+                if let Some(r) = p.before {
+                    before.push(stored(pred, r, format!("b{i}"), Some(p.attributes.clone())));
+                }
+                if let Some(r) = p.after {
+                    after.push(stored(po, r, format!("a{i}"), Some(p.attributes)));
+                }
+            }
+            let built = crate::report::build(
+                &plan,
+                po,
+                &after,
+                &[(pred, before.as_slice())],
+                Lang::Cs,
+                None,
+            );
+            let json = serde_json::to_value(&built.report).unwrap();
+            let blocks: Vec<&Value> = json["sections"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| s["kind"] == "pre_post")
+                .collect();
+            assert_eq!(blocks.len(), plan.prepost.len(), "{runs}x{per_run}");
+            no_small_counts(
+                &json,
+                plan.min_cell,
+                &format!("skoleni-po {runs}x{per_run}"),
+            );
+        }
     }
 
     #[test]
