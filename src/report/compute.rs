@@ -235,15 +235,7 @@ fn filter_group<'d>(
     let wanted = categories.iter().position(|c| c.code == code)?;
     // The group's size as the whole report publishes the filter variable: a group whose
     // count is withheld there ("<t" or "x") is not described here either.
-    let mut counts = vec![0u64; categories.len()];
-    let mut missing = 0;
-    for c in codes {
-        match c.filter(|&c| c < categories.len()) {
-            Some(c) => counts[c] += 1,
-            None => missing += 1,
-        }
-    }
-    let (published, _) = crate::disclosure::distribution(&counts, missing, t, Vec::new());
+    let (published, _) = Scope::All.distribution(codes, categories.len(), t, |_, _| Vec::new());
     Some((
         Scope::Group {
             codes,
@@ -431,15 +423,7 @@ fn crosstab_section(table: &Table, rows: &str, columns: &str, t: u64) -> Option<
 /// where they equal the counts the variable's own distribution shows (audited over all
 /// respondents): otherwise the difference, or the total, would give a withheld count back.
 fn linked_totals(codes: &[Option<usize>], k: usize, totals: &[u64], t: u64) -> Vec<Cell> {
-    let mut counts = vec![0u64; k];
-    let mut missing = 0;
-    for c in codes {
-        match c.filter(|&c| c < k) {
-            Some(c) => counts[c] += 1,
-            None => missing += 1,
-        }
-    }
-    let (shown, _) = crate::disclosure::distribution(&counts, missing, t, Vec::new());
+    let (shown, _) = Scope::All.distribution(codes, k, t, |_, _| Vec::new());
     totals
         .iter()
         .zip(&shown.cells)

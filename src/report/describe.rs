@@ -32,7 +32,7 @@ impl Scope<'_> {
     /// The published distribution of `codes` (one per respondent, `k` categories), with
     /// whether each statistic may be published beside it. Within a group, statistics are
     /// published only where the group's distribution is shown complete.
-    fn distribution(
+    pub(super) fn distribution(
         &self,
         codes: &[Option<usize>],
         k: usize,
