@@ -309,7 +309,7 @@ async fn pandas_and_openpyxl_read_every_format_without_options(db: TestDb) {
         assert!(syntax.contains(&format!("kurz-{format}.csv")), "{syntax}");
         assert!(syntax.contains(expected), "{syntax}");
         let (ok, _, err) = export_with(&app, &["--format", format]);
-        assert!(!ok && err.contains("write two files"), "{err}");
+        assert!(!ok && err.contains("writes two files"), "{err}");
         let clash = data.with_extension(extension);
         let (ok, _, err) = export_with(&app, &["--format", format, "-o", clash.to_str().unwrap()]);
         assert!(!ok && err.contains("-o names the data file"), "{err}");

@@ -448,7 +448,7 @@ async fn an_evaluator_exports_the_39_demo_interviews(db: TestDb) {
     assert!(
         dashboard
             .body
-            .contains("/admin/surveys/rozhovor-orp/interviews.csv")
+            .contains("/admin/surveys/rozhovor-orp/export/interviews-csv")
     );
 
     let mut total = 0;

@@ -219,7 +219,7 @@ async fn each_role_sees_exactly_what_it_may(db: TestDb) {
         "at least k = 2",
         "<strong>2 cell(s)</strong> would be left blank",
         "Accept the suppression and download",
-        "/admin/surveys/obce/export.csv?privacy=anonymized&amp;accept_suppression=1",
+        "/admin/surveys/obce/export/csv?privacy=anonymized&amp;accept_suppression=1",
         "/admin/surveys/obce/export/xlsx?privacy=anonymized&amp;accept_suppression=1",
     ] {
         assert!(
@@ -304,6 +304,63 @@ async fn each_role_sees_exactly_what_it_may(db: TestDb) {
             .contains("obce-anonymized.xlsx")
     );
     assert_eq!(&xlsx.bytes().await.unwrap()[..2], b"PK");
+    // Every format of the export registry, as the evaluator's dashboard offers it: each
+    // link downloads (no server flag needed), typed and named as the registry says; the
+    // formats with a companion are a ZIP holding the data file and the companion.
+    let dashboard = evaluator.get_raw("/admin/surveys/obce").await;
+    for format in anketa::export::Format::ALL {
+        let spec = format.spec();
+        let link = format!("/admin/surveys/obce/export/{}", spec.name);
+        assert_eq!(
+            dashboard.body.contains(&format!("{link}\"")),
+            format.applies_to(false),
+            "{link}"
+        );
+        if !format.applies_to(false) {
+            assert_eq!(evaluator.get_raw(&link).await.status, StatusCode::NOT_FOUND);
+            continue;
+        }
+        let response = evaluator
+            .client
+            .get(app.url(&format!("{link}?accept_suppression=1")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{link}");
+        assert_eq!(
+            response.headers()["content-type"].to_str().unwrap(),
+            spec.content_type
+        );
+        let disposition = response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let bytes = response.bytes().await.unwrap();
+        assert!(!bytes.is_empty(), "{link}");
+        if let Some(companion) = spec.companion {
+            assert!(disposition.contains(&format!("obce-anonymized.{}", spec.suffix)));
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+            let names: Vec<String> = zip.file_names().map(String::from).collect();
+            assert_eq!(
+                names,
+                [
+                    "obce-anonymized.csv".to_string(),
+                    companion.file_name("obce-anonymized.csv")
+                ]
+            );
+            let mut data = String::new();
+            std::io::Read::read_to_string(&mut zip.by_index(0).unwrap(), &mut data).unwrap();
+            assert!(!data.contains("Nováková") && !data.contains(&kolin));
+            assert_eq!(csv_records(&data).len(), 2);
+        } else if matches!(spec.job, anketa::export::Job::Responses(_)) {
+            assert!(disposition.contains(&format!("obce-anonymized.{}", spec.suffix)));
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains("Nováková") && !text.contains(&kolin),
+                "{link}"
+            );
+        }
+    }
     let codebook = evaluator
         .get_raw("/admin/surveys/obce/export/codebook-md")
         .await;
@@ -341,16 +398,23 @@ async fn each_role_sees_exactly_what_it_may(db: TestDb) {
     assert_eq!(find("user_created", "admin@example.cz").len(), 3);
     assert_eq!(find("login", "hodnotitel@example.cz").len(), 1);
     let exports = find("export", "hodnotitel@example.cz");
+    let (formats, codebooks) = anketa::export::Format::ALL
+        .iter()
+        .filter(|f| f.applies_to(false))
+        .fold((0, 0), |(n, c), f| {
+            let codebook = matches!(f.spec().job, anketa::export::Job::Codebook(_));
+            (n + 1, c + usize::from(codebook))
+        });
     assert_eq!(
         exports.len(),
-        4,
-        "csv, json, xlsx, codebook (refusals export nothing)"
+        4 + formats,
+        "csv, json, xlsx, codebook, then every format (refusals export nothing)"
     );
     let responses: Vec<_> = exports
         .iter()
         .filter(|e| !e["details"].contains("codebook"))
         .collect();
-    assert_eq!(responses.len(), 3);
+    assert_eq!(responses.len(), 3 + formats - codebooks);
     assert!(responses.iter().all(|e| {
         e["details"].contains("\"privacy\":\"anonymized\"")
             && e["details"].contains("\"accept_suppression\":true")

@@ -343,6 +343,14 @@ impl Anonymizer {
         self.columns.iter().map(|c| c.from).collect()
     }
 
+    /// Whether the column `name` is published exactly as answered: not a quasi-identifier,
+    /// not coarsened, redacted or dropped.
+    pub fn publishes_plainly(&self, name: &str) -> bool {
+        self.columns
+            .iter()
+            .any(|c| c.name == name && !c.quasi && matches!(c.treatment, Treatment::Keep))
+    }
+
     /// Whether a published column is coarsened (its values are no longer the codebook's).
     pub fn is_coarsened(&self, published: usize) -> bool {
         matches!(self.columns[published].treatment, Treatment::Coarsen { .. })

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use super::{ExportArgs, ExportFormat, InviteArgs, StatusChoice};
+use super::{ExportArgs, InviteArgs, StatusChoice};
 use crate::export::{Privacy, WriteSink};
 use crate::survey;
 use crate::{export, invite};
@@ -89,32 +89,28 @@ fn parent_dir(path: &std::path::Path) -> &std::path::Path {
 
 pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     use anyhow::Context;
-    let syntax = match args.format {
-        ExportFormat::Spss => Some("sps"),
-        ExportFormat::R => Some("R"),
-        _ => None,
-    };
-    if let (Some(extension), Some(path)) = (syntax, &args.output) {
-        if path
+    let spec = args.format.spec();
+    if let (Some(companion), Some(path)) = (spec.companion, &args.output) {
+        if !path
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case(extension))
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
         {
             anyhow::bail!(
-                "-o names the data file: write -o {} (the syntax goes to {})",
+                "-o names the data file: write -o {} ({} goes beside it)",
                 path.with_extension("csv").display(),
-                path.display()
+                companion.file_name("FILE.csv")
             );
         }
     }
-    if syntax.is_some() && args.output.is_none() {
+    if spec.companion.is_some() && args.output.is_none() {
         anyhow::bail!(
-            "--format spss and --format r write two files: name the data file with -o FILE.csv (the syntax goes beside it)"
+            "--format {} writes two files: name the data file with -o FILE.csv (the other goes beside it)",
+            spec.name
         );
     }
     let store = super::open_store(&args.database).await?;
     type Sink = WriteSink<Box<dyn std::io::Write + Send>>;
     let id = args.survey_id.as_str();
-    use export::{CodebookFormat as C, InterviewFormat as I, Layout as L};
     let selection = export::Selection {
         status: match args.status {
             StatusChoice::Complete => Some(crate::store::Status::Complete),
@@ -127,29 +123,18 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         wheres: args.wheres.clone(),
         cutoff: None,
     };
-    enum Job {
-        Responses(L),
-        Codebook(C),
-        Interviews(I),
-    }
-    let job = match args.format {
-        ExportFormat::Csv => Job::Responses(L::Wide),
-        ExportFormat::CsvLong => Job::Responses(L::Long),
-        ExportFormat::Json => Job::Responses(L::JsonLines),
-        ExportFormat::Xlsx => Job::Responses(L::Xlsx),
-        ExportFormat::Spss => Job::Responses(L::WideOneLine),
-        ExportFormat::R => Job::Responses(L::Wide),
-        ExportFormat::Codebook => Job::Codebook(C::Csv),
-        ExportFormat::CodebookMd => Job::Codebook(C::Markdown),
-        ExportFormat::CodebookJson => Job::Codebook(C::Json),
-        ExportFormat::InterviewsMd => Job::Interviews(I::Markdown),
-        ExportFormat::InterviewsTxt => Job::Interviews(I::Text),
-        ExportFormat::InterviewsCsv => Job::Interviews(I::LongCsv),
-    };
+    let job = spec.job;
+    use export::Job;
     let anonymize = &args.anonymization;
     if anonymize.anonymize && !matches!(job, Job::Responses(_)) {
+        let data: Vec<&str> = export::Format::ALL
+            .iter()
+            .filter(|f| matches!(f.spec().job, Job::Responses(_)))
+            .map(|f| f.name())
+            .collect();
         anyhow::bail!(
-            "--anonymize applies to response data (csv, csv-long, json, xlsx, spss, r); a codebook names no one, and interview documents are not anonymized automatically"
+            "--anonymize applies to response data ({}); a codebook names no one, and interview documents are not anonymized automatically",
+            data.join(", ")
         );
     }
     let privacy = if anonymize.anonymize {
@@ -191,7 +176,7 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         Privacy::Identified
     };
     let mut details = selection.audit_details();
-    details["format"] = format!("{:?}", args.format).to_lowercase().into();
+    details["format"] = spec.name.into();
     details["privacy"] = privacy.name().into();
     if let Privacy::Anonymized(a) = &privacy {
         details["k"] = a.report.k.into();
@@ -233,22 +218,30 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
             summary
         }
     };
-    if let (Some(extension), Some(path)) = (syntax, &args.output) {
+    if let (Some(companion), Some(path)) = (spec.companion, &args.output) {
         let header: Vec<String> = csv::Reader::from_path(path)
-            .and_then(|mut r| r.headers().map(|h| h.iter().map(str::to_string).collect()))
+            .and_then(|mut r| {
+                r.headers().map(|h| {
+                    h.iter()
+                        .map(|c| export::formula::restore(c).into_owned())
+                        .collect()
+                })
+            })
             .context("cannot read back the data file's header")?;
+        let versions = export::survey_versions(&store, id).await?;
         let mut entries = export::codebook_entries(&store, id).await?;
         if let Privacy::Anonymized(a) = &privacy {
             entries = a.codebook(entries);
         }
+        let title = versions[0]
+            .languages
+            .first()
+            .map_or(id, |&l| versions[0].title.get(l));
         let data_file = path
             .file_name()
             .map_or_else(|| "data.csv".into(), |n| n.to_string_lossy().to_string());
-        let text = match args.format {
-            ExportFormat::Spss => export::syntax::spss(id, &data_file, &header, &entries),
-            _ => export::syntax::r(id, &data_file, &header, &entries),
-        };
-        let target = path.with_extension(extension);
+        let text = companion.text(id, title, &data_file, &header, &entries);
+        let target = parent_dir(path).join(companion.file_name(&data_file));
         let tmp = tempfile::NamedTempFile::new_in(parent_dir(&target))
             .with_context(|| format!("cannot write beside {}", target.display()))?;
         std::fs::write(tmp.path(), text).context("cannot write the syntax file")?;

@@ -324,36 +324,15 @@ pub struct CheckArgs {
     pub plans: Option<PathBuf>,
 }
 
-#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
-pub enum ExportFormat {
-    /// Wide CSV: one row per complete response, one column per variable.
-    Csv,
-    /// Long CSV: response_id, variable, value (one row per non-empty value).
-    CsvLong,
-    /// JSON lines: one object per complete response.
-    Json,
-    /// An XLSX workbook: a data sheet (numbers and dates typed, frozen header) and the
-    /// codebook. Needs `-o FILE` or a redirect: it is binary.
-    Xlsx,
-    /// Wide CSV plus SPSS syntax (`FILE.sps` beside `-o FILE.csv`): types, variable and
-    /// value labels.
-    Spss,
-    /// Wide CSV plus an R script (`FILE.R` beside `-o FILE.csv`): factors with levels and
-    /// labels, dates, question texts as labels.
-    R,
-    /// The codebook as CSV: variables, question texts, types, codes and labels, conditions,
-    /// versions.
-    Codebook,
-    /// The codebook as Markdown.
-    CodebookMd,
-    /// The codebook as JSON.
-    CodebookJson,
-    /// An interview guide's finished interviews, one Markdown document after another.
-    InterviewsMd,
-    /// The same as plain text (a form feed between interviews).
-    InterviewsTxt,
-    /// Long CSV for coding software: interview, topic, field, text.
-    InterviewsCsv,
+/// `--format` takes the export registry's names ([`crate::export::Format`]).
+impl ValueEnum for crate::export::Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &crate::export::Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()).help(self.spec().description.0))
+    }
 }
 
 #[derive(Args, Debug)]
@@ -362,8 +341,8 @@ pub struct ExportArgs {
     pub survey_id: String,
     #[command(flatten)]
     pub database: DatabaseArgs,
-    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
-    pub format: ExportFormat,
+    #[arg(long, value_enum, default_value_t = crate::export::Format::Csv)]
+    pub format: crate::export::Format,
     /// Write to this file instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,

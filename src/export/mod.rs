@@ -4,9 +4,14 @@
 
 mod anonymized;
 mod audit;
+mod bundle;
 mod codebook;
+mod datapackage;
+pub mod format;
 pub mod formula;
 mod interviews;
+mod layouts;
+pub mod native;
 mod responses;
 pub mod syntax;
 mod xlsx;
@@ -16,7 +21,9 @@ use std::path::Path;
 
 pub use self::anonymized::{Anonymization, anonymize};
 pub use self::audit::write_audit_csv;
+pub use self::bundle::write_bundle;
 pub use self::codebook::{CodebookFormat, Entry as CodebookEntry, write_codebook};
+pub use self::format::{Companion, Format, Job};
 pub use self::interviews::{InterviewFormat, write_interviews};
 pub use self::responses::{Layout, write_csv, write_responses};
 use crate::store::{Store, StoreError};
@@ -241,6 +248,9 @@ pub(crate) struct ChunkedCsv {
     one_line: bool,
 }
 
+/// What Czech Excel expects of a CSV file it opens with a double click.
+pub(crate) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 impl ChunkedCsv {
     const CHUNK: usize = 64 * 1024;
 
@@ -253,6 +263,15 @@ impl ChunkedCsv {
             writer,
             one_line: false,
         }
+    }
+
+    /// Semicolons between fields, as Excel in a locale with a decimal comma expects.
+    pub(crate) fn semicolons(mut self) -> ChunkedCsv {
+        self.builder.delimiter(b';');
+        self.writer = self
+            .builder
+            .from_writer(Vec::with_capacity(Self::CHUNK * 2));
+        self
     }
 
     /// Replace line breaks inside fields by spaces.

@@ -6,10 +6,9 @@
 use futures_util::TryStreamExt;
 use time::format_description::well_known::Rfc3339;
 
-use super::xlsx::{ColumnKind, XlsxOut};
-use super::{
-    ChunkSink, ChunkedCsv, ExportError, ExportSummary, Privacy, Selection, survey_versions,
-};
+use super::layouts::Out;
+use super::xlsx::ColumnKind;
+use super::{ChunkSink, ExportError, ExportSummary, Privacy, Selection, survey_versions};
 use crate::anonymize::{Redactions, Source, Tuple};
 use crate::response_filter::Filter;
 use crate::store::{ExportedResponse, Status, Store};
@@ -30,10 +29,18 @@ pub enum Layout {
     /// PSPP read one case per line (a quoted line break would start a new case, and let
     /// a respondent add rows).
     WideOneLine,
+    /// The wide layout for Excel in a Czech locale: a UTF-8 byte order mark, semicolons
+    /// between fields and decimal commas in numbers.
+    WideExcel,
     Long,
     JsonLines,
-    /// An XLSX workbook: the wide layout as a data sheet, plus the codebook.
-    Xlsx,
+    /// An XLSX workbook: the wide layout as a data sheet, plus the codebook; with
+    /// `labels`, answer labels instead of codes.
+    Xlsx {
+        labels: bool,
+    },
+    /// A native statistics file (SPSS `.sav`, Stata `.dta`).
+    Native(super::native::Native),
 }
 
 /// The wide CSV (what `--format csv` writes).
@@ -302,28 +309,30 @@ async fn write_rows(
             .collect();
         entries = a.codebook(entries);
     }
-    let mut out = ChunkedCsv::new();
-    if matches!(layout, Layout::WideOneLine) {
-        out = out.one_line();
-    }
-    let mut xlsx = match layout {
-        Layout::Xlsx => Some(XlsxOut::new(&header, kinds.clone())?),
-        _ => None,
+    numeric_codes(&header, &mut kinds, &entries);
+    let first = if anonymized.is_some() && layout == Layout::Long {
+        "pseudonym"
+    } else {
+        LONG_COLUMNS[0]
     };
-    match layout {
-        Layout::Wide | Layout::WideOneLine => out.write(&header, sink).await?,
-        Layout::Long => {
-            let first = if anonymized.is_some() {
-                "pseudonym"
-            } else {
-                LONG_COLUMNS[0]
-            };
-            out.write([first, LONG_COLUMNS[1], LONG_COLUMNS[2]], sink)
-                .await?
-        }
-        Layout::JsonLines | Layout::Xlsx => {}
-    }
-    let mut json = Vec::with_capacity(64 * 1024);
+    let mut out = Out::start(
+        layout,
+        versions[0]
+            .languages
+            .first()
+            .map_or(survey_id, |&l| versions[0].title.get(l)),
+        &header,
+        &kinds,
+        &entries,
+        first,
+        sink,
+    )
+    .await?;
+    // Which published column each identified column's "asked" flag goes to.
+    let asked_plan = out
+        .wants_asked()
+        .then(|| AskedPlan::new(columns, versions, anonymized.as_deref()));
+    let mut asked = Vec::new();
     let filter = selection.store_filter();
     let mut rows = store.export_responses(survey_id, &filter);
     let mut count = 0;
@@ -355,47 +364,12 @@ async fn write_rows(
                 columns.record(&r, &count.to_string(), &mut record);
             }
         }
-        match layout {
-            Layout::Wide | Layout::WideOneLine => out.write(&record, sink).await?,
-            Layout::Long => {
-                for (name, value) in header.iter().zip(&record).skip(1) {
-                    if !value.is_empty() {
-                        out.write([record[0].as_str(), name, value], sink).await?;
-                    }
-                }
-            }
-            Layout::JsonLines => {
-                let object: serde_json::Map<String, serde_json::Value> = header
-                    .iter()
-                    .zip(&record)
-                    .zip(&kinds)
-                    .filter(|((_, value), _)| !value.is_empty())
-                    .map(|((name, value), &kind)| {
-                        let v = match value.parse::<f64>() {
-                            Ok(n) if kind == ColumnKind::Number => serde_json::json!(n),
-                            _ => serde_json::Value::String(value.clone()),
-                        };
-                        (name.clone(), v)
-                    })
-                    .collect();
-                serde_json::to_writer(&mut json, &object).map_err(std::io::Error::other)?;
-                json.push(b'\n');
-                if json.len() >= 64 * 1024 {
-                    sink.send(std::mem::take(&mut json)).await?;
-                }
-            }
-            Layout::Xlsx => {
-                if let Some(x) = &mut xlsx {
-                    x.row(&record)?;
-                }
-            }
+        if let Some(plan) = &asked_plan {
+            plan.fill(columns, versions, &r, &mut asked);
         }
+        out.record(&header, &kinds, &record, &asked, sink).await?;
     }
-    match (layout, xlsx) {
-        (Layout::JsonLines, _) => sink.send(json).await?,
-        (Layout::Xlsx, Some(x)) => x.finish(&entries, sink).await?,
-        _ => out.finish(sink).await?,
-    }
+    out.finish(&entries, sink).await?;
     let report = match &anonymized {
         Some(a) => {
             // Responses deleted, flagged or changed between the plan and this pass can
@@ -414,5 +388,113 @@ async fn write_rows(
         responses: count,
         unit: "complete response(s)",
         report,
+    })
+}
+
+/// Columns whose codebook codes are all numbers (a Likert item `1`..`5`, yes/no `1`/`0`)
+/// hold numbers: XLSX, JSON and the statistics files write them as numbers.
+fn numeric_codes(header: &[String], kinds: &mut [ColumnKind], entries: &[super::CodebookEntry]) {
+    for (name, kind) in header.iter().zip(kinds.iter_mut()) {
+        let Some(e) = entries.iter().find(|e| &e.variable == name) else {
+            continue;
+        };
+        let mut codes = e.values.iter().map(|v| v.split_once(" = ").map(|(c, _)| c));
+        let numeric = !e.values.is_empty()
+            && !e.free_text
+            && codes.all(|c| c.is_some_and(|c| c.parse::<f64>().is_ok_and(f64::is_finite)));
+        if *kind == ColumnKind::Text && numeric {
+            *kind = ColumnKind::Number;
+        }
+    }
+}
+
+/// Which published cells skip logic did not ask: for each published column, the variable
+/// it shows when "not asked" may be told apart from "no answer". In an anonymized export
+/// only where the question's conditions read answers that are published unchanged (a
+/// condition on a quasi-identifier or a dropped answer would otherwise tell what the
+/// export hides), and the question is in every version (versions are quasi-identifiers).
+struct AskedPlan {
+    variables: Vec<Option<usize>>,
+}
+
+impl AskedPlan {
+    fn new(
+        columns: &Columns,
+        versions: &[Survey],
+        anonymized: Option<&super::Anonymization>,
+    ) -> AskedPlan {
+        let offset = columns.fixed.len() + columns.attributes.len();
+        let variables = match anonymized {
+            None => (0..offset + columns.variables.len())
+                .map(|i| i.checked_sub(offset))
+                .collect(),
+            Some(a) => {
+                a.anonymizer
+                    .origins()
+                    .into_iter()
+                    .map(|from| {
+                        from.checked_sub(offset).filter(|&v| {
+                            let question = &columns.variables[v].question;
+                            let plain = |referenced: &str| {
+                                let mut names = columns
+                                    .variables
+                                    .iter()
+                                    .filter(|o| o.question == referenced)
+                                    .peekable();
+                                names.peek().is_some()
+                                    && names.all(|o| a.anonymizer.publishes_plainly(&o.name))
+                            };
+                            versions.iter().all(|s| {
+                                s.pages.iter().any(|p| {
+                                    p.questions.iter().find(|q| &q.id == question).is_some_and(
+                                        |q| {
+                                            p.show_if
+                                                .iter()
+                                                .chain(&q.show_if)
+                                                .flat_map(|c| c.expr.references())
+                                                .all(|(r, _, _)| plain(r))
+                                        },
+                                    )
+                                })
+                            })
+                        })
+                    })
+                    .collect()
+            }
+        };
+        AskedPlan { variables }
+    }
+
+    /// `out[i]`: whether published column `i` was asked of response `r` (true where it
+    /// cannot be told).
+    fn fill(
+        &self,
+        columns: &Columns,
+        versions: &[Survey],
+        r: &ExportedResponse,
+        out: &mut Vec<bool>,
+    ) {
+        let survey = versions
+            .iter()
+            .find(|s| s.version == r.survey_version)
+            .unwrap_or(&versions[0]);
+        out.clear();
+        out.extend(
+            self.variables.iter().map(|v| {
+                v.is_none_or(|v| asked(survey, &columns.variables[v].question, &r.answers))
+            }),
+        );
+    }
+}
+
+/// Whether skip logic asked `question` of a respondent with these answers (false when
+/// their survey version has no such question).
+fn asked(survey: &Survey, question: &str, answers: &crate::survey::Answers) -> bool {
+    survey.pages.iter().enumerate().any(|(i, page)| {
+        page.questions.iter().any(|q| {
+            q.id == question
+                && crate::survey::flow::page_applies(survey, i, answers)
+                && crate::survey::form::is_shown(q, answers)
+        })
     })
 }

@@ -6,7 +6,7 @@ use super::codebook::Entry;
 
 /// What a column holds, for the statistics packages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Number,
     Date,
     DateTime,
@@ -15,7 +15,7 @@ enum Kind {
     Text,
 }
 
-fn kind(column: &str, entry: Option<&Entry>) -> Kind {
+pub(super) fn kind(column: &str, entry: Option<&Entry>) -> Kind {
     match (column, entry) {
         ("submitted_at", _) => Kind::DateTime,
         (_, Some(e)) if matches!(e.part.as_str(), "option" | "rank") => Kind::Number,
@@ -32,7 +32,7 @@ fn kind(column: &str, entry: Option<&Entry>) -> Kind {
 
 /// `code = label` pairs of a choice variable's codes (a single choice, a dropdown, a
 /// Likert item, a matrix row): not option ticks, ranks, numbers or yes/no.
-fn value_labels(e: &Entry) -> Vec<(&str, &str)> {
+pub(super) fn value_labels(e: &Entry) -> Vec<(&str, &str)> {
     let coded = matches!(e.part.as_str(), "value" | "row")
         && !matches!(
             e.kind.as_str(),
@@ -77,7 +77,7 @@ fn spss_names(columns: &[String]) -> Vec<String> {
     names
 }
 
-fn label(e: &Entry) -> &str {
+pub(super) fn label(e: &Entry) -> &str {
     e.text.first().map_or("", |(_, t)| t.as_str())
 }
 
@@ -103,6 +103,10 @@ fn spss_label(s: &str, max: usize) -> String {
     }
     format!("{}…", s[..end].trim_end())
 }
+
+/// The characters that make a spreadsheet run a cell (see [`super::formula`]), as an
+/// SPSS string expression.
+const TRIGGERS: &str = "CONCAT(\"=+-@\", X'09', X'0D')";
 
 /// SPSS syntax reading `data_file` (in the same folder) with `columns` (the CSV header).
 pub fn spss(survey_id: &str, data_file: &str, columns: &[String], entries: &[Entry]) -> String {
@@ -133,6 +137,17 @@ pub fn spss(survey_id: &str, data_file: &str, columns: &[String], entries: &[Ent
         out.push_str(&format!("{name}\n  {format} "));
     }
     out.push_str(".\n");
+    // The apostrophe anketa puts before text a spreadsheet would run as a formula (see
+    // export::formula) comes off again; one command per line, each starting with IF.
+    for (c, name) in columns.iter().zip(&names) {
+        if matches!(kind(c, entry(c)), Kind::Text | Kind::LongText) {
+            out.push_str(&format!(
+                "IF (SUBSTR({name}, 1, 1) = \"'\" AND (INDEX({TRIGGERS}, SUBSTR({name}, 2, 1)) > 0 \
+                 OR (SUBSTR({name}, 2, 1) = \"'\" AND INDEX({TRIGGERS}, SUBSTR({name}, 3, 1)) > 0))) \
+                 {name} = SUBSTR({name}, 2).\n"
+            ));
+        }
+    }
     let labels: Vec<String> = columns
         .iter()
         .zip(&names)
@@ -309,6 +324,7 @@ mod tests {
             "\n  /role 'Otázka role ''x'' \"y\"'",
             "VALUE LABELS role 'sw' 'Sociální pracovník' 'other' 'Jiná'\n  /topics.law 1 'chosen' 0 'not chosen'\n  /ok 1 'yes' 0 'no' .",
             "EXECUTE.\nRESTORE.\n",
+            "\nIF (SUBSTR(role, 1, 1) = \"'\" AND (INDEX(CONCAT(\"=+-@\", X'09', X'0D'), SUBSTR(role, 2, 1)) > 0",
         ] {
             assert!(sps.contains(expected), "missing {expected:?} in\n{sps}");
         }

@@ -30,6 +30,8 @@ impl From<XlsxError> for ExportError {
 pub struct XlsxOut {
     workbook: Workbook,
     kinds: Vec<ColumnKind>,
+    /// With labels instead of codes: each coded column's code -> label.
+    labels: Option<Vec<Option<std::collections::HashMap<String, String>>>>,
     row: u32,
     date: Format,
     datetime: Format,
@@ -49,7 +51,7 @@ fn excel_datetime(kind: ColumnKind, text: &str) -> Option<ExcelDateTime> {
                     .to_offset(time::UtcOffset::UTC);
             ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day())
                 .ok()?
-                .and_hms(u16::from(t.hour()), t.minute(), t.second())
+                .and_hms_milli(u16::from(t.hour()), t.minute(), t.second(), t.millisecond())
                 .ok()
         }
         _ => None,
@@ -57,7 +59,13 @@ fn excel_datetime(kind: ColumnKind, text: &str) -> Option<ExcelDateTime> {
 }
 
 impl XlsxOut {
-    pub fn new(header: &[String], kinds: Vec<ColumnKind>) -> Result<XlsxOut, ExportError> {
+    /// With `labels` (a code -> label map per column, `None` for uncoded columns), coded
+    /// cells hold their labels instead of their codes.
+    pub fn new(
+        header: &[String],
+        kinds: Vec<ColumnKind>,
+        labels: Option<Vec<Option<std::collections::HashMap<String, String>>>>,
+    ) -> Result<XlsxOut, ExportError> {
         let mut workbook = Workbook::new();
         workbook.set_tempdir(std::env::temp_dir())?;
         let bold = Format::new().set_bold();
@@ -70,9 +78,10 @@ impl XlsxOut {
         Ok(XlsxOut {
             workbook,
             kinds,
+            labels,
             row: 1,
             date: Format::new().set_num_format("yyyy-mm-dd"),
-            datetime: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
+            datetime: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss.000"),
         })
     }
 
@@ -84,10 +93,18 @@ impl XlsxOut {
         let row = self.row;
         let (kinds, date, datetime) =
             (self.kinds.clone(), self.date.clone(), self.datetime.clone());
+        let labels = self.labels.take();
         let sheet = self.data()?;
         for (col, (value, kind)) in record.iter().zip(kinds).enumerate() {
-            let col = col as u16;
             if value.is_empty() {
+                continue;
+            }
+            let label = labels
+                .as_ref()
+                .and_then(|l| l.get(col)?.as_ref()?.get(value));
+            let col = col as u16;
+            if let Some(label) = label {
+                sheet.write_string(row, col, label)?;
                 continue;
             }
             match (kind, value.parse::<f64>()) {
@@ -110,6 +127,7 @@ impl XlsxOut {
                 }
             }
         }
+        self.labels = labels;
         self.row += 1;
         Ok(())
     }

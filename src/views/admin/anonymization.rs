@@ -8,6 +8,8 @@ use maud::{Markup, html};
 
 use super::layout;
 use crate::anonymize::Report;
+use crate::staff::StaffUser;
+use crate::survey::Survey;
 
 /// Why an anonymized export was not made.
 pub enum Refusal<'a> {
@@ -21,14 +23,8 @@ pub enum Refusal<'a> {
     Other(String),
 }
 
-const FORMATS: [(&str, &str); 4] = [
-    ("export.csv", "CSV"),
-    ("export/xlsx", "Excel"),
-    ("export/csv-long", "long CSV"),
-    ("export/json", "JSON lines"),
-];
-
-pub fn refused(survey_id: &str, refusal: &Refusal<'_>) -> Markup {
+pub fn refused(survey: &Survey, user: &StaffUser, refusal: &Refusal<'_>) -> Markup {
+    let survey_id = &survey.id;
     let base = format!("/admin/surveys/{survey_id}");
     layout(
         "Anonymized export",
@@ -36,7 +32,7 @@ pub fn refused(survey_id: &str, refusal: &Refusal<'_>) -> Markup {
         html! {
             p.crumbs { a href="/admin" { "Surveys" } " › " a href=(base) { (survey_id) } " › anonymized export" }
             @match refusal {
-                Refusal::Suppression(report) => (suppression(&base, report)),
+                Refusal::Suppression(report) => (suppression(survey, user, report)),
                 Refusal::TooFew { responses, k } => {
                     h1 { "No anonymized export yet" }
                     p.error role="alert" {
@@ -62,7 +58,7 @@ pub fn refused(survey_id: &str, refusal: &Refusal<'_>) -> Markup {
     )
 }
 
-fn suppression(base: &str, r: &Report) -> Markup {
+fn suppression(survey: &Survey, user: &StaffUser, r: &Report) -> Markup {
     let o = &r.outcome;
     html! {
         h1 { "Anonymized export: suppression needed" }
@@ -73,12 +69,9 @@ fn suppression(base: &str, r: &Report) -> Markup {
             strong { (o.dropped) " response(s)" } " left out, of " (o.records) "."
         }
         p.actions {
-            "Accept the suppression and download: "
-            @for (i, (path, label)) in FORMATS.iter().enumerate() {
-                @if i > 0 { " · " }
-                a href={ (base) "/" (path) "?privacy=anonymized&accept_suppression=1" } download { (label) }
-            }
+            "Accept the suppression and download, in any of these formats:"
         }
+        (super::downloads::list(survey, user, "?privacy=anonymized&accept_suppression=1"))
         p { "Or ask a researcher to coarsen more in the survey's privacy rules, so that less is blanked." }
         h2 { "What would be published" }
         table {
@@ -107,6 +100,6 @@ fn suppression(base: &str, r: &Report) -> Markup {
             ul { @for (column, why) in &r.dropped { li { code { (column) } ": " (why) } } }
         }
         p { "Pseudonyms: " (r.pseudonyms) }
-        p { a href={ (base) "/anonymization-report.md" } download { "The full report (Markdown)" } }
+        p { a href={ "/admin/surveys/" (survey.id) "/anonymization-report.md" } download { "The full report (Markdown)" } }
     }
 }

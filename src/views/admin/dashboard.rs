@@ -36,32 +36,14 @@ pub fn page(user: &StaffUser, csrf: &str, d: &Dashboard<'_>) -> Markup {
             }
             p.links {
                 @if !s.is_interview() {
-                    a href={ "/admin/surveys/" (s.id) "/report" } { "Report (tables and charts)" } " · "
+                    a href={ "/admin/surveys/" (s.id) "/report" } { "Report (tables and charts)" }
                 }
+                @if !s.is_interview() && user.can_manage_responses(&s.id) { " · " }
                 @if user.can_manage_responses(&s.id) {
-                    a href={ "/admin/surveys/" (s.id) "/responses" } { "Responses" } " · "
+                    a href={ "/admin/surveys/" (s.id) "/responses" } { "Responses" }
                 }
-                @if s.is_interview() {
-                    "Finished interviews: "
-                    a href={ "/admin/surveys/" (s.id) "/interviews.md" } download { "Markdown" } " · "
-                    a href={ "/admin/surveys/" (s.id) "/interviews.txt" } download { "plain text" } " · "
-                    a href={ "/admin/surveys/" (s.id) "/interviews.csv" } download { "long CSV" } " · "
-                    a href={ "/admin/surveys/" (s.id) "/export.csv" } download { "one row per interview (CSV for statistics)" }
-                    @if !user.can_export_identified() { " (interviewers as pseudonyms)" }
-                } @else {
-                    a href={ "/admin/surveys/" (s.id) "/export.csv" } download {
-                        @if user.can_export_identified() { "Download CSV" } @else { "Download CSV (without identifiers)" }
-                    }
-                    br;
-                    "Other formats: "
-                    a href={ "/admin/surveys/" (s.id) "/export/xlsx" } download { "Excel" } " · "
-                    a href={ "/admin/surveys/" (s.id) "/export/csv-long" } download { "long CSV" } " · "
-                    a href={ "/admin/surveys/" (s.id) "/export/json" } download { "JSON lines" } " · "
-                    "codebook: "
-                    a href={ "/admin/surveys/" (s.id) "/export/codebook" } download { "CSV" } " · "
-                    a href={ "/admin/surveys/" (s.id) "/export/codebook-md" } download { "Markdown" } " · "
-                    a href={ "/admin/surveys/" (s.id) "/export/codebook-json" } download { "JSON" }
-                }
+                @if !s.is_interview() || user.can_manage_responses(&s.id) { " · " }
+                a href="#downloads" { "Downloads" }
             }
             @let f = &d.published.figures;
             dl.figures {
@@ -117,6 +99,8 @@ pub fn page(user: &StaffUser, csrf: &str, d: &Dashboard<'_>) -> Markup {
                 }
             }
             @for b in &d.published.breakdowns { (breakdown(b)) }
+            h2 #downloads { "Downloads" }
+            (super::downloads::list(s, user, ""))
         },
     )
 }

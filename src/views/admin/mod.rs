@@ -6,6 +6,7 @@ pub mod anonymization;
 pub mod audit;
 pub mod chart;
 pub mod dashboard;
+pub mod downloads;
 pub mod interviews;
 pub mod login;
 pub mod overview;

@@ -4,6 +4,7 @@
 //! objects that are not the user's to see answer 404.
 
 mod audit;
+mod exports;
 mod interviews;
 mod login;
 mod responses;
@@ -11,7 +12,7 @@ mod surveys;
 mod users;
 
 use axum::Router;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -23,7 +24,7 @@ use super::error::AppError;
 use super::extract::ClientIp;
 use crate::accounts::Actor;
 use crate::app::AppState;
-use crate::export::InterviewFormat;
+use crate::export::Format;
 use crate::staff::StaffUser;
 
 pub fn router() -> Router<AppState> {
@@ -41,30 +42,33 @@ pub fn router() -> Router<AppState> {
         .route("/admin/surveys/{survey_id}/report", get(surveys::report))
         .route(
             "/admin/surveys/{survey_id}/export.csv",
-            get(surveys::export),
+            get(exports::export_csv),
         )
         .route(
             "/admin/surveys/{survey_id}/anonymization-report.md",
-            get(surveys::anonymization_report),
+            get(exports::anonymization_report),
         )
         .route(
             "/admin/surveys/{survey_id}/export/{format}",
-            get(surveys::export_format),
+            get(exports::download),
         )
+        // The interview documents' first addresses, kept for links already shared.
         .route(
             "/admin/surveys/{survey_id}/interviews.md",
-            get(async |s, st, p| {
-                surveys::export_interviews(s, st, p, InterviewFormat::Markdown).await
+            get(async |s, st, Path(id), q| {
+                exports::download_as(s, st, id, Format::InterviewsMd, q).await
             }),
         )
         .route(
             "/admin/surveys/{survey_id}/interviews.txt",
-            get(async |s, st, p| surveys::export_interviews(s, st, p, InterviewFormat::Text).await),
+            get(async |s, st, Path(id), q| {
+                exports::download_as(s, st, id, Format::InterviewsTxt, q).await
+            }),
         )
         .route(
             "/admin/surveys/{survey_id}/interviews.csv",
-            get(async |s, st, p| {
-                surveys::export_interviews(s, st, p, InterviewFormat::LongCsv).await
+            get(async |s, st, Path(id), q| {
+                exports::download_as(s, st, id, Format::InterviewsCsv, q).await
             }),
         )
         .route("/admin/surveys/{survey_id}/responses", get(responses::list))

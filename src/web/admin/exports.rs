@@ -1,0 +1,272 @@
+//! Downloads from the staff area: every format of the export registry
+//! ([`export::Format`]) at `/admin/surveys/ID/export/NAME`, with the privacy the user's
+//! role allows, audited and (for evaluators) recorded as a release; the anonymization
+//! report; and the refusal page when an anonymized export cannot be made as it is.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use time::OffsetDateTime;
+
+use super::Staff;
+use super::surveys::visible_survey;
+use crate::app::AppState;
+use crate::export::{self, Format, Job, Privacy};
+use crate::store::Status;
+use crate::views::admin as views;
+use crate::web::error::AppError;
+use crate::web::extract::Query;
+
+/// The complete responses as CSV (`export.csv`): the registry's `csv`.
+pub(super) async fn export_csv(
+    state: State<AppState>,
+    staff: Staff,
+    Path(survey_id): Path<String>,
+    query: Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    download(state, staff, Path((survey_id, "csv".to_string())), query).await
+}
+
+/// A download in a fixed format (the interview documents' older addresses).
+pub(super) async fn download_as(
+    state: State<AppState>,
+    staff: Staff,
+    survey_id: String,
+    format: Format,
+    query: Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    download(
+        state,
+        staff,
+        Path((survey_id, format.name().to_string())),
+        query,
+    )
+    .await
+}
+
+/// One format of the registry, like `anketa export --format NAME`, with
+/// `?status=complete|partial|all`. Researchers and admins get identified data unless they
+/// ask for `?privacy=anonymized`; evaluators only ever get anonymized data
+/// (`?accept_suppression=1` as on the command line); interview records come with
+/// interviewer pseudonyms for evaluators. Every download is audited with its options.
+pub(super) async fn download(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((survey_id, name)): Path<(String, String)>,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    let survey = visible_survey(&state, &staff, &survey_id)?.clone();
+    let Some(format) = Format::from_name(&name).filter(|f| f.applies_to(survey.is_interview()))
+    else {
+        return Err(AppError::NotFound);
+    };
+    let spec = format.spec();
+    if !spec.roles.contains(&staff.user.role) {
+        return Err(AppError::NotFound);
+    }
+    let mut selection = query.selection();
+    let privacy = match spec.job {
+        Job::Codebook(_) => Privacy::Identified,
+        // Interview records: interviewer pseudonyms for evaluators.
+        Job::Interviews(_) => interview_privacy(&staff),
+        Job::Responses(_) if survey.is_interview() => interview_privacy(&staff),
+        Job::Responses(_) => {
+            if staff.user.can_export_identified() && !query.anonymized() {
+                Privacy::Identified
+            } else {
+                // Anonymized data always covers all complete responses.
+                selection = export::Selection::default();
+                match plan_anonymized(&state, &staff, &survey, &query).await? {
+                    Ok(a) => Privacy::Anonymized(std::sync::Arc::new(a)),
+                    Err(refusal) => return Ok(refusal),
+                }
+            }
+        }
+    };
+    let mut details = selection.audit_details();
+    details["format"] = spec.name.into();
+    if !matches!(spec.job, Job::Codebook(_)) {
+        details["privacy"] = privacy.name().into();
+    }
+    if let Privacy::Anonymized(a) = &privacy {
+        details["accept_suppression"] = query.accept_suppression().into();
+        details["scrub_text"] = a.scrub_text.into();
+        details["k"] = a.report.k.into();
+        details["cells_blanked"] = a.report.outcome.cells_blanked().into();
+        details["responses_left_out"] = a.report.outcome.dropped.into();
+    }
+    staff
+        .actor()
+        .audit(state.store(), "export", Some(&survey.id), None, details)
+        .await?;
+    if let (Privacy::Anonymized(a), false) = (&privacy, staff.user.can_export_identified()) {
+        state
+            .store()
+            .record_release(&crate::store::Release {
+                survey_id: survey.id.clone(),
+                kind: crate::store::ReleaseKind::Export,
+                filter: None,
+                cutoff: a.cutoff().unwrap_or_else(OffsetDateTime::now_utc),
+                responses: a.report.outcome.records,
+                user_id: Some(staff.user.id.clone()),
+                at: OffsetDateTime::now_utc(),
+            })
+            .await?;
+    }
+    let suffix = match (&spec.job, &privacy) {
+        (Job::Codebook(_), _) | (_, Privacy::Identified) => String::new(),
+        (_, p) => format!("-{}", p.name()),
+    };
+    let store = state.store().clone();
+    let id = survey.id.clone();
+    let data_file = format!("{id}{suffix}.csv");
+    Ok(super::download(
+        &format!("{id}{suffix}.{}", spec.suffix),
+        spec.content_type,
+        async move |mut sink| {
+            match (spec.job, spec.companion) {
+                (Job::Responses(layout), Some(companion)) => {
+                    export::write_bundle(
+                        &store, &id, layout, &selection, privacy, companion, &data_file, &mut sink,
+                    )
+                    .await
+                }
+                (Job::Responses(layout), None) => {
+                    export::write_responses(&store, &id, layout, &selection, privacy, &mut sink)
+                        .await
+                }
+                (Job::Codebook(format), _) => {
+                    export::write_codebook(&store, &id, format, &mut sink).await
+                }
+                (Job::Interviews(format), _) => {
+                    export::write_interviews(&store, &id, format, privacy, &mut sink).await
+                }
+            }
+            .map(|_| ())
+        },
+    ))
+}
+
+/// Interview records: identified for researchers and admins; for evaluators with
+/// interviewer pseudonyms and the guide's anonymization of the records.
+fn interview_privacy(staff: &Staff) -> Privacy {
+    if staff.user.can_export_identified() {
+        Privacy::Identified
+    } else {
+        Privacy::WithoutIdentifiers
+    }
+}
+
+/// Plan an anonymized export; a refusal (k not reachable without accepted suppression,
+/// too few responses, no pseudonym key) is a page explaining it, status 409.
+async fn plan_anonymized(
+    state: &AppState,
+    staff: &Staff,
+    survey: &crate::survey::Survey,
+    query: &ExportQuery,
+) -> Result<Result<export::Anonymization, Response>, AppError> {
+    let survey_id = survey.id.as_str();
+    let options = crate::anonymize::Options {
+        k: None,
+        key: state.settings().pseudonym_key.clone(),
+        // Regex-redacted text still needs a person to read it: not for evaluators.
+        scrub_text: query.scrub_text() && staff.user.can_export_identified(),
+        accept_suppression: query.accept_suppression(),
+        export_salt: String::new(),
+        survey: state.survey(survey_id).cloned(),
+    };
+    match export::anonymize(
+        state.store(),
+        survey_id,
+        &export::Selection::default(),
+        &options,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    {
+        Ok(a) => Ok(Ok(a)),
+        Err(
+            e @ (export::ExportError::NeedsSuppression(_)
+            | export::ExportError::TooFewToAnonymize { .. }
+            | export::ExportError::Anonymize(_)),
+        ) => {
+            use views::anonymization::Refusal;
+            let refusal = match &e {
+                export::ExportError::NeedsSuppression(report) => Refusal::Suppression(report),
+                export::ExportError::TooFewToAnonymize { responses, k, .. } => Refusal::TooFew {
+                    responses: *responses,
+                    k: *k,
+                },
+                export::ExportError::Anonymize(crate::anonymize::AnonymizeError::NeedsKey(_)) => {
+                    Refusal::NoKey
+                }
+                other => Refusal::Other(other.to_string()),
+            };
+            Ok(Err((
+                axum::http::StatusCode::CONFLICT,
+                views::anonymization::refused(survey, &staff.user, &refusal),
+            )
+                .into_response()))
+        }
+        Err(export::ExportError::Store(e)) => Err(e.into()),
+        Err(e) => Err(AppError::Internal(e.to_string())),
+    }
+}
+
+/// What an anonymized export of the survey would do (the report, as Markdown), with
+/// suppression accepted: for deciding whether to accept it.
+pub(super) async fn anonymization_report(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(survey_id): Path<String>,
+    Query(mut query): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    let survey = visible_survey(&state, &staff, &survey_id)?.clone();
+    if survey.is_interview() {
+        return Err(AppError::NotFound);
+    }
+    query.accept_suppression = Some("1".into());
+    match plan_anonymized(&state, &staff, &survey, &query).await? {
+        Err(refusal) => Ok(refusal),
+        Ok(a) => Ok((
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/markdown; charset=utf-8",
+            )],
+            a.report.markdown(),
+        )
+            .into_response()),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub(super) struct ExportQuery {
+    status: Option<String>,
+    privacy: Option<String>,
+    accept_suppression: Option<String>,
+    scrub_text: Option<String>,
+}
+
+impl ExportQuery {
+    fn selection(&self) -> export::Selection {
+        export::Selection {
+            status: match self.status.as_deref() {
+                Some("partial") => Some(Status::InProgress),
+                Some("all") => None,
+                _ => Some(Status::Complete),
+            },
+            ..Default::default()
+        }
+    }
+
+    fn anonymized(&self) -> bool {
+        self.privacy.as_deref() == Some("anonymized")
+    }
+
+    fn accept_suppression(&self) -> bool {
+        self.accept_suppression.as_deref() == Some("1")
+    }
+
+    fn scrub_text(&self) -> bool {
+        self.scrub_text.as_deref() == Some("1")
+    }
+}
