@@ -476,7 +476,133 @@ async fn pre_and_post_link_by_keyed_pseudonyms_and_refusals_are_clear(db: TestDb
     app.stop().await;
 }
 
+const SKIPS: &str = r#"
+id = "skip"
+title = "Přeskakování"
+[privacy]
+k = 2
+[[page]]
+id = "p"
+  [[page.question]]
+  id = "region"
+  type = "single"
+  text = "Kraj"
+  privacy = "quasi_identifier"
+  options = [ { value = "a", label = "Kraj A" }, { value = "b", label = "Kraj B" } ]
+  [[page.question]]
+  id = "field"
+  type = "yesno"
+  text = "Terén?"
+  [[page.question]]
+  id = "in_a"
+  type = "rating"
+  max = 5
+  text = "Jen v kraji A"
+  show_if = "region == 'a'"
+  [[page.question]]
+  id = "in_field"
+  type = "rating"
+  max = 5
+  text = "Jen v terénu"
+  show_if = "field"
+"#;
+
+/// A native file tells "not asked" from "no answer"; anonymized, only where that reveals
+/// nothing the export hides: a question asked only in one region would otherwise tell
+/// the region of a respondent whose region cell is blanked.
+async fn not_asked_is_told_apart_only_where_it_reveals_nothing(db: TestDb) {
+    let dir = survey_dir(&[("skip", SKIPS)]);
+    let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
+    for fields in [
+        [
+            ("region", "a"),
+            ("field", "1"),
+            ("in_a", "4"),
+            ("in_field", "5"),
+        ],
+        [
+            ("region", "a"),
+            ("field", "0"),
+            ("in_a", "2"),
+            ("in_field", ""),
+        ],
+        [
+            ("region", "b"),
+            ("field", "1"),
+            ("in_a", ""),
+            ("in_field", "3"),
+        ],
+        [
+            ("region", "b"),
+            ("field", "0"),
+            ("in_a", ""),
+            ("in_field", ""),
+        ],
+    ] {
+        let mut b = app.browser();
+        b.open("/s/skip").await;
+        assert!(b.next(&fields).await.url.ends_with("/done"));
+    }
+    let out = tempfile::tempdir().unwrap();
+    let surveys = dir.path().display().to_string();
+    for (file, anonymize) in [("identified.dta", false), ("anonymized.dta", true)] {
+        let path = out.path().join(file).display().to_string();
+        let mut args = vec![
+            "export",
+            "skip",
+            "--database",
+            &app.db.url,
+            "--format",
+            "dta",
+            "-o",
+            &path,
+        ];
+        if anonymize {
+            args.extend(["--anonymize", "--surveys", &surveys]);
+        }
+        let run = anketa(&args);
+        assert!(run.ok, "{}", run.stderr);
+    }
+    let Some(python) = std::env::var("ANKETA_TEST_PYTHON")
+        .ok()
+        .filter(|p| !p.is_empty())
+    else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "ANKETA_TEST_PYTHON must be set in CI"
+        );
+        return;
+    };
+    // Identified: both conditions' "not asked" are .a. Anonymized: the condition on the
+    // plain yes/no answer keeps .a; the one on the region (a quasi-identifier) does not.
+    let check = r#"
+import sys, pyreadstat
+def missing(path, column):
+    df, _ = pyreadstat.read_dta(path, user_missing=True)
+    return ["a" if v == "a" else ("." if v != v else int(v)) for v in df[column]]
+folder = sys.argv[1]
+got = (missing(f"{folder}/identified.dta", "in_a"), missing(f"{folder}/identified.dta", "in_field"),
+       missing(f"{folder}/anonymized.dta", "in_a"), missing(f"{folder}/anonymized.dta", "in_field"))
+want = ([4, 2, "a", "a"], [5, "a", 3, "a"], [4, 2, ".", "."], [5, "a", 3, "a"])
+assert got == want, got
+print("ok")
+"#;
+    let run = Command::new(python)
+        .args(["-c", check])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success() && String::from_utf8_lossy(&run.stdout).trim() == "ok",
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    app.stop().await;
+}
+
 on_both_databases!(
+    not_asked_is_told_apart_only_where_it_reveals_nothing,
     the_mpsv_demo_export_is_k_anonymous_and_resists_re_identification,
     typed_text_is_dropped_or_redacted,
     pre_and_post_link_by_keyed_pseudonyms_and_refusals_are_clear,
