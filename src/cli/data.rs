@@ -81,6 +81,12 @@ pub(super) async fn invite(args: InviteArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A binary file would garble a terminal: it needs `-o` (a redirect is fine).
+fn format_is_binary_to_terminal(format: export::Format, to_stdout: bool) -> bool {
+    use std::io::IsTerminal;
+    format.is_binary() && to_stdout && std::io::stdout().is_terminal()
+}
+
 fn parent_dir(path: &std::path::Path) -> &std::path::Path {
     path.parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -106,6 +112,13 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!(
             "--format {} writes two files: name the data file with -o FILE.csv (the other goes beside it)",
             spec.name
+        );
+    }
+    if format_is_binary_to_terminal(args.format, args.output.is_none()) {
+        anyhow::bail!(
+            "--format {} writes a binary file: name it with -o FILE.{}",
+            spec.name,
+            spec.suffix
         );
     }
     let store = super::open_store(&args.database).await?;
