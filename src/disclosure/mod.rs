@@ -202,8 +202,9 @@ const ENUMERATION_LIMIT: usize = 200_000;
 /// counts, `<t` as 1..t-1, `x` as anything, every row and column total) is enumerated,
 /// and the tests are withheld if, among the tables that give the same statistic and p,
 /// a withheld count takes fewer values than its protection needs (as in the audit).
-/// Beyond [`ENUMERATION_LIMIT`] tables, so much is open that one equation cannot pin a
-/// count, and the tests are published.
+/// The walk stops as soon as every withheld count has shown enough values; if
+/// [`ENUMERATION_LIMIT`] tables go by before that, nothing proves the tests safe and they
+/// are withheld.
 pub fn crosstab_tests_publishable(
     counts: &[Vec<u64>],
     cells: &[Vec<Cell>],
@@ -264,17 +265,17 @@ pub fn crosstab_tests_publishable(
         row_left: &mut [u64],
         col_left: &mut [u64],
         visited: &mut usize,
-        found: &mut dyn FnMut(&[Vec<u64>]),
+        found: &mut dyn FnMut(&[Vec<u64>]) -> bool,
     ) -> bool {
         *visited += 1;
         if *visited > ENUMERATION_LIMIT {
             return false;
         }
         let Some(&(r, c)) = w.withheld.get(k) else {
-            if row_left.iter().all(|&x| x == 0) && col_left.iter().all(|&x| x == 0) {
-                found(table);
-            }
-            return true;
+            // `found` says whether enough is seen: then the walk ends.
+            return !(row_left.iter().all(|&x| x == 0)
+                && col_left.iter().all(|&x| x == 0)
+                && found(table));
         };
         let last_in_row = !w.withheld[k + 1..].iter().any(|x| x.0 == r);
         let last_in_col = !w.withheld[k + 1..].iter().any(|x| x.1 == c);
@@ -315,6 +316,19 @@ pub fn crosstab_tests_publishable(
         cells,
         threshold,
     };
+    let level = analysis::audit::protection_level(threshold);
+    let needed: Vec<u64> = withheld
+        .iter()
+        .map(|&(r, c)| match cells[r][c] {
+            Cell::Small { .. } => level + 1,
+            Cell::Count(_) | Cell::Hidden => 2,
+        })
+        .collect();
+    let satisfied = |seen: &[std::collections::BTreeSet<u64>]| {
+        seen.iter()
+            .zip(&needed)
+            .all(|(values, &n)| values.len() as u64 >= n)
+    };
     let mut found = |t: &[Vec<u64>]| {
         let (c, f) = analysis::crosstab::tests_of(t);
         if same(
@@ -327,9 +341,11 @@ pub fn crosstab_tests_publishable(
             for (i, &(r, c)) in withheld.iter().enumerate() {
                 seen[i].insert(t[r][c]);
             }
+            return satisfied(&seen);
         }
+        false
     };
-    let complete = walk(
+    walk(
         &w,
         0,
         &mut table,
@@ -338,17 +354,9 @@ pub fn crosstab_tests_publishable(
         &mut visited,
         &mut found,
     );
-    if !complete {
-        return true;
-    }
-    let level = analysis::audit::protection_level(threshold);
-    withheld.iter().zip(&seen).all(|(&(r, c), values)| {
-        let needed = match cells[r][c] {
-            Cell::Small { .. } => level + 1,
-            Cell::Count(_) | Cell::Hidden => 2,
-        };
-        values.len() as u64 >= needed
-    })
+    // Enough seen (the walk stopped early or ran to its end), or not: withheld when the
+    // limit came first.
+    satisfied(&seen)
 }
 
 /// Whether an order statistic (minimum, quartile, median, maximum) of `values` may be
