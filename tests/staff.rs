@@ -870,7 +870,58 @@ async fn the_user_command_manages_accounts(db: TestDb) {
     app.stop().await;
 }
 
+/// On a server without a pseudonym key (PostgreSQL with no key file), a survey whose
+/// pseudonyms link people cannot be exported anonymized: its dashboard says so in plain
+/// words and offers no data link that would be refused; the codebook stays.
+async fn no_data_link_is_offered_that_cannot_succeed(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let mut admin = cli_admin(&app, &repo_surveys(), "admin@example.cz").await;
+    let evaluator = staff_member(
+        &app,
+        &mut admin,
+        "hodnotitel@example.cz",
+        "evaluator",
+        &["skoleni-pred", "obce-socialni-prace"],
+    )
+    .await;
+    let linked = evaluator.get_raw("/admin/surveys/skoleni-pred").await;
+    assert_eq!(linked.status, StatusCode::OK);
+    assert!(
+        linked.body.contains("server has no pseudonym key yet"),
+        "{}",
+        linked.body
+    );
+    assert!(!linked.body.contains("/export/csv\""), "{}", linked.body);
+    assert!(
+        linked
+            .body
+            .contains("/admin/surveys/skoleni-pred/export/codebook\"")
+    );
+    // The address itself still answers with the plain explanation, not a flag.
+    let refused = evaluator
+        .get_raw("/admin/surveys/skoleni-pred/export/sav")
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.body.contains("An administrator sets one up"));
+    assert!(!refused.body.contains("--"));
+    // A survey that links no one: every data format is offered.
+    let plain = evaluator
+        .get_raw("/admin/surveys/obce-socialni-prace")
+        .await;
+    assert!(!plain.body.contains("server has no pseudonym key yet"));
+    for format in ["csv", "sav", "dta", "xlsx-labels", "datapackage"] {
+        assert!(
+            plain.body.contains(&format!(
+                "/admin/surveys/obce-socialni-prace/export/{format}\""
+            )),
+            "{format}"
+        );
+    }
+    app.stop().await;
+}
+
 on_both_databases!(
+    no_data_link_is_offered_that_cannot_succeed,
     each_role_sees_exactly_what_it_may,
     the_mpsv_dashboard_shows_regions_and_who_has_not_answered,
     responses_are_filtered_flagged_deleted_and_erased,

@@ -71,7 +71,7 @@ fn suppression(survey: &Survey, user: &StaffUser, r: &Report) -> Markup {
         p.actions {
             "Accept the suppression and download, in any of these formats:"
         }
-        (super::downloads::list(survey, user, "?privacy=anonymized&accept_suppression=1"))
+        (super::downloads::list(survey, user, "?privacy=anonymized&accept_suppression=1", true))
         p { "Or ask a researcher to coarsen more in the survey's privacy rules, so that less is blanked." }
         h2 { "What would be published" }
         table {

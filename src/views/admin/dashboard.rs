@@ -18,6 +18,8 @@ pub struct Dashboard<'a> {
     pub availability: Availability,
     /// Every figure, as [`crate::disclosure::dashboard`] allows this user to see it.
     pub published: &'a Published,
+    /// The server has a pseudonym key (anonymized data that links people needs one).
+    pub has_pseudonym_key: bool,
 }
 
 pub fn page(user: &StaffUser, csrf: &str, d: &Dashboard<'_>) -> Markup {
@@ -100,7 +102,8 @@ pub fn page(user: &StaffUser, csrf: &str, d: &Dashboard<'_>) -> Markup {
             }
             @for b in &d.published.breakdowns { (breakdown(b)) }
             h2 #downloads { "Downloads" }
-            (super::downloads::list(s, user, ""))
+            @let data = super::downloads::data_available(s, user, d.has_pseudonym_key);
+            (super::downloads::list(s, user, "", data))
         },
     )
 }

@@ -31,12 +31,30 @@ fn privacy_note(format: Format, survey: &Survey, user: &StaffUser) -> Option<&'s
     }
 }
 
+/// Whether this user's response data can be made at all: anonymized data of a survey
+/// whose pseudonyms link people needs the server's pseudonym key.
+pub fn data_available(survey: &Survey, user: &StaffUser, has_key: bool) -> bool {
+    has_key
+        || user.can_export_identified()
+        || survey.is_interview()
+        || !survey.privacy.pseudonym.links_people()
+}
+
 /// The list of download links; `query` is added to data links (e.g. accepting the
-/// suppression an anonymized export needs).
-pub fn list(survey: &Survey, user: &StaffUser, data_query: &str) -> Markup {
+/// suppression an anonymized export needs). Without `data` (see [`data_available`]) the
+/// response data is not offered, with what to do instead: no link leads to a refusal.
+pub fn list(survey: &Survey, user: &StaffUser, data_query: &str, data: bool) -> Markup {
     html! {
+        @if !data {
+            p.notice role="status" {
+                "This survey links the same people across surveys by keyed pseudonyms, and this "
+                "server has no pseudonym key yet, so its anonymized data cannot be made. "
+                "Ask an administrator to set one up (“Pseudonyms” in docs/anonymization.md); "
+                "the codebook is available now."
+            }
+        }
         ul.downloads {
-            @for f in offered(survey, user) {
+            @for f in offered(survey, user).into_iter().filter(|f| data || !matches!(f.spec().job, Job::Responses(_))) {
                 @let spec = f.spec();
                 @let query = if matches!(spec.job, Job::Responses(_)) { data_query } else { "" };
                 li {

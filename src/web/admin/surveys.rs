@@ -114,6 +114,7 @@ pub(super) async fn dashboard(
         stats: &stats,
         availability,
         published: &published,
+        has_pseudonym_key: state.settings().pseudonym_key.is_some(),
     };
     Ok(views::dashboard::page(&staff.user, &csrf, &page).into_response())
 }
