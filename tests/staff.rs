@@ -920,7 +920,66 @@ async fn no_data_link_is_offered_that_cannot_succeed(db: TestDb) {
     app.stop().await;
 }
 
+/// Two anonymized exports given to evaluators never differ by fewer than k responses:
+/// the second shows the first's responses until k new ones have come in (the records of
+/// one new respondent would otherwise be the difference of the two files).
+async fn evaluator_exports_move_on_only_after_k_new_responses(db: TestDb) {
+    const GROW: &str = r#"
+id = "grow"
+title = "Růst"
+[privacy]
+k = 2
+[[page]]
+id = "p"
+  [[page.question]]
+  id = "score"
+  type = "rating"
+  max = 5
+  text = "Hodnocení"
+"#;
+    let dir = survey_dir(&[("grow", GROW)]);
+    let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
+    let answer = |score: &'static str| {
+        let app = &app;
+        async move {
+            let mut b = app.browser();
+            b.open("/s/grow").await;
+            assert!(b.next(&[("score", score)]).await.url.ends_with("/done"));
+        }
+    };
+    for score in ["1", "2", "3"] {
+        answer(score).await;
+    }
+    let mut admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
+    let evaluator = staff_member(
+        &app,
+        &mut admin,
+        "hodnotitel@example.cz",
+        "evaluator",
+        &["grow"],
+    )
+    .await;
+    let rows = async || {
+        let page = evaluator.get_raw("/admin/surveys/grow/export/csv").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        csv_records(&page.body).len()
+    };
+    assert_eq!(rows().await, 3);
+    answer("4").await;
+    assert_eq!(rows().await, 3, "one new response: held at the last export");
+    answer("5").await;
+    assert_eq!(rows().await, 5, "two (k) new responses: moves on");
+    // Researchers see the data as it is.
+    answer("1").await;
+    let researcher = staff_member(&app, &mut admin, "vyzkum@example.cz", "researcher", &[]).await;
+    let identified = researcher.get_raw("/admin/surveys/grow/export/csv").await;
+    assert_eq!(csv_records(&identified.body).len(), 6);
+    assert_eq!(rows().await, 5);
+    app.stop().await;
+}
+
 on_both_databases!(
+    evaluator_exports_move_on_only_after_k_new_responses,
     no_data_link_is_offered_that_cannot_succeed,
     each_role_sees_exactly_what_it_may,
     the_mpsv_dashboard_shows_regions_and_who_has_not_answered,

@@ -73,9 +73,23 @@ pub(super) async fn download(
             if staff.user.can_export_identified() && !query.anonymized() {
                 Privacy::Identified
             } else {
-                // Anonymized data always covers all complete responses.
+                // Anonymized data always covers all complete responses (submitted before
+                // the cutoff that the earlier releases allow).
                 selection = export::Selection::default();
-                match plan_anonymized(&state, &staff, &survey, &query).await? {
+                if !staff.user.can_export_identified() {
+                    match release_cutoff(&state, &survey).await? {
+                        Ok(cutoff) => selection.cutoff = cutoff,
+                        Err(why) => {
+                            let refusal = views::anonymization::Refusal::Other(why);
+                            return Ok((
+                                axum::http::StatusCode::CONFLICT,
+                                views::anonymization::refused(&survey, &staff.user, &refusal),
+                            )
+                                .into_response());
+                        }
+                    }
+                }
+                match plan_anonymized(&state, &staff, &survey, &selection, &query).await? {
                     Ok(a) => Privacy::Anonymized(std::sync::Arc::new(a)),
                     Err(refusal) => return Ok(refusal),
                 }
@@ -146,6 +160,43 @@ pub(super) async fn download(
     ))
 }
 
+/// The cutoff of an evaluator's anonymized export, checked against the earlier exports
+/// released to evaluators (the growth rule of [`crate::disclosure::releases`]): two
+/// exports that differ by fewer than k responses would show those responses' records by
+/// difference, so an export stays at the last release's cutoff until k new responses have
+/// come in (`Ok(Some(cutoff))`), and is refused while responses it described were changed
+/// by fewer than k (`Err`, in the staff area's words).
+async fn release_cutoff(
+    state: &AppState,
+    survey: &crate::survey::Survey,
+) -> Result<Result<Option<OffsetDateTime>, String>, AppError> {
+    use crate::disclosure::releases::{ViewPlan, plan_view};
+    use futures_util::TryStreamExt;
+    let store = state.store();
+    let earlier = store
+        .releases(&survey.id, crate::store::ReleaseKind::Export)
+        .await?;
+    if earlier.is_empty() {
+        return Ok(Ok(None));
+    }
+    let submitted: Vec<OffsetDateTime> = store
+        .complete_responses(&survey.id)
+        .try_filter_map(|r| async move { Ok(r.submitted_at) })
+        .try_collect()
+        .await?;
+    let before = |at: OffsetDateTime| submitted.iter().filter(|&&s| s < at).count() as u64;
+    let k = survey.privacy.k as u64;
+    Ok(
+        match plan_view(&earlier, OffsetDateTime::now_utc(), None, before, k) {
+            ViewPlan::Show { cutoff, held } => Ok(held.then_some(cutoff)),
+            ViewPlan::Changed { changed } => Err(format!(
+                "Responses in the last anonymized export given out were set aside, deleted or added with an earlier date since, and a new export would differ from it by {changed} response(s). Comparing the two would show their records, so the next export is available when it differs by at least {k}."
+            )),
+            ViewPlan::OtherFilter { .. } => Ok(None),
+        },
+    )
+}
+
 /// Interview records: identified for researchers and admins; for evaluators with
 /// interviewer pseudonyms and the guide's anonymization of the records.
 fn interview_privacy(staff: &Staff) -> Privacy {
@@ -162,6 +213,7 @@ async fn plan_anonymized(
     state: &AppState,
     staff: &Staff,
     survey: &crate::survey::Survey,
+    selection: &export::Selection,
     query: &ExportQuery,
 ) -> Result<Result<export::Anonymization, Response>, AppError> {
     let survey_id = survey.id.as_str();
@@ -177,7 +229,7 @@ async fn plan_anonymized(
     match export::anonymize(
         state.store(),
         survey_id,
-        &export::Selection::default(),
+        selection,
         &options,
         OffsetDateTime::now_utc(),
     )
@@ -225,7 +277,15 @@ pub(super) async fn anonymization_report(
         return Err(AppError::NotFound);
     }
     query.accept_suppression = Some("1".into());
-    match plan_anonymized(&state, &staff, &survey, &query).await? {
+    match plan_anonymized(
+        &state,
+        &staff,
+        &survey,
+        &export::Selection::default(),
+        &query,
+    )
+    .await?
+    {
         Err(refusal) => Ok(refusal),
         Ok(a) => Ok((
             [(
