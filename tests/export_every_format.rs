@@ -105,13 +105,13 @@ fn respondents() -> Vec<(Vec<(&'static str, String)>, serde_json::Value)> {
                 ("role.other_text", s("=HYPERLINK(\"http://x\",\"klik\")")),
                 ("topics", s("law")),
                 ("topics", s("debt")),
-                ("hours", s("3")),
+                ("hours", s("-2.5")),
                 ("agree", s("1")),
                 ("works", s("0")),
                 ("comment", s("NA")),
             ],
             json!({"role": "other", "role_label": "Jiné", "role.other_text": "=HYPERLINK(\"http://x\",\"klik\")",
-                   "topics.law": 1, "topics.debt": 1, "hours": 3, "rating": "no answer", "agree": 1, "works": 0,
+                   "topics.law": 1, "topics.debt": 1, "hours": -2.5, "rating": "no answer", "agree": 1, "works": 0,
                    "comment": "NA"}),
         ),
         (
@@ -233,7 +233,7 @@ async fn every_format_gives_back_every_value(db: TestDb) {
             r#"
             source("data.R")
             stopifnot(nrow(data) == 4)
-            stopifnot(isTRUE(all.equal(as.vector(data[["hours"]]), c(1.5, 3, NA, 0.25))))
+            stopifnot(isTRUE(all.equal(as.vector(data[["hours"]]), c(1.5, -2.5, NA, 0.25))))
             stopifnot(identical(data[["comment"]][1], "Řádek 1\nřádek 2 \"uvozovky\", 'apostrof'; 🙂"))
             stopifnot(identical(data[["comment"]][2], "NA"), identical(data[["comment"]][3], "007"))
             long <- readChar("long.txt", file.info("long.txt")$size, useBytes = TRUE)
@@ -296,7 +296,11 @@ fn pspp_reads_the_syntax_and_the_system_file(pspp: &str, out: &std::path::Path) 
             .iter()
             .map(|r| r["hours"].trim().parse().ok())
             .collect();
-        assert_eq!(hours, [Some(1.5), Some(3.0), None, Some(0.25)], "{decimal}");
+        assert_eq!(
+            hours,
+            [Some(1.5), Some(-2.5), None, Some(0.25)],
+            "{decimal}"
+        );
         assert_eq!(
             read[1]["role.other_text"].trim_end(),
             "=HYPERLINK(\"http://x\",\"klik\")"

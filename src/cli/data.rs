@@ -243,8 +243,10 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
             .context("cannot read back the data file's header")?;
         let versions = export::survey_versions(&store, id).await?;
         let mut entries = export::codebook_entries(&store, id).await?;
+        let mut coarsened = Vec::new();
         if let Privacy::Anonymized(a) = &privacy {
             entries = a.codebook(entries);
+            coarsened = a.coarsened_columns();
         }
         let title = versions[0]
             .languages
@@ -253,7 +255,7 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         let data_file = path
             .file_name()
             .map_or_else(|| "data.csv".into(), |n| n.to_string_lossy().to_string());
-        let text = companion.text(id, title, &data_file, &header, &entries);
+        let text = companion.text(id, title, &data_file, &header, &entries, &coarsened);
         let target = parent_dir(path).join(companion.file_name(&data_file));
         let tmp = tempfile::NamedTempFile::new_in(parent_dir(&target))
             .with_context(|| format!("cannot write beside {}", target.display()))?;

@@ -34,6 +34,17 @@ pub struct Anonymization {
 }
 
 impl Anonymization {
+    /// The published columns an anonymized export coarsened (a month, a band).
+    pub fn coarsened_columns(&self) -> Vec<String> {
+        self.anonymizer
+            .header()
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| self.anonymizer.is_coarsened(*i))
+            .map(|(_, name)| name)
+            .collect()
+    }
+
     /// The export covers the complete responses submitted before this.
     pub fn cutoff(&self) -> Option<time::OffsetDateTime> {
         self.selection.cutoff

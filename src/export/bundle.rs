@@ -48,19 +48,29 @@ pub async fn write_bundle(
         .languages
         .first()
         .map_or(survey_id, |&l| versions[0].title.get(l));
-    let text = companion.text(survey_id, title, data_file, &header, &entries);
+    let coarsened = match &privacy {
+        Privacy::Anonymized(a) => a.coarsened_columns(),
+        _ => Vec::new(),
+    };
+    let text = companion.text(survey_id, title, data_file, &header, &entries, &coarsened);
 
-    let mut zip = zip::ZipWriter::new(tempfile::tempfile()?);
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .large_file(true);
-    zip.start_file(data_file, options).map_err(zip_error)?;
-    file.seek(SeekFrom::Start(0))?;
-    std::io::copy(&mut file, &mut zip)?;
-    zip.start_file(companion.file_name(data_file), options)
-        .map_err(zip_error)?;
-    zip.write_all(text.as_bytes())?;
-    let archive = zip.finish().map_err(zip_error)?;
+    // Compressing is blocking work: off the async workers.
+    let companion_name = companion.file_name(data_file);
+    let data_name = data_file.to_string();
+    let archive = tokio::task::spawn_blocking(move || {
+        let mut zip = zip::ZipWriter::new(tempfile::tempfile()?);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        zip.start_file(data_name, options).map_err(zip_error)?;
+        file.seek(SeekFrom::Start(0))?;
+        std::io::copy(&mut file, &mut zip)?;
+        zip.start_file(companion_name, options).map_err(zip_error)?;
+        zip.write_all(text.as_bytes())?;
+        zip.finish().map_err(zip_error)
+    })
+    .await
+    .map_err(|e| ExportError::Write(std::io::Error::other(e.to_string())))??;
     Spool { file: archive }.copy_to(sink).await?;
     Ok(summary)
 }

@@ -56,7 +56,15 @@ pub enum Companion {
 impl Companion {
     /// The companion's file name for the data file `data_file`.
     pub fn file_name(self, data_file: &str) -> String {
-        let stem = data_file.strip_suffix(".csv").unwrap_or(data_file);
+        let stem = match data_file.len().checked_sub(4) {
+            Some(cut)
+                if data_file.is_char_boundary(cut)
+                    && data_file[cut..].eq_ignore_ascii_case(".csv") =>
+            {
+                &data_file[..cut]
+            }
+            _ => data_file,
+        };
         match self {
             Companion::SpssSyntax => format!("{stem}.sps"),
             Companion::RScript => format!("{stem}.R"),
@@ -66,6 +74,8 @@ impl Companion {
     }
 
     /// The companion's text for `data_file` with `header` (the data file's first row).
+    /// `coarsened` names columns an anonymized export coarsened: they hold text (a month,
+    /// a band) whatever the question's type.
     pub fn text(
         self,
         survey_id: &str,
@@ -73,7 +83,25 @@ impl Companion {
         data_file: &str,
         header: &[String],
         entries: &[super::CodebookEntry],
+        coarsened: &[String],
     ) -> String {
+        let mut entries = entries.to_vec();
+        for name in coarsened {
+            if !entries.iter().any(|e| &e.variable == name) {
+                entries.push(super::CodebookEntry {
+                    variable: name.clone(),
+                    question: name.clone(),
+                    kind: "text".into(),
+                    part: "value".into(),
+                    text: Vec::new(),
+                    values: Vec::new(),
+                    condition: "coarsened".into(),
+                    free_text: false,
+                    versions: Vec::new(),
+                });
+            }
+        }
+        let entries = &entries;
         match self {
             Companion::SpssSyntax => super::syntax::spss(survey_id, data_file, header, entries),
             Companion::RScript => super::syntax::r(survey_id, data_file, header, entries),

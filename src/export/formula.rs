@@ -20,9 +20,15 @@ pub fn neutralise(cell: &[u8]) -> Cow<'_, [u8]> {
     if !triggers(cell.first()) && !typed_apostrophe {
         return Cow::Borrowed(cell);
     }
-    let number = std::str::from_utf8(cell)
-        .ok()
-        .is_some_and(|s| s.parse::<f64>().is_ok_and(f64::is_finite));
+    // A number, also with a decimal comma (`-3,5` in the Excel variant): a spreadsheet
+    // reads it as a number, never as a formula.
+    let number = std::str::from_utf8(cell).ok().is_some_and(|s| {
+        s.parse::<f64>().is_ok_and(f64::is_finite)
+            || (!s.contains('.')
+                && s.replacen(',', ".", 1)
+                    .parse::<f64>()
+                    .is_ok_and(f64::is_finite))
+    });
     if number {
         return Cow::Borrowed(cell);
     }
@@ -52,7 +58,7 @@ mod tests {
 
     #[test]
     fn formulas_get_an_apostrophe_and_numbers_do_not() {
-        let cases: [(&str, &str); 10] = [
+        let cases: [(&str, &str); 13] = [
             (
                 "=HYPERLINK(\"http://x\",\"y\")",
                 "'=HYPERLINK(\"http://x\",\"y\")",
@@ -64,6 +70,10 @@ mod tests {
             ("\r=1+1", "'\r=1+1"),
             ("-3", "-3"),
             ("+1.5", "+1.5"),
+            // The Excel variant's decimal comma is a number too; two commas are text.
+            ("-3,5", "-3,5"),
+            ("-3,5,1", "'-3,5,1"),
+            ("-1.5,2", "'-1.5,2"),
             ("Praha", "Praha"),
             ("", ""),
         ];

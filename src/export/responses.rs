@@ -401,7 +401,14 @@ fn numeric_codes(header: &[String], kinds: &mut [ColumnKind], entries: &[super::
         let mut codes = e.values.iter().map(|v| v.split_once(" = ").map(|(c, _)| c));
         let numeric = !e.values.is_empty()
             && !e.free_text
-            && codes.all(|c| c.is_some_and(|c| c.parse::<f64>().is_ok_and(f64::is_finite)));
+            // A code is a number when writing the number back gives the code: "007" and
+            // "01" stay text (their leading zeros matter, and "1" and "01" would meet).
+            && codes.all(|c| {
+                c.is_some_and(|c| {
+                    c.parse::<f64>()
+                        .is_ok_and(|n| n.is_finite() && n.to_string() == c)
+                })
+            });
         if *kind == ColumnKind::Text && numeric {
             *kind = ColumnKind::Number;
         }
@@ -428,39 +435,15 @@ impl AskedPlan {
             None => (0..offset + columns.variables.len())
                 .map(|i| i.checked_sub(offset))
                 .collect(),
-            Some(a) => {
-                a.anonymizer
-                    .origins()
-                    .into_iter()
-                    .map(|from| {
-                        from.checked_sub(offset).filter(|&v| {
-                            let question = &columns.variables[v].question;
-                            let plain = |referenced: &str| {
-                                let mut names = columns
-                                    .variables
-                                    .iter()
-                                    .filter(|o| o.question == referenced)
-                                    .peekable();
-                                names.peek().is_some()
-                                    && names.all(|o| a.anonymizer.publishes_plainly(&o.name))
-                            };
-                            versions.iter().all(|s| {
-                                s.pages.iter().any(|p| {
-                                    p.questions.iter().find(|q| &q.id == question).is_some_and(
-                                        |q| {
-                                            p.show_if
-                                                .iter()
-                                                .chain(&q.show_if)
-                                                .flat_map(|c| c.expr.references())
-                                                .all(|(r, _, _)| plain(r))
-                                        },
-                                    )
-                                })
-                            })
-                        })
-                    })
-                    .collect()
-            }
+            Some(a) => a
+                .anonymizer
+                .origins()
+                .into_iter()
+                .map(|from| {
+                    from.checked_sub(offset)
+                        .filter(|&v| distinguishable(columns, versions, a, v))
+                })
+                .collect(),
         };
         AskedPlan { variables }
     }
@@ -485,6 +468,45 @@ impl AskedPlan {
             }),
         );
     }
+}
+
+/// Whether an anonymized export may tell "not asked" from "no answer" for variable `v`:
+/// its question is in every version with the same conditions (else the mask would tell
+/// the exact version, which the export only publishes as its question set), and those
+/// conditions read only answers published unchanged.
+fn distinguishable(
+    columns: &Columns,
+    versions: &[Survey],
+    a: &super::Anonymization,
+    v: usize,
+) -> bool {
+    let question = &columns.variables[v].question;
+    let plain = |referenced: &str| {
+        let mut names = columns
+            .variables
+            .iter()
+            .filter(|o| o.question == referenced)
+            .peekable();
+        names.peek().is_some() && names.all(|o| a.anonymizer.publishes_plainly(&o.name))
+    };
+    let mut conditions = versions.iter().map(|s| {
+        s.pages.iter().find_map(|p| {
+            let q = p.questions.iter().find(|q| &q.id == question)?;
+            Some(p.show_if.iter().chain(&q.show_if).collect::<Vec<_>>())
+        })
+    });
+    let Some(Some(first)) = conditions.next() else {
+        return false;
+    };
+    let sources = |c: &[&crate::survey::model::Condition]| -> Vec<String> {
+        c.iter().map(|c| c.source.clone()).collect()
+    };
+    let first_sources = sources(&first);
+    conditions.all(|c| c.is_some_and(|c| sources(&c) == first_sources))
+        && first
+            .iter()
+            .flat_map(|c| c.expr.references())
+            .all(|(r, _, _)| plain(r))
 }
 
 /// Whether skip logic asked `question` of a respondent with these answers (false when

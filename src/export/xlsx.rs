@@ -58,6 +58,23 @@ fn excel_datetime(kind: ColumnKind, text: &str) -> Option<ExcelDateTime> {
     }
 }
 
+/// The most characters an Excel cell holds; a longer answer is cut, with "…" (the CSV and
+/// JSON exports have it whole).
+const EXCEL_CELL_CHARS: usize = 32_767;
+
+fn cut_chars(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(_) => {
+            let end = text
+                .char_indices()
+                .nth(max - 1)
+                .map_or(text.len(), |(i, _)| i);
+            std::borrow::Cow::Owned(format!("{}…", &text[..end]))
+        }
+    }
+}
+
 impl XlsxOut {
     /// With `labels` (a code -> label map per column, `None` for uncoded columns), coded
     /// cells hold their labels instead of their codes.
@@ -123,7 +140,7 @@ impl XlsxOut {
                     };
                 }
                 _ => {
-                    sheet.write_string(row, col, value)?;
+                    sheet.write_string(row, col, cut_chars(value, EXCEL_CELL_CHARS).as_ref())?;
                 }
             }
         }

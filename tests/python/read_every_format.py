@@ -68,6 +68,7 @@ def delimited(folder: Path, expected: list) -> None:
     raw = (folder / "csv-excel" / "data.excel.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "csv-excel: a UTF-8 byte order mark"
     assert raw.count(b"\r\n") >= len(expected) + 1, "csv-excel: CRLF line ends"
+    assert b";-2,5;" in raw, "csv-excel: a negative decimal is a number (no apostrophe)"
     excel = pd.read_csv(folder / "csv-excel" / "data.excel.csv", sep=";", decimal=",",
                         encoding="utf-8-sig", dtype={c: str for c in TEXT + ["role"]},
                         keep_default_na=False, na_values={c: [""] for c in NUMBERS})

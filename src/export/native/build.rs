@@ -162,12 +162,20 @@ impl NativeOut {
             .zip(&self.labels)
             .zip(&self.seen)
             .map(|((name, label), seen)| {
-                // Below every value, -9 where it is free (the usual survey convention).
-                let not_asked = if seen.min > -9.0 {
-                    -9.0
-                } else {
-                    (seen.min.floor() - 1.0).min(-9.0)
+                // Below every value and every labelled code, -9 where that is free (the
+                // usual survey convention).
+                let lowest_label = match &seen.plan {
+                    Plan::Number(labels) => {
+                        labels.iter().map(|(c, _)| *c).fold(f64::INFINITY, f64::min)
+                    }
+                    _ => f64::INFINITY,
                 };
+                let lowest = seen.min.min(lowest_label);
+                let mut not_asked = (lowest.floor() - 1.0).min(-9.0);
+                if not_asked >= lowest {
+                    // Beyond 2^53 one less is the same number.
+                    not_asked = -1e300;
+                }
                 let kind = match &seen.plan {
                     Plan::Number(labels) => Kind::Number {
                         labels: labels.clone(),
@@ -185,7 +193,9 @@ impl NativeOut {
                     },
                     Plan::Date => Kind::Date,
                     Plan::DateTime => Kind::DateTime,
-                    Plan::Text => Kind::Text { width: seen.width },
+                    Plan::Text => Kind::Text {
+                        width: seen.width.min(self.format.longest_text()),
+                    },
                 };
                 Column {
                     name: name.clone(),
@@ -198,6 +208,17 @@ impl NativeOut {
 
     /// Write the file and hand it to `sink`.
     pub async fn finish(self, sink: &mut impl ChunkSink) -> Result<(), ExportError> {
+        // Reading the spool back and writing the file is blocking work: off the async
+        // workers.
+        let file = tokio::task::spawn_blocking(move || self.write_file())
+            .await
+            .map_err(|e| ExportError::Write(std::io::Error::other(e.to_string())))??;
+        Spool { file }.copy_to(sink).await?;
+        Ok(())
+    }
+
+    /// Pass two: the spooled rows, typed, into a native file (a temporary file).
+    fn write_file(self) -> Result<std::fs::File, ExportError> {
         let columns = self.columns();
         let mut file = self
             .spool
@@ -225,14 +246,18 @@ impl NativeOut {
             })
             .collect();
         let plans: Vec<&Plan> = self.seen.iter().map(|s| &s.plan).collect();
+        let longest = self.format.longest_text();
         let mut rows = |write: &mut dyn FnMut(&[Value<'_>]) -> std::io::Result<()>| {
             let mut record = csv::StringRecord::new();
             while reader.read_record(&mut record)? {
                 let mask = record.get(columns.len()).unwrap_or("").as_bytes();
+                let cells: Vec<std::borrow::Cow<'_, str>> = (0..columns.len())
+                    .map(|i| cut(&record[i], longest))
+                    .collect();
                 let values: Vec<Value<'_>> = (0..columns.len())
                     .map(|i| {
                         let not_asked = mask.get(i) == Some(&NOT_ASKED);
-                        value(plans[i], coded[i].as_ref(), &record[i], not_asked)
+                        value(plans[i], coded[i].as_ref(), &cells[i], not_asked)
                     })
                     .collect();
                 write(&values)?;
@@ -251,10 +276,20 @@ impl NativeOut {
                 w.finish()?
             }
         };
-        let file = file.into_inner().map_err(|e| e.into_error())?;
-        Spool { file }.copy_to(sink).await?;
-        Ok(())
+        Ok(file.into_inner().map_err(|e| e.into_error())?)
     }
+}
+
+/// `text` cut to at most `max` bytes at a character boundary, ending with "…" when cut.
+pub(crate) fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.len() <= max {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut end = max.saturating_sub('…'.len_utf8());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    std::borrow::Cow::Owned(format!("{}…", &text[..end]))
 }
 
 /// A spooled cell as a typed value.
@@ -285,4 +320,44 @@ fn value<'a>(
 /// An RFC 3339 time as exports write it.
 fn datetime(s: &str) -> Option<time::OffsetDateTime> {
     time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_cut_at_a_character_boundary_with_a_mark() {
+        assert_eq!(cut("krátký", 100), "krátký");
+        let long = "ž".repeat(20); // 40 bytes
+        let c = cut(&long, 10);
+        assert!(
+            c.len() <= 10 && c.ends_with('…') && c.starts_with("žž"),
+            "{c}"
+        );
+        assert_eq!(c.chars().filter(|&ch| ch == 'ž').count(), 3);
+    }
+
+    /// An answer longer than SPSS strings hold is cut, not a failed export; Stata keeps it.
+    #[test]
+    fn answers_longer_than_a_format_holds_do_not_fail_the_file() {
+        let header = vec!["comment".to_string()];
+        let long = "Dlouhá odpověď 🐎 ".repeat(3000); // about 60,000 bytes
+        for format in [Native::Sav, Native::Dta] {
+            let mut out = NativeOut::new(format, "t", &header, &[ColumnKind::Text], &[]).unwrap();
+            out.row(std::slice::from_ref(&long), &[true]).unwrap();
+            let columns = out.columns();
+            let Kind::Text { width } = columns[0].kind else {
+                panic!("{columns:?}")
+            };
+            assert_eq!(width, long.len().min(format.longest_text()));
+            let file = out.write_file().unwrap();
+            let size = file.metadata().unwrap().len();
+            match format {
+                // The dictionary of a 32,767-byte string alone is large: only "written".
+                Native::Sav => assert!(size > 32_767, "{size}"),
+                Native::Dta => assert!(size > long.len() as u64, "{size}"),
+            }
+        }
+    }
 }

@@ -19,6 +19,18 @@ pub enum Native {
     Dta,
 }
 
+impl Native {
+    /// The longest text a cell can hold, in UTF-8 bytes: SPSS strings end at 32,767
+    /// (a longer answer is cut, with "…"; the CSV and JSON exports have it whole); Stata's
+    /// strL has no practical limit.
+    pub fn longest_text(self) -> usize {
+        match self {
+            Native::Sav => 32_767,
+            Native::Dta => usize::MAX,
+        }
+    }
+}
+
 /// One variable of the file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
