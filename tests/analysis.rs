@@ -364,6 +364,97 @@ fn check_reports_plan_errors_with_line_and_fix() {
     assert!(Path::new(&plans).exists());
 }
 
+/// The HTML report reads as a document: front matter whose figures equal the database's
+/// (complete responses as the export counts them; invitations as the demo made them),
+/// contents listing every section heading, tables and charts numbered 1, 2, 3... with
+/// captions, one decimal separator per language, no file path.
+fn document_structure(
+    db: &str,
+    surveys: &str,
+    plans: &str,
+    survey: &str,
+    lang: &str,
+    invited: &Option<String>,
+    dir: &std::path::Path,
+) {
+    let out_dir = dir.join(format!("{survey}-{lang}-html"));
+    let (ok, _, err) = anketa(&[
+        "analyze",
+        survey,
+        "--database",
+        db,
+        "--surveys",
+        surveys,
+        "--plans",
+        plans,
+        "--format",
+        "html",
+        "--lang",
+        lang,
+        "-o",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
+    let (ok, csv, err) = anketa(&["export", survey, "--database", db]);
+    assert!(ok, "{err}");
+    let complete = common::app::csv_records(&csv).len();
+    let (responses, table, figure, invited_label) = match lang {
+        "cs" => (
+            "Dokončené odpovědi",
+            "Tabulka",
+            "Graf",
+            "Pozvaní respondenti",
+        ),
+        _ => ("Complete responses", "Table", "Figure", "Invited"),
+    };
+    assert!(
+        html.contains(&format!("<dt>{responses}</dt><dd>{complete}</dd>")),
+        "{survey} {lang}: {complete} complete responses in the front matter"
+    );
+    if survey.starts_with("skoleni") {
+        let invited = invited.as_deref().unwrap();
+        assert!(
+            html.contains(&format!("<dt>{invited_label}</dt><dd>{invited}</dd>")),
+            "{survey} {lang}: {invited} invited"
+        );
+    }
+    for (word, tag) in [(table, "<caption>"), (figure, "<figcaption>")] {
+        let count = html.matches(&format!("{tag}{word} ")).count();
+        for i in 1..=count {
+            assert!(
+                html.contains(&format!("{tag}{word} {i}: ")),
+                "{survey} {lang}: {word} {i} of {count}"
+            );
+        }
+        if tag == "<caption>" {
+            assert!(count > 0, "{survey} {lang}: numbered tables");
+        }
+    }
+    let sections = html.matches("<h2 id=\"section-").count();
+    let listed = html
+        .split("<nav class=\"contents\"")
+        .nth(1)
+        .map_or(0, |nav| {
+            nav[..nav.find("</nav>").unwrap()].matches("<li>").count()
+        });
+    assert_eq!(listed, sections, "{survey} {lang}: contents");
+    assert!(
+        !html.contains("analysis/plans") && !html.contains(".toml"),
+        "{survey}: a path"
+    );
+    // Numbers in table cells use the language's decimal separator only.
+    let wrong = if lang == "cs" { '.' } else { ',' };
+    for cell in html.split("<td>").skip(1) {
+        let cell = &cell[..cell.find("</td>").unwrap()];
+        let chars: Vec<char> = cell.chars().collect();
+        let mixed = chars
+            .windows(3)
+            .any(|w| w[0].is_ascii_digit() && w[1] == wrong && w[2].is_ascii_digit());
+        assert!(!mixed, "{survey} {lang}: {cell:?}");
+    }
+}
+
 #[test]
 fn every_example_questionnaire_gets_a_report_in_czech_and_english() {
     let surveys = repo_surveys().display().to_string();
@@ -373,6 +464,13 @@ fn every_example_questionnaire_gets_a_report_in_czech_and_english() {
     let (ok, out, err) = anketa(&["demo", "all", "--database", &db, "--surveys", &surveys]);
     assert!(ok, "{err}");
     assert!(out.contains("39 finished demo interviews"), "{out}");
+    // "225 participants invited to skoleni-pred and skoleni-po; ..."
+    let invited: Option<String> = out
+        .lines()
+        .find(|l| l.contains("participants invited to"))
+        .and_then(|l| l.split_whitespace().next())
+        .map(String::from);
+    assert!(invited.is_some(), "{out}");
     for survey in [
         "obce-socialni-prace",
         "seminar-mas-2024",
@@ -401,6 +499,7 @@ fn every_example_questionnaire_gets_a_report_in_czech_and_english() {
             assert!(ok, "{survey} {lang}: {err}");
             let md = std::fs::read_to_string(out_dir.join("report.md")).unwrap();
             assert!(md.contains(heading), "{survey} {lang}");
+            document_structure(&db, &surveys, &plans, survey, lang, &invited, dir.path());
             // Every chart the report links to was written.
             for link in md.split("](charts/").skip(1) {
                 let file = &link[..link.find(')').unwrap()];

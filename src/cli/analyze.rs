@@ -103,11 +103,16 @@ pub(super) async fn analyze(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
             .context("a checked plan names known surveys")?;
         before.push((s, complete_responses(&store, &id, &progress).await?));
     }
+    let invited = u64::try_from(store.count_invitations(&survey.id).await?).ok();
     store.close().await;
     progress.set_message("computing");
     let before: Vec<(&survey::Survey, &[Response])> =
         before.iter().map(|(s, r)| (*s, r.as_slice())).collect();
-    let built = report::build(&plan, survey, &responses, &before, lang, None);
+    let built = report::build(&plan, survey, &responses, &before, lang, None).with_context(
+        invited,
+        time::OffsetDateTime::now_utc().date(),
+        lang,
+    );
     let text = match args.format {
         ReportFormat::Json => serde_json::to_string_pretty(&built.report)? + "\n",
         ReportFormat::Md => render::markdown(&built.blocks, &built.charts),

@@ -149,6 +149,9 @@ fn header(plan: &Plan, data: &Dataset<'_>, lang: Lang, t: u64) -> Report {
             .unwrap_or(&data.survey.title)
             .get(lang)
             .to_string(),
+        survey_title: data.survey.title.get(lang).to_string(),
+        invited: None,
+        produced: None,
         language: lang.code().to_string(),
         plan: plan.file.as_ref().map(|f| f.display().to_string()),
         responses: suppress_count(data.table.rows() as u64, t),

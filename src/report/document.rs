@@ -12,16 +12,31 @@ use crate::survey::Lang;
 
 pub enum Block {
     Title(String),
+    /// The front matter: what the report describes, when, how many (label, value).
+    Facts(Vec<(String, String)>),
+    /// The table of contents: the report's headings, in order (the n-th heading's anchor
+    /// is `section-n`, see [`heading_id`]).
+    Contents {
+        title: String,
+        headings: Vec<String>,
+    },
     Heading(String),
     Subheading(String),
     Note(String),
+    /// A table; `caption` is "Tabulka N: what it shows" (numbered by [`layout`]).
     Table {
+        caption: Option<String>,
         head: Vec<String>,
         rows: Vec<Vec<String>>,
     },
     /// The chart of a section (index into [`super::charts::Charts::sections`]), or the
-    /// timeline (`None`).
-    Chart(Option<usize>),
+    /// timeline (`None`), with its numbered caption.
+    Chart(Option<usize>, Option<String>),
+}
+
+/// The anchor of the `n`-th heading (from 1).
+pub fn heading_id(n: usize) -> String {
+    format!("section-{n}")
 }
 
 /// The group heading a section appears under.
@@ -37,17 +52,10 @@ fn group(section: &Section, l: &Labels) -> &'static str {
 
 pub fn layout(report: &Report, lang: Lang) -> Vec<Block> {
     let l = labels(lang);
-    let mut out = vec![Block::Title(report.title.clone())];
-    let mut facts = vec![format!("{}: {}", l.responses, report.responses)];
-    if let Some(f) = &report.filter {
-        facts.push(format!("{}: {f}", l.filter));
-    }
-    facts.push(format!(
-        "{}: {}",
-        l.plan,
-        report.plan.as_deref().unwrap_or(l.default_plan)
-    ));
-    out.push(Block::Note(facts.join(" · ")));
+    let mut out = vec![
+        Block::Title(report.title.clone()),
+        Block::Facts(front_matter(report, lang)),
+    ];
     if report.min_cell > 1 {
         out.push(Block::Note(l.suppression_note(report.min_cell)));
     }
@@ -57,7 +65,7 @@ pub fn layout(report: &Report, lang: Lang) -> Vec<Block> {
         .is_some_and(|t| !t.points.is_empty())
     {
         out.push(Block::Heading(l.timeline.into()));
-        out.push(Block::Chart(None));
+        out.push(Block::Chart(None, None));
     }
     let mut current = "";
     for (i, section) in report.sections.iter().enumerate() {
@@ -73,7 +81,123 @@ pub fn layout(report: &Report, lang: Lang) -> Vec<Block> {
         l.generated_by,
         correction_name(report.correction, l)
     )));
+    number(&mut out, l);
+    // The contents after the front matter: every heading, in order.
+    let headings: Vec<String> = out
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading(h) => Some(h.clone()),
+            _ => None,
+        })
+        .collect();
+    if headings.len() > 1 {
+        out.insert(
+            2,
+            Block::Contents {
+                title: l.contents.into(),
+                headings,
+            },
+        );
+    }
     out
+}
+
+/// Number the tables and charts ("Tabulka 3: ..."), each captioned with what it shows:
+/// the question or comparison it belongs to.
+fn number(blocks: &mut [Block], l: &Labels) {
+    let (mut tables, mut figures) = (0, 0);
+    let mut subject = String::new();
+    for b in blocks.iter_mut() {
+        match b {
+            Block::Heading(h) | Block::Subheading(h) => subject = h.clone(),
+            Block::Table { caption, .. } => {
+                tables += 1;
+                *caption = Some(format!("{} {tables}: {subject}", l.table));
+            }
+            Block::Chart(_, caption) => {
+                figures += 1;
+                *caption = Some(format!("{} {figures}: {subject}", l.figure));
+            }
+            Block::Title(_) | Block::Facts(_) | Block::Contents { .. } | Block::Note(_) => {}
+        }
+    }
+}
+
+/// The front matter's facts: responses (with the invitations and the response rate where
+/// there are invitations), the filter, the field period, the analysis plan (never its
+/// file), the date produced.
+fn front_matter(report: &Report, lang: Lang) -> Vec<(String, String)> {
+    let l = labels(lang);
+    let mut facts = vec![(l.survey.to_string(), report.survey_title.clone())];
+    facts.push((l.responses.to_string(), report.responses.to_string()));
+    // A filtered view describes a group, not the invited: no response rate there.
+    let invited = report.invited.filter(|&i| i > 0 && report.filter.is_none());
+    if let (Some(invited), Cell::Count(n)) = (invited, report.responses) {
+        facts.push((l.invited.to_string(), invited.to_string()));
+        let rate = 100.0 * n as f64 / invited as f64;
+        facts.push((
+            l.response_rate.to_string(),
+            format!("{} %", num(lang, rate, 0)),
+        ));
+    }
+    if let Some(f) = &report.filter {
+        facts.push((l.filter.to_string(), f.clone()));
+    }
+    if let Some(period) = report.timeline.as_ref().and_then(|t| field_period(t, lang)) {
+        facts.push((l.field_period.to_string(), period));
+    }
+    facts.push((
+        l.plan.to_string(),
+        if report.plan.is_some() {
+            l.custom_plan
+        } else {
+            l.default_plan
+        }
+        .to_string(),
+    ));
+    if let Some(day) = &report.produced {
+        facts.push((l.produced.to_string(), date(day, lang)));
+    }
+    facts
+}
+
+/// From the first day of the first period to the last day of the last one (periods hold
+/// at least the threshold's responses each, so the ends name no one's day).
+fn field_period(t: &super::model::Timeline, lang: Lang) -> Option<String> {
+    use super::model::Period;
+    let first = t.points.first()?;
+    let last = t.points.last()?;
+    let start = crate::survey::expr::parse_date_literal(&first.start)?;
+    let last_start =
+        crate::survey::expr::parse_date_literal(last.end.as_deref().unwrap_or(&last.start))?;
+    let end = match t.period {
+        Period::Day => last_start,
+        Period::Week => last_start + time::Duration::days(6),
+        Period::Month => {
+            let next = if last_start.month() == time::Month::December {
+                time::Date::from_calendar_date(last_start.year() + 1, time::Month::January, 1)
+            } else {
+                time::Date::from_calendar_date(last_start.year(), last_start.month().next(), 1)
+            };
+            next.ok()? - time::Duration::days(1)
+        }
+    };
+    Some(format!(
+        "{} – {}",
+        date(&start.to_string(), lang),
+        date(&end.to_string(), lang)
+    ))
+}
+
+/// An ISO date as the language writes it: `16. 1. 2024`, `16 January 2024`.
+fn date(iso: &str, lang: Lang) -> String {
+    let Some(d) = crate::survey::expr::parse_date_literal(iso) else {
+        return iso.to_string();
+    };
+    match lang {
+        Lang::Cs => format!("{}. {}. {}", d.day(), u8::from(d.month()), d.year()),
+        Lang::En => format!("{} {} {}", d.day(), d.month(), d.year()),
+    }
 }
 
 fn correction_name(c: Correction, l: &Labels) -> &'static str {
@@ -102,6 +226,7 @@ fn ci(ci: Option<(f64, f64)>, lang: Lang) -> String {
 fn frequency_table(rows: &[FrequencyRow], lang: Lang) -> Block {
     let l = labels(lang);
     Block::Table {
+        caption: None,
         head: vec![
             l.answer.into(),
             l.count.into(),
@@ -163,6 +288,7 @@ fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: L
             let mut row = descriptives_row(*n, stats, lang);
             row.push(missing.to_string());
             out.push(Block::Table {
+                caption: None,
                 head,
                 rows: vec![row],
             });
@@ -180,7 +306,7 @@ fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: L
                 l.n, l.missing
             )));
             out.push(frequency_table(rows, lang));
-            out.push(Block::Chart(Some(index)));
+            out.push(Block::Chart(Some(index), None));
         }
         Section::MultiChoice {
             label,
@@ -196,6 +322,7 @@ fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: L
                 l.n, l.missing
             )));
             out.push(Block::Table {
+                caption: None,
                 head: vec![
                     l.answer.into(),
                     l.count.into(),
@@ -217,7 +344,7 @@ fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: L
                     })
                     .collect(),
             });
-            out.push(Block::Chart(Some(index)));
+            out.push(Block::Chart(Some(index), None));
         }
         Section::Scale {
             label,
@@ -230,6 +357,7 @@ fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: L
             head.extend(scale.iter().cloned());
             head.extend([l.n, l.mean, l.median, l.top2].map(|s| s.to_string()));
             out.push(Block::Table {
+                caption: None,
                 head,
                 rows: items
                     .iter()
@@ -247,7 +375,7 @@ fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: L
                     })
                     .collect(),
             });
-            out.push(Block::Chart(Some(index)));
+            out.push(Block::Chart(Some(index), None));
         }
         Section::Text {
             label, answered, ..
@@ -273,6 +401,7 @@ fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: L
             head.extend(column_labels.iter().cloned());
             head.push(l.total.into());
             out.push(Block::Table {
+                caption: None,
                 head,
                 rows: row_labels
                     .iter()
@@ -346,6 +475,7 @@ fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: L
             let mut head = vec![l.group.to_string()];
             head.extend(descriptives_head(l));
             out.push(Block::Table {
+                caption: None,
                 head,
                 rows: groups
                     .iter()
@@ -457,6 +587,7 @@ fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: L
                 opt(lang, score.sd, 2)
             )));
             out.push(Block::Table {
+                caption: None,
                 head: vec![
                     l.item.into(),
                     l.alpha_if_deleted.into(),
@@ -524,6 +655,7 @@ fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: L
                 rows.push(prepost_row(l.all_items, o, raw, lang));
             }
             out.push(Block::Table {
+                caption: None,
                 head: head.map(String::from).to_vec(),
                 rows,
             });
@@ -534,7 +666,7 @@ fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: L
                     l.small_group
                 )));
             }
-            out.push(Block::Chart(Some(index)));
+            out.push(Block::Chart(Some(index), None));
         }
     }
 }

@@ -58,6 +58,15 @@ pub struct Labels {
     pub holm: &'static str,
     pub bh: &'static str,
     pub no_correction: &'static str,
+    pub survey: &'static str,
+    pub contents: &'static str,
+    pub table: &'static str,
+    pub figure: &'static str,
+    pub invited: &'static str,
+    pub response_rate: &'static str,
+    pub field_period: &'static str,
+    pub produced: &'static str,
+    pub custom_plan: &'static str,
     pub small_group: &'static str,
 }
 
@@ -116,6 +125,15 @@ pub const CS: Labels = Labels {
     holm: "Holmova korekce",
     bh: "Benjaminiho–Hochbergova korekce",
     no_correction: "bez korekce",
+    survey: "Dotazník",
+    contents: "Obsah",
+    table: "Tabulka",
+    figure: "Graf",
+    invited: "Pozvaní respondenti",
+    response_rate: "Míra odpovědí",
+    field_period: "Období sběru dat",
+    produced: "Datum zpracování",
+    custom_plan: "plán hodnocení",
     small_group: "málo odpovědí: statistiky skryty",
 };
 
@@ -174,6 +192,15 @@ pub const EN: Labels = Labels {
     holm: "Holm correction",
     bh: "Benjamini-Hochberg correction",
     no_correction: "no correction",
+    survey: "Questionnaire",
+    contents: "Contents",
+    table: "Table",
+    figure: "Figure",
+    invited: "Invited",
+    response_rate: "Response rate",
+    field_period: "Field period",
+    produced: "Produced",
+    custom_plan: "the evaluation's plan",
     small_group: "few answers: statistics hidden",
 };
 

@@ -34,6 +34,17 @@ pub struct Built {
     pub filters: Vec<Filter>,
 }
 
+impl Built {
+    /// The front matter's facts that come from outside the responses: the invitations
+    /// sent (storage) and the day it was made (the clock); the document is laid out again.
+    pub fn with_context(mut self, invited: Option<u64>, produced: time::Date, lang: Lang) -> Built {
+        self.report.invited = invited.filter(|&n| n > 0);
+        self.report.produced = Some(produced.to_string());
+        self.blocks = document::layout(&self.report, lang);
+        self
+    }
+}
+
 pub struct Filter {
     pub name: String,
     pub label: String,

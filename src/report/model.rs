@@ -17,6 +17,14 @@ use super::plan::Correction;
 pub struct Report {
     pub survey: String,
     pub title: String,
+    /// The questionnaire's own title (the report's may be the plan's).
+    pub survey_title: String,
+    /// Invitations sent, where the survey has any (set by the caller: storage).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invited: Option<u64>,
+    /// The day the report was made (ISO date; set by the caller: the clock).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub produced: Option<String>,
     pub language: String,
     /// The plan file, or none for the default plan.
     pub plan: Option<String>,

@@ -6,7 +6,7 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::charts::{Chart, Charts};
-use super::document::Block;
+use super::document::{Block, heading_id};
 use crate::survey::Lang;
 
 fn chart<'c>(charts: &'c Charts, which: &Option<usize>) -> Option<&'c Chart> {
@@ -39,10 +39,30 @@ pub fn markdown(blocks: &[Block], charts: &Charts) -> String {
     for b in blocks {
         match b {
             Block::Title(t) => out.push_str(&format!("# {}\n\n", md_cell(t))),
+            Block::Facts(facts) => {
+                for (label, value) in facts {
+                    out.push_str(&format!("- **{}:** {}\n", md_cell(label), md_cell(value)));
+                }
+                out.push('\n');
+            }
+            Block::Contents { title, headings } => {
+                out.push_str(&format!("**{}**\n\n", md_cell(title)));
+                for (i, h) in headings.iter().enumerate() {
+                    out.push_str(&format!("{}. {}\n", i + 1, md_cell(h)));
+                }
+                out.push('\n');
+            }
             Block::Heading(t) => out.push_str(&format!("## {}\n\n", md_cell(t))),
             Block::Subheading(t) => out.push_str(&format!("### {}\n\n", md_cell(t))),
             Block::Note(t) => out.push_str(&format!("{}\n\n", md_cell(t))),
-            Block::Table { head, rows } => {
+            Block::Table {
+                caption,
+                head,
+                rows,
+            } => {
+                if let Some(c) = caption {
+                    out.push_str(&format!("*{}*\n\n", md_cell(c)));
+                }
                 let line = |cells: &[String]| {
                     format!(
                         "| {} |\n",
@@ -60,13 +80,16 @@ pub fn markdown(blocks: &[Block], charts: &Charts) -> String {
                 }
                 out.push('\n');
             }
-            Block::Chart(which) => {
+            Block::Chart(which, caption) => {
                 if let Some(c) = chart(charts, which) {
                     out.push_str(&format!(
                         "![{}](charts/{}.svg)\n\n",
                         md_cell(&c.title.replace(['[', ']'], "")),
                         c.slug
                     ));
+                    if let Some(caption) = caption {
+                        out.push_str(&format!("*{}*\n\n", md_cell(caption)));
+                    }
                 }
             }
         }
@@ -76,16 +99,38 @@ pub fn markdown(blocks: &[Block], charts: &Charts) -> String {
 
 /// The report body (headings, tables, inline charts) for a page.
 pub fn fragment(blocks: &[Block], charts: &Charts) -> Markup {
+    let mut heading = 0;
     html! {
         @for b in blocks {
             @match b {
                 Block::Title(t) => h1 { (t) },
-                Block::Heading(t) => h2 { (t) },
+                Block::Facts(facts) => {
+                    dl.front {
+                        @for (label, value) in facts {
+                            div { dt { (label) } dd { (value) } }
+                        }
+                    }
+                },
+                Block::Contents { title, headings } => {
+                    nav.contents aria-labelledby="contents-title" {
+                        h2 #contents-title { (title) }
+                        ol {
+                            @for (i, h) in headings.iter().enumerate() {
+                                li { a href={ "#" (heading_id(i + 1)) } { (h) } }
+                            }
+                        }
+                    }
+                },
+                Block::Heading(t) => {
+                    ({ heading += 1; html! {} })
+                    h2 id=(heading_id(heading)) { (t) }
+                },
                 Block::Subheading(t) => h3 { (t) },
                 Block::Note(t) => p.note { (t) },
-                Block::Table { head, rows } => {
+                Block::Table { caption, head, rows } => {
                     div.table-scroll {
                         table {
+                            @if let Some(c) = caption { caption { (c) } }
                             thead { tr { @for h in head { th scope="col" { (h) } } } }
                             tbody {
                                 @for r in rows {
@@ -99,10 +144,13 @@ pub fn fragment(blocks: &[Block], charts: &Charts) -> Markup {
                         }
                     }
                 }
-                Block::Chart(which) => {
+                Block::Chart(which, caption) => {
                     @if let Some(c) = chart(charts, which) {
                         // Generated SVG: every text in it went through escape_xml.
-                        figure.chart { (PreEscaped(&c.svg)) }
+                        figure.chart {
+                            (PreEscaped(&c.svg))
+                            @if let Some(caption) = caption { figcaption { (caption) } }
+                        }
                     }
                 }
             }
@@ -113,7 +161,13 @@ pub fn fragment(blocks: &[Block], charts: &Charts) -> Markup {
 const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.45}\
 table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:right;vertical-align:top}\
 th[scope=row],thead th:first-child{text-align:left}thead th{background:#eee}.note{color:#444}.table-scroll{overflow-x:auto}\
-figure.chart{margin:0 0 1.5rem}figure.chart svg{max-width:100%;height:auto}h2{border-bottom:2px solid #333;margin-top:2.5rem}";
+figure.chart{margin:0 0 1.5rem}figure.chart svg{max-width:100%;height:auto}h2{border-bottom:2px solid #333;margin-top:2.5rem}\
+caption,figcaption{caption-side:top;text-align:left;font-weight:bold;padding:.25rem 0}\
+dl.front{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dl.front div{display:contents}dl.front dt{font-weight:bold}dl.front dd{margin:0}\
+nav.contents ol{columns:2}nav.contents h2{border:0;margin-top:1.5rem}\
+@page{size:A4;margin:18mm 15mm 20mm;@bottom-center{content:counter(page) ' / ' counter(pages);font-size:9pt}}\
+@media print{body{max-width:none;margin:0;font-size:10pt}.table-scroll{overflow:visible}table{font-size:9pt;page-break-inside:auto}\
+thead{display:table-header-group}tr,figure.chart,caption{break-inside:avoid}h2,h3{break-after:avoid}nav.contents a{color:inherit;text-decoration:none}}";
 
 /// A stand-alone HTML page (inline style and charts: one file to send or print).
 pub fn page(blocks: &[Block], charts: &Charts, title: &str, lang: Lang) -> String {
@@ -141,6 +195,7 @@ mod tests {
         let blocks = vec![
             Block::Heading("# <b>Praha</b> & [x](y)".into()),
             Block::Table {
+                caption: Some("Tabulka 1: <b>x</b>".into()),
                 head: vec!["a|b".into()],
                 rows: vec![vec!["*1*\nřádek".into()]],
             },
@@ -155,5 +210,12 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("| a\\|b |\n|---|\n| \\*1\\* řádek |\n"), "{md}");
+        assert!(md.contains("*Tabulka 1: \\<b\\>x\\</b\\>*\n"), "{md}");
+        let html = fragment(&blocks, &charts).into_string();
+        assert!(
+            html.contains("<h2 id=\"section-1\">")
+                && html.contains("<caption>Tabulka 1: &lt;b&gt;x&lt;/b&gt;</caption>"),
+            "{html}"
+        );
     }
 }

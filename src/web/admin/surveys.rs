@@ -221,6 +221,8 @@ pub(super) async fn report(
     })
     .await
     .map_err(|e| AppError::Internal(format!("report: {e}")))?;
+    let invited = u64::try_from(store.count_invitations(&survey.id).await?).ok();
+    let built = built.with_context(invited, OffsetDateTime::now_utc().date(), lang);
     let too_few = matches!(
         built.report.responses,
         analysis::suppress::Cell::Small { .. } | analysis::suppress::Cell::Hidden
