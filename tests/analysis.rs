@@ -259,6 +259,67 @@ async fn reports_are_written_with_charts_in_every_format(db: TestDb) {
             assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", png.display());
         }
     }
+    // The Word document: python-docx reads its headings, contents field, numbered
+    // captions, tables, images and pages.
+    for lang in ["cs", "en"] {
+        let out = dir.path().join(format!("docx-{lang}"));
+        let (ok, _, err) = anketa(&[
+            "analyze",
+            "obce-socialni-prace",
+            "--database",
+            &db.url,
+            "--surveys",
+            &surveys,
+            "--plans",
+            &plans,
+            "--format",
+            "docx",
+            "--lang",
+            lang,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(ok, "docx: {err}");
+        let bytes = std::fs::read(out.join("report.docx")).unwrap();
+        assert_eq!(&bytes[..2], b"PK", "a .docx file is a ZIP archive");
+        match std::env::var("ANKETA_TEST_PYTHON") {
+            Ok(python) if !python.is_empty() => {
+                let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/read_docx.py");
+                let run = Command::new(python)
+                    .args([
+                        script,
+                        out.join("report.docx").to_str().unwrap(),
+                        "15",
+                        lang,
+                    ])
+                    .output()
+                    .unwrap();
+                assert!(
+                    run.status.success() && String::from_utf8_lossy(&run.stdout).trim() == "ok",
+                    "{}{}",
+                    String::from_utf8_lossy(&run.stdout),
+                    String::from_utf8_lossy(&run.stderr)
+                );
+            }
+            _ => assert!(
+                std::env::var_os("CI").is_none(),
+                "ANKETA_TEST_PYTHON must be set in CI"
+            ),
+        }
+    }
+    let (ok, _, err) = anketa(&[
+        "analyze",
+        "obce-socialni-prace",
+        "--database",
+        &db.url,
+        "--surveys",
+        &surveys,
+        "--plans",
+        &plans,
+        "--format",
+        "docx",
+    ]);
+    assert!(!ok && err.contains("-o DIR"), "{err}");
     // 15 municipalities, 5 per regional office: the plan suppresses counts below 3.
     let report: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("json/report.json")).unwrap(),

@@ -113,15 +113,41 @@ pub(super) async fn analyze(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         time::OffsetDateTime::now_utc().date(),
         lang,
     );
-    let text = match args.format {
-        ReportFormat::Json => serde_json::to_string_pretty(&built.report)? + "\n",
-        ReportFormat::Md => render::markdown(&built.blocks, &built.charts),
-        ReportFormat::Html => render::page(&built.blocks, &built.charts, &built.report.title, lang),
+    let text: Vec<u8> = match args.format {
+        ReportFormat::Json => (serde_json::to_string_pretty(&built.report)? + "\n").into_bytes(),
+        ReportFormat::Md => render::markdown(&built.blocks, &built.charts).into_bytes(),
+        ReportFormat::Html => {
+            render::page(&built.blocks, &built.charts, &built.report.title, lang).into_bytes()
+        }
+        ReportFormat::Docx => {
+            let png = |svg: &str| {
+                let bytes = analysis::charts::to_png(svg, 2.0).ok()?;
+                // The PNG header's width and height (IHDR), at 2x: the size at 96 dpi.
+                let size = |at: usize| {
+                    bytes
+                        .get(at..at + 4)
+                        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) / 2)
+                };
+                let (w, h) = (size(16)?, size(20)?);
+                Some((bytes, w, h))
+            };
+            let contents = report::labels::labels(lang).contents;
+            report::docx::bytes(report::docx::document(
+                &built.blocks,
+                &built.charts,
+                contents,
+                &png,
+            ))?
+        }
     };
     let written = match &args.output {
+        None if args.format == ReportFormat::Docx => {
+            progress.finish_and_clear();
+            anyhow::bail!("--format docx writes a binary file: name a folder with -o DIR");
+        }
         None => {
             progress.finish_and_clear();
-            print!("{text}");
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &text)?;
             None
         }
         Some(dir) => {
@@ -151,7 +177,7 @@ pub(super) async fn analyze(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
 fn write_dir(
     dir: &Path,
     format: &ReportFormat,
-    text: &str,
+    text: &[u8],
     built: &report::Built,
     progress: &ProgressBar,
 ) -> anyhow::Result<PathBuf> {
@@ -172,6 +198,7 @@ fn write_dir(
         ReportFormat::Html => "html",
         ReportFormat::Md => "md",
         ReportFormat::Json => "json",
+        ReportFormat::Docx => "docx",
     };
     let file = dir.join(format!("report.{ext}"));
     std::fs::write(&file, text).with_context(|| format!("cannot write {}", file.display()))?;

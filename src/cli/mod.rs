@@ -68,6 +68,8 @@ pub enum ReportFormat {
     Md,
     /// The computed report as JSON, for other tools.
     Json,
+    /// A Word document (headings, contents, captions, charts as images); needs -o DIR.
+    Docx,
 }
 
 #[derive(Args, Debug)]

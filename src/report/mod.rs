@@ -8,6 +8,7 @@ pub mod compute;
 pub mod dataset;
 pub mod describe;
 pub mod document;
+pub mod docx;
 pub mod labels;
 pub mod model;
 pub mod plan;
