@@ -371,10 +371,10 @@ impl Anonymizer {
             Coarsening::Attribute(a) => {
                 let mut out: Vec<String> = Vec::new();
                 for c in options.iter().flat_map(|l| &l.options) {
-                    if let Some((_, v)) = c.attributes.iter().find(|(name, _)| name == a) {
-                        if !out.contains(v) {
-                            out.push(v.clone());
-                        }
+                    if let Some((_, v)) = c.attributes.iter().find(|(name, _)| name == a)
+                        && !out.contains(v)
+                    {
+                        out.push(v.clone());
                     }
                 }
                 out

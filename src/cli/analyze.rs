@@ -128,8 +128,12 @@ pub(super) async fn analyze(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
                         .get(at..at + 4)
                         .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) / 2)
                 };
-                let (w, h) = (size(16)?, size(20)?);
-                Some((bytes, w, h))
+                let (width, height) = (size(16)?, size(20)?);
+                Some(report::docx::Image {
+                    png: bytes,
+                    width,
+                    height,
+                })
             };
             let contents = report::labels::labels(lang).contents;
             report::docx::bytes(report::docx::document(

@@ -96,17 +96,16 @@ fn parent_dir(path: &std::path::Path) -> &std::path::Path {
 pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     use anyhow::Context;
     let spec = args.format.spec();
-    if let (Some(companion), Some(path)) = (spec.companion, &args.output) {
-        if !path
+    if let (Some(companion), Some(path)) = (spec.companion, &args.output)
+        && !path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-        {
-            anyhow::bail!(
-                "-o names the data file: write -o {} ({} goes beside it)",
-                path.with_extension("csv").display(),
-                companion.file_name("FILE.csv")
-            );
-        }
+    {
+        anyhow::bail!(
+            "-o names the data file: write -o {} ({} goes beside it)",
+            path.with_extension("csv").display(),
+            companion.file_name("FILE.csv")
+        );
     }
     if spec.companion.is_some() && args.output.is_none() {
         anyhow::bail!(
@@ -153,12 +152,11 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let privacy = if anonymize.anonymize {
         let mut options = anonymize.options()?;
         // `serve` keeps its key beside an SQLite database: the same pseudonyms here.
-        if options.key.is_none() {
-            if let Some(path) = crate::anonymize::pseudonym::default_key_file(&args.database.url)
+        if options.key.is_none()
+            && let Some(path) = crate::anonymize::pseudonym::default_key_file(&args.database.url)
                 .filter(|p| p.exists())
-            {
-                options.key = Some(super::read_pseudonym_key(&path)?);
-            }
+        {
+            options.key = Some(super::read_pseudonym_key(&path)?);
         }
         let catalog = survey::load_paths(std::slice::from_ref(&anonymize.surveys));
         let has_errors = catalog.has_errors();

@@ -40,16 +40,15 @@ pub fn plan_view(
     submitted_before: impl Fn(OffsetDateTime) -> u64,
     threshold: u64,
 ) -> ViewPlan {
-    if let Some(wanted) = filter_variable {
-        if let Some(other) = earlier
+    if let Some(wanted) = filter_variable
+        && let Some(other) = earlier
             .iter()
             .filter_map(|r| r.filter.as_ref().map(|(variable, _)| variable))
             .find(|variable| *variable != wanted)
-        {
-            return ViewPlan::OtherFilter {
-                variable: other.clone(),
-            };
-        }
+    {
+        return ViewPlan::OtherFilter {
+            variable: other.clone(),
+        };
     }
     let Some(last) = earlier.iter().max_by_key(|r| r.cutoff) else {
         return ViewPlan::Show {

@@ -48,13 +48,20 @@ fn cell(s: &str, bold: bool) -> TableCell {
     TableCell::new().add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }))
 }
 
-/// The document of `blocks`; `png` turns a chart's SVG into PNG bytes and its size in
-/// pixels (`None` leaves the chart out: its caption and the tables still say it all).
+/// A chart as a PNG image, with its size in pixels at 96 dpi.
+pub struct Image {
+    pub png: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The document of `blocks`; `png` turns a chart's SVG into an image (`None` leaves the
+/// chart out: its caption and the tables still say it all).
 pub fn document(
     blocks: &[Block],
     charts: &Charts,
     contents_title: &str,
-    png: &dyn Fn(&str) -> Option<(Vec<u8>, u32, u32)>,
+    png: &dyn Fn(&str) -> Option<Image>,
 ) -> Docx {
     let a4_width = 11_906; // twentieths of a point
     let a4_height = 16_838;
@@ -118,7 +125,11 @@ pub fn document(
                     Some(i) => charts.sections.get(*i).and_then(Option::as_ref),
                 };
                 match chart.and_then(|c| png(&c.svg)) {
-                    Some((bytes, w, h)) => {
+                    Some(Image {
+                        png: bytes,
+                        width: w,
+                        height: h,
+                    }) => {
                         // Scaled to the text width, keeping the proportions.
                         let width = w.min(TEXT_WIDTH_PX);
                         let height = (u64::from(h) * u64::from(width) / u64::from(w.max(1))) as u32;

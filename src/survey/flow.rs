@@ -84,10 +84,10 @@ pub fn effective_answers(survey: &Survey, answers: &Answers) -> Answers {
             continue;
         }
         for q in &page.questions {
-            if let Some(a) = answers.get(&q.id) {
-                if is_shown(q, &kept) {
-                    kept.insert(q.id.clone(), a.clone());
-                }
+            if let Some(a) = answers.get(&q.id)
+                && is_shown(q, &kept)
+            {
+                kept.insert(q.id.clone(), a.clone());
             }
         }
     }

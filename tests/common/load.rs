@@ -64,7 +64,11 @@ impl Sent {
     fn new(client: usize, round: usize) -> Sent {
         let code = format!("c{client}-r{round}");
         Sent {
-            role: if round % 2 == 0 { "mayor" } else { "worker" },
+            role: if round.is_multiple_of(2) {
+                "mayor"
+            } else {
+                "worker"
+            },
             staff: u32::try_from(client * 1000 + round).unwrap(),
             // A few kB, so a response spans database pages (answers are stored trimmed).
             comment: format!("Komentář {code}. ")

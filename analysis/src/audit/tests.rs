@@ -292,7 +292,7 @@ fn timing_twenty_by_twenty() {
         let counts: Vec<Vec<u64>> = (0..20)
             .map(|_| {
                 let count = |r: u64| {
-                    if (r >> 32) % one_in == 0 {
+                    if (r >> 32).is_multiple_of(one_in) {
                         r % 5
                     } else {
                         5 + r % 60

@@ -291,15 +291,14 @@ impl Checker<'_> {
     }
 
     fn check_date_literals(&mut self, t: &T, other: &T, other_expr: &Expr) {
-        if matches!(t, T::Date) {
-            if let T::Lit(s) = other {
-                if parse_date(s).is_none() {
-                    self.err(
-                        ExprError::new(other_expr.span.clone(), format!("'{s}' is not a date"))
-                            .with_help("write dates as 'YYYY-MM-DD'"),
-                    );
-                }
-            }
+        if matches!(t, T::Date)
+            && let T::Lit(s) = other
+            && parse_date(s).is_none()
+        {
+            self.err(
+                ExprError::new(other_expr.span.clone(), format!("'{s}' is not a date"))
+                    .with_help("write dates as 'YYYY-MM-DD'"),
+            );
         }
     }
 

@@ -350,16 +350,15 @@ fn reachability(ctx: &mut Ctx<'_>, drafts: &[PageDraft], conds: &[PageConditions
                 continue;
             }
             for (rule, (src, _)) in rules.iter().zip(&q.validations) {
-                if let Some(rule) = rule {
-                    if rule.expr.references().is_empty()
-                        && expr::eval_condition(&rule.expr, &empty) == Some(false)
-                    {
-                        ctx.error(
-                            src.span.clone(),
-                            "this rule is always false, so the question can never be answered",
-                            None,
-                        );
-                    }
+                if let Some(rule) = rule
+                    && rule.expr.references().is_empty()
+                    && expr::eval_condition(&rule.expr, &empty) == Some(false)
+                {
+                    ctx.error(
+                        src.span.clone(),
+                        "this rule is always false, so the question can never be answered",
+                        None,
+                    );
                 }
             }
         }

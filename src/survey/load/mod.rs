@@ -184,10 +184,10 @@ const ROOT_KEYS: [&str; 17] = [
 fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option<Survey> {
     read_languages(ctx, &mut root);
     let id = root.required_string(ctx, "id", "\"seminar-mas-2024\"");
-    if let Some(id) = &id {
-        if !is_survey_id(&id.value) {
-            ctx.error(id.span.clone(), format!("\"{}\" is not a valid survey id", id.value), Some("the id appears in links: use lower-case letters, digits and dashes, e.g. \"seminar-mas-2024\"".into()));
-        }
+    if let Some(id) = &id
+        && !is_survey_id(&id.value)
+    {
+        ctx.error(id.span.clone(), format!("\"{}\" is not a valid survey id", id.value), Some("the id appears in links: use lower-case letters, digits and dashes, e.g. \"seminar-mas-2024\"".into()));
     }
     let is_interview = match root.string(ctx, "kind", "\"questionnaire\"") {
         None => false,
@@ -265,15 +265,15 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
         ctx.error(root.span.clone(), what, Some(help.into()));
     }
     let (pages, topics) = read_pages(ctx, &mut root, &mut lists, section);
-    if pages.is_empty() {
-        if let Some(span) = root.key_span(section.key()) {
-            // `page = []` / `topic = []`: present but empty.
-            ctx.error(
-                span,
-                format!("`{}` lists no {}", section.key(), section.key()),
-                Some(format!("add at least one [[{}]] table", section.key())),
-            );
-        }
+    if pages.is_empty()
+        && let Some(span) = root.key_span(section.key())
+    {
+        // `page = []` / `topic = []`: present but empty.
+        ctx.error(
+            span,
+            format!("`{}` lists no {}", section.key(), section.key()),
+            Some(format!("add at least one [[{}]] table", section.key())),
+        );
     }
     let privacy_table = privacy::take_rules_table(ctx, &mut root);
     root.finish(ctx, &ROOT_KEYS, |key| match (key, is_interview) {

@@ -162,14 +162,14 @@ pub fn check_rules(
                 );
                 continue;
             };
-            if let Some(q) = question(key.value) {
-                if q.privacy != Some(PrivacyClass::QuasiIdentifier) {
-                    ctx.warning(
+            if let Some(q) = question(key.value)
+                && q.privacy != Some(PrivacyClass::QuasiIdentifier)
+            {
+                ctx.warning(
                         key.span.clone(),
                         format!("\"{}\" is coarsened but is not a quasi-identifier, so it is not checked for k-anonymity", key.value),
                         Some(format!("if someone could know it about a respondent, add privacy = \"quasi_identifier\" to \"{}\"", key.value)),
                     );
-                }
             }
             if let Some(rule) = read_coarsening(ctx, &key, value, kind) {
                 rules.coarsen.push((key.value.to_string(), rule));
@@ -225,14 +225,14 @@ pub fn check_rules(
             }
         }
     }
-    if let PseudonymSource::Invitation(column) = &rules.pseudonym {
-        if rules.invitation_class(column) != PrivacyClass::Identifier {
-            ctx.warning(
+    if let PseudonymSource::Invitation(column) = &rules.pseudonym
+        && rules.invitation_class(column) != PrivacyClass::Identifier
+    {
+        ctx.warning(
                 t.span.clone(),
                 format!("the pseudonym comes from the invitation column `{column}`, which is not an identifier"),
                 Some("pseudonyms are meant to replace what names a person: check the column".into()),
             );
-        }
     }
     t.finish(ctx, &RULE_KEYS, |_| None);
     rules

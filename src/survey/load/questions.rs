@@ -163,14 +163,14 @@ pub fn read_question(
             _ => {}
         }
     }
-    if let Some(qt @ (QuestionType::Note | QuestionType::Hidden)) = qtype {
-        if let Some((rule, _)) = validations.first() {
-            ctx.error(
-                rule.span.clone(),
-                format!("a {} question has no answer to validate", qt.name()),
-                Some("move the rule to the question it checks".into()),
-            );
-        }
+    if let Some(qt @ (QuestionType::Note | QuestionType::Hidden)) = qtype
+        && let Some((rule, _)) = validations.first()
+    {
+        ctx.error(
+            rule.span.clone(),
+            format!("a {} question has no answer to validate", qt.name()),
+            Some("move the rule to the question it checks".into()),
+        );
     }
 
     let type_known = qtype.is_some();
@@ -257,14 +257,14 @@ fn read_kind(
         QuestionType::Number => {
             let min = t.number(ctx, "min", "0");
             let max = t.number(ctx, "max", "120");
-            if let (Some(lo), Some(hi)) = (&min, &max) {
-                if lo.value > hi.value {
-                    ctx.error(
-                        hi.span.clone(),
-                        format!("`max` ({}) is smaller than `min` ({})", hi.value, lo.value),
-                        None,
-                    );
-                }
+            if let (Some(lo), Some(hi)) = (&min, &max)
+                && lo.value > hi.value
+            {
+                ctx.error(
+                    hi.span.clone(),
+                    format!("`max` ({}) is smaller than `min` ({})", hi.value, lo.value),
+                    None,
+                );
             }
             let integer = t.boolean(ctx, "integer").is_some_and(|b| b.value);
             if integer {
@@ -314,14 +314,14 @@ fn read_kind(
                     );
                 }
             }
-            if let (Some(lo), Some(hi)) = (&min, &max) {
-                if lo.value > hi.value {
-                    ctx.error(
-                        hi.span.clone(),
-                        format!("`max` ({}) is smaller than `min` ({})", hi.value, lo.value),
-                        None,
-                    );
-                }
+            if let (Some(lo), Some(hi)) = (&min, &max)
+                && lo.value > hi.value
+            {
+                ctx.error(
+                    hi.span.clone(),
+                    format!("`max` ({}) is smaller than `min` ({})", hi.value, lo.value),
+                    None,
+                );
             }
             QuestionKind::Multi {
                 options,
@@ -360,10 +360,10 @@ fn read_kind(
         QuestionType::Date => {
             let min = t.date(ctx, "min");
             let max = t.date(ctx, "max");
-            if let (Some(lo), Some(hi)) = (&min, &max) {
-                if lo.value > hi.value {
-                    ctx.error(hi.span.clone(), "`max` is earlier than `min`", None);
-                }
+            if let (Some(lo), Some(hi)) = (&min, &max)
+                && lo.value > hi.value
+            {
+                ctx.error(hi.span.clone(), "`max` is earlier than `min`", None);
             }
             QuestionKind::Date {
                 min: min.map(|d| d.value),
@@ -373,10 +373,10 @@ fn read_kind(
         QuestionType::YesNo => QuestionKind::YesNo,
         QuestionType::Consent => {
             let version = t.required_string(ctx, "version", "\"2024-01\"");
-            if let Some(v) = &version {
-                if v.value.trim().is_empty() {
-                    ctx.error(v.span.clone(), "the consent version is empty", Some("name the version of the consent text, e.g. \"2024-01\"; it is stored with every agreement".into()));
-                }
+            if let Some(v) = &version
+                && v.value.trim().is_empty()
+            {
+                ctx.error(v.span.clone(), "the consent version is empty", Some("name the version of the consent text, e.g. \"2024-01\"; it is stored with every agreement".into()));
             }
             QuestionKind::Consent {
                 version: version?.value,
@@ -386,14 +386,14 @@ fn read_kind(
         QuestionType::Note => QuestionKind::Note,
         QuestionType::Hidden => {
             let param = t.string(ctx, "param", "\"municipality\"");
-            if let Some(p) = &param {
-                if !is_code(&p.value) {
-                    ctx.error(
-                        p.span.clone(),
-                        format!("\"{}\" is not a usable URL parameter name", p.value),
-                        Some("use letters, digits, - and _".into()),
-                    );
-                }
+            if let Some(p) = &param
+                && !is_code(&p.value)
+            {
+                ctx.error(
+                    p.span.clone(),
+                    format!("\"{}\" is not a usable URL parameter name", p.value),
+                    Some("use letters, digits, - and _".into()),
+                );
             }
             let options = options(ctx, t, lists, true);
             QuestionKind::Hidden {

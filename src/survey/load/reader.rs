@@ -289,13 +289,13 @@ impl<'a, 'i> Table<'a, 'i> {
 
     pub fn integer(&mut self, ctx: &mut Ctx<'_>, key: &str, example: &str) -> Option<Sp<i64>> {
         let v = self.get(key)?;
-        if let DeValue::Integer(i) = v.get_ref() {
-            if let Ok(n) = i64::from_str_radix(i.as_str(), i.radix()) {
-                return Some(Sp {
-                    value: n,
-                    span: v.span(),
-                });
-            }
+        if let DeValue::Integer(i) = v.get_ref()
+            && let Ok(n) = i64::from_str_radix(i.as_str(), i.radix())
+        {
+            return Some(Sp {
+                value: n,
+                span: v.span(),
+            });
         }
         self.wrong_type(ctx, key, v, "a whole number", example);
         None

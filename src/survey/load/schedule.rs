@@ -35,14 +35,14 @@ pub fn read_schedule(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>) -> (Schedule, 
     };
     let opens = instant(ctx, root, "opens", &tz, Edge::StartOfDay);
     let closes = instant(ctx, root, "closes", &tz, Edge::EndOfDay);
-    if let (Some(o), Some((c, span))) = (&opens, &closes) {
-        if c <= &o.0 {
-            ctx.error(
-                span.clone(),
-                "the survey closes before it opens",
-                Some("`closes` must be after `opens`".into()),
-            );
-        }
+    if let (Some(o), Some((c, span))) = (&opens, &closes)
+        && c <= &o.0
+    {
+        ctx.error(
+            span.clone(),
+            "the survey closes before it opens",
+            Some("`closes` must be after `opens`".into()),
+        );
     }
     let quota = root.count(ctx, "quota", "100").and_then(|q| {
         if q.value == 0 {

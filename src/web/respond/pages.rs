@@ -214,26 +214,26 @@ pub(super) async fn save(
     };
     // Before submitting, every page that applies must be complete (skip logic may have
     // brought in pages the respondent has not seen).
-    if let Step::Submit = step {
-        if let Some((invalid, errors)) = flow::first_invalid_page(survey, &merged) {
-            persist(
-                &state,
-                &r,
-                Some((page, &page_answers)),
-                Step::Page(invalid),
-                lang,
-            )
-            .await?;
-            let values = saved_values(&survey.pages[invalid], &merged, lang);
-            let view = PageView {
-                answers: &merged,
-                index: invalid,
-                values: &values,
-                errors: &errors,
-                ..again
-            };
-            return Ok(view.respond(StatusCode::UNPROCESSABLE_ENTITY));
-        }
+    if let Step::Submit = step
+        && let Some((invalid, errors)) = flow::first_invalid_page(survey, &merged)
+    {
+        persist(
+            &state,
+            &r,
+            Some((page, &page_answers)),
+            Step::Page(invalid),
+            lang,
+        )
+        .await?;
+        let values = saved_values(&survey.pages[invalid], &merged, lang);
+        let view = PageView {
+            answers: &merged,
+            index: invalid,
+            values: &values,
+            errors: &errors,
+            ..again
+        };
+        return Ok(view.respond(StatusCode::UNPROCESSABLE_ENTITY));
     }
     match persist(&state, &r, Some((page, &page_answers)), step, lang).await {
         Ok(()) => {}
