@@ -76,6 +76,10 @@ pub fn layout(report: &Report, lang: Lang) -> Vec<Block> {
         }
         section_blocks(&mut out, section, i, lang);
     }
+    out.push(Block::Heading(l.method.into()));
+    for paragraph in method(report, lang) {
+        out.push(Block::Note(paragraph));
+    }
     out.push(Block::Note(format!(
         "{} · {}",
         l.generated_by,
@@ -121,6 +125,97 @@ fn number(blocks: &mut [Block], l: &Labels) {
             Block::Title(_) | Block::Facts(_) | Block::Contents { .. } | Block::Note(_) => {}
         }
     }
+}
+
+/// The method in plain words: which data, which tests for which kind of result, the
+/// correction for many tests, and what is hidden and why; only what this report contains.
+fn method(report: &Report, lang: Lang) -> Vec<String> {
+    let has = |f: fn(&Section) -> bool| report.sections.iter().any(f);
+    let crosstabs = has(|s| matches!(s, Section::Crosstab { .. }));
+    let comparisons = has(|s| matches!(s, Section::Comparison { .. }));
+    let reliability = has(|s| matches!(s, Section::Reliability { .. }));
+    let prepost = has(|s| matches!(s, Section::PrePost { .. }));
+    let cs = lang == Lang::Cs;
+    let mut out = vec![if cs {
+        "Zpráva popisuje dokončené odpovědi; rozpracované, testovací a vyřazené odpovědi nezahrnuje. \
+         Podíly jsou uvedeny ze všech, kdo na otázku odpověděli, s 95% intervalem spolehlivosti (Wilsonova metoda)."
+            .to_string()
+    } else {
+        "The report describes complete responses; responses in progress, test runs and excluded responses are left out. \
+         Shares are of everyone who answered the question, with a 95% confidence interval (Wilson's method)."
+            .to_string()
+    }];
+    let mut tests = Vec::new();
+    if crosstabs {
+        tests.push(if cs {
+            "souvislost dvou otázek chí-kvadrát testem nezávislosti (u tabulek 2 × 2 také Fisherovým exaktním testem), sílu souvislosti Cramérovým V"
+        } else {
+            "the association of two questions with the chi-square test of independence (for 2 × 2 tables also Fisher's exact test), its strength with Cramér's V"
+        });
+    }
+    if comparisons {
+        tests.push(if cs {
+            "rozdíly mezi skupinami Mannovým-Whitneyho testem a Welchovým t-testem (dvě skupiny), Kruskalovým-Wallisovým testem a analýzou rozptylu (více skupin)"
+        } else {
+            "differences between groups with the Mann-Whitney test and Welch's t-test (two groups), the Kruskal-Wallis test and one-way ANOVA (more groups)"
+        });
+    }
+    if prepost {
+        tests.push(if cs {
+            "změnu mezi měřením před a po u týchž lidí (propojených pseudonymem) párovým t-testem a Wilcoxonovým párovým testem, velikost změny Cohenovým d_z"
+        } else {
+            "the change between before and after in the same people (linked by a pseudonym) with the paired t-test and the Wilcoxon signed-rank test, its size with Cohen's d_z"
+        });
+    }
+    if reliability {
+        tests.push(if cs {
+            "vnitřní konzistenci škál Cronbachovým alfa"
+        } else {
+            "the internal consistency of scales with Cronbach's alpha"
+        });
+    }
+    if !tests.is_empty() {
+        let correction = match (report.correction, cs) {
+            (Correction::Holm, true) => {
+                " Hladiny významnosti jsou upraveny pro mnohonásobné testování Holmovou metodou."
+            }
+            (Correction::Holm, false) => {
+                " p-values are adjusted for multiple testing with Holm's method."
+            }
+            (Correction::BenjaminiHochberg, true) => {
+                " Hladiny významnosti jsou upraveny pro mnohonásobné testování metodou Benjaminiho a Hochberga."
+            }
+            (Correction::BenjaminiHochberg, false) => {
+                " p-values are adjusted for multiple testing with the Benjamini-Hochberg method."
+            }
+            (Correction::None, true) => {
+                " Hladiny významnosti nejsou upraveny pro mnohonásobné testování."
+            }
+            (Correction::None, false) => " p-values are not adjusted for multiple testing.",
+        };
+        out.push(if cs {
+            format!("Zpráva posuzuje {}.{correction}", tests.join("; "))
+        } else {
+            format!("The report assesses {}.{correction}", tests.join("; "))
+        });
+    }
+    if report.min_cell > 1 {
+        let t = report.min_cell;
+        out.push(if cs {
+            format!(
+                "Ochrana respondentů: počty menší než {t} se nezveřejňují („<{t}“) a buňky, ze kterých by šly dopočítat, jsou skryté („x“); \
+                 statistiky malých skupin (průměr, medián, kvartily) se neuvádějí. Grafy ukazují skrytý podíl šrafovaně. \
+                 Údaje, které by mohly identifikovat konkrétní osobu nebo úřad, se zveřejňují jen zhrubené."
+            )
+        } else {
+            format!(
+                "Protecting respondents: counts below {t} are not published (\"<{t}\") and cells they could be worked out from are hidden (\"x\"); \
+                 statistics of small groups (mean, median, quartiles) are withheld. Charts show a hidden share hatched. \
+                 Answers that could identify a person or an office are published only coarsened."
+            )
+        });
+    }
+    out
 }
 
 /// The front matter's facts: responses (with the invitations and the response rate where

@@ -67,6 +67,7 @@ pub struct Labels {
     pub field_period: &'static str,
     pub produced: &'static str,
     pub custom_plan: &'static str,
+    pub method: &'static str,
     pub small_group: &'static str,
 }
 
@@ -134,6 +135,7 @@ pub const CS: Labels = Labels {
     field_period: "Období sběru dat",
     produced: "Datum zpracování",
     custom_plan: "plán hodnocení",
+    method: "Metoda",
     small_group: "málo odpovědí: statistiky skryty",
 };
 
@@ -201,6 +203,7 @@ pub const EN: Labels = Labels {
     field_period: "Field period",
     produced: "Produced",
     custom_plan: "the evaluation's plan",
+    method: "Method",
     small_group: "few answers: statistics hidden",
 };
 
