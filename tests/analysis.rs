@@ -504,6 +504,19 @@ fn document_structure(
         !html.contains("analysis/plans") && !html.contains(".toml"),
         "{survey}: a path"
     );
+    // The method says which tests the report holds, in words.
+    let method = if lang == "cs" {
+        ">Metoda</h2>"
+    } else {
+        ">Method</h2>"
+    };
+    assert!(html.contains(method), "{survey} {lang}: a method section");
+    if survey == "skoleni-po" {
+        assert!(
+            html.contains("Wilcoxon"),
+            "{survey} {lang}: the pre/post test named"
+        );
+    }
     // Numbers in table cells use the language's decimal separator only.
     let wrong = if lang == "cs" { '.' } else { ',' };
     for cell in html.split("<td>").skip(1) {
