@@ -128,10 +128,18 @@ pub fn fragment(blocks: &[Block], charts: &Charts) -> Markup {
                 Block::Subheading(t) => h3 { (t) },
                 Block::Note(t) => p.note { (t) },
                 Block::Table { caption, head, rows } => {
-                    div.table-scroll {
+                    // A wide table scrolls: keyboard users reach it (a named, focusable region).
+                    div.table-scroll role="region" tabindex="0" aria-label=(caption.as_deref().unwrap_or_default()) {
                         table {
                             @if let Some(c) = caption { caption { (c) } }
-                            thead { tr { @for h in head { th scope="col" { (h) } } } }
+                            thead {
+                                tr {
+                                    @for h in head {
+                                        // An empty corner is no header.
+                                        @if h.is_empty() { td {} } @else { th scope="col" { (h) } }
+                                    }
+                                }
+                            }
                             tbody {
                                 @for r in rows {
                                     tr {
