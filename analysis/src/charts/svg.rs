@@ -122,6 +122,16 @@ impl Doc {
 
     /// Writes `<name attr="value" …/>` with escaped values into the body.
     pub(crate) fn elem(&mut self, name: &str, attrs: &[(&str, String)]) {
+        // A rectangle without area draws nothing, and renderers warn about it (a bar of 0).
+        let empty = |key: &str| {
+            attrs
+                .iter()
+                .find(|(k, _)| *k == key)
+                .is_some_and(|(_, v)| v.parse::<f64>().is_ok_and(|x| x <= 0.0))
+        };
+        if name == "rect" && (empty("width") || empty("height")) {
+            return;
+        }
         let s = element(name, attrs);
         self.body.push_str(&s);
     }
