@@ -107,7 +107,8 @@ fn proportion_rows(rows: &[FrequencyRow], n: Cell) -> Vec<ProportionRow> {
         .collect()
 }
 
-/// The chart of a section, if it has one (tables of tests have none).
+/// The chart of a section, if it has one (tables of tests have none, nor answers that
+/// nobody gave: a chart of empty bars says nothing).
 pub fn section(section: &Section, lang: Lang) -> Option<Chart> {
     let l = labels(lang);
     match section {
@@ -124,7 +125,7 @@ pub fn section(section: &Section, lang: Lang) -> Option<Chart> {
             respondents: n,
             rows,
             ..
-        } => Some(Chart {
+        } if rows.iter().any(|r| r.count != Cell::Count(0)) => Some(Chart {
             slug: slug(name),
             title: label.clone(),
             svg: proportions_svg(&ProportionChart {
@@ -228,5 +229,39 @@ impl Charts {
 
     pub fn iter(&self) -> impl Iterator<Item = &Chart> {
         self.timeline.iter().chain(self.sections.iter().flatten())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frequencies(counts: &[Cell]) -> Section {
+        Section::Frequencies {
+            name: "q".into(),
+            label: "Otázka".into(),
+            n: Cell::Count(10),
+            missing: Cell::Count(0),
+            rows: counts
+                .iter()
+                .enumerate()
+                .map(|(i, &count)| FrequencyRow {
+                    code: i.to_string(),
+                    label: format!("Možnost {i}"),
+                    count,
+                    percent: None,
+                    ci95: None,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn answers_nobody_gave_get_no_chart_and_hidden_ones_do() {
+        assert!(section(&frequencies(&[Cell::Count(0); 15]), Lang::Cs).is_none());
+        assert!(section(&frequencies(&[]), Lang::Cs).is_none());
+        assert!(section(&frequencies(&[Cell::Count(0), Cell::Count(10)]), Lang::Cs).is_some());
+        // A hidden count is drawn as hidden, not left out with the empty ones.
+        assert!(section(&frequencies(&[Cell::Count(0), Cell::Hidden]), Lang::Cs).is_some());
     }
 }

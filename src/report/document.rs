@@ -50,7 +50,7 @@ fn group(section: &Section, l: &Labels) -> &'static str {
     }
 }
 
-pub fn layout(report: &Report, lang: Lang) -> Vec<Block> {
+pub fn layout(report: &Report, lang: Lang, charts: &super::charts::Charts) -> Vec<Block> {
     let l = labels(lang);
     let mut out = vec![
         Block::Title(report.title.clone()),
@@ -85,6 +85,12 @@ pub fn layout(report: &Report, lang: Lang) -> Vec<Block> {
         l.generated_by,
         correction_name(report.correction, l)
     )));
+    // Only the charts there are (none for empty data), so figure numbers have no gaps.
+    out.retain(|b| match b {
+        Block::Chart(Some(i), _) => charts.sections.get(*i).is_some_and(Option::is_some),
+        Block::Chart(None, _) => charts.timeline.is_some(),
+        _ => true,
+    });
     number(&mut out, l);
     // The contents after the front matter: every heading, in order.
     let headings: Vec<String> = out

@@ -41,7 +41,7 @@ impl Built {
     pub fn with_context(mut self, invited: Option<u64>, produced: time::Date, lang: Lang) -> Built {
         self.report.invited = invited.filter(|&n| n > 0);
         self.report.produced = Some(produced.to_string());
-        self.blocks = document::layout(&self.report, lang);
+        self.blocks = document::layout(&self.report, lang, &self.charts);
         self
     }
 }
@@ -104,7 +104,7 @@ pub fn build(
         })
         .collect();
     let charts = Charts::of(&report, lang);
-    let blocks = document::layout(&report, lang);
+    let blocks = document::layout(&report, lang, &charts);
     Built {
         report,
         charts,
