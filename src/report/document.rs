@@ -498,6 +498,7 @@ fn section_blocks(out: &mut Vec<Block>, section: &Section, index: usize, lang: L
             p_adjusted,
         } => {
             out.push(Block::Subheading(format!("{rows} × {columns}")));
+            out.push(Block::Note(l.row_percent_note.into()));
             let mut head = vec![String::new()];
             head.extend(column_labels.iter().cloned());
             head.push(l.total.into());

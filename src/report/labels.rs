@@ -68,6 +68,7 @@ pub struct Labels {
     pub produced: &'static str,
     pub custom_plan: &'static str,
     pub method: &'static str,
+    pub row_percent_note: &'static str,
     pub small_group: &'static str,
 }
 
@@ -115,7 +116,7 @@ pub const CS: Labels = Labels {
     improved: "zlepšení",
     linked: "spárovaní respondenti",
     unlinked: "bez páru",
-    low_expected_rxc: "více než 20 % očekávaných četností je menších než 5: výsledek testu ber s rezervou, zvaž sloučení kategorií",
+    low_expected_rxc: "více než 20 % očekávaných četností je menších než 5: výsledek testu je proto třeba vykládat opatrně, případně sloučit kategorie",
     all_items: "Průměr všech položek",
     no_test: "test nelze spočítat (málo dat nebo žádný rozptyl)",
     low_expected: "více než 20 % očekávaných četností je menších než 5: rozhoduje Fisherův přesný test",
@@ -136,6 +137,7 @@ pub const CS: Labels = Labels {
     produced: "Datum zpracování",
     custom_plan: "plán hodnocení",
     method: "Metoda",
+    row_percent_note: "Počty odpovědí; v závorce podíl v rámci řádku, tj. ze všech odpovědí dané skupiny.",
     small_group: "málo odpovědí: statistiky skryty",
 };
 
@@ -204,6 +206,7 @@ pub const EN: Labels = Labels {
     produced: "Produced",
     custom_plan: "the evaluation's plan",
     method: "Method",
+    row_percent_note: "Numbers of responses; in brackets the share within the row, of everyone in that group.",
     small_group: "few answers: statistics hidden",
 };
 
@@ -230,7 +233,8 @@ pub fn opt(lang: Lang, x: Option<f64>, decimals: usize) -> String {
 /// A p-value as reports write it: three decimals, "< 0.001" below that.
 pub fn p_value(lang: Lang, p: f64) -> String {
     if p < 0.001 {
-        format!("< {}", num(lang, 0.001, 3))
+        // A no-break space: "< 0,001" never wraps between its two parts.
+        format!("<\u{a0}{}", num(lang, 0.001, 3))
     } else {
         num(lang, p, 3)
     }
@@ -239,5 +243,33 @@ pub fn p_value(lang: Lang, p: f64) -> String {
 impl Labels {
     pub fn suppression_note(&self, threshold: u64) -> String {
         self.suppression.replacen("{}", &threshold.to_string(), 2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn p_values_keep_their_sign_and_number_together_and_use_the_languages_separator() {
+        assert_eq!(p_value(Lang::Cs, 0.0001), "<\u{a0}0,001");
+        assert_eq!(p_value(Lang::En, 0.0001), "<\u{a0}0.001");
+        assert_eq!(p_value(Lang::Cs, 0.0312), "0,031");
+    }
+
+    #[test]
+    fn czech_labels_are_formal() {
+        // The informal imperative ("zvaž", "ber") has no place in a report for a ministry.
+        let cs = labels(Lang::Cs);
+        for text in [
+            cs.low_expected_rxc,
+            cs.low_expected,
+            cs.suppression,
+            cs.row_percent_note,
+        ] {
+            for informal in ["zvaž ", "ber ", "ber s "] {
+                assert!(!text.contains(informal), "{text}");
+            }
+        }
     }
 }
