@@ -516,7 +516,25 @@ fn document_structure(
             html.contains("Wilcoxon"),
             "{survey} {lang}: the pre/post test named"
         );
+        // The demo's built-in gain is reported in the summary, with its size and p.
+        let change = if lang == "cs" {
+            "statisticky průkazná změna"
+        } else {
+            "statistically significant change"
+        };
+        assert!(
+            html.contains(change),
+            "{survey} {lang}: the summary names the change"
+        );
+        assert!(
+            html.contains("d_z = "),
+            "{survey} {lang}: with its effect size"
+        );
     }
+    assert!(
+        !html.contains("p = &lt;"),
+        "{survey} {lang}: p < 0.001 reads as such"
+    );
     // Numbers in table cells use the language's decimal separator only.
     let wrong = if lang == "cs" { '.' } else { ',' };
     for cell in html.split("<td>").skip(1) {

@@ -8,6 +8,7 @@ use analysis::suppress::{Cell, PercentCell};
 use super::labels::{Labels, labels, num, opt, p_value};
 use super::model::{FrequencyRow, Report, Section, Summary};
 use super::plan::Correction;
+use super::prose;
 use crate::survey::Lang;
 
 pub enum Block {
@@ -54,8 +55,13 @@ pub fn layout(report: &Report, lang: Lang, charts: &super::charts::Charts) -> Ve
     let l = labels(lang);
     let mut out = vec![
         Block::Title(report.title.clone()),
-        Block::Facts(front_matter(report, lang)),
+        Block::Facts(prose::front_matter(report, lang)),
     ];
+    let summary = prose::summary(report, lang);
+    if !summary.is_empty() {
+        out.push(Block::Heading(l.summary.into()));
+        out.extend(summary.into_iter().map(Block::Note));
+    }
     if report.min_cell > 1 {
         out.push(Block::Note(l.suppression_note(report.min_cell)));
     }
@@ -77,7 +83,7 @@ pub fn layout(report: &Report, lang: Lang, charts: &super::charts::Charts) -> Ve
         section_blocks(&mut out, section, i, lang);
     }
     out.push(Block::Heading(l.method.into()));
-    for paragraph in method(report, lang) {
+    for paragraph in prose::method(report, lang) {
         out.push(Block::Note(paragraph));
     }
     out.push(Block::Note(format!(
@@ -130,174 +136,6 @@ fn number(blocks: &mut [Block], l: &Labels) {
             }
             Block::Title(_) | Block::Facts(_) | Block::Contents { .. } | Block::Note(_) => {}
         }
-    }
-}
-
-/// The method in plain words: which data, which tests for which kind of result, the
-/// correction for many tests, and what is hidden and why; only what this report contains.
-fn method(report: &Report, lang: Lang) -> Vec<String> {
-    let has = |f: fn(&Section) -> bool| report.sections.iter().any(f);
-    let crosstabs = has(|s| matches!(s, Section::Crosstab { .. }));
-    let comparisons = has(|s| matches!(s, Section::Comparison { .. }));
-    let reliability = has(|s| matches!(s, Section::Reliability { .. }));
-    let prepost = has(|s| matches!(s, Section::PrePost { .. }));
-    let cs = lang == Lang::Cs;
-    let mut out = vec![if cs {
-        "Zpráva popisuje dokončené odpovědi; rozpracované, testovací a vyřazené odpovědi nezahrnuje. \
-         Podíly jsou uvedeny ze všech, kdo na otázku odpověděli, s 95% intervalem spolehlivosti (Wilsonova metoda)."
-            .to_string()
-    } else {
-        "The report describes complete responses; responses in progress, test runs and excluded responses are left out. \
-         Shares are of everyone who answered the question, with a 95% confidence interval (Wilson's method)."
-            .to_string()
-    }];
-    let mut tests = Vec::new();
-    if crosstabs {
-        tests.push(if cs {
-            "souvislost dvou otázek chí-kvadrát testem nezávislosti (u tabulek 2 × 2 také Fisherovým exaktním testem), sílu souvislosti Cramérovým V"
-        } else {
-            "the association of two questions with the chi-square test of independence (for 2 × 2 tables also Fisher's exact test), its strength with Cramér's V"
-        });
-    }
-    if comparisons {
-        tests.push(if cs {
-            "rozdíly mezi skupinami Mannovým-Whitneyho testem a Welchovým t-testem (dvě skupiny), Kruskalovým-Wallisovým testem a analýzou rozptylu (více skupin)"
-        } else {
-            "differences between groups with the Mann-Whitney test and Welch's t-test (two groups), the Kruskal-Wallis test and one-way ANOVA (more groups)"
-        });
-    }
-    if prepost {
-        tests.push(if cs {
-            "změnu mezi měřením před a po u týchž lidí (propojených pseudonymem) párovým t-testem a Wilcoxonovým párovým testem, velikost změny Cohenovým d_z"
-        } else {
-            "the change between before and after in the same people (linked by a pseudonym) with the paired t-test and the Wilcoxon signed-rank test, its size with Cohen's d_z"
-        });
-    }
-    if reliability {
-        tests.push(if cs {
-            "vnitřní konzistenci škál Cronbachovým alfa"
-        } else {
-            "the internal consistency of scales with Cronbach's alpha"
-        });
-    }
-    if !tests.is_empty() {
-        let correction = match (report.correction, cs) {
-            (Correction::Holm, true) => {
-                " Hladiny významnosti jsou upraveny pro mnohonásobné testování Holmovou metodou."
-            }
-            (Correction::Holm, false) => {
-                " p-values are adjusted for multiple testing with Holm's method."
-            }
-            (Correction::BenjaminiHochberg, true) => {
-                " Hladiny významnosti jsou upraveny pro mnohonásobné testování metodou Benjaminiho a Hochberga."
-            }
-            (Correction::BenjaminiHochberg, false) => {
-                " p-values are adjusted for multiple testing with the Benjamini-Hochberg method."
-            }
-            (Correction::None, true) => {
-                " Hladiny významnosti nejsou upraveny pro mnohonásobné testování."
-            }
-            (Correction::None, false) => " p-values are not adjusted for multiple testing.",
-        };
-        out.push(if cs {
-            format!("Zpráva posuzuje {}.{correction}", tests.join("; "))
-        } else {
-            format!("The report assesses {}.{correction}", tests.join("; "))
-        });
-    }
-    if report.min_cell > 1 {
-        let t = report.min_cell;
-        out.push(if cs {
-            format!(
-                "Ochrana respondentů: počty menší než {t} se nezveřejňují („<{t}“) a buňky, ze kterých by šly dopočítat, jsou skryté („x“); \
-                 statistiky malých skupin (průměr, medián, kvartily) se neuvádějí. Grafy ukazují skrytý podíl šrafovaně. \
-                 Údaje, které by mohly identifikovat konkrétní osobu nebo úřad, se zveřejňují jen zhrubené."
-            )
-        } else {
-            format!(
-                "Protecting respondents: counts below {t} are not published (\"<{t}\") and cells they could be worked out from are hidden (\"x\"); \
-                 statistics of small groups (mean, median, quartiles) are withheld. Charts show a hidden share hatched. \
-                 Answers that could identify a person or an office are published only coarsened."
-            )
-        });
-    }
-    out
-}
-
-/// The front matter's facts: responses (with the invitations and the response rate where
-/// there are invitations), the filter, the field period, the analysis plan (never its
-/// file), the date produced.
-fn front_matter(report: &Report, lang: Lang) -> Vec<(String, String)> {
-    let l = labels(lang);
-    let mut facts = vec![(l.survey.to_string(), report.survey_title.clone())];
-    facts.push((l.responses.to_string(), report.responses.to_string()));
-    // A filtered view describes a group, not the invited: no response rate there.
-    let invited = report.invited.filter(|&i| i > 0 && report.filter.is_none());
-    if let (Some(invited), Cell::Count(n)) = (invited, report.responses) {
-        facts.push((l.invited.to_string(), invited.to_string()));
-        let rate = 100.0 * n as f64 / invited as f64;
-        facts.push((
-            l.response_rate.to_string(),
-            format!("{} %", num(lang, rate, 0)),
-        ));
-    }
-    if let Some(f) = &report.filter {
-        facts.push((l.filter.to_string(), f.clone()));
-    }
-    if let Some(period) = report.timeline.as_ref().and_then(|t| field_period(t, lang)) {
-        facts.push((l.field_period.to_string(), period));
-    }
-    facts.push((
-        l.plan.to_string(),
-        if report.plan.is_some() {
-            l.custom_plan
-        } else {
-            l.default_plan
-        }
-        .to_string(),
-    ));
-    if let Some(day) = &report.produced {
-        facts.push((l.produced.to_string(), date(day, lang)));
-    }
-    facts
-}
-
-/// From the first day of the first period to the last day of the last one (periods hold
-/// at least the threshold's responses each, so the ends name no one's day).
-fn field_period(t: &super::model::Timeline, lang: Lang) -> Option<String> {
-    use super::model::Period;
-    let first = t.points.first()?;
-    let last = t.points.last()?;
-    let start = crate::survey::expr::parse_date_literal(&first.start)?;
-    let last_start =
-        crate::survey::expr::parse_date_literal(last.end.as_deref().unwrap_or(&last.start))?;
-    let end = match t.period {
-        Period::Day => last_start,
-        Period::Week => last_start + time::Duration::days(6),
-        Period::Month => {
-            let next = if last_start.month() == time::Month::December {
-                time::Date::from_calendar_date(last_start.year() + 1, time::Month::January, 1)
-            } else {
-                time::Date::from_calendar_date(last_start.year(), last_start.month().next(), 1)
-            };
-            next.ok()? - time::Duration::days(1)
-        }
-    };
-    Some(format!(
-        "{} – {}",
-        date(&start.to_string(), lang),
-        date(&end.to_string(), lang)
-    ))
-}
-
-/// An ISO date as the language writes it: `16. 1. 2024`, `16 January 2024`.
-fn date(iso: &str, lang: Lang) -> String {
-    let Some(d) = crate::survey::expr::parse_date_literal(iso) else {
-        return iso.to_string();
-    };
-    match lang {
-        Lang::Cs => format!("{}. {}. {}", d.day(), u8::from(d.month()), d.year()),
-        Lang::En => format!("{} {} {}", d.day(), d.month(), d.year()),
     }
 }
 

@@ -69,6 +69,7 @@ pub struct Labels {
     pub custom_plan: &'static str,
     pub method: &'static str,
     pub row_percent_note: &'static str,
+    pub summary: &'static str,
     pub small_group: &'static str,
 }
 
@@ -137,6 +138,7 @@ pub const CS: Labels = Labels {
     produced: "Datum zpracování",
     custom_plan: "plán hodnocení",
     method: "Metoda",
+    summary: "Shrnutí",
     row_percent_note: "Počty odpovědí; v závorce podíl v rámci řádku, tj. ze všech odpovědí dané skupiny.",
     small_group: "málo odpovědí: statistiky skryty",
 };
@@ -206,6 +208,7 @@ pub const EN: Labels = Labels {
     produced: "Produced",
     custom_plan: "the evaluation's plan",
     method: "Method",
+    summary: "Summary",
     row_percent_note: "Numbers of responses; in brackets the share within the row, of everyone in that group.",
     small_group: "few answers: statistics hidden",
 };

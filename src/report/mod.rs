@@ -14,6 +14,7 @@ pub mod model;
 pub mod plan;
 pub mod plan_load;
 pub mod prepost;
+pub mod prose;
 pub mod render;
 pub mod variables;
 
