@@ -244,9 +244,16 @@ impl ChunkSink for Spool {
 pub(crate) struct ChunkedCsv {
     builder: csv::WriterBuilder,
     writer: csv::Writer<Vec<u8>>,
-    /// Line breaks inside fields become spaces (for readers that take one record per line).
+    /// Line breaks inside fields become [`LINE_FEED`] and [`CARRIAGE_RETURN`] (for readers
+    /// that take one record per line; the SPSS syntax turns them back).
     one_line: bool,
 }
+
+/// A line feed inside an answer, in a file read one record per line (a private-use
+/// character no keyboard types; the SPSS syntax turns it back into a line feed).
+pub const LINE_FEED: char = '\u{E000}';
+/// A carriage return inside an answer, likewise.
+pub const CARRIAGE_RETURN: char = '\u{E001}';
 
 /// What Czech Excel expects of a CSV file it opens with a double click.
 pub(crate) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -274,7 +281,7 @@ impl ChunkedCsv {
         self
     }
 
-    /// Replace line breaks inside fields by spaces.
+    /// Write line breaks inside fields as [`LINE_FEED`] and [`CARRIAGE_RETURN`].
     pub(crate) fn one_line(mut self) -> ChunkedCsv {
         self.one_line = true;
         self
@@ -295,8 +302,10 @@ impl ChunkedCsv {
         for field in record {
             let field = formula::neutralise(field.as_ref());
             if self.one_line && field.iter().any(|b| matches!(b, b'\r' | b'\n')) {
-                let text = String::from_utf8_lossy(&field).replace("\r\n", " ");
-                self.writer.write_field(text.replace(['\r', '\n'], " "))?;
+                let text = String::from_utf8_lossy(&field)
+                    .replace('\n', LINE_FEED.encode_utf8(&mut [0; 4]))
+                    .replace('\r', CARRIAGE_RETURN.encode_utf8(&mut [0; 4]));
+                self.writer.write_field(text)?;
             } else {
                 self.writer.write_field(field)?;
             }

@@ -25,8 +25,8 @@ pub const FIXED_COLUMNS: [&str; 4] = ["response_id", "survey_version", "submitte
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
     Wide,
-    /// The wide layout with the line breaks inside answers replaced by spaces: SPSS and
-    /// PSPP read one case per line (a quoted line break would start a new case, and let
+    /// The wide layout with the line breaks inside answers written as private-use
+    /// characters (the SPSS syntax turns them back): SPSS and PSPP read one case per line (a quoted line break would start a new case, and let
     /// a respondent add rows).
     WideOneLine,
     /// The wide layout for Excel in a Czech locale: a UTF-8 byte order mark, semicolons

@@ -116,7 +116,8 @@ pub fn spss(survey_id: &str, data_file: &str, columns: &[String], entries: &[Ent
         "* anketa export of survey {}: reads {} (UTF-8, the same folder).\n\
          * Run it from the folder holding the data file, or put the full path in /FILE.\n\
          * Numbers in the file have a decimal point, whatever SET DECIMAL says here;\n\
-         * line breaks inside answers are spaces in this file (one case per line).\n\
+         * line breaks inside answers are U+E000 (LF) and U+E001 (CR) in the file (one case\n\
+         * per line); the COMPUTE commands below turn them back into line breaks.\n\
          PRESERVE.\n\
          SET DECIMAL=DOT.\n\
          GET DATA /TYPE=TXT /FILE={} /ENCODING='UTF8'\n  /DELCASE=LINE /DELIMITERS=\",\" /QUALIFIER='\"' /ARRANGEMENT=DELIMITED /FIRSTCASE=2\n  /VARIABLES=",
@@ -141,6 +142,12 @@ pub fn spss(survey_id: &str, data_file: &str, columns: &[String], entries: &[Ent
     // export::formula) comes off again; one command per line, each starting with IF.
     for (c, name) in columns.iter().zip(&names) {
         if matches!(kind(c, entry(c)), Kind::Text | Kind::LongText) {
+            // Line breaks back first: a formula character after the apostrophe may be one.
+            out.push_str(&format!(
+                "COMPUTE {name} = REPLACE(REPLACE({name}, \"{}\", X'0D'), \"{}\", X'0A').\n",
+                super::CARRIAGE_RETURN,
+                super::LINE_FEED
+            ));
             out.push_str(&format!(
                 "IF (SUBSTR({name}, 1, 1) = \"'\" AND (INDEX({TRIGGERS}, SUBSTR({name}, 2, 1)) > 0 \
                  OR (SUBSTR({name}, 2, 1) = \"'\" AND INDEX({TRIGGERS}, SUBSTR({name}, 3, 1)) > 0))) \
@@ -325,6 +332,7 @@ mod tests {
             "VALUE LABELS role 'sw' 'Sociální pracovník' 'other' 'Jiná'\n  /topics.law 1 'chosen' 0 'not chosen'\n  /ok 1 'yes' 0 'no' .",
             "EXECUTE.\nRESTORE.\n",
             "\nIF (SUBSTR(role, 1, 1) = \"'\" AND (INDEX(CONCAT(\"=+-@\", X'09', X'0D'), SUBSTR(role, 2, 1)) > 0",
+            "\nCOMPUTE comment = REPLACE(REPLACE(comment, \"\u{E001}\", X'0D'), \"\u{E000}\", X'0A').\n",
         ] {
             assert!(sps.contains(expected), "missing {expected:?} in\n{sps}");
         }
