@@ -58,10 +58,11 @@ pub fn plan_view(
     };
     let (at_last, total) = (submitted_before(last.cutoff), submitted_before(now));
     if at_last != last.responses {
-        // The data the last release described changed: a view of them now, or of
-        // everything, differs from it by the changed responses.
-        let changed = total.abs_diff(last.responses);
-        if changed > 0 && changed < threshold {
+        // The data the last release described changed: a view now differs from it by at
+        // least the responses changed before its cutoff plus those added since (a deleted
+        // one and a new one keep the total, yet differ by two people).
+        let changed = last.responses.abs_diff(at_last) + total.saturating_sub(at_last);
+        if changed < threshold {
             return ViewPlan::Changed { changed };
         }
         return ViewPlan::Show {
@@ -192,5 +193,27 @@ mod tests {
             plan_view(&earlier, t0, None, count, 5),
             ViewPlan::Show { .. }
         ));
+    }
+
+    #[test]
+    fn a_deletion_and_a_new_response_that_keep_the_total_are_seen() {
+        let t0 = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
+        let now = t0 + Duration::days(3);
+        // The release described 20; one of them was deleted since and one came in after:
+        // still 20 in all, but the new view would differ from it by two people.
+        let before = |at: OffsetDateTime| if at <= t0 { 19 } else { 20 };
+        assert_eq!(
+            plan_view(&[release(t0, None)], now, None, before, 5),
+            ViewPlan::Changed { changed: 2 }
+        );
+        // With five or more changed, the view moves on.
+        let before = |at: OffsetDateTime| if at <= t0 { 19 } else { 24 };
+        assert_eq!(
+            plan_view(&[release(t0, None)], now, None, before, 5),
+            ViewPlan::Show {
+                cutoff: now,
+                held: false
+            }
+        );
     }
 }

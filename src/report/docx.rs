@@ -27,7 +27,14 @@ fn styles(docx: Docx) -> Docx {
             .bold()
             .outline_lvl(level)
     };
-    docx.add_style(heading("Title", "Title", 0, 36))
+    // The title is no heading: Word's contents list the headings only.
+    let title = Style::new("Title", StyleType::Paragraph)
+        .name("Title")
+        .based_on("Normal")
+        .next("Normal")
+        .size(36)
+        .bold();
+    docx.add_style(title)
         .add_style(heading("Heading1", "Heading 1", 0, 30))
         .add_style(heading("Heading2", "Heading 2", 1, 26))
         .add_style(
@@ -124,25 +131,23 @@ pub fn document(
                     None => charts.timeline.as_ref(),
                     Some(i) => charts.sections.get(*i).and_then(Option::as_ref),
                 };
-                match chart.and_then(|c| png(&c.svg)) {
-                    Some(Image {
-                        png: bytes,
-                        width: w,
-                        height: h,
-                    }) => {
-                        // Scaled to the text width, keeping the proportions.
-                        let width = w.min(TEXT_WIDTH_PX);
-                        let height = (u64::from(h) * u64::from(width) / u64::from(w.max(1))) as u32;
-                        let pic = Pic::new_with_dimensions(bytes, w, h)
-                            .size(width * EMU_PER_PX, height * EMU_PER_PX);
-                        docx =
-                            docx.add_paragraph(Paragraph::new().add_run(Run::new().add_image(pic)));
-                        match caption {
-                            Some(c) => docx.add_paragraph(text(c).style("Caption")),
-                            None => docx,
-                        }
-                    }
-                    None => docx,
+                if let Some(Image {
+                    png: bytes,
+                    width: w,
+                    height: h,
+                }) = chart.and_then(|c| png(&c.svg))
+                {
+                    // Scaled to the text width, keeping the proportions.
+                    let width = w.min(TEXT_WIDTH_PX);
+                    let height = (u64::from(h) * u64::from(width) / u64::from(w.max(1))) as u32;
+                    let pic = Pic::new_with_dimensions(bytes, w, h)
+                        .size(width * EMU_PER_PX, height * EMU_PER_PX);
+                    docx = docx.add_paragraph(Paragraph::new().add_run(Run::new().add_image(pic)));
+                }
+                // The caption stays with its number even if the image could not be drawn.
+                match (chart, caption) {
+                    (Some(_), Some(c)) => docx.add_paragraph(text(c).style("Caption")),
+                    _ => docx,
                 }
             }
         };

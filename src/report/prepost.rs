@@ -140,6 +140,10 @@ pub(super) fn section(
     for mut item in items {
         match publishable(item.comparison.clone(), t) {
             Some(c) => {
+                // A withheld Wilcoxon test takes its adjusted p with it.
+                if c.wilcoxon.is_none() {
+                    item.wilcoxon_p_adjusted = None;
+                }
                 item.comparison = c;
                 published_items.push(item);
             }

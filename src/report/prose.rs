@@ -40,15 +40,17 @@ pub fn summary(report: &Report, lang: Lang) -> Vec<String> {
                         .or(c.wilcoxon.as_ref().map(|w| w.p_value));
                     match (c.summary.as_ref(), p, c.cohens_dz) {
                         (Some(s), Some(p), Some(dz)) if p < ALPHA => {
-                            let direction = match (s.mean_after > s.mean_before, cs) {
-                                (true, true) => "vzrostl",
-                                (false, true) => "klesl",
-                                (true, false) => "rose",
-                                (false, false) => "fell",
+                            let direction = match (s.mean_after.partial_cmp(&s.mean_before), cs) {
+                                (Some(std::cmp::Ordering::Greater), true) => "vzrostl",
+                                (Some(std::cmp::Ordering::Less), true) => "klesl",
+                                (_, true) => "se změnil",
+                                (Some(std::cmp::Ordering::Greater), false) => "rose",
+                                (Some(std::cmp::Ordering::Less), false) => "fell",
+                                (_, false) => "changed",
                             };
                             shown.push(if cs {
                                 format!(
-                                    "u položky „{}“ průměr {direction} z {} na {} (d_z = {}, {})",
+                                    "u položky „{}“ průměr {direction} z {} na {} (d_z = {}, Wilcoxonův test: {})",
                                     item.label,
                                     num(lang, s.mean_before, 2),
                                     num(lang, s.mean_after, 2),
@@ -57,7 +59,7 @@ pub fn summary(report: &Report, lang: Lang) -> Vec<String> {
                                 )
                             } else {
                                 format!(
-                                    "for “{}” the mean {direction} from {} to {} (d_z = {}, {})",
+                                    "for “{}” the mean {direction} from {} to {} (d_z = {}, Wilcoxon test: {})",
                                     item.label,
                                     num(lang, s.mean_before, 2),
                                     num(lang, s.mean_after, 2),
@@ -78,7 +80,10 @@ pub fn summary(report: &Report, lang: Lang) -> Vec<String> {
                 }
                 if unclear > 0 {
                     out.push(if cs {
-                        format!("{title}: u {unclear} položek se změnu prokázat nepodařilo.")
+                        format!(
+                            "{title}: u {unclear} {} se změnu prokázat nepodařilo.",
+                            if unclear == 1 { "položky" } else { "položek" }
+                        )
                     } else {
                         format!(
                             "{title}: no significant change could be shown for {unclear} item(s)."
@@ -100,7 +105,10 @@ pub fn summary(report: &Report, lang: Lang) -> Vec<String> {
                         .filter(|_| c.low_expected_warning)
                         .map(|f| f.p_value))
                     .unwrap_or(c.p_value);
-                out.push(match (p < ALPHA, cs) {
+                // A larger table with many small expected counts has no exact test here:
+                // its association is stated with the table's own caution.
+                let caution = c.low_expected_warning && fisher.is_none();
+                let sentence = match (p < ALPHA, cs) {
                     (true, true) => format!(
                         "Mezi „{rows}“ a „{columns}“ byla zjištěna statisticky průkazná souvislost (Cramérovo V = {}, {}).",
                         num(lang, c.cramers_v, 2),
@@ -111,7 +119,7 @@ pub fn summary(report: &Report, lang: Lang) -> Vec<String> {
                         p_is(lang, p)
                     ),
                     (true, false) => format!(
-                        "“{rows}” and “{columns}” are associated, statistically significantly (Cramér's V = {}, {}).",
+                        "There is a statistically significant association between “{rows}” and “{columns}” (Cramér's V = {}, {}).",
                         num(lang, c.cramers_v, 2),
                         p_is(lang, p)
                     ),
@@ -119,6 +127,15 @@ pub fn summary(report: &Report, lang: Lang) -> Vec<String> {
                         "No association between “{rows}” and “{columns}” could be shown ({}).",
                         p_is(lang, p)
                     ),
+                };
+                out.push(match (caution && p < ALPHA, cs) {
+                    (true, true) => format!(
+                        "{sentence} Mnoho očekávaných četností je ale menších než 5, výsledek je proto třeba vykládat opatrně."
+                    ),
+                    (true, false) => format!(
+                        "{sentence} Many expected counts are below 5, however, so the result should be read with caution."
+                    ),
+                    (false, _) => sentence,
                 });
             }
             Section::Reliability {
@@ -206,20 +223,18 @@ pub fn method(report: &Report, lang: Lang) -> Vec<String> {
     if !tests.is_empty() {
         let correction = match (report.correction, cs) {
             (Correction::Holm, true) => {
-                " Hladiny významnosti jsou upraveny pro mnohonásobné testování Holmovou metodou."
+                " p-hodnoty jsou upraveny pro mnohonásobné testování Holmovou metodou."
             }
             (Correction::Holm, false) => {
                 " p-values are adjusted for multiple testing with Holm's method."
             }
             (Correction::BenjaminiHochberg, true) => {
-                " Hladiny významnosti jsou upraveny pro mnohonásobné testování metodou Benjaminiho a Hochberga."
+                " p-hodnoty jsou upraveny pro mnohonásobné testování metodou Benjaminiho a Hochberga."
             }
             (Correction::BenjaminiHochberg, false) => {
                 " p-values are adjusted for multiple testing with the Benjamini-Hochberg method."
             }
-            (Correction::None, true) => {
-                " Hladiny významnosti nejsou upraveny pro mnohonásobné testování."
-            }
+            (Correction::None, true) => " p-hodnoty nejsou upraveny pro mnohonásobné testování.",
             (Correction::None, false) => " p-values are not adjusted for multiple testing.",
         };
         out.push(if cs {
@@ -233,13 +248,13 @@ pub fn method(report: &Report, lang: Lang) -> Vec<String> {
         out.push(if cs {
             format!(
                 "Ochrana respondentů: počty menší než {t} se nezveřejňují („<{t}“) a buňky, ze kterých by šly dopočítat, jsou skryté („x“); \
-                 statistiky malých skupin (průměr, medián, kvartily) se neuvádějí. Grafy ukazují skrytý podíl šrafovaně. \
+                 statistiky malých skupin (průměr, medián, kvartily) se neuvádějí. Grafy skryté podíly vyznačují. \
                  Údaje, které by mohly identifikovat konkrétní osobu nebo úřad, se zveřejňují jen zhrubené."
             )
         } else {
             format!(
                 "Protecting respondents: counts below {t} are not published (\"<{t}\") and cells they could be worked out from are hidden (\"x\"); \
-                 statistics of small groups (mean, median, quartiles) are withheld. Charts show a hidden share hatched. \
+                 statistics of small groups (mean, median, quartiles) are withheld. Charts mark hidden shares. \
                  Answers that could identify a person or an office are published only coarsened."
             )
         });
