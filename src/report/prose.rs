@@ -338,3 +338,102 @@ fn date(iso: &str, lang: Lang) -> String {
         Lang::En => format!("{} {} {}", d.day(), d.month(), d.year()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use analysis::paired::compare_pre_post;
+
+    use super::*;
+    use crate::report::model::PrePostItem;
+
+    fn item(label: &str, before: &[f64], after: &[f64], adjusted: Option<f64>) -> PrePostItem {
+        let b: Vec<Option<f64>> = before.iter().copied().map(Some).collect();
+        let a: Vec<Option<f64>> = after.iter().copied().map(Some).collect();
+        PrePostItem {
+            name: label.into(),
+            label: label.into(),
+            comparison: compare_pre_post(&b, &a),
+            p_adjusted: None,
+            wilcoxon_p_adjusted: adjusted,
+        }
+    }
+
+    fn report(items: Vec<PrePostItem>) -> Report {
+        Report {
+            survey: "po".into(),
+            title: "Hodnocení".into(),
+            survey_title: "Po kurzu".into(),
+            invited: None,
+            produced: None,
+            language: "cs".into(),
+            plan: None,
+            responses: Cell::Count(20),
+            filter: None,
+            min_cell: 5,
+            correction: Correction::Holm,
+            timeline: None,
+            sections: vec![Section::PrePost {
+                title: "Znalosti".into(),
+                before: "pred".into(),
+                linked: Cell::Count(20),
+                unlinked: Cell::Count(0),
+                scale: Vec::new(),
+                items,
+                withheld: Vec::new(),
+                overall: None,
+            }],
+        }
+    }
+
+    /// 20 people: before 1..4, after one more for everybody but two.
+    fn gain() -> (Vec<f64>, Vec<f64>) {
+        let before: Vec<f64> = (0..20).map(|i| f64::from(1 + i % 4)).collect();
+        let after: Vec<f64> = before
+            .iter()
+            .enumerate()
+            .map(|(i, b)| if i < 2 { *b } else { b + 1.0 })
+            .collect();
+        (before, after)
+    }
+
+    #[test]
+    fn a_change_is_named_only_with_a_significant_adjusted_p_and_its_size() {
+        let (before, after) = gain();
+        let r = report(vec![item("Právo", &before, &after, None)]);
+        let text = summary(&r, Lang::Cs).join("\n");
+        assert!(text.contains("statisticky průkazná změna"), "{text}");
+        assert!(
+            text.contains("u položky „Právo“ průměr vzrostl z 2,50 na 3,40"),
+            "{text}"
+        );
+        assert!(
+            text.contains("d_z = ") && text.contains("Wilcoxonův test: p"),
+            "{text}"
+        );
+        // The same data, but the plan's correction leaves p above 0.05: no change claimed.
+        let r = report(vec![item("Právo", &before, &after, Some(0.2))]);
+        let text = summary(&r, Lang::Cs).join("\n");
+        assert!(!text.contains("průkazná změna"), "{text}");
+        assert!(
+            text.contains("u 1 položky se změnu prokázat nepodařilo"),
+            "{text}"
+        );
+        let en = summary(&r, Lang::En).join("\n");
+        assert!(
+            en.contains("no significant change could be shown for 1 item"),
+            "{en}"
+        );
+    }
+
+    #[test]
+    fn no_change_is_claimed_where_there_is_none() {
+        let same: Vec<f64> = (0..20).map(|i| f64::from(1 + i % 4)).collect();
+        let r = report(vec![
+            item("A", &same, &same, None),
+            item("B", &same, &same, None),
+        ]);
+        let text = summary(&r, Lang::Cs).join("\n");
+        assert!(!text.contains("průkazná změna"), "{text}");
+        assert!(text.contains("u 2 položek"), "{text}");
+    }
+}
