@@ -17,6 +17,8 @@ use serde_json::Value;
 fn anketa(args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_anketa"))
         .args(args)
+        // Warnings are logged whatever the caller's RUST_LOG (a test looks for them).
+        .env("RUST_LOG", "warn")
         .output()
         .unwrap();
     (
@@ -500,6 +502,18 @@ fn document_structure(
             nav[..nav.find("</nav>").unwrap()].matches("<li>").count()
         });
     assert_eq!(listed, sections, "{survey} {lang}: contents");
+    // Each entry links to the heading of the same text.
+    let nav = html.split("<nav class=\"contents\"").nth(1).unwrap_or("");
+    let nav = &nav[..nav.find("</nav>").unwrap_or(0)];
+    for (i, entry) in nav.split("<li><a href=\"#").skip(1).enumerate() {
+        let (target, rest) = entry.split_once("\">").unwrap();
+        let text = &rest[..rest.find("</a>").unwrap()];
+        assert_eq!(target, format!("section-{}", i + 1), "{survey} {lang}");
+        assert!(
+            html.contains(&format!("<h2 id=\"{target}\">{text}</h2>")),
+            "{survey} {lang}: {target} is not the heading {text:?}"
+        );
+    }
     assert!(
         !html.contains("analysis/plans") && !html.contains(".toml"),
         "{survey}: a path"
