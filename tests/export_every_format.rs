@@ -12,6 +12,7 @@ use std::process::Command;
 
 use common::app::{TestApp, survey_dir};
 use common::db::TestDb;
+use common::tools::{assert_says_ok, program};
 use serde_json::json;
 
 const SURVEY: &str = r#"
@@ -151,29 +152,6 @@ fn export(app: &TestApp, format: &str, out: &std::path::Path) {
     assert!(
         run.status.success(),
         "{format}: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-}
-
-/// The program named in `variable` (`.ci/run` sets it); `None` skips, except in CI.
-fn program(variable: &str) -> Option<String> {
-    match std::env::var(variable) {
-        Ok(p) if !p.is_empty() => Some(p),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("{variable} must be set in CI: these checks may not be skipped")
-        }
-        _ => {
-            eprintln!("skipping: set {variable}");
-            None
-        }
-    }
-}
-
-fn assert_says_ok(run: &std::process::Output) {
-    let out = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success() && out.trim().ends_with("ok"),
-        "{out}{}",
         String::from_utf8_lossy(&run.stderr)
     );
 }

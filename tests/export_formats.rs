@@ -9,6 +9,7 @@ use std::process::Command;
 
 use common::app::{TestApp, csv_records, survey_dir};
 use common::db::TestDb;
+use common::tools::{assert_says_ok, program};
 
 const SURVEY: &str = r#"
 id = "kurz"
@@ -233,25 +234,6 @@ async fn filters_choose_status_dates_versions_and_answers(db: TestDb) {
     app.stop().await;
 }
 
-/// The interpreter with pandas and openpyxl (`.ci/run` makes one); `None` skips, except
-/// in CI where these checks may not be skipped.
-fn python() -> Option<String> {
-    match std::env::var("ANKETA_TEST_PYTHON") {
-        Ok(p) if !p.is_empty() => Some(p),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!(
-                "ANKETA_TEST_PYTHON must be set in CI: the pandas/openpyxl checks may not be skipped"
-            )
-        }
-        _ => {
-            eprintln!(
-                "skipping the pandas/openpyxl check: set ANKETA_TEST_PYTHON to a Python with tests/python/requirements.txt"
-            );
-            None
-        }
-    }
-}
-
 async fn pandas_and_openpyxl_read_every_format_without_options(db: TestDb) {
     let dir = survey_dir(&[("kurz", SURVEY)]);
     let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
@@ -316,7 +298,7 @@ async fn pandas_and_openpyxl_read_every_format_without_options(db: TestDb) {
     }
     let bytes = std::fs::read(out.path().join("data.xlsx")).unwrap();
     assert_eq!(&bytes[..2], b"PK", "an XLSX file is a zip archive");
-    if let Some(python) = python() {
+    if let Some(python) = program("ANKETA_TEST_PYTHON") {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/read_exports.py");
         let run = Command::new(python)
             .args([script, out.path().to_str().unwrap(), "3"])
@@ -326,7 +308,7 @@ async fn pandas_and_openpyxl_read_every_format_without_options(db: TestDb) {
     }
     // SPSS syntax in PSPP started with a Czech decimal comma: three cases (the answer with
     // a line break does not split one), decimals read, the user's setting restored.
-    if let Some(pspp) = program("ANKETA_TEST_PSPP", "pspp") {
+    if let Some(pspp) = program("ANKETA_TEST_PSPP") {
         std::fs::write(
             out.path().join("check.sps"),
             "SET DECIMAL=COMMA.\nINCLUDE FILE='kurz-spss.sps'.\nSHOW DECIMAL.\nSET DECIMAL=DOT.\n\
@@ -358,7 +340,7 @@ async fn pandas_and_openpyxl_read_every_format_without_options(db: TestDb) {
     }
     // The R script reads its data file as typed: numbers numeric, "0123" text, the
     // formula's apostrophe taken off, line breaks inside an answer kept.
-    if let Some(rscript) = program("ANKETA_TEST_RSCRIPT", "Rscript") {
+    if let Some(rscript) = program("ANKETA_TEST_RSCRIPT") {
         let check = r#"
             source("kurz-r.R")
             stopifnot(nrow(data) == 3)
@@ -379,32 +361,6 @@ async fn pandas_and_openpyxl_read_every_format_without_options(db: TestDb) {
         assert_says_ok(&run);
     }
     app.stop().await;
-}
-
-/// A check script succeeded and printed just "ok".
-fn assert_says_ok(run: &std::process::Output) {
-    let out = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "{out}{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    assert_eq!(out.trim(), "ok");
-}
-
-/// A program the export checks run (`.ci/run` installs it from Debian and names it in
-/// `variable`); `None` skips, except in CI where these checks may not be skipped.
-fn program(variable: &str, name: &str) -> Option<String> {
-    match std::env::var(variable) {
-        Ok(p) if !p.is_empty() => Some(p),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("{variable} must be set in CI: the {name} check may not be skipped")
-        }
-        _ => {
-            eprintln!("skipping the {name} check: set {variable} to {name}");
-            None
-        }
-    }
 }
 
 on_both_databases!(

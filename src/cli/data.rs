@@ -230,30 +230,13 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         }
     };
     if let (Some(companion), Some(path)) = (spec.companion, &args.output) {
-        let header: Vec<String> = csv::Reader::from_path(path)
-            .and_then(|mut r| {
-                r.headers().map(|h| {
-                    h.iter()
-                        .map(|c| export::formula::restore(c).into_owned())
-                        .collect()
-                })
-            })
-            .context("cannot read back the data file's header")?;
-        let versions = export::survey_versions(&store, id).await?;
-        let mut entries = export::codebook_entries(&store, id).await?;
-        let mut coarsened = Vec::new();
-        if let Privacy::Anonymized(a) = &privacy {
-            entries = a.codebook(entries);
-            coarsened = a.coarsened_columns();
-        }
-        let title = versions[0]
-            .languages
-            .first()
-            .map_or(id, |&l| versions[0].title.get(l));
         let data_file = path
             .file_name()
             .map_or_else(|| "data.csv".into(), |n| n.to_string_lossy().to_string());
-        let text = companion.text(id, title, &data_file, &header, &entries, &coarsened);
+        let mut data = std::fs::File::open(path)
+            .with_context(|| format!("cannot read back {}", path.display()))?;
+        let text =
+            export::companion_text(&store, id, &privacy, companion, &data_file, &mut data).await?;
         let target = parent_dir(path).join(companion.file_name(&data_file));
         let tmp = tempfile::NamedTempFile::new_in(parent_dir(&target))
             .with_context(|| format!("cannot write beside {}", target.display()))?;

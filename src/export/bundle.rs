@@ -1,8 +1,8 @@
-//! A data file and its companion (SPSS syntax, an R script, `datapackage.json`) as one
-//! ZIP archive, for downloads: a browser saves one file, and the companion finds the data
-//! file beside it when the archive is unpacked.
+//! A data file's companion (SPSS syntax, an R script, `datapackage.json`), and the two as
+//! one ZIP archive for downloads: a browser saves one file, and the companion finds the
+//! data file beside it when the archive is unpacked.
 
-use std::io::{Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 
 use super::{
     ChunkSink, Companion, ExportError, ExportSummary, Layout, Privacy, Selection, Spool, codebook,
@@ -34,25 +34,7 @@ pub async fn write_bundle(
     .await?;
     let mut file = data.file;
     file.seek(SeekFrom::Start(0))?;
-    let header: Vec<String> = csv::Reader::from_reader(&mut file)
-        .headers()?
-        .iter()
-        .map(|h| formula::restore(h).into_owned())
-        .collect();
-    let versions = survey_versions(store, survey_id).await?;
-    let mut entries = codebook::entries(&versions);
-    if let Privacy::Anonymized(a) = &privacy {
-        entries = a.codebook(entries);
-    }
-    let title = versions[0]
-        .languages
-        .first()
-        .map_or(survey_id, |&l| versions[0].title.get(l));
-    let coarsened = match &privacy {
-        Privacy::Anonymized(a) => a.coarsened_columns(),
-        _ => Vec::new(),
-    };
-    let text = companion.text(survey_id, title, data_file, &header, &entries, &coarsened);
+    let text = companion_text(store, survey_id, &privacy, companion, data_file, &mut file).await?;
 
     // Compressing is blocking work: off the async workers.
     let companion_name = companion.file_name(data_file);
@@ -73,6 +55,37 @@ pub async fn write_bundle(
     .map_err(|e| ExportError::Write(std::io::Error::other(e.to_string())))??;
     Spool { file: archive }.copy_to(sink).await?;
     Ok(summary)
+}
+
+/// The companion's text for `data_file`, whose CSV `data` is read for its header, as an
+/// export with `privacy` wrote it (an anonymized one with its codebook and coarsened
+/// columns). The command line writes it beside the data file; downloads zip the two.
+pub async fn companion_text(
+    store: &Store,
+    survey_id: &str,
+    privacy: &Privacy,
+    companion: Companion,
+    data_file: &str,
+    data: &mut (impl Read + Send),
+) -> Result<String, ExportError> {
+    let header: Vec<String> = csv::Reader::from_reader(data)
+        .headers()?
+        .iter()
+        .map(|h| formula::restore(h).into_owned())
+        .collect();
+    let versions = survey_versions(store, survey_id).await?;
+    let (entries, coarsened) = match privacy {
+        Privacy::Anonymized(a) => (
+            a.codebook(codebook::entries(&versions)),
+            a.coarsened_columns(),
+        ),
+        Privacy::Identified | Privacy::WithoutIdentifiers => {
+            (codebook::entries(&versions), Vec::new())
+        }
+    };
+    let newest = &versions[0];
+    let title = newest.title.get(newest.default_language());
+    Ok(companion.text(survey_id, title, data_file, &header, &entries, &coarsened))
 }
 
 fn zip_error(e: zip::result::ZipError) -> ExportError {

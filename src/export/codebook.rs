@@ -41,6 +41,13 @@ pub struct Entry {
     pub versions: Vec<String>,
 }
 
+impl Entry {
+    /// The `code = label` pairs of [`Entry::values`], in codebook order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values.iter().filter_map(|v| v.split_once(" = "))
+    }
+}
+
 /// The codebook of `versions` (newest first), in export column order.
 pub fn entries(versions: &[Survey]) -> Vec<Entry> {
     let Some(newest) = versions.first() else {

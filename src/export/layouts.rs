@@ -62,9 +62,7 @@ impl Out {
                         .map(|c| {
                             let e = entries.iter().find(|e| &e.variable == c)?;
                             let pairs: std::collections::HashMap<String, String> = e
-                                .values
-                                .iter()
-                                .filter_map(|v| v.split_once(" = "))
+                                .pairs()
                                 .map(|(c, l)| (c.to_string(), l.to_string()))
                                 .collect();
                             (!pairs.is_empty() && !e.free_text).then_some(pairs)

@@ -21,7 +21,7 @@ use std::path::Path;
 
 pub use self::anonymized::{Anonymization, anonymize};
 pub use self::audit::write_audit_csv;
-pub use self::bundle::write_bundle;
+pub use self::bundle::{companion_text, write_bundle};
 pub use self::codebook::{CodebookFormat, Entry as CodebookEntry, write_codebook};
 pub use self::format::{Companion, Format, Job};
 pub use self::interviews::{InterviewFormat, write_interviews};

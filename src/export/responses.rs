@@ -317,10 +317,7 @@ async fn write_rows(
     };
     let mut out = Out::start(
         layout,
-        versions[0]
-            .languages
-            .first()
-            .map_or(survey_id, |&l| versions[0].title.get(l)),
+        versions[0].title.get(versions[0].default_language()),
         &header,
         &kinds,
         &entries,
@@ -398,16 +395,15 @@ fn numeric_codes(header: &[String], kinds: &mut [ColumnKind], entries: &[super::
         let Some(e) = entries.iter().find(|e| &e.variable == name) else {
             continue;
         };
-        let mut codes = e.values.iter().map(|v| v.split_once(" = ").map(|(c, _)| c));
         let numeric = !e.values.is_empty()
             && !e.free_text
-            // A code is a number when writing the number back gives the code: "007" and
-            // "01" stay text (their leading zeros matter, and "1" and "01" would meet).
-            && codes.all(|c| {
-                c.is_some_and(|c| {
-                    c.parse::<f64>()
-                        .is_ok_and(|n| n.is_finite() && n.to_string() == c)
-                })
+            // Every value is a `code = label` pair...
+            && e.pairs().count() == e.values.len()
+            // ...whose code is a number that writes back as the code: "007" and "01"
+            // stay text (their leading zeros matter, and "1" and "01" would meet).
+            && e.pairs().all(|(c, _)| {
+                c.parse::<f64>()
+                    .is_ok_and(|n| n.is_finite() && n.to_string() == c)
             });
         if *kind == ColumnKind::Text && numeric {
             *kind = ColumnKind::Number;

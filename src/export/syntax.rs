@@ -41,10 +41,7 @@ pub(super) fn value_labels(e: &Entry) -> Vec<(&str, &str)> {
     if !coded {
         return Vec::new();
     }
-    e.values
-        .iter()
-        .filter_map(|v| v.split_once(" = "))
-        .collect()
+    e.pairs().collect()
 }
 
 /// SPSS variable names for the columns: letters, digits, `_` and `.`, starting with a

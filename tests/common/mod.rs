@@ -8,3 +8,4 @@ pub mod load;
 pub mod pg_cluster;
 pub mod server;
 pub mod staff;
+pub mod tools;

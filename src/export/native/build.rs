@@ -42,17 +42,14 @@ struct Seen {
     min: f64,
 }
 
-/// The `code = label` pairs of a codebook entry.
-fn pairs(e: &Entry) -> Vec<(String, String)> {
-    e.values
-        .iter()
-        .filter_map(|v| v.split_once(" = "))
-        .map(|(c, l)| (c.to_string(), l.to_string()))
-        .collect()
-}
-
 fn plan(kind: ColumnKind, entry: Option<&Entry>) -> Plan {
-    let labelled = entry.map(pairs).unwrap_or_default();
+    let labelled: Vec<(String, String)> = entry
+        .map(|e| {
+            e.pairs()
+                .map(|(c, l)| (c.to_string(), l.to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
     match kind {
         ColumnKind::Date => Plan::Date,
         ColumnKind::DateTime => Plan::DateTime,

@@ -81,11 +81,7 @@ pub(super) async fn download(
                         Ok(cutoff) => selection.cutoff = cutoff,
                         Err(why) => {
                             let refusal = views::anonymization::Refusal::Other(why);
-                            return Ok((
-                                axum::http::StatusCode::CONFLICT,
-                                views::anonymization::refused(&survey, &staff.user, &refusal),
-                            )
-                                .into_response());
+                            return Ok(refused(&survey, &staff, &refusal));
                         }
                     }
                 }
@@ -197,6 +193,19 @@ async fn release_cutoff(
     )
 }
 
+/// The page explaining why no anonymized export was made, status 409.
+fn refused(
+    survey: &crate::survey::Survey,
+    staff: &Staff,
+    refusal: &views::anonymization::Refusal<'_>,
+) -> Response {
+    (
+        axum::http::StatusCode::CONFLICT,
+        views::anonymization::refused(survey, &staff.user, refusal),
+    )
+        .into_response()
+}
+
 /// Interview records: identified for researchers and admins; for evaluators with
 /// interviewer pseudonyms and the guide's anonymization of the records.
 fn interview_privacy(staff: &Staff) -> Privacy {
@@ -253,11 +262,7 @@ async fn plan_anonymized(
                 }
                 other => Refusal::Other(other.to_string()),
             };
-            Ok(Err((
-                axum::http::StatusCode::CONFLICT,
-                views::anonymization::refused(survey, &staff.user, &refusal),
-            )
-                .into_response()))
+            Ok(Err(refused(survey, staff, &refusal)))
         }
         Err(export::ExportError::Store(e)) => Err(e.into()),
         Err(e) => Err(AppError::Internal(e.to_string())),
