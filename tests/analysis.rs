@@ -297,6 +297,9 @@ async fn reports_are_written_with_charts_in_every_format(db: TestDb) {
                 .unwrap();
             common::tools::assert_says_ok(&run);
         }
+        if let Some(soffice) = common::tools::program("ANKETA_TEST_SOFFICE") {
+            render_docx(&soffice, &out.join("report.docx"), lang);
+        }
     }
     let (ok, _, err) = anketa(&[
         "analyze",
@@ -416,6 +419,86 @@ fn check_reports_plan_errors_with_line_and_fix() {
     assert!(Path::new(&plans).exists());
 }
 
+/// LibreOffice (Debian's, headless) opens the Word report and prints it to PDF: several
+/// A4 pages with the title, the contents, numbered captions and the front matter, in
+/// the report's language. Each page goes to `target/report-docx/LANG/` as a PNG to look at.
+fn render_docx(soffice: &str, docx: &Path, lang: &str) {
+    let dir = docx.parent().unwrap();
+    // A profile of its own: parallel runs of LibreOffice with one profile refuse to start.
+    let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.display());
+    let run = Command::new(soffice)
+        .args([&profile, "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir)
+        .arg(docx)
+        .output()
+        .unwrap();
+    let pdf = dir.join("report.pdf");
+    assert!(
+        run.status.success() && pdf.exists(),
+        "LibreOffice: {}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let info = Command::new("pdfinfo")
+        .arg(&pdf)
+        .output()
+        .expect("pdfinfo (poppler-utils)");
+    let info = String::from_utf8_lossy(&info.stdout);
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    assert!(pages >= 3, "{lang}: {pages} pages");
+    assert!(info.contains("(A4)"), "{lang}: A4 pages: {info}");
+    let text = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    let words: &[&str] = match lang {
+        "cs" => &[
+            "Obsah",
+            "Shrnutí",
+            "Metoda",
+            "Tabulka 1: ",
+            "Graf 1: ",
+            "Dokončené odpovědi",
+        ],
+        _ => &[
+            "Contents",
+            "Summary",
+            "Method",
+            "Table 1: ",
+            "Figure 1: ",
+            "Complete responses",
+        ],
+    };
+    for word in words {
+        assert!(
+            text.contains(word),
+            "{lang}: {word:?} is not on the printed pages"
+        );
+    }
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/report-docx")
+        .join(lang);
+    std::fs::create_dir_all(&shots).unwrap();
+    let run = Command::new("pdftoppm")
+        .args(["-png", "-r", "60"])
+        .arg(&pdf)
+        .arg(shots.join("page"))
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "pdftoppm: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
 /// The HTML report reads as a document: front matter whose figures equal the database's
 /// (complete responses as the export counts them; invitations as the demo made them),
 /// contents listing every section heading, tables and charts numbered 1, 2, 3... with
@@ -532,6 +615,30 @@ fn document_structure(
         assert!(
             html.contains("d_z = "),
             "{survey} {lang}: with its effect size"
+        );
+        // The runs are compared under the label of the invitation column, not its name.
+        let run = if lang == "cs" {
+            "Běh programu"
+        } else {
+            "Programme run"
+        };
+        assert!(
+            html.contains(&format!(" × {run}</h3>")),
+            "{survey} {lang}: {run}"
+        );
+        assert!(
+            !html.contains("× run<") && !html.contains(">run<"),
+            "{survey} {lang}: the bare column name"
+        );
+        // The comparison of runs is in the summary too, in words.
+        let groups = if lang == "cs" {
+            "mezi skupinami podle „"
+        } else {
+            "between the groups of “"
+        };
+        assert!(
+            html.contains(&format!("{groups}{run}")),
+            "{survey} {lang}: the comparison summarised"
         );
     }
     assert!(

@@ -5,9 +5,40 @@
 //! chart embedded as a PNG image with its caption; A4 with page numbers in the footer.
 
 use docx_rs::{
-    AlignmentType, Docx, Footer, PageMargin, PageNum, Paragraph, Pic, Run, Style, StyleType, Table,
-    TableCell, TableOfContents, TableRow,
+    AlignmentType, Docx, Footer, LineSpacing, PageMargin, PageNum, Paragraph, Pic, Run, Style,
+    StyleType, Table, TableCell, TableOfContents, TableRow, WidthType,
 };
+
+/// The width of the text between the margins of an A4 page, in twentieths of a point.
+const TEXT_WIDTH: usize = 11_906 - 2 * 1134;
+
+/// Column widths of a table of `columns`: the first (the answer or item labels, often
+/// long) gets a wider share, the others (numbers) the rest equally. Word would fit them
+/// to the content; LibreOffice and print previews share the width equally otherwise,
+/// which breaks labels into one-word lines.
+fn grid(columns: usize) -> Vec<usize> {
+    match columns {
+        0 | 1 => vec![TEXT_WIDTH; columns],
+        2 | 3 => {
+            let first = TEXT_WIDTH * 2 / 5;
+            let mut g = vec![first];
+            g.extend(std::iter::repeat_n(
+                (TEXT_WIDTH - first) / (columns - 1),
+                columns - 1,
+            ));
+            g
+        }
+        _ => {
+            let first = TEXT_WIDTH * 3 / 10;
+            let mut g = vec![first];
+            g.extend(std::iter::repeat_n(
+                (TEXT_WIDTH - first) / (columns - 1),
+                columns - 1,
+            ));
+            g
+        }
+    }
+}
 
 use super::charts::Charts;
 use super::document::Block;
@@ -25,6 +56,7 @@ fn styles(docx: Docx) -> Docx {
             .next("Normal")
             .size(size)
             .bold()
+            .line_spacing(LineSpacing::new().before(280).after(100))
             .outline_lvl(level)
     };
     // The title is no heading: Word's contents list the headings only.
@@ -37,6 +69,16 @@ fn styles(docx: Docx) -> Docx {
     docx.add_style(title)
         .add_style(heading("Heading1", "Heading 1", 0, 30))
         .add_style(heading("Heading2", "Heading 2", 1, 26))
+        // The contents' own title: styled like a heading, but no heading (it is not
+        // listed in the contents).
+        .add_style(
+            Style::new("TOCHeading", StyleType::Paragraph)
+                .name("TOC Heading")
+                .based_on("Normal")
+                .next("Normal")
+                .size(30)
+                .bold(),
+        )
         .add_style(
             Style::new("Caption", StyleType::Paragraph)
                 .name("Caption")
@@ -99,12 +141,13 @@ pub fn document(
                     })
                     .collect(),
             )),
-            // Word's own contents, filled in from the heading styles when the file opens.
+            // Word's own contents field, filled in from the heading styles when the file
+            // opens (Word asks to update it; LibreOffice builds it on import).
             Block::Contents { .. } => docx.add_table_of_contents(
                 TableOfContents::new()
                     .heading_styles_range(1, 2)
                     .alias(contents_title)
-                    .auto()
+                    .add_before_paragraph(text(contents_title).style("TOCHeading"))
                     .dirty(),
             ),
             Block::Heading(t) => docx.add_paragraph(text(t).style("Heading1")),
@@ -123,8 +166,12 @@ pub fn document(
                 table_rows.extend(rows.iter().map(|r| {
                     TableRow::new(r.iter().enumerate().map(|(i, c)| cell(c, i == 0)).collect())
                 }));
-                docx.add_table(Table::new(table_rows))
-                    .add_paragraph(Paragraph::new())
+                docx.add_table(
+                    Table::new(table_rows)
+                        .set_grid(grid(head.len()))
+                        .width(TEXT_WIDTH, WidthType::Dxa),
+                )
+                .add_paragraph(Paragraph::new())
             }
             Block::Chart(which, caption) => {
                 let chart = match which {

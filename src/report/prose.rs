@@ -5,7 +5,7 @@
 use analysis::suppress::Cell;
 
 use super::labels::{labels, num, p_value};
-use super::model::{Report, Section};
+use super::model::{GroupStats, ManyGroupTests, Report, Section, TwoGroupTests};
 use super::plan::Correction;
 use crate::survey::Lang;
 
@@ -159,18 +159,110 @@ pub fn summary(report: &Report, lang: Lang) -> Vec<String> {
                     });
                 }
             }
-            // Described in their tables; comparisons of groups are not summarised yet.
+            Section::Comparison {
+                variable,
+                groups_by,
+                groups,
+                two,
+                many,
+                p_adjusted,
+            } => out.extend(comparison(
+                variable,
+                groups_by,
+                groups,
+                two.as_ref(),
+                many.as_ref(),
+                *p_adjusted,
+                lang,
+            )),
+            // Described in their tables.
             Section::Numeric { .. }
             | Section::Frequencies { .. }
             | Section::MultiChoice { .. }
             | Section::Scale { .. }
             | Section::Text { .. }
             | Section::Crosstab { .. }
-            | Section::Comparison { .. }
             | Section::Reliability { .. } => {}
         }
     }
     out
+}
+
+/// A comparison of groups in words: which group's mean was higher (two groups) or that
+/// the means differed (more), with the effect size and the p the section rests on
+/// (Welch's t-test or the ANOVA, adjusted where the plan says so). A difference is
+/// claimed only below 0.05 with an effect size; the means are quoted only where the
+/// table publishes them.
+fn comparison(
+    variable: &str,
+    groups_by: &str,
+    groups: &[GroupStats],
+    two: Option<&TwoGroupTests>,
+    many: Option<&ManyGroupTests>,
+    p_adjusted: Option<f64>,
+    lang: Lang,
+) -> Option<String> {
+    let cs = lang == Lang::Cs;
+    if let Some(w) = two.and_then(|t| t.welch.as_ref()) {
+        let p = p_adjusted.unwrap_or(w.p_value);
+        let d = two.and_then(|t| t.cohens_d);
+        let compared: Vec<&GroupStats> = groups.iter().filter(|g| g.stats.is_some()).collect();
+        return Some(match (compared.as_slice(), d) {
+            ([a, b], Some(d)) if p < ALPHA => {
+                let (high, low) = if w.mean_difference >= 0.0 {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                let mean = |g: &GroupStats| {
+                    g.stats
+                        .as_ref()
+                        .and_then(|s| s.mean)
+                        .map(|m| format!(" ({})", num(lang, m, 2)))
+                        .unwrap_or_default()
+                };
+                let (hl, ll, hm, lm) = (&high.label, &low.label, mean(high), mean(low));
+                let (d, p) = (num(lang, d.abs(), 2), p_is(lang, p));
+                if cs {
+                    format!(
+                        "Průměr „{variable}“ byl ve skupině „{hl}“{hm} vyšší než ve skupině „{ll}“{lm}; rozdíl je statisticky průkazný (Cohenovo d = {d}, Welchův t-test: {p})."
+                    )
+                } else {
+                    format!(
+                        "The mean of “{variable}” was higher in the group “{hl}”{hm} than in “{ll}”{lm}; the difference is statistically significant (Cohen's d = {d}, Welch's t-test: {p})."
+                    )
+                }
+            }
+            _ => no_difference(variable, groups_by, p, lang),
+        });
+    }
+    let a = many.and_then(|m| m.anova.as_ref())?;
+    let p = p_adjusted.unwrap_or(a.p_value);
+    Some(if p < ALPHA {
+        let (eta, p) = (num(lang, a.eta_squared, 3), p_is(lang, p));
+        if cs {
+            format!(
+                "Průměr „{variable}“ se mezi skupinami podle „{groups_by}“ statisticky průkazně lišil (η² = {eta}, analýza rozptylu: {p})."
+            )
+        } else {
+            format!(
+                "The mean of “{variable}” differed significantly between the groups of “{groups_by}” (η² = {eta}, analysis of variance: {p})."
+            )
+        }
+    } else {
+        no_difference(variable, groups_by, p, lang)
+    })
+}
+
+fn no_difference(variable: &str, groups_by: &str, p: f64, lang: Lang) -> String {
+    let p = p_is(lang, p);
+    if lang == Lang::Cs {
+        format!("Rozdíl v „{variable}“ mezi skupinami podle „{groups_by}“ se neprokázal ({p}).")
+    } else {
+        format!(
+            "No difference in “{variable}” between the groups of “{groups_by}” could be shown ({p})."
+        )
+    }
 }
 
 /// The method in plain words: which data, which tests for which kind of result, the
@@ -435,5 +527,61 @@ mod tests {
         let text = summary(&r, Lang::Cs).join("\n");
         assert!(!text.contains("průkazná změna"), "{text}");
         assert!(text.contains("u 2 položek"), "{text}");
+    }
+
+    fn groups(first: &[f64], second: &[f64], p_adjusted: Option<f64>) -> Report {
+        let stats = |label: &str, x: &[f64]| GroupStats {
+            label: label.into(),
+            n: Cell::Count(x.len() as u64),
+            stats: Some(
+                analysis::descriptives::describe(&x.iter().copied().map(Some).collect::<Vec<_>>())
+                    .into(),
+            ),
+        };
+        let mut r = report(Vec::new());
+        r.sections = vec![Section::Comparison {
+            variable: "Spokojenost".into(),
+            groups_by: "Kraj".into(),
+            groups: vec![stats("Jihomoravský", first), stats("Zlínský", second)],
+            two: Some(TwoGroupTests {
+                welch: analysis::groups::welch_t_test(first, second),
+                mann_whitney: None,
+                cohens_d: analysis::effect::cohens_d(first, second),
+                hedges_g: None,
+            }),
+            many: None,
+            p_adjusted,
+        }];
+        r
+    }
+
+    #[test]
+    fn a_group_difference_is_named_with_its_direction_size_and_p() {
+        let low: Vec<f64> = (0..12).map(|i| f64::from(1 + i % 3)).collect();
+        let high: Vec<f64> = low.iter().map(|x| x + 2.0).collect();
+        // The second group is higher: the sentence names it first.
+        let text = summary(&groups(&low, &high, None), Lang::Cs).join("\n");
+        assert!(
+            text.contains("ve skupině „Zlínský“ (4,00) vyšší než ve skupině „Jihomoravský“ (2,00)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Cohenovo d = 2,35") && text.contains("Welchův t-test: p <\u{a0}0,001"),
+            "{text}"
+        );
+        let en = summary(&groups(&low, &high, None), Lang::En).join("\n");
+        assert!(
+            en.contains("higher in the group “Zlínský” (4.00) than in “Jihomoravský” (2.00)"),
+            "{en}"
+        );
+        // The same data with an adjusted p above 0.05: no difference claimed.
+        let text = summary(&groups(&low, &high, Some(0.08)), Lang::Cs).join("\n");
+        assert!(!text.contains("vyšší"), "{text}");
+        assert!(
+            text.contains(
+                "Rozdíl v „Spokojenost“ mezi skupinami podle „Kraj“ se neprokázal (p = 0,080)"
+            ),
+            "{text}"
+        );
     }
 }

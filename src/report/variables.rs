@@ -252,7 +252,7 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
         out.push(Spec {
             name: format!("invitation.{column}"),
             question: "invitation".into(),
-            label: column.clone(),
+            label: survey.invitation_label(column, lang),
             kind: Kind::Nominal,
             categories: Vec::new(),
             source: Source::Invitation(column.clone()),

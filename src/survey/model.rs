@@ -36,6 +36,8 @@ pub struct Survey {
     pub kind: SurveyKind,
     /// How anonymized exports treat the answers (`[privacy]`).
     pub privacy: PrivacyRules,
+    /// What the invitation list's columns are called (`[invitation.columns]`).
+    pub invitation_labels: Vec<(String, Text)>,
     /// Question id -> (page index, question index).
     index: HashMap<String, (usize, usize)>,
 }
@@ -205,6 +207,7 @@ pub(crate) struct SurveyHead {
     pub timezone: jiff::tz::TimeZone,
     pub kind: SurveyKind,
     pub privacy: PrivacyRules,
+    pub invitation_labels: Vec<(String, Text)>,
 }
 
 #[derive(Debug)]
@@ -462,6 +465,7 @@ impl Survey {
             timezone,
             kind,
             privacy,
+            invitation_labels,
         } = head;
         let index = pages
             .iter()
@@ -489,8 +493,18 @@ impl Survey {
             pages,
             kind,
             privacy,
+            invitation_labels,
             index,
         }
+    }
+
+    /// What reports and staff pages call an invitation column: its label from
+    /// `[invitation.columns]`, or its name where the file gives none.
+    pub fn invitation_label(&self, column: &str, lang: Lang) -> String {
+        self.invitation_labels
+            .iter()
+            .find(|(c, _)| c == column)
+            .map_or_else(|| column.to_string(), |(_, t)| t.get(lang).to_string())
     }
 
     /// The interview guide, if this is one.

@@ -3,6 +3,7 @@
 
 mod choices;
 mod interview;
+mod invitation;
 mod logic;
 mod privacy;
 mod questions;
@@ -161,8 +162,9 @@ pub fn load_str(path: &Path, text: &str) -> Loaded {
     }
 }
 
-const ROOT_KEYS: [&str; 17] = [
+const ROOT_KEYS: [&str; 18] = [
     "privacy",
+    "invitation",
     "id",
     "title",
     "languages",
@@ -235,6 +237,8 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
             None
         }
     };
+    let invitation_span = root.key_span("invitation");
+    let invitation_labels = invitation::read_labels(ctx, &mut root, access);
     let (schedule, timezone) = schedule::read_schedule(ctx, &mut root);
     let review = root.boolean(ctx, "review").is_some_and(|r| r.value);
     let mut lists = match root.subtable(ctx, "choices", "choice lists", "[choices.agree5]") {
@@ -275,6 +279,7 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
             Some(format!("add at least one [[{}]] table", section.key())),
         );
     }
+    let privacy_span = root.key_span("privacy");
     let privacy_table = privacy::take_rules_table(ctx, &mut root);
     root.finish(ctx, &ROOT_KEYS, |key| match (key, is_interview) {
         ("question" | "questions", false) => {
@@ -316,6 +321,12 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
         header.as_ref().map(|h| &h.organisation),
     );
     undeclared::warn(ctx, undeclared, &privacy);
+    invitation::check_labels(
+        ctx,
+        &invitation_labels,
+        &privacy,
+        invitation_span.or(privacy_span),
+    );
     let kind = match header {
         None if is_interview => return None,
         None => SurveyKind::Questionnaire,
@@ -352,6 +363,10 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
         timezone,
         kind,
         privacy,
+        invitation_labels: invitation_labels
+            .into_iter()
+            .map(|(c, t)| (c.value, t))
+            .collect(),
     };
     Some(Survey::new(
         head,

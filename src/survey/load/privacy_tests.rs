@@ -208,3 +208,70 @@ fn invitation_rules_need_a_token_survey() {
         ]
     );
 }
+
+/// The warnings of `src` as (line, message).
+fn warnings(src: &str) -> Vec<(usize, String)> {
+    load_str(Path::new("p.toml"), src)
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| (d.line().unwrap_or(0), d.message.clone()))
+        .collect()
+}
+
+#[test]
+fn invitation_columns_get_labels_and_a_published_column_without_one_is_a_warning() {
+    // `group` is published (a quasi-identifier) but has no label: a warning.
+    let w = warnings(VALID);
+    assert!(
+        w.iter().any(|(_, m)| m.contains("`group` has no label")),
+        "{w:?}"
+    );
+    let labelled = VALID.replace(
+        "[privacy]\n",
+        "[invitation.columns]\ngroup = \"Skupina\"\nname = \"Jméno\"\n\n[privacy]\n",
+    );
+    let loaded = load_str(Path::new("p.toml"), &labelled);
+    let survey = loaded
+        .survey
+        .unwrap_or_else(|| panic!("{:?}", loaded.diagnostics));
+    assert_eq!(
+        survey.invitation_label("group", crate::survey::Lang::Cs),
+        "Skupina"
+    );
+    assert_eq!(
+        survey.invitation_label("group", crate::survey::Lang::En),
+        "Skupina",
+        "one text for every language"
+    );
+    assert_eq!(
+        survey.invitation_label("other", crate::survey::Lang::En),
+        "other"
+    );
+    let w = warnings(&labelled);
+    assert!(!w.iter().any(|(_, m)| m.contains("has no label")), "{w:?}");
+    // `name` is undeclared, so an identifier that is never published: its label is unused.
+    let line = line_of(&labelled, "name = \"Jméno\"");
+    assert!(
+        w.iter()
+            .any(|(l, m)| *l == line && m.contains("`name` is not declared")),
+        "{w:?}"
+    );
+    // A misspelt key and an anonymous survey are errors on their lines.
+    let typo = labelled.replace("[invitation.columns]", "[invitation.colums]");
+    let e = errors(&typo);
+    assert!(
+        e.iter()
+            .any(|(l, m, h)| *l == line_of(&typo, "[invitation.colums]")
+                && m.contains("colums")
+                && h.contains("columns")),
+        "{e:?}"
+    );
+    let anonymous = labelled.replace("access = \"token\"", "access = \"anonymous\"");
+    let e = errors(&anonymous);
+    assert!(
+        e.iter()
+            .any(|(_, m, _)| m.contains("only a survey with access = \"token\" has invitations")),
+        "{e:?}"
+    );
+}
