@@ -54,6 +54,27 @@ impl Actor {
         }
     }
 
+    /// The audit entry of `action` done now, for a store method that writes it in the
+    /// same transaction as the change.
+    pub fn entry(
+        &self,
+        action: &str,
+        survey_id: Option<&str>,
+        target: Option<&str>,
+        details: serde_json::Value,
+    ) -> AuditEntry {
+        AuditEntry {
+            at: OffsetDateTime::now_utc(),
+            actor_id: self.id.clone(),
+            actor_email: self.email.clone(),
+            action: action.into(),
+            survey_id: survey_id.map(str::to_string),
+            target: target.map(str::to_string),
+            details,
+            ip: self.ip.clone(),
+        }
+    }
+
     /// Record `action` in the audit log.
     pub async fn audit(
         &self,
@@ -63,17 +84,9 @@ impl Actor {
         target: Option<&str>,
         details: serde_json::Value,
     ) -> Result<(), StoreError> {
-        let entry = AuditEntry {
-            at: OffsetDateTime::now_utc(),
-            actor_id: self.id.clone(),
-            actor_email: self.email.clone(),
-            action: action.into(),
-            survey_id: survey_id.map(str::to_string),
-            target: target.map(str::to_string),
-            details,
-            ip: self.ip.clone(),
-        };
-        store.audit(&entry).await
+        store
+            .audit(&self.entry(action, survey_id, target, details))
+            .await
     }
 }
 
@@ -153,7 +166,8 @@ pub async fn password_link(
     ))
 }
 
-/// Set a password after checking it.
+/// Set a password after checking it: the user's set-password links stop working and
+/// their sessions end (see [`Store::set_password_hash`]).
 pub async fn set_password(
     store: &Store,
     actor: &Actor,
@@ -164,10 +178,8 @@ pub async fn set_password(
         return Err(AccountError::WeakPassword(problem));
     }
     let phc = passwords::hash(password.to_string()).await;
-    store.set_password_hash(&user.id, &phc).await?;
-    actor
-        .audit(store, "password_set", None, Some(&user.email), json!({}))
-        .await?;
+    let entry = actor.entry("password_set", None, Some(&user.email), json!({}));
+    store.set_password_hash(&user.id, &phc, &entry).await?;
     Ok(())
 }
 
@@ -234,6 +246,20 @@ pub async fn revoke(
             .await?;
     }
     Ok(())
+}
+
+/// Turn two-factor sign-in off (a lost phone): false if it was not on. The secret and
+/// recovery codes are deleted and the user's sessions end, audited in one transaction.
+pub async fn reset_two_factor(
+    store: &Store,
+    actor: &Actor,
+    user: &User,
+) -> Result<bool, AccountError> {
+    if user.totp_secret.is_none() {
+        return Ok(false);
+    }
+    let entry = actor.entry("two_factor_reset", None, Some(&user.email), json!({}));
+    Ok(store.reset_two_factor(&user.id, &entry).await?)
 }
 
 /// End every session of the user ("log out everywhere").

@@ -28,9 +28,14 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
-    /// The address respondents reach anketa at (for resume links); taken from the
-    /// request's Host header when not set.
-    pub base_url: Option<String>,
+    /// The address people reach anketa at, for the links it makes (resume links,
+    /// set-password links). Never taken from a request: its Host header is the sender's.
+    pub base_url: String,
+    /// How long a connection may take to send a request's headers (also the time an
+    /// idle connection is kept): slow or half-sent requests cannot hold sockets.
+    pub header_timeout: std::time::Duration,
+    /// Who must sign in with a second factor.
+    pub two_factor: crate::staff::TwoFactorPolicy,
     /// Behind a reverse proxy: take the client's address from the last entry of
     /// `X-Forwarded-For` (for rate limits and the audit log).
     pub behind_proxy: bool,
@@ -41,6 +46,10 @@ pub struct Settings {
 
 impl Settings {
     pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
+    pub const DEFAULT_HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+    /// Connections served at once; more wait in the listen backlog (file descriptors
+    /// stay below the usual limit of 65,536 with room for the database's).
+    pub const MAX_CONNECTIONS: usize = 8192;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -141,17 +150,69 @@ pub async fn prepare(settings: Settings) -> Result<(AppState, Vec<Diagnostic>), 
 
 /// Serve on an already bound listener until `shutdown` resolves, then finish the
 /// requests in flight.
+///
+/// HTTP/1.1 through hyper with a timer, so a connection that does not send complete
+/// request headers within [`Settings::header_timeout`] is closed (`axum::serve` has no
+/// such timeout: half-sent headers would hold their sockets for ever), and at most
+/// [`Settings::MAX_CONNECTIONS`] connections are served at once.
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::server::graceful::GracefulShutdown;
+    use tower::ServiceExt;
+
     let housekeeping = tokio::spawn(crate::web::housekeeping(state.clone()));
-    let app =
-        crate::web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let header_timeout = state.settings().header_timeout;
+    let app = crate::web::router(state);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .keep_alive(true);
+    let graceful = GracefulShutdown::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(Settings::MAX_CONNECTIONS));
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
+            () = &mut shutdown => break,
+        };
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors, or a connection reset before accept:
+                    // wait a moment rather than spin.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(
+            move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(remote));
+                app.clone().oneshot(request.map(axum::body::Body::new))
+            },
+        );
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    // Requests in flight finish (at most the request timeout of 30 s, and a little).
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(35), graceful.shutdown()).await;
     housekeeping.abort();
-    result
+    Ok(())
 }

@@ -24,5 +24,6 @@ pub mod staff;
 pub mod store;
 pub mod survey;
 pub mod tokens;
+pub mod two_factor;
 pub mod views;
 pub mod web;

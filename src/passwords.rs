@@ -1,12 +1,26 @@
 //! Password hashing with argon2id (the `argon2` crate's defaults: 19 MiB, 2 passes, one
-//! lane, as OWASP recommends). Hashing is slow on purpose, so it runs on the blocking pool.
+//! lane, as OWASP recommends). Hashing is slow on purpose, so it runs on the blocking
+//! pool, and at most one hash per core runs at a time: a burst of sign-ins waits its
+//! turn instead of taking 19 MiB and a thread each.
 
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
+/// Hashes running at once: one per core.
+fn slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))
+    })
+}
+
 /// A PHC string (`$argon2id$v=19$...`) for `password`.
 pub async fn hash(password: String) -> String {
+    let _slot = slots()
+        .acquire()
+        .await
+        .expect("the semaphore is never closed");
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -22,6 +36,10 @@ pub async fn hash(password: String) -> String {
 /// set yet) a fixed hash is checked instead, so the answer takes the same time and an
 /// attacker cannot tell which accounts exist.
 pub async fn verify(password: String, phc: Option<String>) -> bool {
+    let _slot = slots()
+        .acquire()
+        .await
+        .expect("the semaphore is never closed");
     tokio::task::spawn_blocking(move || {
         let known = phc.is_some();
         let phc = phc.unwrap_or_else(|| decoy().to_string());
@@ -64,5 +82,24 @@ mod tests {
             !verify("no such account".into(), None).await,
             "no stored hash never matches, even the decoy's password"
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_more_hashes_run_at_once_than_there_are_cores() {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let phc = hash("correct horse battery staple".into()).await;
+        let guesses: Vec<_> = (0..cores * 4)
+            .map(|i| tokio::spawn(verify(format!("guess {i}"), Some(phc.clone()))))
+            .collect();
+        // While they run, they hold the slots (at most one per core, by construction).
+        let mut busiest = 0;
+        while guesses.iter().any(|g| !g.is_finished()) {
+            busiest = busiest.max(cores - slots().available_permits());
+            tokio::task::yield_now().await;
+        }
+        for g in guesses {
+            assert!(!g.await.unwrap());
+        }
+        assert!(busiest > 0, "the guesses took the hashing slots");
     }
 }

@@ -58,6 +58,29 @@ impl FromStr for Role {
     }
 }
 
+/// Who must sign in with a second factor (TOTP) as well as a password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum TwoFactorPolicy {
+    /// The roles that see identified data (admin, researcher); others may turn it on.
+    #[default]
+    Identified,
+    /// Every account.
+    All,
+    /// Nobody is made to; anybody may turn it on.
+    Optional,
+}
+
+impl TwoFactorPolicy {
+    /// Must an account of `role` have two-factor sign-in before it may use the staff area?
+    pub fn required_for(self, role: Role) -> bool {
+        match self {
+            TwoFactorPolicy::Identified => matches!(role, Role::Admin | Role::Researcher),
+            TwoFactorPolicy::All => true,
+            TwoFactorPolicy::Optional => false,
+        }
+    }
+}
+
 /// A signed-in staff member, as every staff request sees them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffUser {

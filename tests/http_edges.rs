@@ -98,20 +98,22 @@ async fn session_cookies_are_http_only_same_site_and_secure_by_default() {
 
     // The default settings (as `anketa serve` without --insecure-cookies) mark it Secure.
     let db = TestDb::new(Backend::Sqlite).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
     let (state, _) = anketa::app::prepare(Settings {
         database_url: db.url.clone(),
         surveys_dir: repo_surveys(),
         plans_dir: repo_surveys().parent().unwrap().join("analysis/plans"),
         secure_cookies: true,
         body_limit: Settings::DEFAULT_BODY_LIMIT,
-        base_url: None,
+        base_url: format!("http://{addr}"),
+        header_timeout: Settings::DEFAULT_HEADER_TIMEOUT,
+        two_factor: anketa::staff::TwoFactorPolicy::Identified,
         behind_proxy: false,
         pseudonym_key: None,
     })
     .await
     .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(anketa::app::serve(state, listener, std::future::pending()));
     let resp = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

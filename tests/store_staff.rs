@@ -87,7 +87,46 @@ async fn accounts_grants_and_password_links(db: TestDb) {
         (u.role, u.password_hash.as_deref(), u.disabled),
         (Role::Evaluator, None, false)
     );
-    assert!(store.set_password_hash("u1", "$argon2id$x").await.unwrap());
+    // A new password ends older links and sessions, with its audit entry, together.
+    store
+        .create_password_token("h0", "u1", datetime!(2024-05-08 9:00 UTC))
+        .await
+        .unwrap();
+    let changed = datetime!(2024-05-01 10:00 UTC);
+    assert!(
+        store
+            .set_password_hash(
+                "u1",
+                "$argon2id$x",
+                &entry("password_set", "jana@mpsv.cz", "::1", changed)
+            )
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.password_token_user("h0", now).await.unwrap(),
+        None,
+        "the link stops working"
+    );
+    assert_eq!(
+        store
+            .user_by_id("u1")
+            .await
+            .unwrap()
+            .unwrap()
+            .sessions_valid_after,
+        changed
+    );
+    assert_eq!(
+        store
+            .audit_page(10, 0)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| e.action == "password_set")
+            .count(),
+        1
+    );
     assert!(store.set_disabled("u1", true).await.unwrap());
     let u = store.user_by_id("u1").await.unwrap().unwrap();
     assert_eq!(
@@ -116,6 +155,24 @@ async fn accounts_grants_and_password_links(db: TestDb) {
     assert!(!store.revoke("u1", "seminar").await.unwrap());
     assert_eq!(store.grants_of("u1").await.unwrap(), ["obce"]);
 
+    store
+        .create_password_token("h1", "u1", datetime!(2024-05-08 9:00 UTC))
+        .await
+        .unwrap();
+    // A newer link replaces it: only the newest works.
+    store
+        .create_password_token("h2", "u1", datetime!(2024-05-08 9:00 UTC))
+        .await
+        .unwrap();
+    assert_eq!(store.password_token_user("h1", now).await.unwrap(), None);
+    assert_eq!(
+        store
+            .password_token_user("h2", now)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("u1")
+    );
     store
         .create_password_token("h1", "u1", datetime!(2024-05-08 9:00 UTC))
         .await

@@ -170,6 +170,11 @@ pub enum UserCommand {
     Grant(UserGrantArgs),
     /// Take a survey away from an evaluator or interviewer.
     Revoke(UserGrantArgs),
+    /// Turn two-factor sign-in off for an account whose phone and recovery codes are
+    /// lost; its sessions end, and it sets two-factor sign-in up again at its next
+    /// sign-in where its role requires it.
+    #[command(name = "reset-2fa")]
+    ResetTwoFactor(UserEmailArgs),
 }
 
 #[derive(Args, Debug)]
@@ -261,10 +266,24 @@ pub struct ServeArgs {
     /// put anketa behind HTTPS instead).
     #[arg(long, env = "ANKETA_INSECURE_COOKIES")]
     pub insecure_cookies: bool,
-    /// The address respondents reach anketa at, for the resume links it shows
-    /// (e.g. https://anketa.example.cz); taken from each request's Host when not set.
+    /// The address people reach anketa at, for the links it makes (resume links,
+    /// set-password links), e.g. https://anketa.example.cz; without it, the address it
+    /// listens on (never a request's Host header, which the sender chooses).
     #[arg(long, env = "ANKETA_BASE_URL")]
     pub base_url: Option<String>,
+    /// Who must sign in with a one-time code from an authenticator app as well as a
+    /// password: the roles that see identified data (admin, researcher), all, or nobody
+    /// (anybody may still turn it on).
+    #[arg(
+        long,
+        env = "ANKETA_TWO_FACTOR",
+        value_enum,
+        default_value = "identified"
+    )]
+    pub two_factor: crate::staff::TwoFactorPolicy,
+    /// Seconds a connection may take to send a request's headers before it is closed.
+    #[arg(long, env = "ANKETA_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub header_timeout: u64,
     /// anketa runs behind a reverse proxy that sets X-Forwarded-For: use it for the
     /// client's address (rate limits, audit log). Never set this without such a proxy.
     #[arg(long, env = "ANKETA_BEHIND_PROXY")]

@@ -14,7 +14,9 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         plans_dir: args.plans,
         secure_cookies: !args.insecure_cookies,
         body_limit: Settings::DEFAULT_BODY_LIMIT,
-        base_url: args.base_url,
+        base_url: base_url(args.base_url, args.listen),
+        header_timeout: std::time::Duration::from_secs(args.header_timeout),
+        two_factor: args.two_factor,
         behind_proxy: args.behind_proxy,
         pseudonym_key,
     };
@@ -74,6 +76,22 @@ fn pseudonym_key(
         tracing::info!(key = %path.display(), "pseudonym key");
     }
     Ok(Some(key))
+}
+
+/// The address for links: `--base-url`, or the listening address (with a warning when
+/// that is not a loopback address: people elsewhere cannot use such links).
+fn base_url(given: Option<String>, listen: std::net::SocketAddr) -> String {
+    match given {
+        Some(url) => url.trim_end_matches('/').to_string(),
+        None => {
+            if !listen.ip().is_loopback() {
+                tracing::warn!(
+                    "no --base-url: links (resume, set-password) point at http://{listen}; set ANKETA_BASE_URL to the address people use"
+                );
+            }
+            format!("http://{listen}")
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -29,10 +29,11 @@ pub(super) async fn run(command: UserCommand) -> anyhow::Result<ExitCode> {
         UserCommand::List(args) => {
             let store = super::open_store(&args.database).await?;
             for user in store.list_users().await? {
-                let state = match (user.disabled, &user.password_hash) {
-                    (true, _) => "disabled",
-                    (false, None) => "no password yet",
-                    (false, Some(_)) => "active",
+                let state = match (user.disabled, &user.password_hash, &user.totp_secret) {
+                    (true, _, _) => "disabled",
+                    (false, None, _) => "no password yet",
+                    (false, Some(_), Some(_)) => "active, two-factor",
+                    (false, Some(_), None) => "active",
                 };
                 let grants = store.grants_of(&user.id).await?;
                 let grants = if user.role.needs_grants() {
@@ -65,6 +66,18 @@ pub(super) async fn run(command: UserCommand) -> anyhow::Result<ExitCode> {
             let user = accounts::find(&store, &args.email).await?;
             accounts::set_disabled(&store, &actor, &user, false).await?;
             println!("enabled {}", user.email);
+        }
+        UserCommand::ResetTwoFactor(args) => {
+            let store = super::open_store(&args.database).await?;
+            let user = accounts::find(&store, &args.email).await?;
+            if accounts::reset_two_factor(&store, &actor, &user).await? {
+                println!(
+                    "two-factor sign-in is off for {} (its sessions have ended)",
+                    user.email
+                );
+            } else {
+                println!("{} had no two-factor sign-in: nothing changed", user.email);
+            }
         }
         UserCommand::Passwd(args) => {
             let store = super::open_store(&args.database).await?;

@@ -66,7 +66,9 @@ mod import;
 mod interviews;
 mod manage;
 mod releases;
+#[macro_use]
 mod staff;
+mod sign_in;
 pub use self::access::{Invitation, NewInvitation};
 pub use self::export::{ExportFilter, ExportedResponse};
 pub use self::import::CompleteResponse;

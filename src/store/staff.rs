@@ -7,6 +7,27 @@ use time::OffsetDateTime;
 use super::{Pool, Store, StoreError, from_millis, millis};
 use crate::staff::Role;
 
+/// Append `entry` to the audit log inside the transaction `tx`, so a change and its
+/// audit entry are stored together or not at all.
+macro_rules! audit_in {
+    ($tx:ident, $entry:expr) => {{
+        const AUDIT: &str = "INSERT INTO audit_log (id, at, actor_id, actor_email, action, survey_id, target, details, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+        let entry: &AuditEntry = $entry;
+        sqlx::query(AUDIT)
+            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(millis(entry.at))
+            .bind(&entry.actor_id)
+            .bind(&entry.actor_email)
+            .bind(&entry.action)
+            .bind(&entry.survey_id)
+            .bind(&entry.target)
+            .bind(entry.details.to_string())
+            .bind(&entry.ip)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+
 #[derive(Debug, Clone)]
 pub struct User {
     pub id: String,
@@ -16,6 +37,8 @@ pub struct User {
     pub disabled: bool,
     pub sessions_valid_after: OffsetDateTime,
     pub created_at: OffsetDateTime,
+    /// The TOTP secret (base32) of an account with two-factor sign-in turned on.
+    pub totp_secret: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -27,6 +50,8 @@ struct UserRow {
     disabled: bool,
     sessions_valid_after: i64,
     created_at: i64,
+    totp_secret: Option<String>,
+    totp_enabled_at: Option<i64>,
 }
 
 impl TryFrom<UserRow> for User {
@@ -41,12 +66,12 @@ impl TryFrom<UserRow> for User {
             email: r.email,
             password_hash: r.password_hash,
             disabled: r.disabled,
+            totp_secret: r.totp_secret.filter(|_| r.totp_enabled_at.is_some()),
         })
     }
 }
 
-const USER_COLUMNS: &str =
-    "id, email, role, password_hash, disabled, sessions_valid_after, created_at";
+const USER_COLUMNS: &str = "id, email, role, password_hash, disabled, sessions_valid_after, created_at, totp_secret, totp_enabled_at";
 
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,9 +153,26 @@ impl Store {
         rows.into_iter().map(User::try_from).collect()
     }
 
-    pub async fn set_password_hash(&self, user_id: &str, phc: &str) -> Result<bool, StoreError> {
-        const SQL: &str = "UPDATE users SET password_hash = $1 WHERE id = $2";
-        let n = with_writer!(self, pool => sqlx::query(SQL).bind(phc).bind(user_id).execute(pool).await.map(|r| r.rows_affected()))?;
+    /// Change the user's password, in one transaction with what a new password means:
+    /// every set-password link of the user stops working (an older link must not reset
+    /// it again), every session that began before `audit.at` ends (whoever knew the old
+    /// password is signed out), and the change is in the audit log.
+    pub async fn set_password_hash(
+        &self,
+        user_id: &str,
+        phc: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str =
+            "UPDATE users SET password_hash = $1, sessions_valid_after = $2 WHERE id = $3";
+        const TOKENS: &str = "DELETE FROM password_tokens WHERE user_id = $1";
+        let n = with_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(SQL).bind(phc).bind(millis(audit.at)).bind(user_id).execute(&mut *tx).await?.rows_affected();
+            sqlx::query(TOKENS).bind(user_id).execute(&mut *tx).await?;
+            audit_in!(tx, audit);
+            tx.commit().await.map(|()| n)
+        })?;
         Ok(n == 1)
     }
 
@@ -170,16 +212,23 @@ impl Store {
         Ok(with_pool!(self, pool => sqlx::query_scalar(SQL).bind(user_id).fetch_all(pool).await)?)
     }
 
-    /// Store a one-time set-password token (by hash) for the user.
+    /// Store a one-time set-password token (by hash) for the user; it replaces the
+    /// user's older links (only the newest link works).
     pub async fn create_password_token(
         &self,
         token_hash: &str,
         user_id: &str,
         expires: OffsetDateTime,
     ) -> Result<(), StoreError> {
+        const OLDER: &str = "DELETE FROM password_tokens WHERE user_id = $1";
         const SQL: &str =
             "INSERT INTO password_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)";
-        with_writer!(self, pool => sqlx::query(SQL).bind(token_hash).bind(user_id).bind(millis(expires)).execute(pool).await.map(|_| ()))?;
+        with_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(OLDER).bind(user_id).execute(&mut *tx).await?;
+            sqlx::query(SQL).bind(token_hash).bind(user_id).bind(millis(expires)).execute(&mut *tx).await?;
+            tx.commit().await
+        })?;
         Ok(())
     }
 
@@ -210,22 +259,11 @@ impl Store {
 
     /// Append to the audit log.
     pub async fn audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
-        const SQL: &str = "INSERT INTO audit_log (id, at, actor_id, actor_email, action, survey_id, target, details, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-        let id = uuid::Uuid::now_v7().to_string();
-        let details = entry.details.to_string();
-        with_writer!(self, pool => sqlx::query(SQL)
-            .bind(&id)
-            .bind(millis(entry.at))
-            .bind(&entry.actor_id)
-            .bind(&entry.actor_email)
-            .bind(&entry.action)
-            .bind(&entry.survey_id)
-            .bind(&entry.target)
-            .bind(&details)
-            .bind(&entry.ip)
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
+        with_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            audit_in!(tx, entry);
+            tx.commit().await
+        })?;
         Ok(())
     }
 

@@ -20,6 +20,14 @@ pub async fn token(session: &Session) -> Result<String, AppError> {
     Ok(t)
 }
 
+/// Replace the session's token (at sign-in: a token seen before signing in, say on a
+/// shared computer, is no use afterwards).
+pub async fn rotate(session: &Session) -> Result<String, AppError> {
+    let t = tokens::new_token();
+    session.insert(KEY, &t).await?;
+    Ok(t)
+}
+
 /// Whether `submitted` is this session's token.
 pub async fn verify(session: &Session, submitted: Option<&str>) -> Result<bool, AppError> {
     let (Some(expected), Some(submitted)) = (session.get::<String>(KEY).await?, submitted) else {

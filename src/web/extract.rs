@@ -138,19 +138,7 @@ impl FromRequestParts<crate::app::AppState> for ClientIp {
     }
 }
 
-/// The address respondents reach us at: configured, or from the request's Host.
-pub fn base_url(state: &crate::app::AppState, headers: &axum::http::HeaderMap) -> String {
-    if let Some(base) = &state.settings().base_url {
-        return base.trim_end_matches('/').to_string();
-    }
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if state.settings().secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}")
+/// The address links are made with (`--base-url`, never the request's Host header).
+pub fn base_url(state: &crate::app::AppState) -> &str {
+    &state.settings().base_url
 }

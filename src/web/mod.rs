@@ -7,6 +7,7 @@ pub(crate) mod error;
 mod extract;
 mod home;
 mod limits;
+mod redirect;
 mod respond;
 mod respondent;
 
@@ -157,5 +158,9 @@ pub async fn housekeeping(state: AppState) {
             tracing::warn!(error = %e, "could not delete expired sessions");
         }
         state.attempts().forget_idle();
+        let before = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+        if let Err(e) = state.store().forget_login_attempts(before).await {
+            tracing::warn!(error = %e, "could not delete old sign-in attempts");
+        }
     }
 }

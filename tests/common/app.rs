@@ -40,6 +40,10 @@ impl TestApp {
                 .with_test_writer()
                 .try_init();
         }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().unwrap();
         let settings = Settings {
             database_url: db.url.clone(),
             surveys_dir: surveys.to_path_buf(),
@@ -47,16 +51,26 @@ impl TestApp {
             plans_dir: surveys.parent().unwrap_or(surveys).join("analysis/plans"),
             secure_cookies: false,
             body_limit,
-            base_url: None,
+            base_url: format!("http://{addr}"),
+            header_timeout: Settings::DEFAULT_HEADER_TIMEOUT,
+            // Most tests sign staff in with a password only; tests of two-factor sign-in
+            // start the app with the default policy (`spawn_with_settings`).
+            two_factor: anketa::staff::TwoFactorPolicy::Optional,
             behind_proxy: false,
             pseudonym_key: None,
         };
+        TestApp::spawn_with_settings(db, listener, settings).await
+    }
+
+    /// The app with these settings, on `listener` (its address is the base URL).
+    pub async fn spawn_with_settings(
+        db: TestDb,
+        listener: tokio::net::TcpListener,
+        settings: Settings,
+    ) -> TestApp {
+        let addr = listener.local_addr().unwrap();
         let (state, _warnings) = app::prepare(settings).await.expect("app starts");
         let store = state.store().clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(app::serve(state, listener, async {
             let _ = rx.await;

@@ -9,3 +9,4 @@ pub mod pg_cluster;
 pub mod server;
 pub mod staff;
 pub mod tools;
+pub mod totp;

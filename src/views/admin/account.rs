@@ -1,11 +1,12 @@
-//! The signed-in account: who you are, and "log out everywhere".
+//! The signed-in account: who you are, two-factor sign-in, and "log out everywhere".
 
 use maud::{Markup, html};
 
 use super::layout;
 use crate::staff::StaffUser;
 
-pub fn page(user: &StaffUser, csrf: &str) -> Markup {
+/// `two_factor`: the recovery codes left when two-factor sign-in is on.
+pub fn page(user: &StaffUser, csrf: &str, two_factor: Option<i64>) -> Markup {
     layout(
         "Your account",
         Some((user, csrf)),
@@ -17,6 +18,17 @@ pub fn page(user: &StaffUser, csrf: &str) -> Markup {
                 @if user.role.needs_grants() {
                     dt { "Surveys" }
                     dd { @if user.grants.is_empty() { "none yet" } @else { (user.grants.join(", ")) } }
+                }
+            }
+            h2 { "Two-factor sign-in" }
+            @match two_factor {
+                Some(left) => {
+                    p { "On: signing in needs a code from your authenticator app. Recovery codes left: " (left) "." }
+                    p { a href="/admin/account/two-factor" { "Set it up again (a new phone, new recovery codes)" } }
+                }
+                None => {
+                    p { "Off: signing in needs only your password." }
+                    p { a href="/admin/account/two-factor" { "Turn on two-factor sign-in" } }
                 }
             }
             h2 { "Sessions" }

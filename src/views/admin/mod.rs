@@ -12,6 +12,7 @@ pub mod login;
 pub mod overview;
 pub mod report;
 pub mod responses;
+pub mod two_factor;
 pub mod users;
 
 use maud::{DOCTYPE, Markup, html};

@@ -5,9 +5,10 @@
 
 use std::sync::Arc;
 
+use crate::web::redirect;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -109,7 +110,7 @@ pub(super) async fn start(
             json!({}),
         )
         .await?;
-    Ok(Redirect::to(&format!("/admin/interviews/{id}")).into_response())
+    Ok(redirect::to(&format!("/admin/interviews/{id}")))
 }
 
 /// The interview and its guide, if this user may open it; 404 otherwise.
@@ -188,7 +189,7 @@ pub(super) async fn show(
             Some(t) => format!("/admin/interviews/{id}/t/{}", t.id),
             None => format!("/admin/interviews/{id}/summary"),
         };
-        return Ok(Redirect::to(&to).into_response());
+        return Ok(redirect::to(&to));
     }
     let csrf = csrf::token(&staff.session).await?;
     Ok(
@@ -211,7 +212,7 @@ pub(super) async fn consent(
     let now = OffsetDateTime::now_utc();
     if interview.data.has_consent() {
         // Sent twice (a double click, the back button): recorded already.
-        return Ok(Redirect::to(&format!("/admin/interviews/{id}")).into_response());
+        return Ok(redirect::to(&format!("/admin/interviews/{id}")));
     }
     let recorded = update(&state, &id, &survey.version, false, |data| {
         if data.has_consent() {
@@ -233,7 +234,7 @@ pub(super) async fn consent(
                     json!({"version": guide.consent_version}),
                 )
                 .await?;
-            Ok(Redirect::to(&format!("/admin/interviews/{id}")).into_response())
+            Ok(redirect::to(&format!("/admin/interviews/{id}")))
         }
         Err(problems) => {
             let csrf = csrf::token(&staff.session).await?;
@@ -268,7 +269,7 @@ async fn topic_page(
 ) -> Result<Response, AppError> {
     let (interview, survey) = open(state, staff, id).await?;
     if !interview.data.has_consent() {
-        return Ok(Redirect::to(&format!("/admin/interviews/{id}")).into_response());
+        return Ok(redirect::to(&format!("/admin/interviews/{id}")));
     }
     let index = survey.page_index(topic_id).ok_or(AppError::NotFound)?;
     let stored = stored_values(&survey, &interview.data, index);
@@ -312,7 +313,7 @@ pub(super) async fn save_topic(
         return Err(AppError::FormExpired);
     }
     if !interview.data.has_consent() {
-        return Ok(Redirect::to(&format!("/admin/interviews/{id}")).into_response());
+        return Ok(redirect::to(&format!("/admin/interviews/{id}")));
     }
     let index = survey.page_index(&topic_id).ok_or(AppError::NotFound)?;
     let now = OffsetDateTime::now_utc().unix_timestamp();
@@ -356,7 +357,7 @@ pub(super) async fn save_topic(
             None => format!("/admin/interviews/{id}/t/{topic_id}"),
         },
     };
-    Ok(Redirect::to(&to).into_response())
+    Ok(redirect::to(&to))
 }
 
 pub(super) async fn summary(
@@ -366,7 +367,7 @@ pub(super) async fn summary(
 ) -> Result<Response, AppError> {
     let (interview, survey) = open(&state, &staff, &id).await?;
     if !interview.data.has_consent() {
-        return Ok(Redirect::to(&format!("/admin/interviews/{id}")).into_response());
+        return Ok(redirect::to(&format!("/admin/interviews/{id}")));
     }
     let csrf = csrf::token(&staff.session).await?;
     Ok(views::summary(&staff.user, &csrf, &survey, &interview).into_response())
@@ -398,5 +399,5 @@ pub(super) async fn finish(
             json!({}),
         )
         .await?;
-    Ok(Redirect::to("/admin/interviews").into_response())
+    Ok(redirect::to("/admin/interviews"))
 }

@@ -1,10 +1,12 @@
-//! Signing in and out, "log out everywhere", and one-time set-password links. Failed
-//! sign-ins are throttled per account and per address, counted from the audit log (so
-//! several instances behind a load balancer share the count).
+//! Signing in and out, "log out everywhere", and one-time set-password links. Sign-in
+//! attempts are throttled per account and per address, counted in the database before
+//! each check (so several instances behind a load balancer share the count, and
+//! guesses sent at the same moment are counted too).
 
+use crate::web::redirect;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use time::OffsetDateTime;
 use tower_sessions::Session;
@@ -32,7 +34,7 @@ pub(super) struct LoginQuery {
 }
 
 /// Only local paths in the staff area: never an open redirect.
-fn safe_next(next: Option<&str>) -> String {
+pub(super) fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with("/admin")
@@ -55,6 +57,9 @@ pub(super) async fn form(
         (_, true) => Some("Your password is set. Sign in with it."),
         (Some("timeout"), _) => {
             Some("You were signed out after a period without activity. Please sign in again.")
+        }
+        (Some("two-factor"), _) => {
+            Some("Your account now needs two-factor sign-in. Sign in again to set it up.")
         }
         (Some(_), _) => Some("Your session has ended. Please sign in again."),
         _ => None,
@@ -90,24 +95,7 @@ pub(super) async fn submit(
     }
     let email = staff::normalize_email(&typed).unwrap_or_else(|_| typed.to_lowercase());
     let store = state.store();
-    let (by_account, by_address) = store
-        .failed_logins_since(&email, &ip.to_string(), OffsetDateTime::now_utc() - WINDOW)
-        .await?;
-    if by_account >= PER_ACCOUNT || by_address >= PER_ADDRESS {
-        let actor = Actor {
-            id: None,
-            email: Some(email.clone()),
-            ip: Some(ip.to_string()),
-        };
-        actor
-            .audit(
-                store,
-                "login_throttled",
-                None,
-                None,
-                json!({"by_account": by_account, "by_address": by_address}),
-            )
-            .await?;
+    let Some(attempt) = Attempt::begin(store, &email, &ip.to_string()).await? else {
         let page = views::login::page(
             &token,
             &typed,
@@ -116,7 +104,7 @@ pub(super) async fn submit(
             Some("Too many failed sign-ins. Wait 15 minutes and try again."),
         );
         return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
-    }
+    };
     let user = store.user_by_email(&email).await?;
     let password = input.get("password").unwrap_or_default().to_string();
     let matches = crate::passwords::verify(
@@ -125,14 +113,7 @@ pub(super) async fn submit(
     )
     .await;
     let Some(user) = user.filter(|u| matches && !u.disabled) else {
-        let actor = Actor {
-            id: None,
-            email: Some(email.clone()),
-            ip: Some(ip.to_string()),
-        };
-        actor
-            .audit(store, "login_failed", None, None, json!({}))
-            .await?;
+        attempt.failed(store, json!({})).await?;
         let page = views::login::page(
             &token,
             &typed,
@@ -142,6 +123,13 @@ pub(super) async fn submit(
         );
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
+    attempt.succeeded(store).await?;
+    // With two-factor sign-in on (or required for the role), the password only leads
+    // to the second step.
+    if user.totp_secret.is_some() || state.settings().two_factor.required_for(user.role) {
+        let to = super::two_factor::password_accepted(&session, &user, &next).await?;
+        return Ok(redirect::to(to));
+    }
     sign_in(&session, &user.id).await?;
     Actor {
         id: Some(user.id.clone()),
@@ -150,7 +138,76 @@ pub(super) async fn submit(
     }
     .audit(store, "login", None, None, json!({}))
     .await?;
-    Ok(Redirect::to(&next).into_response())
+    Ok(redirect::to(&next))
+}
+
+/// One sign-in attempt (a password or a second-factor code), counted before it is
+/// checked: see [`crate::store::Store::begin_login_attempt`].
+pub(super) struct Attempt {
+    id: String,
+    email: String,
+    ip: String,
+}
+
+impl Attempt {
+    /// Start an attempt; `None` (audited) when the account or the address has had too
+    /// many failed or unfinished attempts in the last 15 minutes.
+    pub(super) async fn begin(
+        store: &crate::store::Store,
+        email: &str,
+        ip: &str,
+    ) -> Result<Option<Attempt>, AppError> {
+        let now = OffsetDateTime::now_utc();
+        let attempt = Attempt {
+            id: uuid::Uuid::now_v7().to_string(),
+            email: email.to_string(),
+            ip: ip.to_string(),
+        };
+        let (by_account, by_address) = store
+            .begin_login_attempt(&attempt.id, email, ip, now, now - WINDOW)
+            .await?;
+        if by_account <= PER_ACCOUNT && by_address <= PER_ADDRESS {
+            return Ok(Some(attempt));
+        }
+        store.end_login_attempt(&attempt.id).await?;
+        attempt
+            .actor()
+            .audit(
+                store,
+                "login_throttled",
+                None,
+                None,
+                json!({"by_account": by_account - 1, "by_address": by_address - 1}),
+            )
+            .await?;
+        Ok(None)
+    }
+
+    fn actor(&self) -> Actor {
+        Actor {
+            id: None,
+            email: Some(self.email.clone()),
+            ip: Some(self.ip.clone()),
+        }
+    }
+
+    /// The check failed: the attempt stays counted, and is audited.
+    pub(super) async fn failed(
+        self,
+        store: &crate::store::Store,
+        details: serde_json::Value,
+    ) -> Result<(), AppError> {
+        self.actor()
+            .audit(store, "login_failed", None, None, details)
+            .await?;
+        Ok(())
+    }
+
+    /// The check passed: the attempt is no failure.
+    pub(super) async fn succeeded(self, store: &crate::store::Store) -> Result<(), AppError> {
+        store.end_login_attempt(&self.id).await?;
+        Ok(())
+    }
 }
 
 pub(super) async fn logout(
@@ -166,12 +223,24 @@ pub(super) async fn logout(
         .audit(state.store(), "logout", None, None, json!({}))
         .await?;
     staff.session.flush().await?;
-    Ok(Redirect::to("/admin/login").into_response())
+    Ok(redirect::to("/admin/login"))
 }
 
-pub(super) async fn account(staff: Staff) -> Result<Response, AppError> {
+pub(super) async fn account(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     let token = csrf::token(&staff.session).await?;
-    Ok(views::account::page(&staff.user, &token).into_response())
+    let store = state.store();
+    let account = store
+        .user_by_id(&staff.user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let two_factor = match account.totp_secret {
+        Some(_) => Some(store.recovery_codes_left(&account.id).await?),
+        None => None,
+    };
+    Ok(views::account::page(&staff.user, &token, two_factor).into_response())
 }
 
 pub(super) async fn logout_everywhere(
@@ -189,7 +258,7 @@ pub(super) async fn logout_everywhere(
         .ok_or(AppError::NotFound)?;
     accounts::end_sessions(state.store(), &staff.actor(), &user).await?;
     staff.session.flush().await?;
-    Ok(Redirect::to("/admin/login?signed_out=ended").into_response())
+    Ok(redirect::to("/admin/login?signed_out=ended"))
 }
 
 pub(super) async fn set_password_form(
@@ -274,7 +343,7 @@ pub(super) async fn set_password(
     accounts::set_password(store, &actor, &user, password)
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Redirect::to("/admin/login?password_set=1").into_response())
+    Ok(redirect::to("/admin/login?password_set=1"))
 }
 
 fn capitalize(s: &str) -> String {

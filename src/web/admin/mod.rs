@@ -9,12 +9,14 @@ mod interviews;
 mod login;
 mod responses;
 mod surveys;
+mod two_factor;
 mod users;
 
+use crate::web::redirect;
 use axum::Router;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -34,6 +36,18 @@ pub fn router() -> Router<AppState> {
         .route("/admin/logout", post(login::logout))
         .route("/admin/account", get(login::account))
         .route("/admin/logout-everywhere", post(login::logout_everywhere))
+        .route(
+            "/admin/login/code",
+            get(two_factor::code_form).post(two_factor::code_submit),
+        )
+        .route(
+            "/admin/two-factor",
+            get(two_factor::enrol_form).post(two_factor::enrol_submit),
+        )
+        .route(
+            "/admin/account/two-factor",
+            get(two_factor::account_form).post(two_factor::account_submit),
+        )
         .route(
             "/admin/set-password/{token}",
             get(login::set_password_form).post(login::set_password),
@@ -168,7 +182,7 @@ fn to_login(parts: &Parts, reason: Option<&str>) -> Response {
     if !params.is_empty() {
         url = format!("{url}?{}", params.join("&"));
     }
-    Redirect::to(&url).into_response()
+    redirect::to(&url)
 }
 
 fn urlencode(s: &str) -> String {
@@ -212,6 +226,12 @@ impl FromRequestParts<AppState> for Staff {
                 return Err(to_login(parts, Some(reason)));
             }
         };
+        // Two-factor sign-in became required for the role (or was reset) after this
+        // sign-in: sign in again, which sets it up.
+        if state.settings().two_factor.required_for(user.role) && user.totp_secret.is_none() {
+            let _ = session.remove::<StaffSession>(SESSION_KEY).await;
+            return Err(to_login(parts, Some("two-factor")));
+        }
         if now - signed_in.last_seen > 60 {
             signed_in.last_seen = now;
             session
@@ -238,9 +258,11 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
-/// Sign `user_id` in on this session, with a fresh session id (no fixation).
+/// Sign `user_id` in on this session, with a fresh session id and CSRF token (no
+/// fixation of either).
 async fn sign_in(session: &Session, user_id: &str) -> Result<(), AppError> {
     session.cycle_id().await?;
+    super::csrf::rotate(session).await?;
     let now = OffsetDateTime::now_utc();
     session
         .insert(
@@ -310,6 +332,7 @@ mod tests {
             )
             .unwrap(),
             created_at: OffsetDateTime::UNIX_EPOCH,
+            totp_secret: None,
         }
     }
 

@@ -1,8 +1,9 @@
 //! Individual responses (admins and researchers only): the filtered list, one response
 //! against the survey version it was given on, and marking, deleting and erasing it.
 
+use crate::web::redirect;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
 use serde_json::json;
 use time::OffsetDateTime;
@@ -204,12 +205,12 @@ pub(super) async fn act(
                     json!({"reason": reason}),
                 )
                 .await?;
-            return Ok(
-                Redirect::to(&format!("/admin/surveys/{}/responses?erased=1", survey.id))
-                    .into_response(),
-            );
+            return Ok(redirect::to(&format!(
+                "/admin/surveys/{}/responses?erased=1",
+                survey.id
+            )));
         }
         _ => return Err(AppError::BadRequest("unknown or unconfirmed action")),
     }
-    Ok(Redirect::to(&here).into_response())
+    Ok(redirect::to(&here))
 }

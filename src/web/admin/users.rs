@@ -1,9 +1,10 @@
 //! Accounts (admins only): the list, creating an account with a one-time set-password
 //! link, and per account: grants, disabling, a new link, ending its sessions.
 
+use crate::web::redirect;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::Staff;
 use crate::accounts::{self, AccountError};
@@ -57,7 +58,6 @@ pub(super) async fn list(
 pub(super) async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    headers: axum::http::HeaderMap,
     Form(input): Form,
 ) -> Result<Response, AppError> {
     require_admin(&staff)?;
@@ -85,14 +85,10 @@ pub(super) async fn create(
     };
     match created {
         Ok(user) => {
-            let link = accounts::password_link(
-                state.store(),
-                &staff.actor(),
-                &user,
-                &base_url(&state, &headers),
-            )
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            let link =
+                accounts::password_link(state.store(), &staff.actor(), &user, base_url(&state))
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
             let message = format!(
                 "Created {} ({}). Send them this link to set a password (valid 7 days, once):",
                 user.email, user.role
@@ -150,7 +146,6 @@ pub(super) async fn show(
 pub(super) async fn act(
     State(state): State<AppState>,
     staff: Staff,
-    headers: axum::http::HeaderMap,
     Path(user_id): Path<String>,
     Form(input): Form,
 ) -> Result<Response, AppError> {
@@ -190,7 +185,7 @@ pub(super) async fn act(
         Some("enable") => accounts::set_disabled(store, &actor, &user, false).await,
         Some("end_sessions") => accounts::end_sessions(store, &actor, &user).await,
         Some("password_link") => {
-            let link = accounts::password_link(store, &actor, &user, &base_url(&state, &headers))
+            let link = accounts::password_link(store, &actor, &user, base_url(&state))
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             let message = format!(
@@ -206,7 +201,7 @@ pub(super) async fn act(
         _ => return Err(AppError::BadRequest("unknown action")),
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&here).into_response()),
+        Ok(()) => Ok(redirect::to(&here)),
         Err(AccountError::Store(e)) => Err(e.into()),
         Err(e) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -2,7 +2,7 @@
 //! typed resume code; and the page that hands out a resume code.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -258,14 +258,13 @@ pub(super) async fn saved(
     State(state): State<AppState>,
     session: Session,
     accept: AcceptLanguage,
-    headers: HeaderMap,
     Path(survey_id): Path<String>,
 ) -> Result<Response, AppError> {
     let r = Respondent::load(&state, &session, &survey_id).await?;
     let Some(issued) = session.get::<IssuedCode>(&issued_key(&survey_id)).await? else {
         return Ok(redirect(&format!("/s/{survey_id}")));
     };
-    let link = format!("{}/r/{}", base_url(&state, &headers), issued.code);
+    let link = format!("{}/r/{}", base_url(&state), issued.code);
     let expires =
         OffsetDateTime::from_unix_timestamp(issued.expires).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let continue_url = r.current_url();

@@ -9,9 +9,10 @@ mod persist;
 
 use std::sync::Arc;
 
+use crate::web::redirect;
 use axum::Router;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::Markup;
 use time::OffsetDateTime;
@@ -62,7 +63,7 @@ fn done_url(survey: &Survey) -> String {
 }
 
 fn redirect(url: &str) -> Response {
-    Redirect::to(url).into_response()
+    redirect::to(url)
 }
 
 #[derive(serde::Deserialize)]
