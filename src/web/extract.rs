@@ -42,6 +42,11 @@ impl<S: Send + Sync> FromRequest<S> for Form {
         })?;
         let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| AppError::BadRequest("the form is not valid URL-encoded data"))?;
+        // NUL cannot be typed into a form, and PostgreSQL cannot store it in text.
+        let fields = fields
+            .into_iter()
+            .map(|(k, v)| (k.replace('\0', ""), v.replace('\0', "")))
+            .collect();
         Ok(Form(FormInput::new(fields)))
     }
 }

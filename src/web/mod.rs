@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { AppError::NotFound })
         .layer(DefaultBodyLimit::max(settings.body_limit))
         .layer(axum::middleware::from_fn(error_pages_for_bare_errors))
+        .layer(axum::middleware::from_fn(no_nul_in_address))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
@@ -144,6 +145,24 @@ async fn error_pages_for_bare_errors(
         return page;
     }
     response
+}
+
+/// An address with an encoded NUL names nothing anketa has (ids, codes and survey ids
+/// never hold one) and cannot reach PostgreSQL, which refuses NUL in text: a 404 for
+/// the path, a 400 for the query string, before any handler runs.
+async fn no_nul_in_address(
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let uri = request.uri();
+    if uri.path().contains("%00") {
+        return AppError::NotFound.into_response();
+    }
+    if uri.query().is_some_and(|q| q.contains("%00")) {
+        return AppError::BadRequest("the address has a parameter that is not valid")
+            .into_response();
+    }
+    next.run(request).await
 }
 
 /// Background upkeep while serving: delete expired sessions and forget idle entries of

@@ -22,4 +22,4 @@ echo "== building anketa"
 
 echo "== browser suite"
 cd "$here"
-CHROMIUM="$(command -v chromium)" ANKETA_BIN="$root/target/debug/anketa" node --test --test-concurrency=1 suite.test.mjs interview.test.mjs report.test.mjs
+CHROMIUM="$(command -v chromium)" ANKETA_BIN="$root/target/debug/anketa" node --test --test-concurrency=1 suite.test.mjs interview.test.mjs report.test.mjs two_factor.test.mjs

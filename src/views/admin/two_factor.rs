@@ -110,7 +110,7 @@ pub fn recovery_codes_page(
                 @for code in codes { li { code { (code) } } }
             }
             p { "Lost your phone and your codes? An administrator can turn two-factor sign-in off for your account (" code { "anketa user reset-2fa" } "); you then set it up again." }
-            p { a.button.primary href=(next) { "Continue" } }
+            p { a.button href=(next) { "Continue" } }
         },
     )
 }
