@@ -256,6 +256,18 @@ async fn reports_are_written_with_charts_in_every_format(db: TestDb) {
             .filter(|p| p.extension().is_some_and(|e| e == "png"))
             .collect();
         assert!(pngs.len() >= 5, "{format}: {} charts", pngs.len());
+        // No chart is drawn that has nothing to show (the tables hold what is withheld).
+        for entry in std::fs::read_dir(out.join("charts")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "svg") {
+                let svg = std::fs::read_to_string(&path).unwrap();
+                assert!(
+                    !svg.contains("Žádná data k zobrazení") && !svg.contains("No data to display"),
+                    "{format}: an empty chart {}",
+                    path.display()
+                );
+            }
+        }
         for png in &pngs {
             let bytes = std::fs::read(png).unwrap();
             assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", png.display());

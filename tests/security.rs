@@ -565,10 +565,12 @@ async fn a_planted_session_id_is_useless_after_sign_in(db: TestDb) {
     let mut victim = app.browser();
     set_password(&mut victim, &link, PASSWORD).await;
 
-    // The attacker gets a session id from the sign-in page and plants it in the victim's
-    // browser (a shared computer, a cookie injected over a sibling subdomain).
-    let attacker = app.browser();
-    attacker.get_raw("/admin/login").await;
+    // The attacker gets a session id (opening a page stores none: answering a survey
+    // does) and plants it in the victim's browser (a shared computer, a cookie injected
+    // over a sibling subdomain).
+    let mut attacker = app.browser();
+    attacker.open("/s/skoleni").await;
+    attacker.next(&[("useful", "1")]).await;
     let planted = session_cookie(&attacker, &app);
     let mut victim = Browser::with_jar(&app, std::sync::Arc::new(reqwest::cookie::Jar::default()));
     victim.jar.add_cookie_str(

@@ -405,7 +405,99 @@ async fn links_never_come_from_the_host_header(db: TestDb) {
     app.stop().await;
 }
 
+/// Part of finding 5: opening a survey or the sign-in page without a cookie stores no
+/// session (the CSRF token rides in a cookie of its own until there is something to
+/// keep), and the forms still need a token that matches that cookie.
+async fn looking_stores_nothing_and_forms_still_need_their_token(db: TestDb) {
+    let (app, dir) = app(db).await;
+    let _admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
+    let before = app.store.session_count().await.unwrap();
+    for _ in 0..10 {
+        for path in ["/s/obce", "/admin/login", "/s/obce/resume"] {
+            let mut b = app.browser();
+            let page = b.open(path).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            assert!(
+                page.body.contains("name=\"_csrf\""),
+                "{path}: a form with a token"
+            );
+        }
+    }
+    assert_eq!(
+        app.store.session_count().await.unwrap(),
+        before,
+        "no session stored"
+    );
+    // Without the cookie, or with another token, a form is refused.
+    let b = app.browser();
+    let token = b.get_raw("/admin/login").await.csrf();
+    let fields = |t: &str| {
+        serde_urlencoded::to_string([
+            ("_csrf", t),
+            ("email", "admin@example.cz"),
+            ("password", PASSWORD),
+        ])
+        .unwrap()
+    };
+    let stranger = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let resp = stranger
+        .post(app.url("/admin/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(fields(&token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::FORBIDDEN,
+        "the token without its cookie"
+    );
+    let forged = b
+        .post_raw(
+            "/admin/login",
+            &[
+                ("_csrf", "A".repeat(43).as_str()),
+                ("email", "admin@example.cz"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(
+        forged.status,
+        StatusCode::FORBIDDEN,
+        "the cookie with another token"
+    );
+    let ok = b
+        .post_raw(
+            "/admin/login",
+            &[
+                ("_csrf", &token),
+                ("email", "admin@example.cz"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    // A respondent who answers gets a session (there is now something to keep).
+    let mut r = app.browser();
+    r.open("/s/obce").await;
+    let done = r.next(&[("q", "1")]).await;
+    assert!(
+        done.url.ends_with("/done"),
+        "{} {} {}",
+        done.url,
+        done.status,
+        done.body
+    );
+    assert!(app.store.session_count().await.unwrap() > before);
+    app.stop().await;
+}
+
 on_both_databases!(
+    looking_stores_nothing_and_forms_still_need_their_token,
     a_new_password_kills_older_links_and_sessions,
     guesses_sent_at_once_are_throttled_like_one_by_one,
     control_characters_never_make_a_redirect_fail,

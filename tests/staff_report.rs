@@ -62,6 +62,21 @@ async fn evaluators_get_suppressed_reports_of_granted_surveys(db: TestDb) {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("Hodnocení kurzu (5 výroků)"));
     assert!(page.body.contains("<svg"), "charts inline");
+    // The same document as `anketa analyze`, in the same order: front matter, contents,
+    // summary of findings, the results, and the method last.
+    let at = |word: &str| {
+        page.body
+            .find(word)
+            .unwrap_or_else(|| panic!("{word} is not on the staff report page"))
+    };
+    let order = [
+        at("Dokončené odpovědi"),
+        at(">Obsah<"),
+        at(">Shrnutí</h2>"),
+        at("Tabulka 1: "),
+        at(">Metoda</h2>"),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     assert!(
         !page.body.contains("Znalosti před a po programu"),
         "the entry questionnaire is not granted: no pre/post block"

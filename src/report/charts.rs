@@ -138,30 +138,32 @@ pub fn section(section: &Section, lang: Lang) -> Option<Chart> {
             label,
             scale,
             items,
-        } => Some(Chart {
-            slug: slug(name),
-            title: label.clone(),
-            svg: likert_svg(&LikertChart {
-                meta: meta(label, lang),
-                levels: scale.clone(),
-                // Items whose n is withheld cannot give shares of all answers: the
-                // table shows them.
-                items: items
-                    .iter()
-                    .filter_map(|i| {
-                        let Cell::Count(n) = i.n else { return None };
-                        let counts: Vec<u64> =
-                            i.distribution.iter().map(|d| shown(d.count)).collect();
-                        let hidden = n.saturating_sub(counts.iter().sum());
-                        Some(LikertItem {
-                            label: i.label.clone(),
-                            counts,
-                            hidden,
-                        })
+        } => {
+            // Items whose n is withheld cannot give shares of all answers: the table
+            // shows them. With none left there is no chart (not an empty one).
+            let drawable: Vec<LikertItem> = items
+                .iter()
+                .filter_map(|i| {
+                    let Cell::Count(n) = i.n else { return None };
+                    let counts: Vec<u64> = i.distribution.iter().map(|d| shown(d.count)).collect();
+                    let hidden = n.saturating_sub(counts.iter().sum());
+                    Some(LikertItem {
+                        label: i.label.clone(),
+                        counts,
+                        hidden,
                     })
-                    .collect(),
-            }),
-        }),
+                })
+                .collect();
+            (!drawable.is_empty()).then(|| Chart {
+                slug: slug(name),
+                title: label.clone(),
+                svg: likert_svg(&LikertChart {
+                    meta: meta(label, lang),
+                    levels: scale.clone(),
+                    items: drawable,
+                }),
+            })
+        }
         Section::PrePost {
             title,
             scale,

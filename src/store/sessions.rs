@@ -78,3 +78,21 @@ impl ExpiredDeletion for SessionBackend {
         }
     }
 }
+
+impl super::Store {
+    /// How many sessions are stored (the session stores' default tables).
+    pub async fn session_count(&self) -> Result<i64, super::StoreError> {
+        Ok(match &self.pool {
+            super::Pool::Sqlite { read, .. } => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM tower_sessions")
+                    .fetch_one(read)
+                    .await?
+            }
+            super::Pool::Postgres(pool) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM tower_sessions.session")
+                    .fetch_one(pool)
+                    .await?
+            }
+        })
+    }
+}

@@ -1,19 +1,101 @@
-//! CSRF protection with the synchronizer-token pattern: one random token per session,
-//! embedded in every form and compared in constant time on every POST.
+//! CSRF protection. With a session, the synchronizer-token pattern: one random token per
+//! session, embedded in every form and compared in constant time on every POST. Without
+//! one (a first visit to a survey or the sign-in page), a double-submit cookie: the token
+//! goes into the form and into a cookie of its own (`HttpOnly`, `SameSite=Lax`, and
+//! `__Host-` with `Secure` when cookies are secure), and a POST must carry both. So merely
+//! opening a page stores nothing on the server (no session row per visitor).
+//!
+//! The cookie travels through [`layer`], which hands each request's cookie to [`token`]
+//! and [`verify`] (a task-local: handlers run in the request's task) and sets a new one on
+//! the response when a token was issued.
 
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
 use tower_sessions::Session;
 
 use super::error::AppError;
+use crate::app::AppState;
 use crate::tokens;
 
 const KEY: &str = "csrf";
 /// The hidden form field carrying the token.
 pub const FIELD: &str = "_csrf";
+const COOKIE: &str = "anketa_csrf";
+const SECURE_COOKIE: &str = "__Host-anketa_csrf";
 
-/// The session's token, created on first use.
+/// The request's CSRF cookie, and the token issued for the response (if any).
+#[derive(Clone, Default)]
+struct Seed {
+    cookie: Option<String>,
+    issued: Arc<Mutex<Option<String>>>,
+}
+
+tokio::task_local! {
+    static SEED: Seed;
+}
+
+fn cookie_name(secure: bool) -> &'static str {
+    if secure { SECURE_COOKIE } else { COOKIE }
+}
+
+/// Middleware: read the CSRF cookie for the handlers, set a new one if they issued one.
+pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let name = cookie_name(state.settings().secure_cookies);
+    let cookie = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| {
+            v.len() == 43
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
+    let seed = Seed {
+        cookie,
+        issued: Arc::default(),
+    };
+    let issued = seed.issued.clone();
+    let mut response = SEED.scope(seed, next.run(request)).await;
+    let token = issued.lock().map(|t| t.clone()).unwrap_or_default();
+    if let Some(token) = token {
+        let secure = if state.settings().secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        };
+        let cookie = format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax{secure}");
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// The token for the forms of this response: the session's, if the visitor has a session;
+/// otherwise the CSRF cookie's (issued now if the visitor has none), so that nothing is
+/// stored on the server for a visitor who only looks.
 pub async fn token(session: &Session) -> Result<String, AppError> {
     if let Some(t) = session.get::<String>(KEY).await? {
         return Ok(t);
+    }
+    if session.id().is_none() {
+        if let Ok(Some(t)) = SEED.try_with(|s| {
+            s.cookie.clone().or_else(|| {
+                let mut issued = s.issued.lock().ok()?;
+                Some(issued.get_or_insert_with(tokens::new_token).clone())
+            })
+        }) {
+            return Ok(t);
+        }
     }
     let t = tokens::new_token();
     session.insert(KEY, &t).await?;
@@ -28,10 +110,16 @@ pub async fn rotate(session: &Session) -> Result<String, AppError> {
     Ok(t)
 }
 
-/// Whether `submitted` is this session's token.
+/// Whether `submitted` is this session's token; for a session without one, the token of
+/// the request's CSRF cookie (a form shown before the visitor had a session). Once the
+/// session has a token of its own (every sign-in rotates it in), the cookie's is refused.
 pub async fn verify(session: &Session, submitted: Option<&str>) -> Result<bool, AppError> {
-    let (Some(expected), Some(submitted)) = (session.get::<String>(KEY).await?, submitted) else {
+    let Some(submitted) = submitted else {
         return Ok(false);
     };
-    Ok(tokens::constant_time_eq(&expected, submitted))
+    let expected = match session.get::<String>(KEY).await? {
+        Some(t) => Some(t),
+        None => SEED.try_with(|s| s.cookie.clone()).ok().flatten(),
+    };
+    Ok(expected.is_some_and(|e| tokens::constant_time_eq(&e, submitted)))
 }

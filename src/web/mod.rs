@@ -46,6 +46,10 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router())
         .layer(sessions)
         .layer(axum::middleware::from_fn(session_store_failures))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::layer,
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

@@ -48,10 +48,15 @@ pub(super) async fn start(
             r.entry.prefill = prefill;
         }
     }
-    respondent::save(&session, &survey_id, &r.entry).await?;
-    // The form's CSRF token now, so it is stored with the new session in one write
-    // instead of a second write on the first page (one commit fewer per response).
-    csrf::token(&session).await?;
+    // Remember what the link said (values for hidden questions, a language); a visitor
+    // without a session and with nothing to remember gets no session.
+    let nothing_to_keep = r.entry.prefill.is_empty() && r.entry.language.is_none();
+    if session.id().is_some() || !nothing_to_keep {
+        respondent::save(&session, &survey_id, &r.entry).await?;
+        // The form's CSRF token now, so it is stored with the new session in one write
+        // instead of a second write on the first page (one commit fewer per response).
+        csrf::token(&session).await?;
+    }
     if r.is_complete() {
         return Ok(redirect(&done_url(&r.survey)));
     }

@@ -71,6 +71,18 @@ struct LangQuery {
     lang: Option<String>,
 }
 
+/// A response id derived from a visitor's CSRF token (secret to the visitor's browser)
+/// and the survey: the same for every request of that browser until it has a session.
+fn reserved_id(csrf_token: &str, survey_id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("response:{survey_id}:{csrf_token}").as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
+
 /// Everything a respondent request needs: the survey, the session entry, the response.
 struct Respondent {
     survey: Arc<Survey>,
@@ -82,10 +94,30 @@ struct Respondent {
 }
 
 impl Respondent {
+    /// For showing a page: a visitor without a session gets none (nothing is stored for
+    /// looking).
     async fn load(
         state: &AppState,
         session: &Session,
         survey_id: &str,
+    ) -> Result<Respondent, AppError> {
+        Respondent::load_as(state, session, survey_id, false).await
+    }
+
+    /// For saving answers: the response id is kept in the session (creating it).
+    async fn load_to_save(
+        state: &AppState,
+        session: &Session,
+        survey_id: &str,
+    ) -> Result<Respondent, AppError> {
+        Respondent::load_as(state, session, survey_id, true).await
+    }
+
+    async fn load_as(
+        state: &AppState,
+        session: &Session,
+        survey_id: &str,
+        keep: bool,
     ) -> Result<Respondent, AppError> {
         let survey = state
             .questionnaire(survey_id)
@@ -98,9 +130,18 @@ impl Respondent {
         let response_id = match &entry.response_id {
             Some(id) => id.clone(),
             None => {
-                let id = uuid::Uuid::new_v4().to_string();
+                // Without a session, the id comes from the visitor's CSRF cookie: the page
+                // shown and its first save (and a double submit of it) agree on it
+                // without storing anything until there are answers.
+                let id = if session.id().is_none() {
+                    reserved_id(&super::csrf::token(session).await?, survey_id)
+                } else {
+                    uuid::Uuid::new_v4().to_string()
+                };
                 entry.response_id = Some(id.clone());
-                respondent::save(session, survey_id, &entry).await?;
+                if keep || session.id().is_some() {
+                    respondent::save(session, survey_id, &entry).await?;
+                }
                 id
             }
         };
