@@ -45,10 +45,10 @@ pub fn new_resume_code() -> String {
         .join("-")
 }
 
-/// A typed resume code in canonical form, forgiving what people get wrong: case, spaces,
-/// dashes, O for 0 and I or L for 1. `None` if it cannot be a code.
-pub fn normalize_resume_code(typed: &str) -> Option<String> {
-    let canonical: String = typed
+/// A typed Crockford base32 code without what people get wrong: spaces and dashes gone,
+/// upper case, O read as 0 and I or L as 1.
+pub fn forgiving_crockford(typed: &str) -> String {
+    typed
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
         .map(|c| match c.to_ascii_uppercase() {
@@ -56,7 +56,13 @@ pub fn normalize_resume_code(typed: &str) -> Option<String> {
             'I' | 'L' => '1',
             other => other,
         })
-        .collect();
+        .collect()
+}
+
+/// A typed resume code in canonical form, forgiving what people get wrong (see
+/// [`forgiving_crockford`]). `None` if it cannot be a code.
+pub fn normalize_resume_code(typed: &str) -> Option<String> {
+    let canonical = forgiving_crockford(typed);
     let valid = canonical.len() == RESUME_CHARS
         && base32::decode(base32::Alphabet::Crockford, &canonical)
             .is_some_and(|b| b.len() == RESUME_BYTES);

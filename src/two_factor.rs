@@ -101,15 +101,7 @@ pub fn new_recovery_codes() -> Vec<String> {
 /// A typed recovery code in its stored form (forgiving case, spaces, dashes, O for 0,
 /// I or L for 1), or `None` if it cannot be one.
 pub fn normalize_recovery_code(typed: &str) -> Option<String> {
-    let plain: String = typed
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| match c.to_ascii_uppercase() {
-            'O' => '0',
-            'I' | 'L' => '1',
-            other => other,
-        })
-        .collect();
+    let plain = tokens::forgiving_crockford(typed);
     let valid = plain.len() == RECOVERY_CHARS
         && plain
             .bytes()

@@ -82,8 +82,33 @@ async fn pages_carry_strict_security_headers_and_are_not_cached() {
 #[tokio::test]
 async fn session_cookies_are_http_only_same_site_and_secure_by_default() {
     let app = sqlite_app().await;
-    let start = app.browser().get_raw("/s/seminar-mas-2024").await;
-    let cookie = start.header("set-cookie").expect("a session cookie");
+    // Opening the survey stores no session: the CSRF token rides in a cookie of its own.
+    let b = app.browser();
+    let start = b.get_raw("/s/seminar-mas-2024/p/about").await;
+    assert_eq!(start.status, StatusCode::OK);
+    let csrf = start.header("set-cookie").expect("a CSRF cookie");
+    assert!(
+        csrf.starts_with("anketa_csrf=")
+            && csrf.contains("HttpOnly")
+            && csrf.contains("SameSite=Lax")
+            && !csrf.contains("Secure"),
+        "{csrf}"
+    );
+    // The first saved page starts the session.
+    let saved = b
+        .post_raw(
+            &start.form_action().unwrap(),
+            &[
+                ("_csrf", &start.csrf()),
+                ("_action", "next"),
+                ("role", "mas_staff"),
+                ("region", "vysocina"),
+                ("mas_project", "no"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let cookie = saved.header("set-cookie").expect("a session cookie");
     assert!(
         cookie.starts_with("anketa_session=")
             && cookie.contains("HttpOnly")
@@ -96,36 +121,60 @@ async fn session_cookies_are_http_only_same_site_and_secure_by_default() {
     );
     app.stop().await;
 
-    // The default settings (as `anketa serve` without --insecure-cookies) mark it Secure.
+    // The default settings (as `anketa serve` without --insecure-cookies) mark them
+    // Secure, the CSRF cookie with the __Host- prefix (no subdomain can set it).
     let db = TestDb::new(Backend::Sqlite).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (state, _) = anketa::app::prepare(Settings {
-        database_url: db.url.clone(),
-        surveys_dir: repo_surveys(),
-        plans_dir: repo_surveys().parent().unwrap().join("analysis/plans"),
         secure_cookies: true,
-        body_limit: Settings::DEFAULT_BODY_LIMIT,
-        base_url: format!("http://{addr}"),
-        header_timeout: Settings::DEFAULT_HEADER_TIMEOUT,
         two_factor: anketa::staff::TwoFactorPolicy::Identified,
-        behind_proxy: false,
-        pseudonym_key: None,
+        ..TestApp::settings(&db, &repo_surveys(), addr)
     })
     .await
     .unwrap();
     let server = tokio::spawn(anketa::app::serve(state, listener, std::future::pending()));
-    let resp = reqwest::Client::builder()
+    let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
+        .unwrap();
+    let first = format!("http://{addr}/s/seminar-mas-2024/p/about");
+    let resp = client.get(&first).send().await.unwrap();
+    assert!(resp.headers().contains_key("strict-transport-security"));
+    let csrf = resp.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        csrf.starts_with("__Host-anketa_csrf=")
+            && csrf.contains("Secure")
+            && csrf.contains("Path=/"),
+        "{csrf}"
+    );
+    let token = csrf["__Host-anketa_csrf=".len()..]
+        .split(';')
+        .next()
         .unwrap()
-        .get(format!("http://{addr}/s/seminar-mas-2024"))
+        .to_string();
+    let body = serde_urlencoded::to_string([
+        ("_csrf", token.as_str()),
+        ("_action", "next"),
+        ("role", "mas_staff"),
+        ("region", "vysocina"),
+        ("mas_project", "no"),
+    ])
+    .unwrap();
+    let resp = client
+        .post(&first)
+        .header("cookie", format!("__Host-anketa_csrf={token}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
         .send()
         .await
         .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_string();
-    assert!(cookie.contains("Secure"), "{cookie}");
-    assert!(resp.headers().contains_key("strict-transport-security"));
+    assert!(
+        cookie.starts_with("anketa_session=") && cookie.contains("Secure"),
+        "{cookie}"
+    );
     server.abort();
 }
 

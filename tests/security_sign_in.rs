@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::app::{Browser, TestApp, path_of, survey_dir};
+use common::app::{Browser, ONE_QUESTION, TestApp, path_of, survey_dir};
 use common::db::TestDb;
 use common::staff::{
     PASSWORD, admin_creates, anketa_user, audit_rows, cli_admin, printed_link, set_password,
@@ -17,19 +17,8 @@ use common::staff::{
 use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const SURVEY: &str = r#"
-id = "obce"
-title = "Obce"
-[[page]]
-id = "p"
-  [[page.question]]
-  id = "q"
-  type = "yesno"
-  text = "Ano?"
-"#;
-
 async fn app(db: TestDb) -> (TestApp, tempfile::TempDir) {
-    let dir = survey_dir(&[("obce", SURVEY)]);
+    let dir = survey_dir(&[("obce", ONE_QUESTION)]);
     let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
     (app, dir)
 }
@@ -288,23 +277,15 @@ fn urlencode(s: &str) -> String {
 /// closed (here after 1 s), whether it sends nothing, half a request, or nothing more
 /// after a first request; so idle sockets cannot pile up.
 async fn half_sent_headers_are_cut_off(db: TestDb) {
-    let dir = survey_dir(&[("obce", SURVEY)]);
+    let dir = survey_dir(&[("obce", ONE_QUESTION)]);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let settings = anketa::app::Settings {
-        database_url: db.url.clone(),
-        surveys_dir: dir.path().to_path_buf(),
-        plans_dir: dir.path().join("plans"),
-        secure_cookies: false,
-        body_limit: anketa::app::Settings::DEFAULT_BODY_LIMIT,
-        base_url: format!("http://{addr}"),
         header_timeout: Duration::from_secs(1),
-        two_factor: anketa::staff::TwoFactorPolicy::Optional,
-        behind_proxy: false,
-        pseudonym_key: None,
+        ..TestApp::settings(&db, dir.path(), addr)
     };
     let app = TestApp::spawn_with_settings(db, listener, settings).await;
-    /// Read until the server closes; how long that took.
+    /// Read until the server closes: what it sent, or an error after 8 s.
     async fn closed_after(mut s: tokio::net::TcpStream) -> Result<String, &'static str> {
         let mut got = Vec::new();
         match tokio::time::timeout(Duration::from_secs(8), s.read_to_end(&mut got)).await {

@@ -8,22 +8,11 @@
 
 mod common;
 
-use common::app::{Browser, Page, TestApp, survey_dir};
+use common::app::{Browser, ONE_QUESTION, Page, TestApp, survey_dir};
 use common::db::TestDb;
 use common::staff::{PASSWORD, anketa_user, audit_rows, printed_link, set_password};
 use common::totp::{code_at, code_next, code_now};
 use reqwest::StatusCode;
-
-const SURVEY: &str = r#"
-id = "obce"
-title = "Obce"
-[[page]]
-id = "p"
-  [[page.question]]
-  id = "q"
-  type = "yesno"
-  text = "Ano?"
-"#;
 
 #[test]
 fn the_tests_totp_gives_the_rfc_6238_test_vectors() {
@@ -46,7 +35,7 @@ fn the_tests_totp_gives_the_rfc_6238_test_vectors() {
 
 /// The app with the default policy: admins and researchers must use two factors.
 async fn app(db: TestDb) -> (TestApp, tempfile::TempDir) {
-    let dir = survey_dir(&[("obce", SURVEY)]);
+    let dir = survey_dir(&[("obce", ONE_QUESTION)]);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let settings = anketa::app::Settings {

@@ -87,15 +87,15 @@ pub async fn token(session: &Session) -> Result<String, AppError> {
     if let Some(t) = session.get::<String>(KEY).await? {
         return Ok(t);
     }
-    if session.id().is_none() {
-        if let Ok(Some(t)) = SEED.try_with(|s| {
+    if session.id().is_none()
+        && let Ok(Some(t)) = SEED.try_with(|s| {
             s.cookie.clone().or_else(|| {
                 let mut issued = s.issued.lock().ok()?;
                 Some(issued.get_or_insert_with(tokens::new_token).clone())
             })
-        }) {
-            return Ok(t);
-        }
+        })
+    {
+        return Ok(t);
     }
     let t = tokens::new_token();
     session.insert(KEY, &t).await?;

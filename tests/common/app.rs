@@ -33,6 +33,25 @@ impl TestApp {
         TestApp::spawn_with(db, &repo_surveys(), Settings::DEFAULT_BODY_LIMIT).await
     }
 
+    /// The settings the tests run with: `surveys` and its plans, the database, plain HTTP,
+    /// links at `addr`, passwords alone enough to sign in (tests of two-factor sign-in
+    /// set the policy they test).
+    pub fn settings(db: &TestDb, surveys: &Path, addr: std::net::SocketAddr) -> Settings {
+        Settings {
+            database_url: db.url.clone(),
+            surveys_dir: surveys.to_path_buf(),
+            // The repository's plans for its surveys; a temporary survey directory has none.
+            plans_dir: surveys.parent().unwrap_or(surveys).join("analysis/plans"),
+            secure_cookies: false,
+            body_limit: Settings::DEFAULT_BODY_LIMIT,
+            base_url: format!("http://{addr}"),
+            header_timeout: Settings::DEFAULT_HEADER_TIMEOUT,
+            two_factor: anketa::staff::TwoFactorPolicy::Optional,
+            behind_proxy: false,
+            pseudonym_key: None,
+        }
+    }
+
     pub async fn spawn_with(db: TestDb, surveys: &Path, body_limit: usize) -> TestApp {
         if std::env::var_os("TEST_LOG").is_some() {
             let _ = tracing_subscriber::fmt()
@@ -45,19 +64,8 @@ impl TestApp {
             .expect("bind");
         let addr = listener.local_addr().unwrap();
         let settings = Settings {
-            database_url: db.url.clone(),
-            surveys_dir: surveys.to_path_buf(),
-            // The repository's plans for its surveys; a temporary survey directory has none.
-            plans_dir: surveys.parent().unwrap_or(surveys).join("analysis/plans"),
-            secure_cookies: false,
             body_limit,
-            base_url: format!("http://{addr}"),
-            header_timeout: Settings::DEFAULT_HEADER_TIMEOUT,
-            // Most tests sign staff in with a password only; tests of two-factor sign-in
-            // start the app with the default policy (`spawn_with_settings`).
-            two_factor: anketa::staff::TwoFactorPolicy::Optional,
-            behind_proxy: false,
-            pseudonym_key: None,
+            ..TestApp::settings(&db, surveys, addr)
         };
         TestApp::spawn_with_settings(db, listener, settings).await
     }
@@ -357,6 +365,18 @@ impl Browser {
         self.press("back", fields).await
     }
 }
+
+/// A survey of one optional yes/no question, for tests about anything but surveys.
+pub const ONE_QUESTION: &str = r#"
+id = "obce"
+title = "Obce"
+[[page]]
+id = "p"
+  [[page.question]]
+  id = "q"
+  type = "yesno"
+  text = "Ano?"
+"#;
 
 /// The fields a browser posts when `action` (`next`, `back`, ...) is pressed on a form
 /// with the CSRF token `csrf` and the inputs `fields`.

@@ -91,33 +91,20 @@ struct Respondent {
     /// (so concurrent first saves meet on one primary key), or the invitation's.
     response_id: String,
     response: Option<Stored>,
+    /// The response id is not in the session yet (a visitor without one): to be kept
+    /// there once the first page is saved, not before (a failed first save, say on a
+    /// full disk, must still show the page with its input).
+    unsaved: bool,
 }
 
 impl Respondent {
-    /// For showing a page: a visitor without a session gets none (nothing is stored for
-    /// looking).
+    /// The respondent of this request. A visitor without a session gets none here
+    /// (nothing is stored for looking): the page-save handler keeps the response id in
+    /// the session once the first page is saved ([`Respondent::unsaved`]).
     async fn load(
         state: &AppState,
         session: &Session,
         survey_id: &str,
-    ) -> Result<Respondent, AppError> {
-        Respondent::load_as(state, session, survey_id, false).await
-    }
-
-    /// For saving answers: the response id is kept in the session (creating it).
-    async fn load_to_save(
-        state: &AppState,
-        session: &Session,
-        survey_id: &str,
-    ) -> Result<Respondent, AppError> {
-        Respondent::load_as(state, session, survey_id, true).await
-    }
-
-    async fn load_as(
-        state: &AppState,
-        session: &Session,
-        survey_id: &str,
-        keep: bool,
     ) -> Result<Respondent, AppError> {
         let survey = state
             .questionnaire(survey_id)
@@ -127,6 +114,7 @@ impl Respondent {
         if survey.access == Access::Token && !entry.invited {
             return Err(AppError::InvitationOnly);
         }
+        let mut unsaved = false;
         let response_id = match &entry.response_id {
             Some(id) => id.clone(),
             None => {
@@ -139,8 +127,10 @@ impl Respondent {
                     uuid::Uuid::new_v4().to_string()
                 };
                 entry.response_id = Some(id.clone());
-                if keep || session.id().is_some() {
+                if session.id().is_some() {
                     respondent::save(session, survey_id, &entry).await?;
+                } else {
+                    unsaved = true;
                 }
                 id
             }
@@ -155,6 +145,7 @@ impl Respondent {
             entry,
             response_id,
             response,
+            unsaved,
         })
     }
 

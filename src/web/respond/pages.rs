@@ -122,7 +122,7 @@ pub(super) async fn save(
     // The token the form came with, to show the page again if the session cannot be read.
     let submitted_token = input.get(csrf::FIELD).unwrap_or_default().to_string();
     let from_review = query.opened_from_review();
-    let r = match Respondent::load_to_save(&state, &session, &survey_id).await {
+    let r = match Respondent::load(&state, &session, &survey_id).await {
         Ok(r) => r,
         Err(AppError::Unavailable(detail)) => {
             tracing::warn!(%detail, "database unavailable while saving a page; showing it again with the input kept");
@@ -246,6 +246,9 @@ pub(super) async fn save(
             .respond(StatusCode::SERVICE_UNAVAILABLE));
         }
         Err(e) => return Err(e),
+    }
+    if r.unsaved {
+        respondent::save(&session, &survey.id, &r.entry).await?;
     }
     let same_page = url_with_review(&page_url(survey, index), from_review);
     Ok(match (action, step) {
