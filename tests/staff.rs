@@ -991,6 +991,30 @@ id = "p"
     let identified = researcher.get_raw("/admin/surveys/grow/export/csv").await;
     assert_eq!(csv_records(&identified.body).len(), 6);
     assert_eq!(rows().await, 5);
+    // At the same moment: six downloads while three responses come in. Releases are
+    // planned one at a time (the release lease), so whatever the order, any two exports
+    // given out differ by nothing or by at least k = 2 responses.
+    let downloads = futures_util::future::join_all((0..6).map(|_| rows()));
+    let (counts, (), (), ()) = tokio::join!(downloads, answer("2"), answer("3"), answer("4"));
+    let releases = app
+        .store
+        .releases("grow", anketa::store::ReleaseKind::Export)
+        .await
+        .unwrap();
+    let given: Vec<u64> = releases.iter().map(|r| r.responses).collect();
+    for (a, b) in given.iter().flat_map(|a| given.iter().map(move |b| (a, b))) {
+        assert!(
+            a == b || a.abs_diff(*b) >= 2,
+            "{given:?} (downloads: {counts:?})"
+        );
+    }
+    assert_eq!(given.len(), 4 + 6, "every download is a release");
+    for (a, b) in counts
+        .iter()
+        .flat_map(|a| counts.iter().map(move |b| (a, b)))
+    {
+        assert!(a == b || a.abs_diff(*b) >= 2, "{counts:?}");
+    }
     app.stop().await;
 }
 

@@ -436,7 +436,83 @@ async fn listing_flags_deletion_and_erasure(db: TestDb) {
     assert!(!store.erase("s", "r3").await.unwrap());
 }
 
+/// The release lease: one holder at a time; given back, or taken over once expired.
+async fn one_release_lease_per_survey(db: TestDb) {
+    let store = store(&db).await;
+    let t = datetime!(2024-05-01 9:00 UTC);
+    let until = datetime!(2024-05-01 9:01 UTC);
+    assert!(
+        store
+            .take_release_lease("obce", "a", t, until)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .take_release_lease("obce", "b", t, until)
+            .await
+            .unwrap(),
+        "held by a"
+    );
+    assert!(
+        store
+            .take_release_lease("skoleni", "b", t, until)
+            .await
+            .unwrap(),
+        "another survey"
+    );
+    // b may not give back a's lease.
+    store.end_release_lease("obce", "b").await.unwrap();
+    assert!(
+        !store
+            .take_release_lease("obce", "c", t, until)
+            .await
+            .unwrap()
+    );
+    store.end_release_lease("obce", "a").await.unwrap();
+    assert!(
+        store
+            .take_release_lease("obce", "c", t, until)
+            .await
+            .unwrap(),
+        "given back"
+    );
+    // c stops without giving it back: after it expires, d takes it over.
+    let later = datetime!(2024-05-01 9:02 UTC);
+    assert!(
+        !store
+            .take_release_lease("obce", "d", datetime!(2024-05-01 9:00:30 UTC), later)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .take_release_lease("obce", "d", later, datetime!(2024-05-01 9:03 UTC))
+            .await
+            .unwrap()
+    );
+    // Many at once: exactly one gets it.
+    let t2 = datetime!(2024-05-01 10:00 UTC);
+    let tries = (0..16).map(|i| {
+        let store = store.clone();
+        async move {
+            store
+                .take_release_lease(
+                    "seminar",
+                    &format!("h{i}"),
+                    t2,
+                    datetime!(2024-05-01 10:01 UTC),
+                )
+                .await
+                .unwrap()
+        }
+    });
+    let won = futures_util::future::join_all(tries).await;
+    assert_eq!(won.iter().filter(|w| **w).count(), 1, "{won:?}");
+}
+
 on_both_databases!(
+    one_release_lease_per_survey,
     accounts_grants_and_password_links,
     the_audit_log_lists_entries_and_counts_failed_logins,
     dashboard_numbers,

@@ -99,4 +99,33 @@ impl Store {
         let rows: Vec<ReleaseRow> = with_pool!(self, pool => sqlx::query_as(SQL).bind(survey_id).bind(kind.name()).fetch_all(pool).await)?;
         rows.into_iter().map(Release::try_from).collect()
     }
+
+    /// Take the survey's release lease for `holder` until `expires`, if nobody holds it
+    /// (or a holder's lease expired before `now`): true if taken. One statement, so two
+    /// requests (on any instances) never both get it.
+    pub async fn take_release_lease(
+        &self,
+        survey_id: &str,
+        holder: &str,
+        now: OffsetDateTime,
+        expires: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "INSERT INTO release_leases (survey_id, holder, expires_at) VALUES ($1, $2, $3) ON CONFLICT (survey_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at WHERE release_leases.expires_at < $4";
+        let n = with_writer!(self, pool => sqlx::query(SQL)
+            .bind(survey_id)
+            .bind(holder)
+            .bind(millis(expires))
+            .bind(millis(now))
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Give the lease back (only `holder`'s: an expired one taken over stays).
+    pub async fn end_release_lease(&self, survey_id: &str, holder: &str) -> Result<(), StoreError> {
+        const SQL: &str = "DELETE FROM release_leases WHERE survey_id = $1 AND holder = $2";
+        with_writer!(self, pool => sqlx::query(SQL).bind(survey_id).bind(holder).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
 }

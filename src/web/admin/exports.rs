@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
 
 use super::Staff;
+use super::release_lease::ReleaseLease;
 use super::surveys::visible_survey;
 use crate::app::AppState;
 use crate::export::{self, Format, Job, Privacy};
@@ -76,7 +77,12 @@ pub(super) async fn download(
                 // Anonymized data always covers all complete responses (submitted before
                 // the cutoff that the earlier releases allow).
                 selection = export::Selection::default();
-                if !staff.user.can_export_identified() {
+                let planned = if staff.user.can_export_identified() {
+                    plan_anonymized(&state, &staff, &survey, &selection, &query).await?
+                } else {
+                    // A release: planned against the earlier ones and recorded, one
+                    // request at a time.
+                    let _lease = ReleaseLease::take(state.store(), &survey.id).await?;
                     match release_cutoff(&state, &survey).await? {
                         Ok(cutoff) => selection.cutoff = cutoff,
                         Err(why) => {
@@ -84,8 +90,25 @@ pub(super) async fn download(
                             return Ok(refused(&survey, &staff, &refusal));
                         }
                     }
-                }
-                match plan_anonymized(&state, &staff, &survey, &selection, &query).await? {
+                    let planned =
+                        plan_anonymized(&state, &staff, &survey, &selection, &query).await?;
+                    if let Ok(a) = &planned {
+                        state
+                            .store()
+                            .record_release(&crate::store::Release {
+                                survey_id: survey.id.clone(),
+                                kind: crate::store::ReleaseKind::Export,
+                                filter: None,
+                                cutoff: a.cutoff().unwrap_or_else(OffsetDateTime::now_utc),
+                                responses: a.report.outcome.records,
+                                user_id: Some(staff.user.id.clone()),
+                                at: OffsetDateTime::now_utc(),
+                            })
+                            .await?;
+                    }
+                    planned
+                };
+                match planned {
                     Ok(a) => Privacy::Anonymized(std::sync::Arc::new(a)),
                     Err(refusal) => return Ok(refusal),
                 }
@@ -108,20 +131,6 @@ pub(super) async fn download(
         .actor()
         .audit(state.store(), "export", Some(&survey.id), None, details)
         .await?;
-    if let (Privacy::Anonymized(a), false) = (&privacy, staff.user.can_export_identified()) {
-        state
-            .store()
-            .record_release(&crate::store::Release {
-                survey_id: survey.id.clone(),
-                kind: crate::store::ReleaseKind::Export,
-                filter: None,
-                cutoff: a.cutoff().unwrap_or_else(OffsetDateTime::now_utc),
-                responses: a.report.outcome.records,
-                user_id: Some(staff.user.id.clone()),
-                at: OffsetDateTime::now_utc(),
-            })
-            .await?;
-    }
     let suffix = match (&spec.job, &privacy) {
         (Job::Codebook(_), _) | (_, Privacy::Identified) => String::new(),
         (_, p) => format!("-{}", p.name()),
@@ -169,11 +178,14 @@ async fn release_cutoff(
     use crate::disclosure::releases::{ViewPlan, plan_view};
     use futures_util::TryStreamExt;
     let store = state.store();
+    // Always a cutoff: the file given out holds exactly the responses planned for (and
+    // recorded as released), not ones that arrive while it is being written.
+    let now = OffsetDateTime::now_utc();
     let earlier = store
         .releases(&survey.id, crate::store::ReleaseKind::Export)
         .await?;
     if earlier.is_empty() {
-        return Ok(Ok(None));
+        return Ok(Ok(Some(now)));
     }
     let submitted: Vec<OffsetDateTime> = store
         .complete_responses(&survey.id)
@@ -182,15 +194,13 @@ async fn release_cutoff(
         .await?;
     let before = |at: OffsetDateTime| submitted.iter().filter(|&&s| s < at).count() as u64;
     let k = survey.privacy.k as u64;
-    Ok(
-        match plan_view(&earlier, OffsetDateTime::now_utc(), None, before, k) {
-            ViewPlan::Show { cutoff, held } => Ok(held.then_some(cutoff)),
-            ViewPlan::Changed { changed } => Err(format!(
-                "Responses in the last anonymized export given out were set aside, deleted or added with an earlier date since, and a new export would differ from it by {changed} response(s). Comparing the two would show their records, so the next export is available when it differs by at least {k}."
-            )),
-            ViewPlan::OtherFilter { .. } => Ok(None),
-        },
-    )
+    Ok(match plan_view(&earlier, now, None, before, k) {
+        ViewPlan::Show { cutoff, .. } => Ok(Some(cutoff)),
+        ViewPlan::Changed { changed } => Err(format!(
+            "Responses in the last anonymized export given out were set aside, deleted or added with an earlier date since, and a new export would differ from it by {changed} response(s). Comparing the two would show their records, so the next export is available when it differs by at least {k}."
+        )),
+        ViewPlan::OtherFilter { .. } => Ok(Some(now)),
+    })
 }
 
 /// The page explaining why no anonymized export was made, status 409.

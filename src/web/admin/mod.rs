@@ -7,6 +7,7 @@ mod audit;
 mod exports;
 mod interviews;
 mod login;
+mod release_lease;
 mod responses;
 mod surveys;
 mod two_factor;

@@ -148,13 +148,19 @@ pub(super) async fn report(
         .retain(|p| staff.user.can_view_dashboard(&p.before));
     let lang = plan_load::report_language(&survey, query.lang.as_deref().and_then(Lang::from_code));
     let store = state.store();
+    let published = !staff.user.can_export_identified();
+    // A publication is read, planned against the earlier ones and recorded one request
+    // at a time (the lease is held until the end of this handler).
+    let _lease = match published {
+        true => Some(super::release_lease::ReleaseLease::take(store, &survey.id).await?),
+        false => None,
+    };
     let mut responses: Vec<_> = store.complete_responses(&survey.id).try_collect().await?;
     let wanted = query.filter.clone().filter(|f| !f.is_empty());
     let min_cell = plan.min_cell;
     // Who may not see identified data gets a publication checked against the earlier
     // ones (crate::disclosure::releases).
     let now = OffsetDateTime::now_utc();
-    let published = !staff.user.can_export_identified();
     let mut note = None;
     let mut refused = None;
     let mut cutoff = now;
