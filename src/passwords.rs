@@ -8,20 +8,31 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 /// Hashes running at once: one per core.
-fn slots() -> &'static tokio::sync::Semaphore {
-    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+fn slots() -> &'static std::sync::Arc<tokio::sync::Semaphore> {
+    static SLOTS: std::sync::OnceLock<std::sync::Arc<tokio::sync::Semaphore>> =
+        std::sync::OnceLock::new();
     SLOTS.get_or_init(|| {
-        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))
+        std::sync::Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, usize::from),
+        ))
     })
+}
+
+/// A hashing slot, held by the blocking job itself (a request dropped half-way, say by
+/// a client that hangs up, frees it only when its hash is done).
+async fn slot() -> tokio::sync::OwnedSemaphorePermit {
+    slots()
+        .clone()
+        .acquire_owned()
+        .await
+        .expect("the semaphore is never closed")
 }
 
 /// A PHC string (`$argon2id$v=19$...`) for `password`.
 pub async fn hash(password: String) -> String {
-    let _slot = slots()
-        .acquire()
-        .await
-        .expect("the semaphore is never closed");
+    let slot = slot().await;
     tokio::task::spawn_blocking(move || {
+        let _slot = slot;
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
@@ -36,11 +47,9 @@ pub async fn hash(password: String) -> String {
 /// set yet) a fixed hash is checked instead, so the answer takes the same time and an
 /// attacker cannot tell which accounts exist.
 pub async fn verify(password: String, phc: Option<String>) -> bool {
-    let _slot = slots()
-        .acquire()
-        .await
-        .expect("the semaphore is never closed");
+    let slot = slot().await;
     tokio::task::spawn_blocking(move || {
+        let _slot = slot;
         let known = phc.is_some();
         let phc = phc.unwrap_or_else(|| decoy().to_string());
         let Ok(parsed) = PasswordHash::new(&phc) else {

@@ -15,6 +15,7 @@ use common::staff::{
     sign_in,
 };
 use reqwest::StatusCode;
+use reqwest::cookie::CookieStore;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn app(db: TestDb) -> (TestApp, tempfile::TempDir) {
@@ -465,6 +466,14 @@ async fn looking_stores_nothing_and_forms_still_need_their_token(db: TestDb) {
     // A respondent who answers gets a session (there is now something to keep).
     let mut r = app.browser();
     r.open("/s/obce").await;
+    let csrf_cookie = |r: &Browser| {
+        let all = r.jar.cookies(&app.url("/").parse().unwrap()).unwrap();
+        let all = all.to_str().unwrap().to_string();
+        all.split("; ")
+            .find_map(|c| c.strip_prefix("anketa_csrf=").map(str::to_string))
+            .expect("a CSRF cookie")
+    };
+    let before_save = csrf_cookie(&r);
     let done = r.next(&[("q", "1")]).await;
     assert!(
         done.url.ends_with("/done"),
@@ -474,6 +483,9 @@ async fn looking_stores_nothing_and_forms_still_need_their_token(db: TestDb) {
         done.body
     );
     assert!(app.store.session_count().await.unwrap() > before);
+    // The cookie the response id came from is renewed once the session holds the id (the
+    // next person at this browser, once the session has ended, gets another response).
+    assert_ne!(csrf_cookie(&r), before_save);
     app.stop().await;
 }
 

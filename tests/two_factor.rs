@@ -187,8 +187,32 @@ async fn admin_must_set_up_two_factor_sign_in_and_then_use_it(db: TestDb) {
         account.body
     );
 
-    // Lost phone: the command line turns it off and ends the sessions; the next
-    // sign-in sets it up again.
+    // The password alone cannot set up a new secret for an account that has one (it
+    // would replace the owner's authenticator and sign the attacker in).
+    let thief = app.browser();
+    let after = password_step(&thief, "admin@example.cz", PASSWORD).await;
+    assert_eq!(after.header("location").unwrap(), "/admin/login/code");
+    let setup = thief.get_raw("/admin/two-factor").await;
+    assert_eq!(setup.status, StatusCode::SEE_OTHER);
+    assert_eq!(setup.header("location").unwrap(), "/admin/login/code");
+    let token = thief.get_raw("/admin/login/code").await.csrf();
+    let forced = thief
+        .post_raw(
+            "/admin/two-factor",
+            &[("_csrf", &token), ("code", "123456")],
+        )
+        .await;
+    assert_eq!(
+        forced.header("location").as_deref(),
+        Some("/admin/login/code")
+    );
+    assert_eq!(
+        thief.get_raw("/admin/users").await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Lost phone: the command line turns it off and ends the sessions, pending sign-ins
+    // included (the thief's above); the next sign-in sets it up again.
     let out = anketa_user(&app, dir.path(), &["reset-2fa", "admin@example.cz"]);
     assert!(
         out.status.success(),
@@ -200,6 +224,15 @@ async fn admin_must_set_up_two_factor_sign_in_and_then_use_it(db: TestDb) {
         StatusCode::SEE_OTHER,
         "signed out"
     );
+    for path in ["/admin/two-factor", "/admin/login/code"] {
+        let page = thief.get_raw(path).await;
+        assert!(
+            page.header("location")
+                .unwrap()
+                .starts_with("/admin/login?"),
+            "{path}: the pending sign-in ended with the reset"
+        );
+    }
     let e = app.browser();
     let after = password_step(&e, "admin@example.cz", PASSWORD).await;
     assert_eq!(after.header("location").unwrap(), "/admin/two-factor");

@@ -233,6 +233,14 @@ fn comparison(
                     )
                 }
             }
+            _ if p < ALPHA => differed(
+                variable,
+                groups_by,
+                p,
+                "Welchův t-test",
+                "Welch's t-test",
+                lang,
+            ),
             _ => no_difference(variable, groups_by, p, lang),
         });
     }
@@ -252,6 +260,28 @@ fn comparison(
     } else {
         no_difference(variable, groups_by, p, lang)
     })
+}
+
+/// A significant difference whose direction or size the report does not publish (a
+/// group's statistics withheld, no effect size): said without them.
+fn differed(
+    variable: &str,
+    groups_by: &str,
+    p: f64,
+    test_cs: &str,
+    test_en: &str,
+    lang: Lang,
+) -> String {
+    let p = p_is(lang, p);
+    if lang == Lang::Cs {
+        format!(
+            "Průměr „{variable}“ se mezi skupinami podle „{groups_by}“ statisticky průkazně lišil ({test_cs}: {p})."
+        )
+    } else {
+        format!(
+            "The mean of “{variable}” differed significantly between the groups of “{groups_by}” ({test_en}: {p})."
+        )
+    }
 }
 
 fn no_difference(variable: &str, groups_by: &str, p: f64, lang: Lang) -> String {
@@ -581,6 +611,25 @@ mod tests {
             text.contains(
                 "Rozdíl v „Spokojenost“ mezi skupinami podle „Kraj“ se neprokázal (p = 0,080)"
             ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_difference_whose_groups_are_withheld_is_still_not_denied() {
+        let low: Vec<f64> = (0..12).map(|i| f64::from(1 + i % 3)).collect();
+        let high: Vec<f64> = low.iter().map(|x| x + 2.0).collect();
+        let mut r = groups(&low, &high, None);
+        if let Section::Comparison { groups, .. } = &mut r.sections[0] {
+            groups[1].stats = None;
+        }
+        let text = summary(&r, Lang::Cs).join("\n");
+        assert!(
+            text.contains("statisticky průkazně lišil (Welchův t-test: p"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("neprokázal") && !text.contains("vyšší"),
             "{text}"
         );
     }

@@ -102,6 +102,31 @@ pub async fn token(session: &Session) -> Result<String, AppError> {
     Ok(t)
 }
 
+/// When a visitor's first save creates their session: the cookie's token becomes the
+/// session's (forms already shown stay valid) and the cookie gets a new value, so that
+/// the old one (from which the response id was derived) leads nobody else anywhere, say
+/// the next person at a shared computer once this session has ended.
+pub async fn move_into_session(session: &Session) -> Result<(), AppError> {
+    if session.get::<String>(KEY).await?.is_some() {
+        return Ok(());
+    }
+    let current = SEED
+        .try_with(|s| {
+            let issued = s.issued.lock().ok().and_then(|i| i.clone());
+            let current = issued.or_else(|| s.cookie.clone());
+            if let Ok(mut i) = s.issued.lock() {
+                *i = Some(tokens::new_token());
+            }
+            current
+        })
+        .ok()
+        .flatten();
+    if let Some(t) = current {
+        session.insert(KEY, &t).await?;
+    }
+    Ok(())
+}
+
 /// Replace the session's token (at sign-in: a token seen before signing in, say on a
 /// shared computer, is no use afterwards).
 pub async fn rotate(session: &Session) -> Result<String, AppError> {

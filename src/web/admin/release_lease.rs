@@ -14,8 +14,9 @@ use crate::web::error::AppError;
 /// Longer than any request may take (the request timeout is 30 s): a lease of a stopped
 /// instance frees itself.
 const LEASE: time::Duration = time::Duration::seconds(60);
-/// How long a request waits for another's decision before answering 503.
-const WAIT: Duration = Duration::from_secs(10);
+/// How long a request waits for another's decision before answering 503 (a report view
+/// holds the lease while its report is computed: up to a few seconds on large surveys).
+const WAIT: Duration = Duration::from_secs(20);
 
 /// The survey's release lease, held until dropped (given back then, on every path out
 /// of the handler, errors included).
@@ -26,7 +27,7 @@ pub(super) struct ReleaseLease {
 }
 
 impl ReleaseLease {
-    /// Wait for the lease (a 503 after 10 s).
+    /// Wait for the lease (a 503 after 20 s).
     pub(super) async fn take(store: &Store, survey_id: &str) -> Result<ReleaseLease, AppError> {
         let holder = uuid::Uuid::new_v4().to_string();
         let deadline = Instant::now() + WAIT;
@@ -60,10 +61,13 @@ impl Drop for ReleaseLease {
             std::mem::take(&mut self.survey_id),
             std::mem::take(&mut self.holder),
         );
-        tokio::spawn(async move {
-            if let Err(e) = store.end_release_lease(&survey_id, &holder).await {
-                tracing::warn!(error = %e, survey_id, "could not give the release lease back (it expires)");
-            }
-        });
+        // Outside a runtime (never in a request) the lease simply expires.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(e) = store.end_release_lease(&survey_id, &holder).await {
+                    tracing::warn!(error = %e, survey_id, "could not give the release lease back (it expires)");
+                }
+            });
+        }
     }
 }

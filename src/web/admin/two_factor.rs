@@ -35,8 +35,9 @@ const PENDING_FOR: i64 = 10 * 60;
 struct Pending {
     user_id: String,
     next: String,
-    /// Unix seconds.
-    since: i64,
+    /// Unix milliseconds (compared with the account's `sessions_valid_after`: a new
+    /// password or `reset-2fa` ends pending sign-ins too).
+    since_ms: i64,
     /// The secret shown for enrolment, until confirmed.
     secret: Option<String>,
 }
@@ -57,7 +58,7 @@ pub(super) async fn password_accepted(
     let pending = Pending {
         user_id: user.id.clone(),
         next: next.to_string(),
-        since: now().unix_timestamp(),
+        since_ms: super::unix_millis(now()),
         secret: None,
     };
     session.insert(PENDING_KEY, &pending).await?;
@@ -73,12 +74,21 @@ async fn pending(state: &AppState, session: &Session) -> Result<Option<(Pending,
     let Some(p) = session.get::<Pending>(PENDING_KEY).await? else {
         return Ok(None);
     };
-    if now().unix_timestamp() - p.since > PENDING_FOR {
+    if super::unix_millis(now()) - p.since_ms > PENDING_FOR * 1000 {
         session.remove::<Pending>(PENDING_KEY).await?;
         return Ok(None);
     }
     let user = state.store().user_by_id(&p.user_id).await?;
-    Ok(user.filter(|u| !u.disabled).map(|u| (p, u)))
+    // Disabled, or its sessions ended (a new password, `reset-2fa`, "log out everywhere")
+    // since the password was accepted: the pending sign-in ends with them.
+    let valid = |u: &User| !u.disabled && super::unix_millis(u.sessions_valid_after) <= p.since_ms;
+    match user.filter(valid) {
+        Some(u) => Ok(Some((p, u))),
+        None => {
+            session.remove::<Pending>(PENDING_KEY).await?;
+            Ok(None)
+        }
+    }
 }
 
 fn back_to_sign_in() -> Response {
@@ -187,6 +197,11 @@ pub(super) async fn enrol_form(
     let Some((mut p, user)) = pending(&state, &session).await? else {
         return Ok(back_to_sign_in());
     };
+    // An account that has two-factor sign-in proves it with a code; it cannot set up a
+    // new secret with the password alone.
+    if user.totp_secret.is_some() {
+        return Ok(redirect::to("/admin/login/code"));
+    }
     let secret = match &p.secret {
         Some(s) => s.clone(),
         None => {
@@ -238,6 +253,9 @@ pub(super) async fn enrol_submit(
     let Some((p, user)) = pending(&state, &session).await? else {
         return Ok(back_to_sign_in());
     };
+    if user.totp_secret.is_some() {
+        return Ok(redirect::to("/admin/login/code"));
+    }
     let Some(secret) = p.secret.clone() else {
         return Ok(redirect::to("/admin/two-factor"));
     };

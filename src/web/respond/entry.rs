@@ -53,9 +53,7 @@ pub(super) async fn start(
     let nothing_to_keep = r.entry.prefill.is_empty() && r.entry.language.is_none();
     if session.id().is_some() || !nothing_to_keep {
         respondent::save(&session, &survey_id, &r.entry).await?;
-        // The form's CSRF token now, so it is stored with the new session in one write
-        // instead of a second write on the first page (one commit fewer per response).
-        csrf::token(&session).await?;
+        csrf::move_into_session(&session).await?;
     }
     if r.is_complete() {
         return Ok(redirect(&done_url(&r.survey)));

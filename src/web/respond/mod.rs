@@ -149,6 +149,16 @@ impl Respondent {
         })
     }
 
+    /// After a save: a visitor who had no session keeps the response id in one now (and
+    /// the CSRF cookie it was derived from is renewed).
+    async fn keep(&self, session: &Session) -> Result<(), AppError> {
+        if self.unsaved {
+            respondent::save(session, &self.survey.id, &self.entry).await?;
+            super::csrf::move_into_session(session).await?;
+        }
+        Ok(())
+    }
+
     fn answers(&self) -> &Answers {
         self.response
             .as_ref()

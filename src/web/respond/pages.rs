@@ -225,6 +225,7 @@ pub(super) async fn save(
             lang,
         )
         .await?;
+        r.keep(&session).await?;
         let values = saved_values(&survey.pages[invalid], &merged, lang);
         let view = PageView {
             answers: &merged,
@@ -247,9 +248,7 @@ pub(super) async fn save(
         }
         Err(e) => return Err(e),
     }
-    if r.unsaved {
-        respondent::save(&session, &survey.id, &r.entry).await?;
-    }
+    r.keep(&session).await?;
     let same_page = url_with_review(&page_url(survey, index), from_review);
     Ok(match (action, step) {
         (Action::Language(lang), _) => {
