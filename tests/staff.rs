@@ -1018,7 +1018,90 @@ id = "p"
     app.stop().await;
 }
 
+/// A filtered report view of one group moves on only when enough new responses of that
+/// group have come in: enough in the whole survey is not enough (two views of the group
+/// would differ by its one new respondent).
+async fn a_filtered_view_waits_for_its_own_group(db: TestDb) {
+    const REGIONS: &str = r#"
+id = "kraje"
+title = "Kraje"
+[[page]]
+id = "p"
+  [[page.question]]
+  id = "region"
+  type = "single"
+  text = "Kraj"
+  required = true
+  options = [{ value = "a", label = "Alfa" }, { value = "b", label = "Beta" }]
+  [[page.question]]
+  id = "score"
+  type = "rating"
+  max = 5
+  text = "Hodnocení"
+"#;
+    let dir = survey_dir(&[("kraje", REGIONS)]);
+    let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
+    let answer = |region: &'static str| {
+        let app = &app;
+        async move {
+            let mut b = app.browser();
+            b.open("/s/kraje").await;
+            let done = b.next(&[("region", region), ("score", "3")]).await;
+            assert!(done.url.ends_with("/done"), "{}", done.body);
+        }
+    };
+    for region in ["a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"] {
+        answer(region).await;
+    }
+    let mut admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
+    let evaluator = staff_member(
+        &app,
+        &mut admin,
+        "hodnotitel@example.cz",
+        "evaluator",
+        &["kraje"],
+    )
+    .await;
+    let view = async || {
+        let page = evaluator
+            .get_raw("/admin/surveys/kraje/report?filter=region%3Aa")
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        page.body
+    };
+    let first = view().await;
+    assert!(
+        !first.contains("submitted before"),
+        "the first view is not held"
+    );
+    // Five new responses of group b and one of group a: six in the survey (more than
+    // the threshold of 5), but only one in the group viewed.
+    for region in ["b", "b", "b", "b", "b", "a"] {
+        answer(region).await;
+    }
+    let second = view().await;
+    assert!(
+        second.contains("This report describes the 12 complete responses submitted before"),
+        "held at the first view's cutoff: {second}"
+    );
+    // Four more of group a: five new in the group, the view moves on.
+    for _ in 0..4 {
+        answer("a").await;
+    }
+    let third = view().await;
+    assert!(!third.contains("submitted before"), "moved on");
+    let releases = app
+        .store
+        .releases("kraje", anketa::store::ReleaseKind::Report)
+        .await
+        .unwrap();
+    let groups: Vec<Option<u64>> = releases.iter().rev().map(|r| r.group_responses).collect();
+    assert_eq!(groups, [Some(6), Some(6), Some(11)]);
+    app.stop().await;
+}
+
 on_both_databases!(
+    a_filtered_view_waits_for_its_own_group,
     evaluator_exports_move_on_only_after_k_new_responses,
     no_data_link_is_offered_that_cannot_succeed,
     each_role_sees_exactly_what_it_may,

@@ -84,6 +84,54 @@ pub fn plan_view(
     }
 }
 
+/// The plan for a filtered view of one group (`filter`, `variable:code`): the same rule
+/// within the group, against the earlier views of that group (their group counts), with
+/// `group_before(time)` the group's complete responses submitted before a time. Two
+/// views of a group at different cutoffs differ by the group's responses in between, so
+/// enough new responses in the whole survey are not enough.
+pub fn plan_group_view(
+    earlier: &[Release],
+    now: OffsetDateTime,
+    filter: &str,
+    group_before: impl Fn(OffsetDateTime) -> u64,
+    threshold: u64,
+) -> ViewPlan {
+    let same: Vec<Release> = earlier
+        .iter()
+        .filter(|r| r.filter.as_ref().is_some_and(|(_, f)| f == filter))
+        .filter_map(|r| {
+            r.group_responses.map(|n| Release {
+                responses: n,
+                ..r.clone()
+            })
+        })
+        .collect();
+    let variable = filter.split_once(':').map_or(filter, |(v, _)| v);
+    plan_view(&same, now, Some(variable), group_before, threshold)
+}
+
+/// The stricter of two plans of one view: a refusal if either refuses, otherwise the
+/// earlier cutoff (held if either holds).
+pub fn stricter(a: ViewPlan, b: ViewPlan) -> ViewPlan {
+    match (a, b) {
+        (refused @ (ViewPlan::OtherFilter { .. } | ViewPlan::Changed { .. }), _)
+        | (_, refused @ (ViewPlan::OtherFilter { .. } | ViewPlan::Changed { .. })) => refused,
+        (
+            ViewPlan::Show {
+                cutoff: c1,
+                held: h1,
+            },
+            ViewPlan::Show {
+                cutoff: c2,
+                held: h2,
+            },
+        ) => ViewPlan::Show {
+            cutoff: c1.min(c2),
+            held: h1 || h2,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use time::Duration;
@@ -98,9 +146,74 @@ mod tests {
             filter: filter.map(|f| (f.to_string(), format!("{f}:a"))),
             cutoff,
             responses: 20,
+            group_responses: filter.map(|_| 6),
             user_id: None,
             at: cutoff,
         }
+    }
+
+    #[test]
+    fn a_group_view_waits_for_new_responses_of_its_group() {
+        let t0 = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
+        let now = t0 + Duration::days(3);
+        let earlier = [release(t0, Some("region"))];
+        // 6 in the group at t0 (20 in the survey); 10 new in the survey, 1 in the group.
+        let survey = |at: OffsetDateTime| if at <= t0 { 20 } else { 30 };
+        let group = |at: OffsetDateTime| if at <= t0 { 6 } else { 7 };
+        let overall = plan_view(&earlier, now, Some("region"), survey, 5);
+        assert_eq!(
+            overall,
+            ViewPlan::Show {
+                cutoff: now,
+                held: false
+            }
+        );
+        let in_group = plan_group_view(&earlier, now, "region:a", group, 5);
+        assert_eq!(
+            in_group,
+            ViewPlan::Show {
+                cutoff: t0,
+                held: true
+            }
+        );
+        assert_eq!(
+            stricter(overall, in_group),
+            ViewPlan::Show {
+                cutoff: t0,
+                held: true
+            }
+        );
+        // Five new in the group: it moves on.
+        let group = |at: OffsetDateTime| if at <= t0 { 6 } else { 11 };
+        let in_group = plan_group_view(&earlier, now, "region:a", group, 5);
+        assert_eq!(
+            in_group,
+            ViewPlan::Show {
+                cutoff: now,
+                held: false
+            }
+        );
+        // Another group of the same variable has no earlier view: shown as it is now.
+        let other = plan_group_view(&earlier, now, "region:b", group, 5);
+        assert_eq!(
+            other,
+            ViewPlan::Show {
+                cutoff: now,
+                held: false
+            }
+        );
+        // A refusal wins over a plan to show.
+        let refused = ViewPlan::Changed { changed: 2 };
+        assert_eq!(
+            stricter(
+                ViewPlan::Show {
+                    cutoff: now,
+                    held: false
+                },
+                refused.clone()
+            ),
+            refused
+        );
     }
 
     #[test]

@@ -101,6 +101,7 @@ pub(super) async fn download(
                                 filter: None,
                                 cutoff: a.cutoff().unwrap_or_else(OffsetDateTime::now_utc),
                                 responses: a.report.outcome.records,
+                                group_responses: None,
                                 user_id: Some(staff.user.id.clone()),
                                 at: OffsetDateTime::now_utc(),
                             })

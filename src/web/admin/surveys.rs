@@ -161,11 +161,20 @@ pub(super) async fn report(
     // Who may not see identified data gets a publication checked against the earlier
     // ones (crate::disclosure::releases).
     let now = OffsetDateTime::now_utc();
+    // The filtered group, where the filter is an answer, an option's attribute or an
+    // invitation column (the report's own variables otherwise: survey-wide growth only).
+    let group = wanted
+        .as_deref()
+        .and_then(|f| f.split_once(':'))
+        .and_then(|(key, value)| crate::response_filter::Filter::parse(&survey, key, value));
+    let in_group = |g: &crate::response_filter::Filter, r: &crate::store::Response| {
+        g.matches(&survey, &r.answers, r.invitation.as_ref())
+    };
     let mut note = None;
     let mut refused = None;
     let mut cutoff = now;
     if published {
-        use crate::disclosure::releases::{ViewPlan, plan_view};
+        use crate::disclosure::releases::{ViewPlan, plan_group_view, plan_view, stricter};
         let earlier = store
             .releases(&survey.id, crate::store::ReleaseKind::Report)
             .await?;
@@ -179,7 +188,22 @@ pub(super) async fn report(
                 .filter(|r| r.submitted_at.is_some_and(|s| s < at))
                 .count() as u64
         };
-        match plan_view(&earlier, now, variable, submitted_before, min_cell) {
+        let mut plan = plan_view(&earlier, now, variable, submitted_before, min_cell);
+        // A filtered view also waits for new responses of its own group.
+        if let Some(group) = &group {
+            let group_before = |at: OffsetDateTime| {
+                responses
+                    .iter()
+                    .filter(|r| r.submitted_at.is_some_and(|s| s < at) && in_group(group, r))
+                    .count() as u64
+            };
+            let wanted = wanted.as_deref().unwrap_or_default();
+            plan = stricter(
+                plan,
+                plan_group_view(&earlier, now, wanted, group_before, min_cell),
+            );
+        }
+        match plan {
             ViewPlan::OtherFilter { variable } => {
                 refused = Some(format!(
                     "Filtered views of this survey have been published by “{variable}”. A view by another variable could be compared with them to describe the few people in both groups, so only filters by “{variable}” are available."
@@ -204,6 +228,9 @@ pub(super) async fn report(
         }
     }
     let described = responses.len() as u64;
+    let described_in_group = group
+        .as_ref()
+        .map(|g| responses.iter().filter(|r| in_group(g, r)).count() as u64);
     let mut before = Vec::new();
     for id in report::needed_surveys(&plan) {
         if let Some(s) = state.survey(&id) {
@@ -263,6 +290,7 @@ pub(super) async fn report(
                 }),
                 cutoff,
                 responses: described,
+                group_responses: described_in_group,
                 user_id: Some(staff.user.id.clone()),
                 at: now,
             })
