@@ -1050,7 +1050,9 @@ id = "p"
             assert!(done.url.ends_with("/done"), "{}", done.body);
         }
     };
-    for region in ["a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"] {
+    for region in [
+        "a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b", "b",
+    ] {
         answer(region).await;
     }
     let mut admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
@@ -1062,6 +1064,21 @@ id = "p"
         &["kraje"],
     )
     .await;
+    let researcher = staff_member(&app, &mut admin, "vyzkum@example.cz", "researcher", &[]).await;
+    let export = researcher.get_raw("/admin/surveys/kraje/export.csv").await;
+    let ids: Vec<String> = csv_records(&export.body)
+        .iter()
+        .map(|r| r["response_id"].clone())
+        .collect();
+    let mark = async |id: &str, action: &str| {
+        let here = format!("/admin/surveys/kraje/responses/{id}");
+        let fields = [("action", action), ("reason", "test")];
+        let page = staff_post(&researcher, &here, &here, &fields).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    };
+    // One response is set aside before anything is published (12 left: 6 a, 6 b).
+    let set_aside = ids.last().unwrap().clone();
+    mark(&set_aside, "excluded").await;
     let view = async || {
         let page = evaluator
             .get_raw("/admin/surveys/kraje/report?filter=region%3Aa")
@@ -1097,6 +1114,15 @@ id = "p"
         .unwrap();
     let groups: Vec<Option<u64>> = releases.iter().rev().map(|r| r.group_responses).collect();
     assert_eq!(groups, [Some(6), Some(6), Some(11)]);
+    // The count stays, the people change: one described response set aside, the one set
+    // aside before brought back. Two people differ from the last view: refused.
+    mark(&ids[0], "excluded").await;
+    mark(&set_aside, "unflag").await;
+    let fourth = view().await;
+    assert!(
+        fourth.contains("the report now differs from it by 2 response(s)"),
+        "{fourth}"
+    );
     app.stop().await;
 }
 

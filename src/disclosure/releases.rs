@@ -40,6 +40,41 @@ pub fn plan_view(
     submitted_before: impl Fn(OffsetDateTime) -> u64,
     threshold: u64,
 ) -> ViewPlan {
+    plan_view_checked(
+        earlier,
+        now,
+        filter_variable,
+        submitted_before,
+        |_| true,
+        threshold,
+    )
+}
+
+/// A digest of a set of response ids (sorted, SHA-256, hex): equal for the same set
+/// whatever the order.
+pub fn digest<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut ids: Vec<&str> = ids.collect();
+    ids.sort_unstable();
+    let mut hash = Sha256::new();
+    for id in ids {
+        hash.update(id.as_bytes());
+        hash.update(b"\n");
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// [`plan_view`], where `unchanged(release)` also says whether the responses submitted
+/// before a release's cutoff are still exactly those it described (its digest): a
+/// deletion and an import with an earlier date keep the count yet differ by two people.
+pub fn plan_view_checked(
+    earlier: &[Release],
+    now: OffsetDateTime,
+    filter_variable: Option<&str>,
+    submitted_before: impl Fn(OffsetDateTime) -> u64,
+    unchanged: impl Fn(&Release) -> bool,
+    threshold: u64,
+) -> ViewPlan {
     if let Some(wanted) = filter_variable
         && let Some(other) = earlier
             .iter()
@@ -57,11 +92,16 @@ pub fn plan_view(
         };
     };
     let (at_last, total) = (submitted_before(last.cutoff), submitted_before(now));
-    if at_last != last.responses {
+    let same_set = unchanged(last);
+    if at_last != last.responses || !same_set {
         // The data the last release described changed: a view now differs from it by at
         // least the responses changed before its cutoff plus those added since (a deleted
         // one and a new one keep the total, yet differ by two people).
-        let changed = last.responses.abs_diff(at_last) + total.saturating_sub(at_last);
+        let before_cutoff = match last.responses.abs_diff(at_last) {
+            0 => 2,
+            n => n,
+        };
+        let changed = before_cutoff + total.saturating_sub(at_last);
         if changed < threshold {
             return ViewPlan::Changed { changed };
         }
@@ -147,9 +187,49 @@ mod tests {
             cutoff,
             responses: 20,
             group_responses: filter.map(|_| 6),
+            described: None,
             user_id: None,
             at: cutoff,
         }
+    }
+
+    #[test]
+    fn a_deletion_and_an_earlier_dated_import_are_seen_though_the_count_is_the_same() {
+        let t0 = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
+        let now = t0 + Duration::days(3);
+        let ids = ["r1", "r2", "r3"];
+        let mut last = release(t0, None);
+        last.responses = 3;
+        last.described = Some(digest(ids.iter().copied()));
+        assert_eq!(
+            digest(["r3", "r1", "r2"].into_iter()),
+            last.described.clone().unwrap()
+        );
+        let count = |_: OffsetDateTime| 3;
+        // The same three: shown as before.
+        let same = |r: &Release| r.described.as_deref() == Some(&digest(ids.iter().copied()));
+        assert_eq!(
+            plan_view_checked(std::slice::from_ref(&last), now, None, count, same, 5),
+            ViewPlan::Show {
+                cutoff: now,
+                held: false
+            }
+        );
+        // r2 deleted, r9 imported with an old date: three before the cutoff, two people
+        // differ: refused below the threshold.
+        let other =
+            |r: &Release| r.described.as_deref() == Some(&digest(["r1", "r3", "r9"].into_iter()));
+        assert_eq!(
+            plan_view_checked(std::slice::from_ref(&last), now, None, count, other, 5),
+            ViewPlan::Changed { changed: 2 }
+        );
+        assert_eq!(
+            plan_view_checked(std::slice::from_ref(&last), now, None, count, other, 2),
+            ViewPlan::Show {
+                cutoff: now,
+                held: false
+            }
+        );
     }
 
     #[test]

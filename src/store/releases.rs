@@ -18,6 +18,9 @@ pub struct Release {
     pub responses: u64,
     /// For a filtered view: the responses of the filtered group it described.
     pub group_responses: Option<u64>,
+    /// A digest of the ids of the responses it described
+    /// ([`crate::disclosure::releases::digest`]).
+    pub described: Option<String>,
     pub user_id: Option<String>,
     pub at: OffsetDateTime,
 }
@@ -46,6 +49,7 @@ struct ReleaseRow {
     cutoff: i64,
     responses: i64,
     group_responses: Option<i64>,
+    described: Option<String>,
     user_id: Option<String>,
     at: i64,
 }
@@ -65,6 +69,7 @@ impl TryFrom<ReleaseRow> for Release {
             cutoff: from_millis(r.cutoff)?,
             responses: u64::try_from(r.responses).unwrap_or(0),
             group_responses: r.group_responses.and_then(|n| u64::try_from(n).ok()),
+            described: r.described,
             user_id: r.user_id,
             at: from_millis(r.at)?,
         })
@@ -74,7 +79,7 @@ impl TryFrom<ReleaseRow> for Release {
 impl Store {
     /// Remember a release.
     pub async fn record_release(&self, release: &Release) -> Result<(), StoreError> {
-        const SQL: &str = "INSERT INTO releases (id, survey_id, kind, filter_variable, filter, cutoff, responses, user_id, at, group_responses) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        const SQL: &str = "INSERT INTO releases (id, survey_id, kind, filter_variable, filter, cutoff, responses, user_id, at, group_responses, described) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
         let id = uuid::Uuid::now_v7().to_string();
         let (variable, filter) = release.filter.clone().unzip();
         with_writer!(self, pool => sqlx::query(SQL)
@@ -88,6 +93,7 @@ impl Store {
             .bind(&release.user_id)
             .bind(millis(release.at))
             .bind(release.group_responses.map(|n| i64::try_from(n).unwrap_or(i64::MAX)))
+            .bind(&release.described)
             .execute(pool)
             .await
             .map(|_| ()))?;
@@ -100,7 +106,7 @@ impl Store {
         survey_id: &str,
         kind: ReleaseKind,
     ) -> Result<Vec<Release>, StoreError> {
-        const SQL: &str = "SELECT survey_id, kind, filter_variable, filter, cutoff, responses, group_responses, user_id, at FROM releases WHERE survey_id = $1 AND kind = $2 ORDER BY at DESC, id DESC";
+        const SQL: &str = "SELECT survey_id, kind, filter_variable, filter, cutoff, responses, group_responses, described, user_id, at FROM releases WHERE survey_id = $1 AND kind = $2 ORDER BY at DESC, id DESC";
         let rows: Vec<ReleaseRow> = with_pool!(self, pool => sqlx::query_as(SQL).bind(survey_id).bind(kind.name()).fetch_all(pool).await)?;
         rows.into_iter().map(Release::try_from).collect()
     }

@@ -83,13 +83,16 @@ pub(super) async fn download(
                     // A release: planned against the earlier ones and recorded, one
                     // request at a time.
                     let _lease = ReleaseLease::take(state.store(), &survey.id).await?;
-                    match release_cutoff(&state, &survey).await? {
-                        Ok(cutoff) => selection.cutoff = cutoff,
+                    let described = match release_cutoff(&state, &survey).await? {
+                        Ok((cutoff, described)) => {
+                            selection.cutoff = Some(cutoff);
+                            described
+                        }
                         Err(why) => {
                             let refusal = views::anonymization::Refusal::Other(why);
                             return Ok(refused(&survey, &staff, &refusal));
                         }
-                    }
+                    };
                     let planned =
                         plan_anonymized(&state, &staff, &survey, &selection, &query).await?;
                     if let Ok(a) = &planned {
@@ -102,6 +105,7 @@ pub(super) async fn download(
                                 cutoff: a.cutoff().unwrap_or_else(OffsetDateTime::now_utc),
                                 responses: a.report.outcome.records,
                                 group_responses: None,
+                                described: Some(described),
                                 user_id: Some(staff.user.id.clone()),
                                 at: OffsetDateTime::now_utc(),
                             })
@@ -175,8 +179,8 @@ pub(super) async fn download(
 async fn release_cutoff(
     state: &AppState,
     survey: &crate::survey::Survey,
-) -> Result<Result<Option<OffsetDateTime>, String>, AppError> {
-    use crate::disclosure::releases::{ViewPlan, plan_view};
+) -> Result<Result<(OffsetDateTime, String), String>, AppError> {
+    use crate::disclosure::releases::{ViewPlan, digest, plan_view_checked};
     use futures_util::TryStreamExt;
     let store = state.store();
     // Always a cutoff: the file given out holds exactly the responses planned for (and
@@ -185,23 +189,35 @@ async fn release_cutoff(
     let earlier = store
         .releases(&survey.id, crate::store::ReleaseKind::Export)
         .await?;
-    if earlier.is_empty() {
-        return Ok(Ok(Some(now)));
-    }
-    let submitted: Vec<OffsetDateTime> = store
+    let submitted: Vec<(String, OffsetDateTime)> = store
         .complete_responses(&survey.id)
-        .try_filter_map(|r| async move { Ok(r.submitted_at) })
+        .try_filter_map(|r| async move { Ok(r.submitted_at.map(|at| (r.id, at))) })
         .try_collect()
         .await?;
-    let before = |at: OffsetDateTime| submitted.iter().filter(|&&s| s < at).count() as u64;
+    let ids_before = |at: OffsetDateTime| {
+        digest(
+            submitted
+                .iter()
+                .filter(move |(_, s)| *s < at)
+                .map(|(id, _)| id.as_str()),
+        )
+    };
+    let before = |at: OffsetDateTime| submitted.iter().filter(|(_, s)| *s < at).count() as u64;
+    let unchanged = |r: &crate::store::Release| {
+        r.described
+            .as_ref()
+            .is_none_or(|d| *d == ids_before(r.cutoff))
+    };
     let k = survey.privacy.k as u64;
-    Ok(match plan_view(&earlier, now, None, before, k) {
-        ViewPlan::Show { cutoff, .. } => Ok(Some(cutoff)),
-        ViewPlan::Changed { changed } => Err(format!(
-            "Responses in the last anonymized export given out were set aside, deleted or added with an earlier date since, and a new export would differ from it by {changed} response(s). Comparing the two would show their records, so the next export is available when it differs by at least {k}."
-        )),
-        ViewPlan::OtherFilter { .. } => Ok(Some(now)),
-    })
+    Ok(
+        match plan_view_checked(&earlier, now, None, before, unchanged, k) {
+            ViewPlan::Show { cutoff, .. } => Ok((cutoff, ids_before(cutoff))),
+            ViewPlan::Changed { changed } => Err(format!(
+                "Responses in the last anonymized export given out were set aside, deleted or added with an earlier date since, and a new export would differ from it by {changed} response(s). Comparing the two would show their records, so the next export is available when it differs by at least {k}."
+            )),
+            ViewPlan::OtherFilter { .. } => Ok((now, ids_before(now))),
+        },
+    )
 }
 
 /// The page explaining why no anonymized export was made, status 409.

@@ -174,7 +174,9 @@ pub(super) async fn report(
     let mut refused = None;
     let mut cutoff = now;
     if published {
-        use crate::disclosure::releases::{ViewPlan, plan_group_view, plan_view, stricter};
+        use crate::disclosure::releases::{
+            ViewPlan, digest, plan_group_view, plan_view_checked, stricter,
+        };
         let earlier = store
             .releases(&survey.id, crate::store::ReleaseKind::Report)
             .await?;
@@ -188,7 +190,25 @@ pub(super) async fn report(
                 .filter(|r| r.submitted_at.is_some_and(|s| s < at))
                 .count() as u64
         };
-        let mut plan = plan_view(&earlier, now, variable, submitted_before, min_cell);
+        // The responses before a release's cutoff are still the ones it described.
+        let unchanged = |release: &crate::store::Release| {
+            release.described.as_ref().is_none_or(|d| {
+                *d == digest(
+                    responses
+                        .iter()
+                        .filter(|r| r.submitted_at.is_some_and(|s| s < release.cutoff))
+                        .map(|r| r.id.as_str()),
+                )
+            })
+        };
+        let mut plan = plan_view_checked(
+            &earlier,
+            now,
+            variable,
+            submitted_before,
+            unchanged,
+            min_cell,
+        );
         // A filtered view also waits for new responses of its own group.
         if let Some(group) = &group {
             let group_before = |at: OffsetDateTime| {
@@ -228,6 +248,8 @@ pub(super) async fn report(
         }
     }
     let described = responses.len() as u64;
+    let described_ids =
+        crate::disclosure::releases::digest(responses.iter().map(|r| r.id.as_str()));
     let described_in_group = group
         .as_ref()
         .map(|g| responses.iter().filter(|r| in_group(g, r)).count() as u64);
@@ -291,6 +313,7 @@ pub(super) async fn report(
                 cutoff,
                 responses: described,
                 group_responses: described_in_group,
+                described: Some(described_ids),
                 user_id: Some(staff.user.id.clone()),
                 at: now,
             })
