@@ -287,13 +287,40 @@ async fn an_evaluator_may_turn_it_on_from_the_account_page(db: TestDb) {
         "{}",
         page.body
     );
-    let (secret, _) = enrol(&b, "/admin/account/two-factor", true).await;
+    let (secret, codes) = enrol(&b, "/admin/account/two-factor", true).await;
     // From now on a code is asked for.
     let c = app.browser();
     let after = password_step(&c, "eva@example.cz", PASSWORD).await;
     assert_eq!(after.header("location").unwrap(), "/admin/login/code");
     let ok = post_code(&c, "/admin/login/code", &code_next(&secret)).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    // Setting it up again (a new phone) needs a code of the app in use now: a session
+    // left open is not enough to replace it.
+    let page = c.get_raw("/admin/account/two-factor").await;
+    assert!(
+        page.body.contains("id=\"current\""),
+        "asks for the current code"
+    );
+    let new_secret = page.select_first("code.secret").unwrap().replace(' ', "");
+    let without = c
+        .post_raw(
+            "/admin/account/two-factor",
+            &[("_csrf", &page.csrf()), ("code", &code_now(&new_secret))],
+        )
+        .await;
+    assert_eq!(without.status, StatusCode::UNAUTHORIZED, "{}", without.body);
+    let with = c
+        .post_raw(
+            "/admin/account/two-factor",
+            &[
+                ("_csrf", &page.csrf()),
+                ("current", &codes[0]),
+                ("code", &code_now(&new_secret)),
+            ],
+        )
+        .await;
+    assert_eq!(with.status, StatusCode::OK, "{}", with.body);
+    assert!(with.body.contains("recovery-codes"));
     app.stop().await;
 }
 

@@ -47,6 +47,8 @@ pub struct Enrolment<'a> {
     pub email: &'a str,
     /// Why it is asked for: required for the role, or chosen.
     pub required: bool,
+    /// Setting it up again: a code from the app in use now is asked for too.
+    pub replacing: bool,
 }
 
 /// Set up: scan the QR code (or type the secret), then confirm with a first code.
@@ -80,6 +82,13 @@ pub fn enrol_page(
                 li {
                     form method="post" action=(e.action) novalidate {
                         input type="hidden" name="_csrf" value=(csrf);
+                        @if e.replacing {
+                            div.q {
+                                label.q-text for="current" { "A code from the app you use now" }
+                                p.hint #current-hint { "Or one of your recovery codes: this replaces the app you use now." }
+                                input.text.short type="text" id="current" name="current" autocomplete="one-time-code" spellcheck="false" aria-describedby="current-hint" required;
+                            }
+                        }
                         div.q {
                             label.q-text for="code" { "The 6-digit code the app now shows" }
                             input.text.short type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" required;

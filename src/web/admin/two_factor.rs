@@ -147,21 +147,7 @@ pub(super) async fn code_submit(
         );
         return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
     };
-    let typed = input.get("code").unwrap_or_default();
-    let unix = u64::try_from(now().unix_timestamp()).unwrap_or(0);
-    let how = match two_factor::matching_step(&secret, typed, unix) {
-        Some(step) => store
-            .accept_totp_step(&user.id, step)
-            .await?
-            .then_some("totp"),
-        None => match two_factor::recovery_hash(typed) {
-            Some(hash) => store
-                .use_recovery_code(&user.id, &hash)
-                .await?
-                .then_some("recovery_code"),
-            None => None,
-        },
-    };
+    let how = check_code(store, &user.id, &secret, input.get("code")).await?;
     let Some(how) = how else {
         attempt
             .failed(store, json!({"step": "second_factor"}))
@@ -186,6 +172,31 @@ pub(super) async fn code_submit(
         .audit(store, "login", None, None, details)
         .await?;
     Ok(redirect::to(&p.next))
+}
+
+/// Whether `typed` is a code of the account's `secret` not used before (spent now), or
+/// one of its recovery codes (spent now): how, or `None`.
+async fn check_code(
+    store: &crate::store::Store,
+    user_id: &str,
+    secret: &str,
+    typed: Option<&str>,
+) -> Result<Option<&'static str>, AppError> {
+    let typed = typed.unwrap_or_default();
+    let unix = u64::try_from(now().unix_timestamp()).unwrap_or(0);
+    Ok(match two_factor::matching_step(secret, typed, unix) {
+        Some(step) => store
+            .accept_totp_step(user_id, step)
+            .await?
+            .then_some("totp"),
+        None => match two_factor::recovery_hash(typed) {
+            Some(hash) => store
+                .use_recovery_code(user_id, &hash)
+                .await?
+                .then_some("recovery_code"),
+            None => None,
+        },
+    })
 }
 
 /// Enrolment half-way through signing in (the role requires it, or the account has it
@@ -228,6 +239,7 @@ fn pending_enrolment(user: &User, required: bool) -> views::Enrolment<'_> {
         user: None,
         email: &user.email,
         required,
+        replacing: false,
     }
 }
 
@@ -294,6 +306,8 @@ pub(super) async fn enrol_submit(
 /// Why a first code was not accepted.
 enum Refused {
     WrongCode,
+    /// Setting it up again: the code of the app in use now was not right.
+    WrongCurrentCode,
     Throttled,
 }
 
@@ -308,6 +322,10 @@ fn refused(
         Refused::WrongCode => (
             "That code is not right. Check that the app shows the account you just added, wait for a new code and type it.",
             StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Refused::WrongCurrentCode => (
+            "The code from the app you use now (or the recovery code) is not right, or was used already.",
+            StatusCode::UNAUTHORIZED,
         ),
         Refused::Throttled => (
             "Too many failed attempts. Wait 15 minutes and try again.",
@@ -374,7 +392,12 @@ pub(super) async fn account_form(
         }
     };
     let token = csrf::token(&staff.session).await?;
-    let e = account_enrolment(&state, &staff, &token);
+    let replacing = state
+        .store()
+        .user_by_id(&staff.user.id)
+        .await?
+        .is_some_and(|u| u.totp_secret.is_some());
+    let e = account_enrolment(&state, &staff, &token, replacing);
     enrol_page(&e, &token, &secret, None, StatusCode::OK)
 }
 
@@ -382,12 +405,14 @@ fn account_enrolment<'a>(
     state: &AppState,
     staff: &'a Staff,
     token: &'a str,
+    replacing: bool,
 ) -> views::Enrolment<'a> {
     views::Enrolment {
         action: "/admin/account/two-factor",
         user: Some((&staff.user, token)),
         email: &staff.user.email,
         required: state.settings().two_factor.required_for(staff.user.role),
+        replacing,
     }
 }
 
@@ -408,7 +433,25 @@ pub(super) async fn account_submit(
         .await?
         .ok_or(AppError::NotFound)?;
     let token = csrf::token(&staff.session).await?;
-    let e = account_enrolment(&state, &staff, &token);
+    let e = account_enrolment(&state, &staff, &token, user.totp_secret.is_some());
+    // Replacing the app in use needs a code from it (or a recovery code): a session
+    // left open somewhere is not enough to take over the second factor.
+    if let Some(current) = &user.totp_secret {
+        let store = state.store();
+        let Some(attempt) = Attempt::begin(store, &user.email, &staff.ip.to_string()).await? else {
+            return refused(&e, &token, &secret, Refused::Throttled);
+        };
+        if check_code(store, &user.id, current, input.get("current"))
+            .await?
+            .is_none()
+        {
+            attempt
+                .failed(store, json!({"step": "two_factor_setup_again"}))
+                .await?;
+            return refused(&e, &token, &secret, Refused::WrongCurrentCode);
+        }
+        attempt.succeeded(store).await?;
+    }
     let codes = match confirm(&state, &user, &secret, input.get("code"), staff.ip).await? {
         Ok(codes) => codes,
         Err(why) => return refused(&e, &token, &secret, why),
