@@ -198,6 +198,24 @@ fn serve_reports_a_bad_database_url() {
     );
 }
 
+#[test]
+fn serve_for_others_needs_the_address_people_use() {
+    let db = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", db.path().join("a.db").display());
+    let out = Command::new(env!("CARGO_BIN_EXE_anketa"))
+        .args(["serve", "--surveys", repo_surveys().to_str().unwrap()])
+        .args(["--database", &url, "--listen", "0.0.0.0:0"])
+        .env_remove("ANKETA_BASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--base-url (ANKETA_BASE_URL) is needed when listening on 0.0.0.0:0"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

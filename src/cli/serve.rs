@@ -14,7 +14,7 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         plans_dir: args.plans,
         secure_cookies: !args.insecure_cookies,
         body_limit: Settings::DEFAULT_BODY_LIMIT,
-        base_url: base_url(args.base_url, args.listen),
+        base_url: base_url(args.base_url, args.listen)?,
         header_timeout: std::time::Duration::from_secs(args.header_timeout),
         two_factor: args.two_factor,
         behind_proxy: args.behind_proxy,
@@ -78,19 +78,17 @@ fn pseudonym_key(
     Ok(Some(key))
 }
 
-/// The address for links: `--base-url`, or the listening address (with a warning when
-/// that is not a loopback address: people elsewhere cannot use such links).
-fn base_url(given: Option<String>, listen: std::net::SocketAddr) -> String {
+/// The address for links: `--base-url`, or on a loopback address (a computer of one's
+/// own) the listening address. Listening for others without `--base-url` is refused:
+/// links to `http://0.0.0.0:8080` reach nobody, and a request's Host header is the
+/// sender's to choose.
+fn base_url(given: Option<String>, listen: std::net::SocketAddr) -> anyhow::Result<String> {
     match given {
-        Some(url) => url.trim_end_matches('/').to_string(),
-        None => {
-            if !listen.ip().is_loopback() {
-                tracing::warn!(
-                    "no --base-url: links (resume, set-password) point at http://{listen}; set ANKETA_BASE_URL to the address people use"
-                );
-            }
-            format!("http://{listen}")
-        }
+        Some(url) => Ok(url.trim_end_matches('/').to_string()),
+        None if listen.ip().is_loopback() => Ok(format!("http://{listen}")),
+        None => anyhow::bail!(
+            "--base-url (ANKETA_BASE_URL) is needed when listening on {listen}: the address people reach anketa at, e.g. https://anketa.example.cz, for the links it makes (resume, set-password)"
+        ),
     }
 }
 
