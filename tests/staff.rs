@@ -1126,7 +1126,65 @@ id = "p"
     app.stop().await;
 }
 
+/// Report views and exports are planned against each other: an export one response
+/// after a report view would tell which record is the new one.
+async fn reports_and_exports_are_held_against_each_other(db: TestDb) {
+    const SMALL: &str = r#"
+id = "mala"
+title = "Malá"
+[privacy]
+k = 3
+[[page]]
+id = "p"
+  [[page.question]]
+  id = "score"
+  type = "rating"
+  max = 5
+  text = "Hodnocení"
+"#;
+    let dir = survey_dir(&[("mala", SMALL)]);
+    let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
+    let answer = async || {
+        let mut b = app.browser();
+        b.open("/s/mala").await;
+        assert!(b.next(&[("score", "4")]).await.url.ends_with("/done"));
+    };
+    for _ in 0..6 {
+        answer().await;
+    }
+    let mut admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
+    let evaluator = staff_member(
+        &app,
+        &mut admin,
+        "hodnotitel@example.cz",
+        "evaluator",
+        &["mala"],
+    )
+    .await;
+    let report = evaluator.get_raw("/admin/surveys/mala/report").await;
+    assert_eq!(report.status, StatusCode::OK);
+    answer().await;
+    let export = evaluator.get_raw("/admin/surveys/mala/export/csv").await;
+    assert_eq!(export.status, StatusCode::OK, "{}", export.body);
+    assert_eq!(
+        csv_records(&export.body).len(),
+        6,
+        "held at the report view's cutoff"
+    );
+    for _ in 0..2 {
+        answer().await;
+    }
+    let export = evaluator.get_raw("/admin/surveys/mala/export/csv").await;
+    assert_eq!(
+        csv_records(&export.body).len(),
+        9,
+        "k = 3 new since: moves on"
+    );
+    app.stop().await;
+}
+
 on_both_databases!(
+    reports_and_exports_are_held_against_each_other,
     a_filtered_view_waits_for_its_own_group,
     evaluator_exports_move_on_only_after_k_new_responses,
     no_data_link_is_offered_that_cannot_succeed,

@@ -139,4 +139,14 @@ impl Store {
         with_writer!(self, pool => sqlx::query(SQL).bind(survey_id).bind(holder).execute(pool).await.map(|_| ()))?;
         Ok(())
     }
+
+    /// A survey's releases of every kind, newest first: report views and exports are
+    /// planned against each other (a report of n responses and an export of n + 1 would
+    /// tell which record is the new one).
+    pub async fn all_releases(&self, survey_id: &str) -> Result<Vec<Release>, StoreError> {
+        const SQL: &str = "SELECT survey_id, kind, filter_variable, filter, cutoff, responses, group_responses, described, user_id, at FROM releases WHERE survey_id = $1 ORDER BY at DESC, id DESC";
+        let rows: Vec<ReleaseRow> =
+            with_pool!(self, pool => sqlx::query_as(SQL).bind(survey_id).fetch_all(pool).await)?;
+        rows.into_iter().map(Release::try_from).collect()
+    }
 }

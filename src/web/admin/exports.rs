@@ -186,9 +186,7 @@ async fn release_cutoff(
     // Always a cutoff: the file given out holds exactly the responses planned for (and
     // recorded as released), not ones that arrive while it is being written.
     let now = OffsetDateTime::now_utc();
-    let earlier = store
-        .releases(&survey.id, crate::store::ReleaseKind::Export)
-        .await?;
+    let earlier = store.all_releases(&survey.id).await?;
     let submitted: Vec<(String, OffsetDateTime)> = store
         .complete_responses(&survey.id)
         .try_filter_map(|r| async move { Ok(r.submitted_at.map(|at| (r.id, at))) })
@@ -213,7 +211,7 @@ async fn release_cutoff(
         match plan_view_checked(&earlier, now, None, before, unchanged, k) {
             ViewPlan::Show { cutoff, .. } => Ok((cutoff, ids_before(cutoff))),
             ViewPlan::Changed { changed } => Err(format!(
-                "Responses in the last anonymized export given out were set aside, deleted or added with an earlier date since, and a new export would differ from it by {changed} response(s). Comparing the two would show their records, so the next export is available when it differs by at least {k}."
+                "Responses in the last anonymized export or report view given out were set aside, deleted or added with an earlier date since, and a new export would differ from it by {changed} response(s). Comparing the two would show their records, so the next export is available when it differs by at least {k}."
             )),
             ViewPlan::OtherFilter { .. } => Ok((now, ids_before(now))),
         },

@@ -177,9 +177,7 @@ pub(super) async fn report(
         use crate::disclosure::releases::{
             ViewPlan, digest, plan_group_view, plan_view_checked, stricter,
         };
-        let earlier = store
-            .releases(&survey.id, crate::store::ReleaseKind::Report)
-            .await?;
+        let earlier = store.all_releases(&survey.id).await?;
         let variable = wanted
             .as_deref()
             .and_then(|f| f.split_once(':'))
@@ -231,7 +229,7 @@ pub(super) async fn report(
             }
             ViewPlan::Changed { changed } => {
                 refused = Some(format!(
-                    "Responses described by the last published view of this report were set aside, deleted or added with an earlier date since, and the report now differs from it by {changed} response(s). Comparing the two would describe them, so the report is shown again when it differs by at least {min_cell}."
+                    "Responses described by the last view of this report or anonymized export given out were set aside, deleted or added with an earlier date since, and the report now differs from it by {changed} response(s). Comparing the two would describe them, so the report is shown again when it differs by at least {min_cell}."
                 ));
             }
             ViewPlan::Show { cutoff: c, held } => {
