@@ -7,3 +7,6 @@ ALTER TABLE releases ADD COLUMN group_responses BIGINT;
 -- view sees that one was deleted and another imported with an earlier date even when the
 -- count before the release's cutoff is the same.
 ALTER TABLE releases ADD COLUMN described TEXT;
+
+-- For a filtered view: the same digest of the group's responses it described.
+ALTER TABLE releases ADD COLUMN group_described TEXT;

@@ -309,6 +309,24 @@ async fn an_evaluator_may_turn_it_on_from_the_account_page(db: TestDb) {
         )
         .await;
     assert_eq!(without.status, StatusCode::UNAUTHORIZED, "{}", without.body);
+    // A mistyped new code is refused before the recovery code is spent.
+    let typo = code_now(&new_secret).replace(|c: char| c.is_ascii_digit(), "x");
+    let mistyped = c
+        .post_raw(
+            "/admin/account/two-factor",
+            &[
+                ("_csrf", &page.csrf()),
+                ("current", &codes[0]),
+                ("code", &typo),
+            ],
+        )
+        .await;
+    assert_eq!(
+        mistyped.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        mistyped.body
+    );
     let with = c
         .post_raw(
             "/admin/account/two-factor",

@@ -125,15 +125,17 @@ pub fn plan_view_checked(
 }
 
 /// The plan for a filtered view of one group (`filter`, `variable:code`): the same rule
-/// within the group, against the earlier views of that group (their group counts), with
-/// `group_before(time)` the group's complete responses submitted before a time. Two
-/// views of a group at different cutoffs differ by the group's responses in between, so
-/// enough new responses in the whole survey are not enough.
+/// within the group, against the earlier views of that group (their group counts and
+/// digests), with `group_before(time)` the group's complete responses submitted before a
+/// time and `group_unchanged(release)` whether those before its cutoff are still the ones
+/// it described. Two views of a group at different cutoffs differ by the group's
+/// responses in between, so enough new responses in the whole survey are not enough.
 pub fn plan_group_view(
     earlier: &[Release],
     now: OffsetDateTime,
     filter: &str,
     group_before: impl Fn(OffsetDateTime) -> u64,
+    group_unchanged: impl Fn(&Release) -> bool,
     threshold: u64,
 ) -> ViewPlan {
     let same: Vec<Release> = earlier
@@ -147,29 +149,40 @@ pub fn plan_group_view(
         })
         .collect();
     let variable = filter.split_once(':').map_or(filter, |(v, _)| v);
-    plan_view(&same, now, Some(variable), group_before, threshold)
+    plan_view_checked(
+        &same,
+        now,
+        Some(variable),
+        group_before,
+        group_unchanged,
+        threshold,
+    )
 }
 
-/// The stricter of two plans of one view: a refusal if either refuses, otherwise the
-/// earlier cutoff (held if either holds).
-pub fn stricter(a: ViewPlan, b: ViewPlan) -> ViewPlan {
-    match (a, b) {
-        (refused @ (ViewPlan::OtherFilter { .. } | ViewPlan::Changed { .. }), _)
-        | (_, refused @ (ViewPlan::OtherFilter { .. } | ViewPlan::Changed { .. })) => refused,
-        (
-            ViewPlan::Show {
-                cutoff: c1,
-                held: h1,
-            },
-            ViewPlan::Show {
-                cutoff: c2,
-                held: h2,
-            },
-        ) => ViewPlan::Show {
-            cutoff: c1.min(c2),
-            held: h1 || h2,
+/// A filtered view: the survey-wide plan first, then the group's rule applied at the
+/// cutoff that plan chose (so a view held survey-wide is checked within its group at
+/// that cutoff, not at now); a refusal of either refuses.
+pub fn within_group(overall: ViewPlan, group: impl FnOnce(OffsetDateTime) -> ViewPlan) -> ViewPlan {
+    let ViewPlan::Show { cutoff, held } = overall else {
+        return overall;
+    };
+    match group(cutoff) {
+        ViewPlan::Show {
+            cutoff: in_group,
+            held: group_held,
+        } => ViewPlan::Show {
+            cutoff: in_group,
+            held: held || group_held,
         },
+        refused => refused,
     }
+}
+
+/// `t` to the millisecond (releases are stored so): a cutoff compares the same when
+/// planned and when read back.
+pub fn to_millis(t: OffsetDateTime) -> OffsetDateTime {
+    t.replace_nanosecond(t.nanosecond() / 1_000_000 * 1_000_000)
+        .unwrap_or(t)
 }
 
 #[cfg(test)]
@@ -188,6 +201,7 @@ mod tests {
             responses: 20,
             group_responses: filter.map(|_| 6),
             described: None,
+            group_described: None,
             user_id: None,
             at: cutoff,
         }
@@ -237,6 +251,7 @@ mod tests {
         let t0 = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
         let now = t0 + Duration::days(3);
         let earlier = [release(t0, Some("region"))];
+        let same = |_: &Release| true;
         // 6 in the group at t0 (20 in the survey); 10 new in the survey, 1 in the group.
         let survey = |at: OffsetDateTime| if at <= t0 { 20 } else { 30 };
         let group = |at: OffsetDateTime| if at <= t0 { 6 } else { 7 };
@@ -248,16 +263,11 @@ mod tests {
                 held: false
             }
         );
-        let in_group = plan_group_view(&earlier, now, "region:a", group, 5);
+        let plan = within_group(overall, |at| {
+            plan_group_view(&earlier, at, "region:a", group, same, 5)
+        });
         assert_eq!(
-            in_group,
-            ViewPlan::Show {
-                cutoff: t0,
-                held: true
-            }
-        );
-        assert_eq!(
-            stricter(overall, in_group),
+            plan,
             ViewPlan::Show {
                 cutoff: t0,
                 held: true
@@ -265,7 +275,7 @@ mod tests {
         );
         // Five new in the group: it moves on.
         let group = |at: OffsetDateTime| if at <= t0 { 6 } else { 11 };
-        let in_group = plan_group_view(&earlier, now, "region:a", group, 5);
+        let in_group = plan_group_view(&earlier, now, "region:a", group, same, 5);
         assert_eq!(
             in_group,
             ViewPlan::Show {
@@ -274,7 +284,7 @@ mod tests {
             }
         );
         // Another group of the same variable has no earlier view: shown as it is now.
-        let other = plan_group_view(&earlier, now, "region:b", group, 5);
+        let other = plan_group_view(&earlier, now, "region:b", group, same, 5);
         assert_eq!(
             other,
             ViewPlan::Show {
@@ -282,18 +292,69 @@ mod tests {
                 held: false
             }
         );
-        // A refusal wins over a plan to show.
+        // A refusal of the survey-wide plan is not overruled.
         let refused = ViewPlan::Changed { changed: 2 };
+        assert_eq!(within_group(refused.clone(), |_| unreachable!()), refused);
+    }
+
+    #[test]
+    fn the_group_rule_is_checked_at_the_cutoff_the_survey_rule_chose() {
+        // View A of group a at t0 (6 in it); then 1 of a and 9 others; an unfiltered view
+        // B at t1; then 4 more of a. Survey-wide the view is held at t1 (4 new since B);
+        // within the group at t1 only 1 is new since A: held at t0, not shown at t1 (7
+        // people against A's 6).
+        let t0 = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
+        let t1 = t0 + Duration::days(1);
+        let now = t0 + Duration::days(2);
+        let mut b = release(t1, None);
+        b.responses = 30;
+        let earlier = [release(t0, Some("region")), b];
+        let survey = |at: OffsetDateTime| {
+            if at <= t0 {
+                20
+            } else if at <= t1 {
+                30
+            } else {
+                34
+            }
+        };
+        let group = |at: OffsetDateTime| {
+            if at <= t0 {
+                6
+            } else if at <= t1 {
+                7
+            } else {
+                11
+            }
+        };
+        let overall = plan_view(&earlier, now, Some("region"), survey, 5);
         assert_eq!(
-            stricter(
-                ViewPlan::Show {
-                    cutoff: now,
-                    held: false
-                },
-                refused.clone()
-            ),
-            refused
+            overall,
+            ViewPlan::Show {
+                cutoff: t1,
+                held: true
+            }
         );
+        let plan = within_group(overall, |at| {
+            plan_group_view(&earlier, at, "region:a", group, |_| true, 5)
+        });
+        assert_eq!(
+            plan,
+            ViewPlan::Show {
+                cutoff: t0,
+                held: true
+            }
+        );
+        // Members swapped within the group (same count, other people): refused.
+        let swapped = plan_group_view(
+            &earlier,
+            t0 + Duration::hours(1),
+            "region:a",
+            |_| 6,
+            |_| false,
+            5,
+        );
+        assert_eq!(swapped, ViewPlan::Changed { changed: 2 });
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub struct Release {
     /// A digest of the ids of the responses it described
     /// ([`crate::disclosure::releases::digest`]).
     pub described: Option<String>,
+    /// For a filtered view: the digest of the group's responses it described.
+    pub group_described: Option<String>,
     pub user_id: Option<String>,
     pub at: OffsetDateTime,
 }
@@ -50,6 +52,7 @@ struct ReleaseRow {
     responses: i64,
     group_responses: Option<i64>,
     described: Option<String>,
+    group_described: Option<String>,
     user_id: Option<String>,
     at: i64,
 }
@@ -70,6 +73,7 @@ impl TryFrom<ReleaseRow> for Release {
             responses: u64::try_from(r.responses).unwrap_or(0),
             group_responses: r.group_responses.and_then(|n| u64::try_from(n).ok()),
             described: r.described,
+            group_described: r.group_described,
             user_id: r.user_id,
             at: from_millis(r.at)?,
         })
@@ -79,7 +83,7 @@ impl TryFrom<ReleaseRow> for Release {
 impl Store {
     /// Remember a release.
     pub async fn record_release(&self, release: &Release) -> Result<(), StoreError> {
-        const SQL: &str = "INSERT INTO releases (id, survey_id, kind, filter_variable, filter, cutoff, responses, user_id, at, group_responses, described) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+        const SQL: &str = "INSERT INTO releases (id, survey_id, kind, filter_variable, filter, cutoff, responses, user_id, at, group_responses, described, group_described) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
         let id = uuid::Uuid::now_v7().to_string();
         let (variable, filter) = release.filter.clone().unzip();
         with_writer!(self, pool => sqlx::query(SQL)
@@ -94,6 +98,7 @@ impl Store {
             .bind(millis(release.at))
             .bind(release.group_responses.map(|n| i64::try_from(n).unwrap_or(i64::MAX)))
             .bind(&release.described)
+            .bind(&release.group_described)
             .execute(pool)
             .await
             .map(|_| ()))?;
@@ -106,7 +111,7 @@ impl Store {
         survey_id: &str,
         kind: ReleaseKind,
     ) -> Result<Vec<Release>, StoreError> {
-        const SQL: &str = "SELECT survey_id, kind, filter_variable, filter, cutoff, responses, group_responses, described, user_id, at FROM releases WHERE survey_id = $1 AND kind = $2 ORDER BY at DESC, id DESC";
+        const SQL: &str = "SELECT survey_id, kind, filter_variable, filter, cutoff, responses, group_responses, described, group_described, user_id, at FROM releases WHERE survey_id = $1 AND kind = $2 ORDER BY at DESC, id DESC";
         let rows: Vec<ReleaseRow> = with_pool!(self, pool => sqlx::query_as(SQL).bind(survey_id).bind(kind.name()).fetch_all(pool).await)?;
         rows.into_iter().map(Release::try_from).collect()
     }
@@ -144,7 +149,7 @@ impl Store {
     /// planned against each other (a report of n responses and an export of n + 1 would
     /// tell which record is the new one).
     pub async fn all_releases(&self, survey_id: &str) -> Result<Vec<Release>, StoreError> {
-        const SQL: &str = "SELECT survey_id, kind, filter_variable, filter, cutoff, responses, group_responses, described, user_id, at FROM releases WHERE survey_id = $1 ORDER BY at DESC, id DESC";
+        const SQL: &str = "SELECT survey_id, kind, filter_variable, filter, cutoff, responses, group_responses, described, group_described, user_id, at FROM releases WHERE survey_id = $1 ORDER BY at DESC, id DESC";
         let rows: Vec<ReleaseRow> =
             with_pool!(self, pool => sqlx::query_as(SQL).bind(survey_id).fetch_all(pool).await)?;
         rows.into_iter().map(Release::try_from).collect()

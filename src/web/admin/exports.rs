@@ -106,6 +106,7 @@ pub(super) async fn download(
                                 responses: a.report.outcome.records,
                                 group_responses: None,
                                 described: Some(described),
+                                group_described: None,
                                 user_id: Some(staff.user.id.clone()),
                                 at: OffsetDateTime::now_utc(),
                             })
@@ -185,7 +186,7 @@ async fn release_cutoff(
     let store = state.store();
     // Always a cutoff: the file given out holds exactly the responses planned for (and
     // recorded as released), not ones that arrive while it is being written.
-    let now = OffsetDateTime::now_utc();
+    let now = crate::disclosure::releases::to_millis(OffsetDateTime::now_utc());
     let earlier = store.all_releases(&survey.id).await?;
     let submitted: Vec<(String, OffsetDateTime)> = store
         .complete_responses(&survey.id)
@@ -206,7 +207,9 @@ async fn release_cutoff(
             .as_ref()
             .is_none_or(|d| *d == ids_before(r.cutoff))
     };
-    let k = survey.privacy.k as u64;
+    // Exports and report views are planned against each other's releases, so the
+    // stricter of their thresholds holds for both.
+    let k = (survey.privacy.k as u64).max(state.plan_for(survey).min_cell);
     Ok(
         match plan_view_checked(&earlier, now, None, before, unchanged, k) {
             ViewPlan::Show { cutoff, .. } => Ok((cutoff, ids_before(cutoff))),

@@ -158,9 +158,12 @@ pub(super) async fn report(
     let mut responses: Vec<_> = store.complete_responses(&survey.id).try_collect().await?;
     let wanted = query.filter.clone().filter(|f| !f.is_empty());
     let min_cell = plan.min_cell;
+    // Reports and anonymized exports are planned against each other's releases, so the
+    // stricter of their thresholds holds for both.
+    let threshold = min_cell.max(survey.privacy.k as u64);
     // Who may not see identified data gets a publication checked against the earlier
     // ones (crate::disclosure::releases).
-    let now = OffsetDateTime::now_utc();
+    let now = crate::disclosure::releases::to_millis(OffsetDateTime::now_utc());
     // The filtered group, where the filter is an answer, an option's attribute or an
     // invitation column (the report's own variables otherwise: survey-wide growth only).
     let group = wanted
@@ -175,7 +178,7 @@ pub(super) async fn report(
     let mut cutoff = now;
     if published {
         use crate::disclosure::releases::{
-            ViewPlan, digest, plan_group_view, plan_view_checked, stricter,
+            ViewPlan, digest, plan_group_view, plan_view_checked, within_group,
         };
         let earlier = store.all_releases(&survey.id).await?;
         let variable = wanted
@@ -205,21 +208,33 @@ pub(super) async fn report(
             variable,
             submitted_before,
             unchanged,
-            min_cell,
+            threshold,
         );
-        // A filtered view also waits for new responses of its own group.
+        // A filtered view also waits for new responses of its own group, checked at the
+        // cutoff the survey-wide rule chose, and sees people swapped within the group.
         if let Some(group) = &group {
-            let group_before = |at: OffsetDateTime| {
+            let members_before = |at: OffsetDateTime| {
                 responses
                     .iter()
-                    .filter(|r| r.submitted_at.is_some_and(|s| s < at) && in_group(group, r))
-                    .count() as u64
+                    .filter(move |r| r.submitted_at.is_some_and(|s| s < at) && in_group(group, r))
+            };
+            let group_before = |at: OffsetDateTime| members_before(at).count() as u64;
+            let group_unchanged = |release: &crate::store::Release| {
+                release.group_described.as_ref().is_none_or(|d| {
+                    *d == digest(members_before(release.cutoff).map(|r| r.id.as_str()))
+                })
             };
             let wanted = wanted.as_deref().unwrap_or_default();
-            plan = stricter(
-                plan,
-                plan_group_view(&earlier, now, wanted, group_before, min_cell),
-            );
+            plan = within_group(plan, |at| {
+                plan_group_view(
+                    &earlier,
+                    at,
+                    wanted,
+                    group_before,
+                    group_unchanged,
+                    threshold,
+                )
+            });
         }
         match plan {
             ViewPlan::OtherFilter { variable } => {
@@ -229,15 +244,16 @@ pub(super) async fn report(
             }
             ViewPlan::Changed { changed } => {
                 refused = Some(format!(
-                    "Responses described by the last view of this report or anonymized export given out were set aside, deleted or added with an earlier date since, and the report now differs from it by {changed} response(s). Comparing the two would describe them, so the report is shown again when it differs by at least {min_cell}."
+                    "Responses described by the last view of this report or anonymized export given out were set aside, deleted or added with an earlier date since, and the report now differs from it by {changed} response(s). Comparing the two would describe them, so the report is shown again when it differs by at least {threshold}."
                 ));
             }
             ViewPlan::Show { cutoff: c, held } => {
                 cutoff = c;
+                // Exactly the responses before the cutoff (what the release records).
+                responses.retain(|r| r.submitted_at.is_some_and(|s| s < c));
                 if held {
-                    responses.retain(|r| r.submitted_at.is_some_and(|s| s < c));
                     note = Some(format!(
-                        "This report describes the {} complete responses submitted before {}. It moves on when at least {min_cell} new responses have come in, so that two views never differ by fewer than {min_cell} people.",
+                        "This report describes the {} complete responses submitted before {}. It moves on when at least {threshold} new responses have come in, so that two views never differ by fewer than {threshold} people.",
                         responses.len(),
                         crate::views::admin::moment(c),
                     ));
@@ -251,6 +267,14 @@ pub(super) async fn report(
     let described_in_group = group
         .as_ref()
         .map(|g| responses.iter().filter(|r| in_group(g, r)).count() as u64);
+    let group_described = group.as_ref().map(|g| {
+        crate::disclosure::releases::digest(
+            responses
+                .iter()
+                .filter(|r| in_group(g, r))
+                .map(|r| r.id.as_str()),
+        )
+    });
     let mut before = Vec::new();
     for id in report::needed_surveys(&plan) {
         if let Some(s) = state.survey(&id) {
@@ -312,6 +336,7 @@ pub(super) async fn report(
                 responses: described,
                 group_responses: described_in_group,
                 described: Some(described_ids),
+                group_described,
                 user_id: Some(staff.user.id.clone()),
                 at: now,
             })

@@ -435,7 +435,14 @@ pub(super) async fn account_submit(
     let token = csrf::token(&staff.session).await?;
     let e = account_enrolment(&state, &staff, &token, user.totp_secret.is_some());
     // Replacing the app in use needs a code from it (or a recovery code): a session
-    // left open somewhere is not enough to take over the second factor.
+    // left open somewhere is not enough to take over the second factor. The new app's
+    // code is looked at first, so a mistyped one does not spend a recovery code.
+    let unix = u64::try_from(now().unix_timestamp()).unwrap_or(0);
+    if user.totp_secret.is_some()
+        && two_factor::matching_step(&secret, input.get("code").unwrap_or_default(), unix).is_none()
+    {
+        return refused(&e, &token, &secret, Refused::WrongCode);
+    }
     if let Some(current) = &user.totp_secret {
         let store = state.store();
         let Some(attempt) = Attempt::begin(store, &user.email, &staff.ip.to_string()).await? else {
