@@ -936,15 +936,14 @@ async fn no_data_link_is_offered_that_cannot_succeed(db: TestDb) {
     app.stop().await;
 }
 
-/// Two anonymized exports given to evaluators never differ by fewer than k responses:
-/// the second shows the first's responses until k new ones have come in (the records of
-/// one new respondent would otherwise be the difference of the two files).
-async fn evaluator_exports_move_on_only_after_k_new_responses(db: TestDb) {
-    const GROW: &str = r#"
-id = "grow"
-title = "Růst"
+/// A survey `id` of one rating question, with privacy k = `k`.
+fn rated(id: &str, k: u32) -> String {
+    format!(
+        r#"
+id = "{id}"
+title = "Hodnocení {id}"
 [privacy]
-k = 2
+k = {k}
 [[page]]
 id = "p"
   [[page.question]]
@@ -952,8 +951,15 @@ id = "p"
   type = "rating"
   max = 5
   text = "Hodnocení"
-"#;
-    let dir = survey_dir(&[("grow", GROW)]);
+"#
+    )
+}
+
+/// Two anonymized exports given to evaluators never differ by fewer than k responses:
+/// the second shows the first's responses until k new ones have come in (the records of
+/// one new respondent would otherwise be the difference of the two files).
+async fn evaluator_exports_move_on_only_after_k_new_responses(db: TestDb) {
+    let dir = survey_dir(&[("grow", &rated("grow", 2))]);
     let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
     let answer = |score: &'static str| {
         let app = &app;
@@ -1135,20 +1141,7 @@ id = "p"
 /// Report views and exports are planned against each other: an export one response
 /// after a report view would tell which record is the new one.
 async fn reports_and_exports_are_held_against_each_other(db: TestDb) {
-    const SMALL: &str = r#"
-id = "mala"
-title = "Malá"
-[privacy]
-k = 3
-[[page]]
-id = "p"
-  [[page.question]]
-  id = "score"
-  type = "rating"
-  max = 5
-  text = "Hodnocení"
-"#;
-    let dir = survey_dir(&[("mala", SMALL)]);
+    let dir = survey_dir(&[("mala", &rated("mala", 3))]);
     let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
     let answer = async || {
         let mut b = app.browser();
