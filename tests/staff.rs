@@ -1030,11 +1030,8 @@ async fn evaluator_exports_move_on_only_after_k_new_responses(db: TestDb) {
     app.stop().await;
 }
 
-/// A filtered report view of one group moves on only when enough new responses of that
-/// group have come in: enough in the whole survey is not enough (two views of the group
-/// would differ by its one new respondent).
-async fn a_filtered_view_waits_for_its_own_group(db: TestDb) {
-    const REGIONS: &str = r#"
+/// Two groups (regions a and b) and a rating: for the release rules.
+const REGIONS: &str = r#"
 id = "kraje"
 title = "Kraje"
 [[page]]
@@ -1051,6 +1048,11 @@ id = "p"
   max = 5
   text = "Hodnocení"
 "#;
+
+/// A filtered report view of one group moves on only when enough new responses of that
+/// group have come in: enough in the whole survey is not enough (two views of the group
+/// would differ by its one new respondent).
+async fn a_filtered_view_waits_for_its_own_group(db: TestDb) {
     let dir = survey_dir(&[("kraje", REGIONS)]);
     let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
     let answer = |region: &'static str| {
@@ -1191,7 +1193,69 @@ async fn reports_and_exports_are_held_against_each_other(db: TestDb) {
     app.stop().await;
 }
 
+/// An evaluator's dashboard is a publication like a report view: held at the last
+/// release's cutoff until enough new responses have come in (a refresh one response later
+/// would show which region the new respondent is in), and recorded.
+async fn an_evaluators_dashboard_is_held_like_a_report(db: TestDb) {
+    let dir = survey_dir(&[("kraje", REGIONS)]);
+    let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
+    let answer = async |region: &str| {
+        let mut b = app.browser();
+        b.open("/s/kraje").await;
+        let done = b.next(&[("region", region), ("score", "3")]).await;
+        assert!(done.url.ends_with("/done"), "{}", done.body);
+    };
+    for region in ["a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"] {
+        answer(region).await;
+    }
+    let mut admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
+    let evaluator = staff_member(
+        &app,
+        &mut admin,
+        "hodnotitel@example.cz",
+        "evaluator",
+        &["kraje"],
+    )
+    .await;
+    let complete = async || {
+        let page = evaluator.get_raw("/admin/surveys/kraje").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let html = page.html();
+        let sel = scraper::Selector::parse("dl.figures div").unwrap();
+        let figure = html
+            .select(&sel)
+            .find(|d| d.text().any(|t| t == "Complete"))
+            .expect("the complete figure");
+        let value: String = figure.text().skip(1).collect();
+        (value, page.body.contains("These figures describe the"))
+    };
+    assert_eq!(complete().await, ("12".to_string(), false));
+    answer("a").await;
+    assert_eq!(
+        complete().await,
+        ("12".to_string(), true),
+        "held: one new response"
+    );
+    for region in ["b", "a", "b", "a"] {
+        answer(region).await;
+    }
+    assert_eq!(
+        complete().await,
+        ("17".to_string(), false),
+        "five new: moves on"
+    );
+    // Researchers see the dashboard as it is; the evaluator's views were releases.
+    let researcher = staff_member(&app, &mut admin, "vyzkum@example.cz", "researcher", &[]).await;
+    let live = researcher.get_raw("/admin/surveys/kraje").await;
+    assert!(!live.body.contains("These figures describe the"));
+    let releases = app.store.all_releases("kraje").await.unwrap();
+    let described: Vec<u64> = releases.iter().rev().map(|r| r.responses).collect();
+    assert_eq!(described, [12, 12, 17]);
+    app.stop().await;
+}
+
 on_both_databases!(
+    an_evaluators_dashboard_is_held_like_a_report,
     reports_and_exports_are_held_against_each_other,
     a_filtered_view_waits_for_its_own_group,
     evaluator_exports_move_on_only_after_k_new_responses,

@@ -20,6 +20,9 @@ pub struct Dashboard<'a> {
     pub published: &'a Published,
     /// The server has a pseudonym key (anonymized data that links people needs one).
     pub has_pseudonym_key: bool,
+    /// Which complete responses the figures describe, when not all (an evaluator's
+    /// dashboard held at a release's cutoff, or why its breakdowns are withheld).
+    pub note: Option<String>,
 }
 
 pub fn page(user: &StaffUser, csrf: &str, d: &Dashboard<'_>) -> Markup {
@@ -48,6 +51,7 @@ pub fn page(user: &StaffUser, csrf: &str, d: &Dashboard<'_>) -> Markup {
                 a href="#downloads" { "Downloads" }
             }
             @let f = &d.published.figures;
+            @if let Some(note) = &d.note { p.note { (note) } }
             dl.figures {
                 div { dt { "Started" } dd { (f.started) } }
                 div { dt { "Complete" } dd { (f.complete) } }

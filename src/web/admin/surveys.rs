@@ -83,10 +83,69 @@ pub(super) async fn dashboard(
         .into_iter()
         .filter_map(BreakdownCounter::new)
         .collect();
-    if !counters.is_empty() {
-        let mut responses = store.complete_responses(&survey.id);
-        while let Some(r) = responses.try_next().await? {
-            counters.iter_mut().for_each(|c| c.add(&r.answers));
+    // Who may not see identified data sees the dashboard as a publication: like a report
+    // view, planned against the earlier releases and recorded (a refresh one response
+    // later would show which group the new respondent is in).
+    let protect = (!staff.user.can_export_identified()).then(|| state.plan_for(&survey).min_cell);
+    let mut stats = stats;
+    let mut note = None;
+    let _lease = match protect {
+        Some(_) => Some(super::release_lease::ReleaseLease::take(store, &survey.id).await?),
+        None => None,
+    };
+    match protect {
+        None => {
+            if !counters.is_empty() {
+                let mut responses = store.complete_responses(&survey.id);
+                while let Some(r) = responses.try_next().await? {
+                    counters.iter_mut().for_each(|c| c.add(&r.answers));
+                }
+            }
+        }
+        Some(min_cell) => {
+            let threshold = min_cell.max(survey.privacy.k as u64);
+            let responses: Vec<_> = store.complete_responses(&survey.id).try_collect().await?;
+            match plan_published_view(store, &survey.id, &responses, threshold).await? {
+                Ok((cutoff, held)) => {
+                    let described: Vec<_> = responses
+                        .iter()
+                        .filter(|r| r.submitted_at.is_some_and(|s| s < cutoff))
+                        .collect();
+                    for r in &described {
+                        counters.iter_mut().for_each(|c| c.add(&r.answers));
+                    }
+                    stats.complete = described.len() as i64;
+                    if held {
+                        note = Some(format!(
+                            "These figures describe the {} complete responses submitted before {}. They move on when at least {threshold} new responses have come in.",
+                            described.len(),
+                            crate::views::admin::moment(cutoff),
+                        ));
+                    }
+                    store
+                        .record_release(&crate::store::Release {
+                            survey_id: survey.id.clone(),
+                            kind: crate::store::ReleaseKind::Report,
+                            filter: None,
+                            cutoff,
+                            responses: described.len() as u64,
+                            group_responses: None,
+                            described: Some(crate::disclosure::releases::digest(
+                                described.iter().map(|r| r.id.as_str()),
+                            )),
+                            group_described: None,
+                            user_id: Some(staff.user.id.clone()),
+                            at: now,
+                        })
+                        .await?;
+                }
+                Err(changed) => {
+                    counters.clear();
+                    note = Some(format!(
+                        "The breakdowns are not shown: responses described by the last view or export given out were set aside, deleted or added with an earlier date since, and the figures now differ from it by {changed} response(s). They are shown again when they differ by at least {threshold}."
+                    ));
+                }
+            }
         }
     }
     let breakdowns: Vec<_> = counters.into_iter().map(BreakdownCounter::finish).collect();
@@ -97,8 +156,6 @@ pub(super) async fn dashboard(
     let availability = survey
         .schedule
         .availability(now, stats.complete as u64, false);
-    // Who may not see identified data sees the dashboard as a publication.
-    let protect = (!staff.user.can_export_identified()).then(|| state.plan_for(&survey).min_cell);
     let published = crate::disclosure::dashboard::publish(
         &survey,
         &stats,
@@ -115,8 +172,41 @@ pub(super) async fn dashboard(
         availability,
         published: &published,
         has_pseudonym_key: state.settings().pseudonym_key.is_some(),
+        note,
     };
     Ok(views::dashboard::page(&staff.user, &csrf, &page).into_response())
+}
+
+/// An unfiltered publication planned against the survey's earlier releases (growth,
+/// digests): the cutoff and whether it is held, or the number of responses by which the
+/// data described before changed (refused).
+async fn plan_published_view(
+    store: &crate::store::Store,
+    survey_id: &str,
+    responses: &[crate::store::Response],
+    threshold: u64,
+) -> Result<Result<(OffsetDateTime, bool), u64>, AppError> {
+    use crate::disclosure::releases::{ViewPlan, digest, plan_view_checked, to_millis};
+    let now = to_millis(OffsetDateTime::now_utc());
+    let earlier = store.all_releases(survey_id).await?;
+    let before = |at: OffsetDateTime| {
+        responses
+            .iter()
+            .filter(move |r| r.submitted_at.is_some_and(|s| s < at))
+    };
+    let count = |at: OffsetDateTime| before(at).count() as u64;
+    let unchanged = |r: &crate::store::Release| {
+        r.described
+            .as_ref()
+            .is_none_or(|d| *d == digest(before(r.cutoff).map(|r| r.id.as_str())))
+    };
+    Ok(
+        match plan_view_checked(&earlier, now, None, count, unchanged, threshold) {
+            ViewPlan::Show { cutoff, held } => Ok((cutoff, held)),
+            ViewPlan::Changed { changed } => Err(changed),
+            ViewPlan::OtherFilter { .. } => Ok((now, false)),
+        },
+    )
 }
 
 #[derive(Debug, serde::Deserialize)]
