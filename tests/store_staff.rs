@@ -222,7 +222,7 @@ fn entry(action: &str, email: &str, ip: &str, at: OffsetDateTime) -> AuditEntry 
     }
 }
 
-async fn the_audit_log_lists_entries_and_counts_failed_logins(db: TestDb) {
+async fn the_audit_log_lists_entries_newest_first(db: TestDb) {
     let store = store(&db).await;
     let t = datetime!(2024-05-01 9:00 UTC);
     for i in 0..3 {
@@ -249,20 +249,6 @@ async fn the_audit_log_lists_entries_and_counts_failed_logins(db: TestDb) {
         ))
         .await
         .unwrap();
-    assert_eq!(
-        store
-            .failed_logins_since("jana@mpsv.cz", "192.0.2.1", t - time::Duration::minutes(1))
-            .await
-            .unwrap(),
-        (3, 3)
-    );
-    assert_eq!(
-        store
-            .failed_logins_since("jana@mpsv.cz", "192.0.2.9", t + time::Duration::seconds(30))
-            .await
-            .unwrap(),
-        (2, 0)
-    );
     let page = store.audit_page(2, 0).await.unwrap();
     assert_eq!(
         page.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
@@ -274,6 +260,52 @@ async fn the_audit_log_lists_entries_and_counts_failed_logins(db: TestDb) {
     let all: Vec<AuditEntry> = store.audit_all().try_collect().await.unwrap();
     assert_eq!(all.len(), 5);
     assert!(all.windows(2).all(|w| w[0].at <= w[1].at), "oldest first");
+}
+
+/// Sign-in attempts: stored, then counted with this one included, per account and per
+/// address, within the window; a finished one is forgotten, old ones are deleted.
+async fn sign_in_attempts_are_counted_before_their_check(db: TestDb) {
+    let store = store(&db).await;
+    let t = datetime!(2024-05-01 9:00 UTC);
+    let window = t - time::Duration::minutes(15);
+    let mut counts = Vec::new();
+    for i in 0..3 {
+        counts.push(
+            store
+                .begin_login_attempt(&format!("a{i}"), "jana@mpsv.cz", "192.0.2.1", t, window)
+                .await
+                .unwrap(),
+        );
+    }
+    assert_eq!(counts, [(1, 1), (2, 2), (3, 3)]);
+    let other = store
+        .begin_login_attempt("b", "petr@mpsv.cz", "192.0.2.1", t, window)
+        .await
+        .unwrap();
+    assert_eq!(other, (1, 4), "another account, the same address");
+    store.end_login_attempt("a0").await.unwrap();
+    let later = t + time::Duration::minutes(20);
+    let after = store
+        .begin_login_attempt(
+            "c",
+            "jana@mpsv.cz",
+            "192.0.2.9",
+            later,
+            later - time::Duration::minutes(15),
+        )
+        .await
+        .unwrap();
+    assert_eq!(after, (1, 1), "older attempts are outside the window");
+    assert_eq!(
+        store.forget_login_attempts(later).await.unwrap(),
+        3,
+        "a1, a2 and b"
+    );
+    let again = store
+        .begin_login_attempt("d", "jana@mpsv.cz", "192.0.2.1", later, window)
+        .await
+        .unwrap();
+    assert_eq!(again, (2, 1), "c and d are left");
 }
 
 async fn dashboard_numbers(db: TestDb) {
@@ -514,7 +546,8 @@ async fn one_release_lease_per_survey(db: TestDb) {
 on_both_databases!(
     one_release_lease_per_survey,
     accounts_grants_and_password_links,
-    the_audit_log_lists_entries_and_counts_failed_logins,
+    the_audit_log_lists_entries_newest_first,
+    sign_in_attempts_are_counted_before_their_check,
     dashboard_numbers,
     listing_flags_deletion_and_erasure,
 );

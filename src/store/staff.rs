@@ -293,19 +293,4 @@ impl Store {
             .and_then(|r| async move { AuditEntry::try_from(r) })
             .boxed()
     }
-
-    /// Failed logins since `since` for an account (by e-mail as typed) or from an address.
-    pub async fn failed_logins_since(
-        &self,
-        email: &str,
-        ip: &str,
-        since: OffsetDateTime,
-    ) -> Result<(i64, i64), StoreError> {
-        const BY_EMAIL: &str = "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND actor_email = $1 AND at > $2";
-        const BY_IP: &str =
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND ip = $1 AND at > $2";
-        let by_email: i64 = with_pool!(self, pool => sqlx::query_scalar(BY_EMAIL).bind(email).bind(millis(since)).fetch_one(pool).await)?;
-        let by_ip: i64 = with_pool!(self, pool => sqlx::query_scalar(BY_IP).bind(ip).bind(millis(since)).fetch_one(pool).await)?;
-        Ok((by_email, by_ip))
-    }
 }
