@@ -322,7 +322,18 @@ async fn dashboard_numbers(db: TestDb) {
     response(&store, "t", day2, Some(1), "p2").await;
     assert!(
         store
-            .set_flag("s", "t", Some(Flag::Test), Some("pilot"))
+            .set_flag(
+                "s",
+                "t",
+                Some(Flag::Test),
+                Some("pilot"),
+                &entry(
+                    "response_flagged",
+                    "staff@example.cz",
+                    "::1",
+                    datetime!(2024-05-01 9:00 UTC)
+                )
+            )
             .await
             .unwrap()
     );
@@ -407,20 +418,53 @@ async fn listing_flags_deletion_and_erasure(db: TestDb) {
     // A value that would break naive SQL is just a value.
     assert!(
         !store
-            .set_flag("s", "r1' OR '1'='1", Some(Flag::Excluded), Some("x"))
+            .set_flag(
+                "s",
+                "r1' OR '1'='1",
+                Some(Flag::Excluded),
+                Some("x"),
+                &entry(
+                    "response_flagged",
+                    "staff@example.cz",
+                    "::1",
+                    datetime!(2024-05-01 9:00 UTC)
+                )
+            )
             .await
             .unwrap()
     );
     assert!(
         !store
-            .set_flag("other-survey", "r1", Some(Flag::Excluded), None)
+            .set_flag(
+                "other-survey",
+                "r1",
+                Some(Flag::Excluded),
+                None,
+                &entry(
+                    "response_flagged",
+                    "staff@example.cz",
+                    "::1",
+                    datetime!(2024-05-01 9:00 UTC)
+                )
+            )
             .await
             .unwrap(),
         "ids are checked against their survey"
     );
     assert!(
         store
-            .set_flag("s", "r1", Some(Flag::Excluded), Some("duplicate"))
+            .set_flag(
+                "s",
+                "r1",
+                Some(Flag::Excluded),
+                Some("duplicate"),
+                &entry(
+                    "response_flagged",
+                    "staff@example.cz",
+                    "::1",
+                    datetime!(2024-05-01 9:00 UTC)
+                )
+            )
             .await
             .unwrap()
     );
@@ -429,8 +473,29 @@ async fn listing_flags_deletion_and_erasure(db: TestDb) {
         (r1.flag.as_deref(), r1.flag_reason.as_deref()),
         (Some("excluded"), Some("duplicate"))
     );
-    assert!(store.soft_delete("s", "r2", t).await.unwrap());
-    assert!(!store.soft_delete("s", "r2", t).await.unwrap(), "once");
+    assert!(
+        store
+            .soft_delete(
+                "s",
+                "r2",
+                t,
+                &entry("response_deleted", "staff@example.cz", "::1", t)
+            )
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .soft_delete(
+                "s",
+                "r2",
+                t,
+                &entry("response_deleted", "staff@example.cz", "::1", t)
+            )
+            .await
+            .unwrap(),
+        "once"
+    );
     assert_eq!(ids(ListFilter::default()).await, ["r3", "r1"]);
     assert_eq!(
         ids(ListFilter {
@@ -452,7 +517,16 @@ async fn listing_flags_deletion_and_erasure(db: TestDb) {
         "flagged and deleted responses are not exported"
     );
     // Erasure removes the response, its resume code and its invitation with personal data.
-    assert!(store.erase("s", "r3").await.unwrap());
+    assert!(
+        store
+            .erase(
+                "s",
+                "r3",
+                &entry("response_erased", "staff@example.cz", "::1", t)
+            )
+            .await
+            .unwrap()
+    );
     assert!(store.response("r3").await.unwrap().is_none());
     assert_eq!(
         store.response_for_resume_code("code", t).await.unwrap(),
@@ -465,7 +539,29 @@ async fn listing_flags_deletion_and_erasure(db: TestDb) {
             .unwrap()
             .is_none()
     );
-    assert!(!store.erase("s", "r3").await.unwrap());
+    assert!(
+        !store
+            .erase(
+                "s",
+                "r3",
+                &entry("response_erased", "staff@example.cz", "::1", t)
+            )
+            .await
+            .unwrap()
+    );
+    // Each change that happened has its audit entry, written with it; the attempts that
+    // changed nothing (another survey, an injected id, a second erasure) have none.
+    let audit: Vec<AuditEntry> = store.audit_all().try_collect().await.unwrap();
+    let count = |action: &str| audit.iter().filter(|e| e.action == action).count();
+    assert_eq!(
+        (
+            count("response_flagged"),
+            count("response_deleted"),
+            count("response_erased")
+        ),
+        (1, 1, 1),
+        "{audit:?}"
+    );
 }
 
 /// The release lease: one holder at a time; given back, or taken over once expired.

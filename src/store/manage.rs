@@ -5,8 +5,8 @@ use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
 use time::OffsetDateTime;
 
 use super::{
-    COUNTED, Pool, Response, ResponseRow, SELECT_RESPONSES, Status, Store, StoreError, from_millis,
-    millis,
+    AuditEntry, COUNTED, Pool, Response, ResponseRow, SELECT_RESPONSES, Status, Store, StoreError,
+    from_millis, millis,
 };
 
 /// The numbers on a survey's dashboard (responses that count only).
@@ -185,35 +185,59 @@ impl Store {
     }
 
     /// Mark a response of `survey_id` (or clear its mark). False when there is no such response.
+    /// Mark a response (or clear its mark), with the audit entry, in one transaction;
+    /// false (and nothing audited) if there is no such response in the survey.
     pub async fn set_flag(
         &self,
         survey_id: &str,
         id: &str,
         flag: Option<Flag>,
         reason: Option<&str>,
+        audit: &AuditEntry,
     ) -> Result<bool, StoreError> {
         const SQL: &str =
             "UPDATE responses SET flag = $1, flag_reason = $2 WHERE id = $3 AND survey_id = $4";
-        let n = with_writer!(self, pool => sqlx::query(SQL).bind(flag.map(Flag::as_str)).bind(reason).bind(id).bind(survey_id).execute(pool).await.map(|r| r.rows_affected()))?;
+        let n = with_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(SQL).bind(flag.map(Flag::as_str)).bind(reason).bind(id).bind(survey_id).execute(&mut *tx).await?.rows_affected();
+            if n == 1 {
+                audit_in!(tx, audit);
+            }
+            tx.commit().await.map(|()| n)
+        })?;
         Ok(n == 1)
     }
 
     /// Delete softly: the response stays for the audit trail but leaves everything else.
+    /// With its audit entry, in one transaction.
     pub async fn soft_delete(
         &self,
         survey_id: &str,
         id: &str,
         now: OffsetDateTime,
+        audit: &AuditEntry,
     ) -> Result<bool, StoreError> {
         const SQL: &str = "UPDATE responses SET deleted_at = $1 WHERE id = $2 AND survey_id = $3 AND deleted_at IS NULL";
-        let n = with_writer!(self, pool => sqlx::query(SQL).bind(millis(now)).bind(id).bind(survey_id).execute(pool).await.map(|r| r.rows_affected()))?;
+        let n = with_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(SQL).bind(millis(now)).bind(id).bind(survey_id).execute(&mut *tx).await?.rows_affected();
+            if n == 1 {
+                audit_in!(tx, audit);
+            }
+            tx.commit().await.map(|()| n)
+        })?;
         Ok(n == 1)
     }
 
     /// Erase for good (a data-subject request): the response, its resume codes and its
-    /// invitation (with the person's name and address; its link stops working), in one
-    /// transaction.
-    pub async fn erase(&self, survey_id: &str, id: &str) -> Result<bool, StoreError> {
+    /// invitation (with the person's name and address; its link stops working), and the
+    /// audit entry, in one transaction.
+    pub async fn erase(
+        &self,
+        survey_id: &str,
+        id: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
         const CODES: &str = "DELETE FROM resume_codes WHERE response_id = $1";
         const INVITATION: &str = "DELETE FROM invitations WHERE response_id = $1";
         const RESPONSE: &str = "DELETE FROM responses WHERE id = $1 AND survey_id = $2";
@@ -223,6 +247,7 @@ impl Store {
             if n == 1 {
                 sqlx::query(CODES).bind(id).execute(&mut *tx).await?;
                 sqlx::query(INVITATION).bind(id).execute(&mut *tx).await?;
+                audit_in!(tx, audit);
             }
             tx.commit().await.map(|()| n)
         })?;

@@ -60,14 +60,15 @@ macro_rules! with_writer {
     };
 }
 
+// First: its `audit_in!` macro serves the modules after it.
+#[macro_use]
+mod staff;
 mod access;
 mod export;
 mod import;
 mod interviews;
 mod manage;
 mod releases;
-#[macro_use]
-mod staff;
 mod sign_in;
 pub use self::access::{Invitation, NewInvitation};
 pub use self::export::{ExportFilter, ExportedResponse};

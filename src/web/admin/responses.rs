@@ -148,63 +148,38 @@ pub(super) async fn act(
         .map(|r| r.chars().take(500).collect::<String>());
     let actor = staff.actor();
     let here = format!("/admin/surveys/{}/responses/{response_id}", survey.id);
+    // Each change is stored together with its audit entry (one transaction).
+    let entry = |action: &str, details: serde_json::Value| {
+        actor.entry(action, Some(&survey.id), Some(&response_id), details)
+    };
     match input.get("action") {
         Some(flag @ ("test" | "excluded")) => {
+            let audit = entry("response_flagged", json!({"flag": flag, "reason": reason}));
             store
                 .set_flag(
                     &survey.id,
                     &response_id,
                     Flag::parse(flag),
                     reason.as_deref(),
-                )
-                .await?;
-            actor
-                .audit(
-                    store,
-                    "response_flagged",
-                    Some(&survey.id),
-                    Some(&response_id),
-                    json!({"flag": flag, "reason": reason}),
+                    &audit,
                 )
                 .await?;
         }
         Some("unflag") => {
-            store.set_flag(&survey.id, &response_id, None, None).await?;
-            actor
-                .audit(
-                    store,
-                    "response_unflagged",
-                    Some(&survey.id),
-                    Some(&response_id),
-                    json!({}),
-                )
+            let audit = entry("response_unflagged", json!({}));
+            store
+                .set_flag(&survey.id, &response_id, None, None, &audit)
                 .await?;
         }
         Some("delete") if input.get("confirm") == Some("yes") => {
+            let audit = entry("response_deleted", json!({"reason": reason}));
             store
-                .soft_delete(&survey.id, &response_id, OffsetDateTime::now_utc())
-                .await?;
-            actor
-                .audit(
-                    store,
-                    "response_deleted",
-                    Some(&survey.id),
-                    Some(&response_id),
-                    json!({"reason": reason}),
-                )
+                .soft_delete(&survey.id, &response_id, OffsetDateTime::now_utc(), &audit)
                 .await?;
         }
         Some("erase") if input.get("confirm").map(str::trim) == Some("ERASE") => {
-            store.erase(&survey.id, &response_id).await?;
-            actor
-                .audit(
-                    store,
-                    "response_erased",
-                    Some(&survey.id),
-                    Some(&response_id),
-                    json!({"reason": reason}),
-                )
-                .await?;
+            let audit = entry("response_erased", json!({"reason": reason}));
+            store.erase(&survey.id, &response_id, &audit).await?;
             return Ok(redirect::to(&format!(
                 "/admin/surveys/{}/responses?erased=1",
                 survey.id
