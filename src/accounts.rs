@@ -1,5 +1,6 @@
 //! Staff account operations shared by the command line (`anketa user ...`) and the
-//! staff area: each checks its input, changes the store, and writes the audit log.
+//! staff area: each checks its input and changes the store together with its audit
+//! entry (one transaction: no change without its entry, no entry without its change).
 
 use serde_json::json;
 use time::OffsetDateTime;
@@ -114,19 +115,16 @@ pub async fn create(
     }
     let id = uuid::Uuid::new_v4().to_string();
     let now = OffsetDateTime::now_utc();
-    match store.create_user(&id, &email, role, now).await {
+    let entry = actor.entry(
+        "user_created",
+        None,
+        Some(&email),
+        json!({"role": role.as_str()}),
+    );
+    match store.create_user(&id, &email, role, now, &entry).await {
         Err(StoreError::Duplicate) => return Err(AccountError::Exists(email)),
         other => other?,
     }
-    actor
-        .audit(
-            store,
-            "user_created",
-            None,
-            Some(&email),
-            json!({"role": role.as_str()}),
-        )
-        .await?;
     for survey in grants {
         grant(store, actor, &id, &email, survey).await?;
     }
@@ -144,20 +142,13 @@ pub async fn password_link(
     base_url: &str,
 ) -> Result<String, AccountError> {
     let token = tokens::new_token();
+    let entry = actor.entry("password_link_created", None, Some(&user.email), json!({}));
     store
         .create_password_token(
             &tokens::hash(&token),
             &user.id,
             OffsetDateTime::now_utc() + PASSWORD_LINK_VALID,
-        )
-        .await?;
-    actor
-        .audit(
-            store,
-            "password_link_created",
-            None,
-            Some(&user.email),
-            json!({}),
+            &entry,
         )
         .await?;
     Ok(format!(
@@ -189,20 +180,14 @@ pub async fn set_disabled(
     user: &User,
     disabled: bool,
 ) -> Result<(), AccountError> {
-    store.set_disabled(&user.id, disabled).await?;
-    if disabled {
-        store
-            .end_sessions(&user.id, OffsetDateTime::now_utc())
-            .await?;
-    }
     let action = if disabled {
         "user_disabled"
     } else {
         "user_enabled"
     };
-    actor
-        .audit(store, action, None, Some(&user.email), json!({}))
-        .await?;
+    let entry = actor.entry(action, None, Some(&user.email), json!({}));
+    // Disabling ends the account's sessions too, in the same transaction.
+    store.set_disabled(&user.id, disabled, &entry).await?;
     Ok(())
 }
 
@@ -213,18 +198,8 @@ pub async fn grant(
     email: &str,
     survey_id: &str,
 ) -> Result<(), AccountError> {
-    store
-        .grant(user_id, survey_id, OffsetDateTime::now_utc())
-        .await?;
-    actor
-        .audit(
-            store,
-            "grant_added",
-            Some(survey_id),
-            Some(email),
-            json!({}),
-        )
-        .await?;
+    let entry = actor.entry("grant_added", Some(survey_id), Some(email), json!({}));
+    store.grant(user_id, survey_id, &entry).await?;
     Ok(())
 }
 
@@ -234,17 +209,13 @@ pub async fn revoke(
     user: &User,
     survey_id: &str,
 ) -> Result<(), AccountError> {
-    if store.revoke(&user.id, survey_id).await? {
-        actor
-            .audit(
-                store,
-                "grant_removed",
-                Some(survey_id),
-                Some(&user.email),
-                json!({}),
-            )
-            .await?;
-    }
+    let entry = actor.entry(
+        "grant_removed",
+        Some(survey_id),
+        Some(&user.email),
+        json!({}),
+    );
+    store.revoke(&user.id, survey_id, &entry).await?;
     Ok(())
 }
 
@@ -264,17 +235,7 @@ pub async fn reset_two_factor(
 
 /// End every session of the user ("log out everywhere").
 pub async fn end_sessions(store: &Store, actor: &Actor, user: &User) -> Result<(), AccountError> {
-    store
-        .end_sessions(&user.id, OffsetDateTime::now_utc())
-        .await?;
-    actor
-        .audit(
-            store,
-            "logout_everywhere",
-            None,
-            Some(&user.email),
-            json!({}),
-        )
-        .await?;
+    let entry = actor.entry("logout_everywhere", None, Some(&user.email), json!({}));
+    store.end_sessions(&user.id, &entry).await?;
     Ok(())
 }

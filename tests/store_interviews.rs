@@ -15,8 +15,18 @@ async fn store(db: &TestDb) -> Store {
     store.migrate().await.expect("migrate");
     let t = datetime!(2024-01-01 0:00 UTC);
     for (id, email) in [("u1", "ivana@example.cz"), ("u2", "petr@example.cz")] {
+        let created = anketa::store::AuditEntry {
+            at: t,
+            actor_id: None,
+            actor_email: Some("command line".into()),
+            action: "user_created".into(),
+            survey_id: None,
+            target: Some(email.into()),
+            details: serde_json::json!({}),
+            ip: None,
+        };
         store
-            .create_user(id, email, Role::Interviewer, t)
+            .create_user(id, email, Role::Interviewer, t, &created)
             .await
             .unwrap();
     }

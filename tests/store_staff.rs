@@ -70,13 +70,25 @@ async fn accounts_grants_and_password_links(db: TestDb) {
     let store = store(&db).await;
     let now = datetime!(2024-05-01 9:00 UTC);
     store
-        .create_user("u1", "jana@mpsv.cz", Role::Evaluator, now)
+        .create_user(
+            "u1",
+            "jana@mpsv.cz",
+            Role::Evaluator,
+            now,
+            &entry("user_created", "admin@example.cz", "::1", now),
+        )
         .await
         .unwrap();
     assert!(
         matches!(
             store
-                .create_user("u2", "jana@mpsv.cz", Role::Admin, now)
+                .create_user(
+                    "u2",
+                    "jana@mpsv.cz",
+                    Role::Admin,
+                    now,
+                    &entry("user_created", "admin@example.cz", "::1", now)
+                )
                 .await,
             Err(anketa::store::StoreError::Duplicate)
         ),
@@ -89,7 +101,12 @@ async fn accounts_grants_and_password_links(db: TestDb) {
     );
     // A new password ends older links and sessions, with its audit entry, together.
     store
-        .create_password_token("h0", "u1", datetime!(2024-05-08 9:00 UTC))
+        .create_password_token(
+            "h0",
+            "u1",
+            datetime!(2024-05-08 9:00 UTC),
+            &entry("password_link_created", "admin@example.cz", "::1", now),
+        )
         .await
         .unwrap();
     let changed = datetime!(2024-05-01 10:00 UTC);
@@ -127,14 +144,31 @@ async fn accounts_grants_and_password_links(db: TestDb) {
             .count(),
         1
     );
-    assert!(store.set_disabled("u1", true).await.unwrap());
+    assert!(
+        store
+            .set_disabled(
+                "u1",
+                true,
+                &entry("user_disabled", "admin@example.cz", "::1", now)
+            )
+            .await
+            .unwrap()
+    );
     let u = store.user_by_id("u1").await.unwrap().unwrap();
     assert_eq!(
         (u.password_hash.as_deref(), u.disabled),
         (Some("$argon2id$x"), true)
     );
     store
-        .end_sessions("u1", datetime!(2024-05-02 9:00 UTC))
+        .end_sessions(
+            "u1",
+            &entry(
+                "logout_everywhere",
+                "admin@example.cz",
+                "::1",
+                datetime!(2024-05-02 9:00 UTC),
+            ),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -147,21 +181,36 @@ async fn accounts_grants_and_password_links(db: TestDb) {
         datetime!(2024-05-02 9:00 UTC)
     );
 
-    store.grant("u1", "obce", now).await.unwrap();
-    store.grant("u1", "obce", now).await.unwrap();
-    store.grant("u1", "seminar", now).await.unwrap();
+    let granted = entry("grant_added", "admin@example.cz", "::1", now);
+    assert!(store.grant("u1", "obce", &granted).await.unwrap());
+    assert!(
+        !store.grant("u1", "obce", &granted).await.unwrap(),
+        "idempotent"
+    );
+    assert!(store.grant("u1", "seminar", &granted).await.unwrap());
     assert_eq!(store.grants_of("u1").await.unwrap(), ["obce", "seminar"]);
-    assert!(store.revoke("u1", "seminar").await.unwrap());
-    assert!(!store.revoke("u1", "seminar").await.unwrap());
+    let revoked = entry("grant_removed", "admin@example.cz", "::1", now);
+    assert!(store.revoke("u1", "seminar", &revoked).await.unwrap());
+    assert!(!store.revoke("u1", "seminar", &revoked).await.unwrap());
     assert_eq!(store.grants_of("u1").await.unwrap(), ["obce"]);
 
     store
-        .create_password_token("h1", "u1", datetime!(2024-05-08 9:00 UTC))
+        .create_password_token(
+            "h1",
+            "u1",
+            datetime!(2024-05-08 9:00 UTC),
+            &entry("password_link_created", "admin@example.cz", "::1", now),
+        )
         .await
         .unwrap();
     // A newer link replaces it: only the newest works.
     store
-        .create_password_token("h2", "u1", datetime!(2024-05-08 9:00 UTC))
+        .create_password_token(
+            "h2",
+            "u1",
+            datetime!(2024-05-08 9:00 UTC),
+            &entry("password_link_created", "admin@example.cz", "::1", now),
+        )
         .await
         .unwrap();
     assert_eq!(store.password_token_user("h1", now).await.unwrap(), None);
@@ -174,7 +223,12 @@ async fn accounts_grants_and_password_links(db: TestDb) {
         Some("u1")
     );
     store
-        .create_password_token("h1", "u1", datetime!(2024-05-08 9:00 UTC))
+        .create_password_token(
+            "h1",
+            "u1",
+            datetime!(2024-05-08 9:00 UTC),
+            &entry("password_link_created", "admin@example.cz", "::1", now),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -207,6 +261,23 @@ async fn accounts_grants_and_password_links(db: TestDb) {
         "a link works once"
     );
     assert_eq!(store.list_users().await.unwrap().len(), 1);
+    // Every change came with its audit entry, in its transaction: the duplicate account
+    // and the repeated grant changed nothing and left none.
+    let audit: Vec<AuditEntry> = store.audit_all().try_collect().await.unwrap();
+    let count = |action: &str| audit.iter().filter(|e| e.action == action).count();
+    assert_eq!(
+        [
+            count("user_created"),
+            count("password_link_created"),
+            count("password_set"),
+            count("user_disabled"),
+            count("logout_everywhere"),
+            count("grant_added"),
+            count("grant_removed"),
+        ],
+        [1, 4, 1, 1, 1, 2, 1],
+        "{audit:?}"
+    );
 }
 
 fn entry(action: &str, email: &str, ip: &str, at: OffsetDateTime) -> AuditEntry {

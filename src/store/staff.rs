@@ -120,15 +120,22 @@ impl TryFrom<AuditRow> for AuditEntry {
 const AUDIT_COLUMNS: &str = "at, actor_id, actor_email, action, survey_id, target, details, ip";
 
 impl Store {
+    /// Create an account, with its audit entry (one transaction).
     pub async fn create_user(
         &self,
         id: &str,
         email: &str,
         role: Role,
         now: OffsetDateTime,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         const SQL: &str = "INSERT INTO users (id, email, role, disabled, sessions_valid_after, created_at) VALUES ($1, $2, $3, FALSE, $4, $4)";
-        with_writer!(self, pool => sqlx::query(SQL).bind(id).bind(email).bind(role.as_str()).bind(millis(now)).execute(pool).await.map(|_| ()))?;
+        with_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(SQL).bind(id).bind(email).bind(role.as_str()).bind(millis(now)).execute(&mut *tx).await?;
+            audit_in!(tx, audit);
+            tx.commit().await
+        })?;
         Ok(())
     }
 
@@ -176,34 +183,78 @@ impl Store {
         Ok(n == 1)
     }
 
-    pub async fn set_disabled(&self, user_id: &str, disabled: bool) -> Result<bool, StoreError> {
+    /// Disable (ending every session that began before `audit.at`) or enable an account,
+    /// with the audit entry, in one transaction.
+    pub async fn set_disabled(
+        &self,
+        user_id: &str,
+        disabled: bool,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
         const SQL: &str = "UPDATE users SET disabled = $1 WHERE id = $2";
-        let n = with_writer!(self, pool => sqlx::query(SQL).bind(disabled).bind(user_id).execute(pool).await.map(|r| r.rows_affected()))?;
+        const SESSIONS: &str = "UPDATE users SET sessions_valid_after = $1 WHERE id = $2";
+        let n = with_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(SQL).bind(disabled).bind(user_id).execute(&mut *tx).await?.rows_affected();
+            if n == 1 {
+                if disabled {
+                    sqlx::query(SESSIONS).bind(millis(audit.at)).bind(user_id).execute(&mut *tx).await?;
+                }
+                audit_in!(tx, audit);
+            }
+            tx.commit().await.map(|()| n)
+        })?;
         Ok(n == 1)
     }
 
-    /// Invalidate every staff session of the user that began before `now`.
-    pub async fn end_sessions(&self, user_id: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+    /// Invalidate every staff session of the user that began before `audit.at`, with the
+    /// audit entry (one transaction).
+    pub async fn end_sessions(&self, user_id: &str, audit: &AuditEntry) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE users SET sessions_valid_after = $1 WHERE id = $2";
-        with_writer!(self, pool => sqlx::query(SQL).bind(millis(now)).bind(user_id).execute(pool).await.map(|_| ()))?;
+        with_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(SQL).bind(millis(audit.at)).bind(user_id).execute(&mut *tx).await?;
+            audit_in!(tx, audit);
+            tx.commit().await
+        })?;
         Ok(())
     }
 
-    /// Grant a survey (idempotent).
+    /// Grant a survey (idempotent), with the audit entry when it is new (one transaction).
     pub async fn grant(
         &self,
         user_id: &str,
         survey_id: &str,
-        now: OffsetDateTime,
-    ) -> Result<(), StoreError> {
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
         const SQL: &str = "INSERT INTO grants (user_id, survey_id, granted_at) VALUES ($1, $2, $3) ON CONFLICT (user_id, survey_id) DO NOTHING";
-        with_writer!(self, pool => sqlx::query(SQL).bind(user_id).bind(survey_id).bind(millis(now)).execute(pool).await.map(|_| ()))?;
-        Ok(())
+        let n = with_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(SQL).bind(user_id).bind(survey_id).bind(millis(audit.at)).execute(&mut *tx).await?.rows_affected();
+            if n == 1 {
+                audit_in!(tx, audit);
+            }
+            tx.commit().await.map(|()| n)
+        })?;
+        Ok(n == 1)
     }
 
-    pub async fn revoke(&self, user_id: &str, survey_id: &str) -> Result<bool, StoreError> {
+    /// Take a survey away, with the audit entry when there was a grant (one transaction).
+    pub async fn revoke(
+        &self,
+        user_id: &str,
+        survey_id: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
         const SQL: &str = "DELETE FROM grants WHERE user_id = $1 AND survey_id = $2";
-        let n = with_writer!(self, pool => sqlx::query(SQL).bind(user_id).bind(survey_id).execute(pool).await.map(|r| r.rows_affected()))?;
+        let n = with_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(SQL).bind(user_id).bind(survey_id).execute(&mut *tx).await?.rows_affected();
+            if n == 1 {
+                audit_in!(tx, audit);
+            }
+            tx.commit().await.map(|()| n)
+        })?;
         Ok(n == 1)
     }
 
@@ -212,13 +263,14 @@ impl Store {
         Ok(with_pool!(self, pool => sqlx::query_scalar(SQL).bind(user_id).fetch_all(pool).await)?)
     }
 
-    /// Store a one-time set-password token (by hash) for the user; it replaces the
-    /// user's older links (only the newest link works).
+    /// Store a one-time set-password token (by hash) for the user, with the audit entry;
+    /// it replaces the user's older links (only the newest link works).
     pub async fn create_password_token(
         &self,
         token_hash: &str,
         user_id: &str,
         expires: OffsetDateTime,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         const OLDER: &str = "DELETE FROM password_tokens WHERE user_id = $1";
         const SQL: &str =
@@ -227,6 +279,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             sqlx::query(OLDER).bind(user_id).execute(&mut *tx).await?;
             sqlx::query(SQL).bind(token_hash).bind(user_id).bind(millis(expires)).execute(&mut *tx).await?;
+            audit_in!(tx, audit);
             tx.commit().await
         })?;
         Ok(())
