@@ -166,6 +166,7 @@ pub async fn serve(
 
     let housekeeping = tokio::spawn(crate::web::housekeeping(state.clone()));
     let header_timeout = state.settings().header_timeout;
+    let header_lines = crate::web::parse_errors::header_lines(state.settings().secure_cookies);
     let app = crate::web::router(state);
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -202,7 +203,11 @@ pub async fn serve(
                 app.clone().oneshot(request.map(axum::body::Body::new))
             },
         );
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let io = crate::web::parse_errors::WithSecurityHeaders::new(
+            TokioIo::new(stream),
+            header_lines.clone(),
+        );
+        let connection = graceful.watch(http.serve_connection(io, service));
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, "connection ended with an error");

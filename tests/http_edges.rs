@@ -19,6 +19,68 @@ async fn sqlite_app() -> TestApp {
     TestApp::spawn(TestDb::new(Backend::Sqlite).await.unwrap()).await
 }
 
+/// Requests hyper cannot parse are answered by hyper itself, before any of our code
+/// runs (400 malformed, 414 URI too long, 431 too many header fields): those answers
+/// carry the same security headers as every page.
+#[tokio::test]
+async fn answers_to_unparsable_requests_carry_the_security_headers_too() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = sqlite_app().await;
+    let page = app.browser().get_raw("/healthz").await;
+    let expected: Vec<(&str, String)> = [
+        "content-security-policy",
+        "x-frame-options",
+        "x-content-type-options",
+        "referrer-policy",
+        "cross-origin-opener-policy",
+        "permissions-policy",
+    ]
+    .into_iter()
+    .map(|name| (name, page.header(name).expect(name)))
+    .collect();
+    let many_headers: String = (0..150).map(|i| format!("x-h{i}: v\r\n")).collect();
+    let requests = [
+        (
+            "400",
+            "GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n".to_string(),
+        ),
+        ("400", "G(T / HTTP/1.1\r\nHost: x\r\n\r\n".to_string()),
+        (
+            "414",
+            format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(70_000)),
+        ),
+        (
+            "431",
+            format!("GET / HTTP/1.1\r\nHost: x\r\n{many_headers}\r\n"),
+        ),
+    ];
+    for (status, request) in requests {
+        let mut s = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        s.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        s.read_to_end(&mut answer).await.unwrap();
+        let answer = String::from_utf8(answer).unwrap();
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{status}: {answer}"
+        );
+        let (head, body) = answer.split_once("\r\n\r\n").expect(&answer);
+        assert_eq!(body, "", "{status}: no body");
+        for (name, value) in &expected {
+            assert!(
+                head.lines().any(|line| line == format!("{name}: {value}")),
+                "{status} lacks {name}: {head}"
+            );
+        }
+    }
+    // A normal request on the same server is unchanged.
+    assert_eq!(
+        app.browser().get_raw("/healthz").await.status,
+        StatusCode::OK
+    );
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn pages_carry_strict_security_headers_and_are_not_cached() {
     let app = sqlite_app().await;

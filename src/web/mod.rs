@@ -7,6 +7,7 @@ pub(crate) mod error;
 mod extract;
 mod home;
 mod limits;
+pub(crate) mod parse_errors;
 mod redirect;
 mod respond;
 mod respondent;
@@ -65,29 +66,10 @@ pub fn router(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
         ));
-    for (name, value) in [
-        (header::CONTENT_SECURITY_POLICY, CSP),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (
-            HeaderName::from_static("cross-origin-opener-policy"),
-            "same-origin",
-        ),
-        (
-            HeaderName::from_static("permissions-policy"),
-            "camera=(), microphone=(), geolocation=(), payment=()",
-        ),
-    ] {
+    for (name, value) in security_headers(settings.secure_cookies) {
         app = app.layer(SetResponseHeaderLayer::if_not_present(
             name,
             HeaderValue::from_static(value),
-        ));
-    }
-    if settings.secure_cookies {
-        app = app.layer(SetResponseHeaderLayer::if_not_present(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000"),
         ));
     }
     app.layer(
@@ -102,6 +84,30 @@ pub fn router(state: AppState) -> Router {
         }),
     )
     .with_state(state)
+}
+
+/// The headers every response carries, ours and hyper's own answers to requests it
+/// cannot parse ([`parse_errors`]): a strict CSP, no framing, no sniffing, no referrer,
+/// no opener, no powerful features; with secure cookies (served over HTTPS) also HSTS.
+pub(crate) fn security_headers(secure: bool) -> Vec<(HeaderName, &'static str)> {
+    let mut headers = vec![
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ),
+    ];
+    if secure {
+        headers.push((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"));
+    }
+    headers
 }
 
 /// A bare 500 straight from the session layer means the session could not be saved:
