@@ -1047,12 +1047,33 @@ id = "p"
   type = "rating"
   max = 5
   text = "Hodnocení"
+  [[page.question]]
+  id = "years"
+  type = "number"
+  text = "Roky praxe"
+  privacy = "quasi_identifier"
+
+[privacy.coarsen]
+years = [5]
 "#;
 
 /// A filtered report view of one group moves on only when enough new responses of that
 /// group have come in: enough in the whole survey is not enough (two views of the group
-/// would differ by its one new respondent).
+/// would differ by its one new respondent). For every kind of filter the report offers:
+/// an answer, and a variable the report derives (a number published in bands).
 async fn a_filtered_view_waits_for_its_own_group(db: TestDb) {
+    let by_answer = filtered_view_waits_for_its_group(db, "region").await;
+    assert_eq!(by_answer, "region:a");
+}
+
+async fn a_view_filtered_by_a_derived_variable_waits_for_its_own_group(db: TestDb) {
+    let by_band = filtered_view_waits_for_its_group(db, "years").await;
+    assert!(by_band.starts_with("years:"), "{by_band}");
+}
+
+/// The scenario of [`a_filtered_view_waits_for_its_own_group`] with group "a" chosen by
+/// `variable` (region a has 2 years of practice, region b 10); the filter used.
+async fn filtered_view_waits_for_its_group(db: TestDb, variable: &str) -> String {
     let dir = survey_dir(&[("kraje", REGIONS)]);
     let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
     let answer = |region: &'static str| {
@@ -1060,7 +1081,10 @@ async fn a_filtered_view_waits_for_its_own_group(db: TestDb) {
         async move {
             let mut b = app.browser();
             b.open("/s/kraje").await;
-            let done = b.next(&[("region", region), ("score", "3")]).await;
+            let years = if region == "a" { "2" } else { "10" };
+            let done = b
+                .next(&[("region", region), ("score", "3"), ("years", years)])
+                .await;
             assert!(done.url.ends_with("/done"), "{}", done.body);
         }
     };
@@ -1079,6 +1103,16 @@ async fn a_filtered_view_waits_for_its_own_group(db: TestDb) {
     )
     .await;
     let researcher = staff_member(&app, &mut admin, "vyzkum@example.cz", "researcher", &[]).await;
+    // The filter as the report offers it (the researcher's view is not a release).
+    let offered = researcher.get_raw("/admin/surveys/kraje/report").await;
+    let options = scraper::Selector::parse(&format!("option[value^=\"{variable}:\"]")).unwrap();
+    let filter = offered
+        .html()
+        .select(&options)
+        .next()
+        .and_then(|o| o.value().attr("value"))
+        .expect(&offered.body)
+        .to_string();
     let export = researcher.get_raw("/admin/surveys/kraje/export.csv").await;
     let ids: Vec<String> = csv_records(&export.body)
         .iter()
@@ -1095,7 +1129,10 @@ async fn a_filtered_view_waits_for_its_own_group(db: TestDb) {
     mark(&set_aside, "excluded").await;
     let view = async || {
         let page = evaluator
-            .get_raw("/admin/surveys/kraje/report?filter=region%3Aa")
+            .get_raw(&format!(
+                "/admin/surveys/kraje/report?{}",
+                serde_urlencoded::to_string([("filter", &filter)]).unwrap()
+            ))
             .await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         page.body
@@ -1138,6 +1175,7 @@ async fn a_filtered_view_waits_for_its_own_group(db: TestDb) {
         "{fourth}"
     );
     app.stop().await;
+    filter
 }
 
 /// Report views and exports are planned against each other: an export one response
@@ -1258,6 +1296,7 @@ on_both_databases!(
     an_evaluators_dashboard_is_held_like_a_report,
     reports_and_exports_are_held_against_each_other,
     a_filtered_view_waits_for_its_own_group,
+    a_view_filtered_by_a_derived_variable_waits_for_its_own_group,
     evaluator_exports_move_on_only_after_k_new_responses,
     no_data_link_is_offered_that_cannot_succeed,
     each_role_sees_exactly_what_it_may,

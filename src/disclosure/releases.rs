@@ -14,7 +14,7 @@
 
 use time::OffsetDateTime;
 
-use crate::store::Release;
+use crate::store::{Release, ReleaseKind, Response};
 
 /// What a new report view may show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,6 +178,130 @@ pub fn within_group(overall: ViewPlan, group: impl FnOnce(OffsetDateTime) -> Vie
     }
 }
 
+/// A complete response as the release rules see it: a key that changes whenever what a
+/// release publishes about it could change (its id, answers and invitation columns, so
+/// an edited answer or a moved invitation column is seen like a swap of two people),
+/// when it was submitted, and whether it is in the filtered group of the view planned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    pub key: String,
+    pub submitted: OffsetDateTime,
+    pub in_group: bool,
+}
+
+impl Subject {
+    /// `None` for a response not submitted (it is in no release).
+    pub fn new(response: &Response, in_group: bool) -> Option<Subject> {
+        use sha2::{Digest, Sha256};
+        let submitted = response.submitted_at?;
+        let mut hash = Sha256::new();
+        // Both maps are ordered (BTreeMap), so the same data give the same bytes.
+        hash.update(serde_json::to_vec(&response.answers).unwrap_or_default());
+        hash.update(serde_json::to_vec(&response.invitation).unwrap_or_default());
+        let content: String = hash.finalize()[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Some(Subject {
+            key: format!("{}#{content}", response.id),
+            submitted,
+            in_group,
+        })
+    }
+}
+
+/// One publication planned against the survey's earlier releases (reports, report views,
+/// evaluator dashboards and anonymized exports alike): the one place where the growth,
+/// group and digest rules meet the data.
+pub struct Publication<'a> {
+    pub survey_id: &'a str,
+    /// Every release of the survey so far, of any kind.
+    pub earlier: &'a [Release],
+    /// The survey's complete responses as they are now.
+    pub subjects: &'a [Subject],
+    /// The larger of the plan's minimum cell and the survey's k.
+    pub threshold: u64,
+    pub now: OffsetDateTime,
+}
+
+impl Publication<'_> {
+    fn before(&self, at: OffsetDateTime) -> impl Iterator<Item = &Subject> {
+        self.subjects.iter().filter(move |s| s.submitted < at)
+    }
+
+    fn keys<'s>(subjects: impl Iterator<Item = &'s Subject>) -> String {
+        digest(subjects.map(|s| s.key.as_str()))
+    }
+
+    /// What a view may show; `filter` (`variable:code`) for a view of one group, whose
+    /// members are the subjects marked `in_group`.
+    pub fn plan(&self, filter: Option<&str>) -> ViewPlan {
+        let count = |at: OffsetDateTime| self.before(at).count() as u64;
+        let unchanged = |r: &Release| {
+            r.described
+                .as_ref()
+                .is_none_or(|d| *d == Self::keys(self.before(r.cutoff)))
+        };
+        let variable = filter.map(|f| f.split_once(':').map_or(f, |(v, _)| v));
+        let overall = plan_view_checked(
+            self.earlier,
+            self.now,
+            variable,
+            count,
+            unchanged,
+            self.threshold,
+        );
+        let Some(filter) = filter else {
+            return overall;
+        };
+        // The group also waits for new responses of its own, checked at the cutoff the
+        // survey-wide rule chose, and sees people swapped within the group.
+        let members = |at: OffsetDateTime| self.before(at).filter(|s| s.in_group);
+        let group_count = |at: OffsetDateTime| members(at).count() as u64;
+        let group_unchanged = |r: &Release| {
+            r.group_described
+                .as_ref()
+                .is_none_or(|d| *d == Self::keys(members(r.cutoff)))
+        };
+        within_group(overall, |at| {
+            plan_group_view(
+                self.earlier,
+                at,
+                filter,
+                group_count,
+                group_unchanged,
+                self.threshold,
+            )
+        })
+    }
+
+    /// The record of what a publication at `cutoff` describes (`filter` as planned).
+    pub fn release(
+        &self,
+        kind: ReleaseKind,
+        filter: Option<&str>,
+        cutoff: OffsetDateTime,
+        user_id: Option<String>,
+    ) -> Release {
+        let members = || self.before(cutoff).filter(|s| s.in_group);
+        Release {
+            survey_id: self.survey_id.to_string(),
+            kind,
+            filter: filter.map(|f| {
+                let variable = f.split_once(':').map_or(f, |(v, _)| v);
+                (variable.to_string(), f.to_string())
+            }),
+            cutoff,
+            responses: self.before(cutoff).count() as u64,
+            group_responses: filter.map(|_| members().count() as u64),
+            described: Some(Self::keys(self.before(cutoff))),
+            group_described: filter.map(|_| Self::keys(members())),
+            user_id,
+            at: self.now,
+        }
+    }
+}
+
 /// `t` to the millisecond (releases are stored so): a cutoff compares the same when
 /// planned and when read back.
 pub fn to_millis(t: OffsetDateTime) -> OffsetDateTime {
@@ -190,7 +314,6 @@ mod tests {
     use time::Duration;
 
     use super::*;
-    use crate::store::ReleaseKind;
 
     fn release(cutoff: OffsetDateTime, filter: Option<&str>) -> Release {
         Release {
@@ -469,5 +592,160 @@ mod tests {
                 held: false
             }
         );
+    }
+
+    fn response(id: &str, at: OffsetDateTime, score: f64, run: &str) -> Response {
+        use crate::survey::answer::Answer;
+        Response {
+            id: id.into(),
+            survey_id: "s".into(),
+            survey_version: "v".into(),
+            status: crate::store::Status::Complete,
+            language: crate::survey::Lang::Cs,
+            current_page: "p".into(),
+            answers: [("score".to_string(), Answer::Number(score))].into(),
+            revision: 1,
+            created_at: at,
+            updated_at: at,
+            submitted_at: Some(at),
+            invitation: Some([("run".to_string(), run.to_string())].into()),
+            flag: None,
+            flag_reason: None,
+            deleted_at: None,
+        }
+    }
+
+    #[test]
+    fn an_edited_answer_or_a_moved_invitation_column_is_seen_like_a_swap() {
+        let t0 = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
+        let responses: Vec<Response> = (0..12)
+            .map(|i| response(&format!("r{i}"), t0 + Duration::minutes(i), 3.0, "a"))
+            .collect();
+        let subjects = |rs: &[Response]| -> Vec<Subject> {
+            rs.iter().filter_map(|r| Subject::new(r, false)).collect()
+        };
+        let now = t0 + Duration::days(1);
+        let first = subjects(&responses);
+        let publication = Publication {
+            survey_id: "s",
+            earlier: &[],
+            subjects: &first,
+            threshold: 5,
+            now,
+        };
+        assert_eq!(
+            publication.plan(None),
+            ViewPlan::Show {
+                cutoff: now,
+                held: false
+            }
+        );
+        let released = [publication.release(ReleaseKind::Report, None, now, None)];
+        assert_eq!(released[0].responses, 12);
+        assert_eq!(released[0].survey_id, "s");
+        let later = now + Duration::hours(1);
+        let plan_on = |rs: &[Response]| {
+            let subjects = subjects(rs);
+            Publication {
+                survey_id: "s",
+                earlier: &released,
+                subjects: &subjects,
+                threshold: 5,
+                now: later,
+            }
+            .plan(None)
+        };
+        // Nothing changed: the same view again.
+        assert!(matches!(plan_on(&responses), ViewPlan::Show { .. }));
+        // One answer edited, or one invitation column changed: the same ids, yet a view now
+        // would differ from the last by that person.
+        let mut edited = responses.clone();
+        edited[4].answers = [(
+            "score".to_string(),
+            crate::survey::answer::Answer::Number(1.0),
+        )]
+        .into();
+        assert_eq!(plan_on(&edited), ViewPlan::Changed { changed: 2 });
+        let mut moved = responses.clone();
+        moved[7].invitation = Some([("run".to_string(), "b".to_string())].into());
+        assert_eq!(plan_on(&moved), ViewPlan::Changed { changed: 2 });
+    }
+
+    #[test]
+    fn a_group_of_any_variable_waits_for_new_members_of_its_own() {
+        let t0 = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
+        // Members are whatever the caller marks (a derived variable's band, say): rows
+        // 0..6 of 12 at first.
+        let mut subjects: Vec<Subject> = (0..12)
+            .map(|i| {
+                Subject::new(
+                    &response(&format!("r{i}"), t0 + Duration::minutes(i), 3.0, "a"),
+                    i < 6,
+                )
+                .unwrap()
+            })
+            .collect();
+        let now = t0 + Duration::days(1);
+        let publication = Publication {
+            survey_id: "s",
+            earlier: &[],
+            subjects: &subjects,
+            threshold: 5,
+            now,
+        };
+        let filter = Some("band:low");
+        assert!(matches!(
+            publication.plan(filter),
+            ViewPlan::Show { held: false, .. }
+        ));
+        let released = [publication.release(ReleaseKind::Report, filter, now, None)];
+        assert_eq!(released[0].group_responses, Some(6));
+        assert_eq!(released[0].filter, Some(("band".into(), "band:low".into())));
+        // Six new responses, one of them in the group: held at the last cutoff.
+        let later = now + Duration::hours(1);
+        for i in 0..6 {
+            subjects.push(
+                Subject::new(
+                    &response(&format!("n{i}"), now + Duration::minutes(i), 3.0, "a"),
+                    i == 0,
+                )
+                .unwrap(),
+            );
+        }
+        let plan = |subjects: &[Subject]| {
+            Publication {
+                survey_id: "s",
+                earlier: &released,
+                subjects,
+                threshold: 5,
+                now: later,
+            }
+            .plan(filter)
+        };
+        assert_eq!(
+            plan(&subjects),
+            ViewPlan::Show {
+                cutoff: now,
+                held: true
+            }
+        );
+        // The survey-wide view is not held by the group.
+        assert_eq!(
+            Publication {
+                survey_id: "s",
+                earlier: &released,
+                subjects: &subjects,
+                threshold: 5,
+                now: later,
+            }
+            .plan(None),
+            ViewPlan::Show {
+                cutoff: later,
+                held: false
+            }
+        );
+        // A member leaves the group before the cutoff (its band recomputed): refused.
+        subjects[2].in_group = false;
+        assert_eq!(plan(&subjects), ViewPlan::Changed { changed: 2 });
     }
 }

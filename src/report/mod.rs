@@ -61,6 +61,29 @@ pub fn needed_surveys(plan: &Plan) -> Vec<String> {
     ids
 }
 
+/// Which of `responses` are in the group a report filter (`variable`, `code`) shows,
+/// decided on the same table the report filters (answers, option attributes, invitation
+/// columns and the report's own derived variables alike); `None` for a filter the report
+/// does not offer.
+pub fn filter_members(
+    survey: &Survey,
+    responses: &[Response],
+    lang: Lang,
+    (variable, code): (&str, &str),
+) -> Option<Vec<bool>> {
+    let data = Dataset::new(survey, responses, lang);
+    let analysis::table::Values::Categorical {
+        categories,
+        codes,
+        ordered: false,
+    } = &data.table.get(variable)?.values
+    else {
+        return None;
+    };
+    let wanted = categories.iter().position(|c| c.code == code)?;
+    Some(codes.iter().map(|c| *c == Some(wanted)).collect())
+}
+
 /// Compute and lay out the report of `plan` on `responses` (complete responses of
 /// `survey`), `before` giving each needed survey with its responses. `filter` keeps the
 /// rows whose variable has the given code.

@@ -83,10 +83,10 @@ pub(super) async fn download(
                     // A release: planned against the earlier ones and recorded, one
                     // request at a time.
                     let _lease = ReleaseLease::take(state.store(), &survey.id).await?;
-                    let described = match release_cutoff(&state, &survey).await? {
-                        Ok((cutoff, described)) => {
-                            selection.cutoff = Some(cutoff);
-                            described
+                    let release = match export_release(&state, &staff, &survey).await? {
+                        Ok(release) => {
+                            selection.cutoff = Some(release.cutoff);
+                            release
                         }
                         Err(why) => {
                             let refusal = views::anonymization::Refusal::Other(why);
@@ -95,22 +95,8 @@ pub(super) async fn download(
                     };
                     let planned =
                         plan_anonymized(&state, &staff, &survey, &selection, &query).await?;
-                    if let Ok(a) = &planned {
-                        state
-                            .store()
-                            .record_release(&crate::store::Release {
-                                survey_id: survey.id.clone(),
-                                kind: crate::store::ReleaseKind::Export,
-                                filter: None,
-                                cutoff: a.cutoff().unwrap_or_else(OffsetDateTime::now_utc),
-                                responses: a.report.outcome.records,
-                                group_responses: None,
-                                described: Some(described),
-                                group_described: None,
-                                user_id: Some(staff.user.id.clone()),
-                                at: OffsetDateTime::now_utc(),
-                            })
-                            .await?;
+                    if planned.is_ok() {
+                        state.store().record_release(&release).await?;
                     }
                     planned
                 };
@@ -171,54 +157,54 @@ pub(super) async fn download(
     ))
 }
 
-/// The cutoff of an evaluator's anonymized export, checked against the earlier exports
-/// released to evaluators (the growth rule of [`crate::disclosure::releases`]): two
+/// The release an evaluator's anonymized export would be, checked against the earlier
+/// releases of the survey (the growth rule of [`crate::disclosure::releases`]): two
 /// exports that differ by fewer than k responses would show those responses' records by
 /// difference, so an export stays at the last release's cutoff until k new responses have
-/// come in (`Ok(Some(cutoff))`), and is refused while responses it described were changed
-/// by fewer than k (`Err`, in the staff area's words).
-async fn release_cutoff(
+/// come in, and is refused while responses it described were changed by fewer than k
+/// (`Err`, in the staff area's words). Always a cutoff: the file given out holds exactly
+/// the responses planned for (and recorded as released), not ones that arrive while it
+/// is being written.
+async fn export_release(
     state: &AppState,
+    staff: &Staff,
     survey: &crate::survey::Survey,
-) -> Result<Result<(OffsetDateTime, String), String>, AppError> {
-    use crate::disclosure::releases::{ViewPlan, digest, plan_view_checked};
+) -> Result<Result<crate::store::Release, String>, AppError> {
+    use crate::disclosure::releases::{Publication, Subject, ViewPlan, to_millis};
     use futures_util::TryStreamExt;
     let store = state.store();
-    // Always a cutoff: the file given out holds exactly the responses planned for (and
-    // recorded as released), not ones that arrive while it is being written.
-    let now = crate::disclosure::releases::to_millis(OffsetDateTime::now_utc());
     let earlier = store.all_releases(&survey.id).await?;
-    let submitted: Vec<(String, OffsetDateTime)> = store
+    let subjects: Vec<Subject> = store
         .complete_responses(&survey.id)
-        .try_filter_map(|r| async move { Ok(r.submitted_at.map(|at| (r.id, at))) })
+        .try_filter_map(|r| async move { Ok(Subject::new(&r, false)) })
         .try_collect()
         .await?;
-    let ids_before = |at: OffsetDateTime| {
-        digest(
-            submitted
-                .iter()
-                .filter(move |(_, s)| *s < at)
-                .map(|(id, _)| id.as_str()),
-        )
-    };
-    let before = |at: OffsetDateTime| submitted.iter().filter(|(_, s)| *s < at).count() as u64;
-    let unchanged = |r: &crate::store::Release| {
-        r.described
-            .as_ref()
-            .is_none_or(|d| *d == ids_before(r.cutoff))
-    };
     // Exports and report views are planned against each other's releases, so the
     // stricter of their thresholds holds for both.
     let k = (survey.privacy.k as u64).max(state.plan_for(survey).min_cell);
-    Ok(
-        match plan_view_checked(&earlier, now, None, before, unchanged, k) {
-            ViewPlan::Show { cutoff, .. } => Ok((cutoff, ids_before(cutoff))),
-            ViewPlan::Changed { changed } => Err(format!(
-                "Responses in the last anonymized export or report view given out were set aside, deleted or added with an earlier date since, and a new export would differ from it by {changed} response(s). Comparing the two would show their records, so the next export is available when it differs by at least {k}."
-            )),
-            ViewPlan::OtherFilter { .. } => Ok((now, ids_before(now))),
-        },
-    )
+    let publication = Publication {
+        survey_id: &survey.id,
+        earlier: &earlier,
+        subjects: &subjects,
+        threshold: k,
+        now: to_millis(OffsetDateTime::now_utc()),
+    };
+    let user = Some(staff.user.id.clone());
+    Ok(match publication.plan(None) {
+        ViewPlan::Show { cutoff, .. } => {
+            Ok(publication.release(crate::store::ReleaseKind::Export, None, cutoff, user))
+        }
+        ViewPlan::Changed { changed } => Err(format!(
+            "Responses in the last anonymized export or report view given out were set aside, deleted, changed or added with an earlier date since, and a new export would differ from it by {changed} response(s). Comparing the two would show their records, so the next export is available when it differs by at least {k}."
+        )),
+        // Only a filtered view is refused for another filter; an export is not filtered.
+        ViewPlan::OtherFilter { .. } => Ok(publication.release(
+            crate::store::ReleaseKind::Export,
+            None,
+            publication.now,
+            user,
+        )),
+    })
 }
 
 /// The page explaining why no anonymized export was made, status 409.

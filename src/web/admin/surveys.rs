@@ -103,10 +103,23 @@ pub(super) async fn dashboard(
             }
         }
         Some(min_cell) => {
+            use crate::disclosure::releases::{Publication, Subject, ViewPlan, to_millis};
             let threshold = min_cell.max(survey.privacy.k as u64);
             let responses: Vec<_> = store.complete_responses(&survey.id).try_collect().await?;
-            match plan_published_view(store, &survey.id, &responses, threshold).await? {
-                Ok((cutoff, held)) => {
+            let subjects: Vec<Subject> = responses
+                .iter()
+                .filter_map(|r| Subject::new(r, false))
+                .collect();
+            let earlier = store.all_releases(&survey.id).await?;
+            let publication = Publication {
+                survey_id: &survey.id,
+                earlier: &earlier,
+                subjects: &subjects,
+                threshold,
+                now: to_millis(now),
+            };
+            match publication.plan(None) {
+                ViewPlan::Show { cutoff, held } => {
                     let described: Vec<_> = responses
                         .iter()
                         .filter(|r| r.submitted_at.is_some_and(|s| s < cutoff))
@@ -122,29 +135,22 @@ pub(super) async fn dashboard(
                             crate::views::admin::moment(cutoff),
                         ));
                     }
-                    store
-                        .record_release(&crate::store::Release {
-                            survey_id: survey.id.clone(),
-                            kind: crate::store::ReleaseKind::Report,
-                            filter: None,
-                            cutoff,
-                            responses: described.len() as u64,
-                            group_responses: None,
-                            described: Some(crate::disclosure::releases::digest(
-                                described.iter().map(|r| r.id.as_str()),
-                            )),
-                            group_described: None,
-                            user_id: Some(staff.user.id.clone()),
-                            at: now,
-                        })
-                        .await?;
+                    let release = publication.release(
+                        crate::store::ReleaseKind::Report,
+                        None,
+                        cutoff,
+                        Some(staff.user.id.clone()),
+                    );
+                    store.record_release(&release).await?;
                 }
-                Err(changed) => {
+                ViewPlan::Changed { changed } => {
                     counters.clear();
                     note = Some(format!(
-                        "The breakdowns are not shown: responses described by the last view or export given out were set aside, deleted or added with an earlier date since, and the figures now differ from it by {changed} response(s). They are shown again when they differ by at least {threshold}."
+                        "The breakdowns are not shown: responses described by the last view or export given out were set aside, deleted, changed or added with an earlier date since, and the figures now differ from it by {changed} response(s). They are shown again when they differ by at least {threshold}."
                     ));
                 }
+                // Only a filtered view is refused for another filter; this one is not.
+                ViewPlan::OtherFilter { .. } => counters.clear(),
             }
         }
     }
@@ -175,38 +181,6 @@ pub(super) async fn dashboard(
         note,
     };
     Ok(views::dashboard::page(&staff.user, &csrf, &page).into_response())
-}
-
-/// An unfiltered publication planned against the survey's earlier releases (growth,
-/// digests): the cutoff and whether it is held, or the number of responses by which the
-/// data described before changed (refused).
-async fn plan_published_view(
-    store: &crate::store::Store,
-    survey_id: &str,
-    responses: &[crate::store::Response],
-    threshold: u64,
-) -> Result<Result<(OffsetDateTime, bool), u64>, AppError> {
-    use crate::disclosure::releases::{ViewPlan, digest, plan_view_checked, to_millis};
-    let now = to_millis(OffsetDateTime::now_utc());
-    let earlier = store.all_releases(survey_id).await?;
-    let before = |at: OffsetDateTime| {
-        responses
-            .iter()
-            .filter(move |r| r.submitted_at.is_some_and(|s| s < at))
-    };
-    let count = |at: OffsetDateTime| before(at).count() as u64;
-    let unchanged = |r: &crate::store::Release| {
-        r.described
-            .as_ref()
-            .is_none_or(|d| *d == digest(before(r.cutoff).map(|r| r.id.as_str())))
-    };
-    Ok(
-        match plan_view_checked(&earlier, now, None, count, unchanged, threshold) {
-            ViewPlan::Show { cutoff, held } => Ok((cutoff, held)),
-            ViewPlan::Changed { changed } => Err(changed),
-            ViewPlan::OtherFilter { .. } => Ok((now, false)),
-        },
-    )
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -254,79 +228,30 @@ pub(super) async fn report(
     // Who may not see identified data gets a publication checked against the earlier
     // ones (crate::disclosure::releases).
     let now = crate::disclosure::releases::to_millis(OffsetDateTime::now_utc());
-    // The filtered group, where the filter is an answer, an option's attribute or an
-    // invitation column (the report's own variables otherwise: survey-wide growth only).
-    let group = wanted
-        .as_deref()
-        .and_then(|f| f.split_once(':'))
-        .and_then(|(key, value)| crate::response_filter::Filter::parse(&survey, key, value));
-    let in_group = |g: &crate::response_filter::Filter, r: &crate::store::Response| {
-        g.matches(&survey, &r.answers, r.invitation.as_ref())
-    };
+    let filter = wanted.as_deref().and_then(|f| f.split_once(':'));
     let mut note = None;
     let mut refused = None;
-    let mut cutoff = now;
+    let mut release = None;
     if published {
-        use crate::disclosure::releases::{
-            ViewPlan, digest, plan_group_view, plan_view_checked, within_group,
-        };
+        use crate::disclosure::releases::{Publication, Subject, ViewPlan};
+        // The filtered group as the report filters it (an unknown filter shows nothing
+        // and is not a release).
+        let members = filter.and_then(|f| report::filter_members(&survey, &responses, lang, f));
+        let subjects: Vec<Subject> = responses
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Subject::new(r, members.as_ref().is_some_and(|m| m[i])))
+            .collect();
         let earlier = store.all_releases(&survey.id).await?;
-        let variable = wanted
-            .as_deref()
-            .and_then(|f| f.split_once(':'))
-            .map(|(v, _)| v);
-        let submitted_before = |at: OffsetDateTime| {
-            responses
-                .iter()
-                .filter(|r| r.submitted_at.is_some_and(|s| s < at))
-                .count() as u64
-        };
-        // The responses before a release's cutoff are still the ones it described.
-        let unchanged = |release: &crate::store::Release| {
-            release.described.as_ref().is_none_or(|d| {
-                *d == digest(
-                    responses
-                        .iter()
-                        .filter(|r| r.submitted_at.is_some_and(|s| s < release.cutoff))
-                        .map(|r| r.id.as_str()),
-                )
-            })
-        };
-        let mut plan = plan_view_checked(
-            &earlier,
-            now,
-            variable,
-            submitted_before,
-            unchanged,
+        let publication = Publication {
+            survey_id: &survey.id,
+            earlier: &earlier,
+            subjects: &subjects,
             threshold,
-        );
-        // A filtered view also waits for new responses of its own group, checked at the
-        // cutoff the survey-wide rule chose, and sees people swapped within the group.
-        if let Some(group) = &group {
-            let members_before = |at: OffsetDateTime| {
-                responses
-                    .iter()
-                    .filter(move |r| r.submitted_at.is_some_and(|s| s < at) && in_group(group, r))
-            };
-            let group_before = |at: OffsetDateTime| members_before(at).count() as u64;
-            let group_unchanged = |release: &crate::store::Release| {
-                release.group_described.as_ref().is_none_or(|d| {
-                    *d == digest(members_before(release.cutoff).map(|r| r.id.as_str()))
-                })
-            };
-            let wanted = wanted.as_deref().unwrap_or_default();
-            plan = within_group(plan, |at| {
-                plan_group_view(
-                    &earlier,
-                    at,
-                    wanted,
-                    group_before,
-                    group_unchanged,
-                    threshold,
-                )
-            });
-        }
-        match plan {
+            now,
+        };
+        let planned_filter = wanted.as_deref().filter(|_| members.is_some());
+        match publication.plan(planned_filter) {
             ViewPlan::OtherFilter { variable } => {
                 refused = Some(format!(
                     "Filtered views of this survey have been published by “{variable}”. A view by another variable could be compared with them to describe the few people in both groups, so only filters by “{variable}” are available."
@@ -334,37 +259,28 @@ pub(super) async fn report(
             }
             ViewPlan::Changed { changed } => {
                 refused = Some(format!(
-                    "Responses described by the last view of this report or anonymized export given out were set aside, deleted or added with an earlier date since, and the report now differs from it by {changed} response(s). Comparing the two would describe them, so the report is shown again when it differs by at least {threshold}."
+                    "Responses described by the last view of this report or anonymized export given out were set aside, deleted, changed or added with an earlier date since, and the report now differs from it by {changed} response(s). Comparing the two would describe them, so the report is shown again when it differs by at least {threshold}."
                 ));
             }
-            ViewPlan::Show { cutoff: c, held } => {
-                cutoff = c;
+            ViewPlan::Show { cutoff, held } => {
                 // Exactly the responses before the cutoff (what the release records).
-                responses.retain(|r| r.submitted_at.is_some_and(|s| s < c));
+                responses.retain(|r| r.submitted_at.is_some_and(|s| s < cutoff));
                 if held {
                     note = Some(format!(
                         "This report describes the {} complete responses submitted before {}. It moves on when at least {threshold} new responses have come in, so that two views never differ by fewer than {threshold} people.",
                         responses.len(),
-                        crate::views::admin::moment(c),
+                        crate::views::admin::moment(cutoff),
                     ));
                 }
+                release = Some(publication.release(
+                    crate::store::ReleaseKind::Report,
+                    planned_filter,
+                    cutoff,
+                    Some(staff.user.id.clone()),
+                ));
             }
         }
     }
-    let described = responses.len() as u64;
-    let described_ids =
-        crate::disclosure::releases::digest(responses.iter().map(|r| r.id.as_str()));
-    let described_in_group = group
-        .as_ref()
-        .map(|g| responses.iter().filter(|r| in_group(g, r)).count() as u64);
-    let group_described = group.as_ref().map(|g| {
-        crate::disclosure::releases::digest(
-            responses
-                .iter()
-                .filter(|r| in_group(g, r))
-                .map(|r| r.id.as_str()),
-        )
-    });
     let mut before = Vec::new();
     for id in report::needed_surveys(&plan) {
         if let Some(s) = state.survey(&id) {
@@ -413,24 +329,8 @@ pub(super) async fn report(
     } else {
         None
     };
-    if published && withheld.is_none() {
-        store
-            .record_release(&crate::store::Release {
-                survey_id: survey.id.clone(),
-                kind: crate::store::ReleaseKind::Report,
-                filter: wanted.as_deref().and_then(|f| {
-                    f.split_once(':')
-                        .map(|(v, _)| (v.to_string(), f.to_string()))
-                }),
-                cutoff,
-                responses: described,
-                group_responses: described_in_group,
-                described: Some(described_ids),
-                group_described,
-                user_id: Some(staff.user.id.clone()),
-                at: now,
-            })
-            .await?;
+    if let Some(release) = release.filter(|_| withheld.is_none()) {
+        store.record_release(&release).await?;
     }
     let csrf = csrf::token(&staff.session).await?;
     let page = views::report::ReportPage {
