@@ -335,6 +335,71 @@ const MAX_STRETCH: i64 = anketa::interview::MAX_STRETCH_SECONDS;
 
 on_both_databases!(an_interview_runs_end_to_end_and_survives_a_closed_browser);
 
+/// Every interview form (start, consent, a topic, finish) is refused without the session's
+/// token, or with another session's, and changes nothing.
+async fn every_interview_form_needs_its_token(db: TestDb) {
+    let dir = survey_dir(&[("rozhovor", GUIDE)]);
+    let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
+    let mut admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
+    let ivana = staff_member(
+        &app,
+        &mut admin,
+        "ivana@example.cz",
+        "interviewer",
+        &["rozhovor"],
+    )
+    .await;
+    let started = staff_post(
+        &ivana,
+        "/admin/interviews",
+        "/admin/interviews",
+        &[("guide", "rozhovor")],
+    )
+    .await;
+    let here = started.header("location").unwrap();
+    let foreign = app.browser().get_raw("/admin/login").await.csrf();
+    let consent_fields = [
+        ("category", "mayor"),
+        ("organisation", "novy-knin"),
+        ("date", "2024-03-05"),
+        ("mode", "in_person"),
+        ("recording", "yes"),
+        ("consent", "yes"),
+    ];
+    let audit_before = audit_rows(&admin).await.len();
+    let forms: [(String, &[(&str, &str)]); 4] = [
+        ("/admin/interviews".into(), &[("guide", "rozhovor")]),
+        (format!("{here}/consent"), &consent_fields),
+        (
+            format!("{here}/t/situation"),
+            &[("notes", "podvržené"), ("go", "@next")],
+        ),
+        (format!("{here}/finish"), &[]),
+    ];
+    for (path, fields) in &forms {
+        for token in [None, Some(foreign.as_str()), Some("")] {
+            let mut all = fields.to_vec();
+            if let Some(t) = token {
+                all.push(("_csrf", t));
+            }
+            let page = ivana.post_raw(path, &all).await;
+            assert_eq!(page.status, StatusCode::FORBIDDEN, "{path} {token:?}");
+        }
+    }
+    // Still the one interview, without consent; only the audit export itself was added.
+    let list = ivana.get_raw("/admin/interviews").await;
+    assert_eq!(list.body.matches(&here).count(), 1, "{}", list.body);
+    assert_eq!(
+        ivana.get_raw(&here).await.status,
+        StatusCode::OK,
+        "still asks for consent"
+    );
+    assert_eq!(audit_rows(&admin).await.len(), audit_before + 1);
+    app.stop().await;
+}
+
+on_both_databases!(every_interview_form_needs_its_token);
+
 #[tokio::test]
 async fn the_example_guides_are_interviews_staff_can_start_but_respondents_never_see() {
     let catalog = anketa::survey::load_paths(&[common::app::repo_surveys()]);

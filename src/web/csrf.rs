@@ -6,19 +6,27 @@
 //! opening a page stores nothing on the server (no session row per visitor).
 //!
 //! The cookie travels through [`layer`], which hands each request's cookie to [`token`]
-//! and [`verify`] (a task-local: handlers run in the request's task) and sets a new one on
+//! and the check (a task-local: handlers run in the request's task) and sets a new one on
 //! the response when a token was issued.
+//!
+//! A handler reads a form only through [`CsrfForm`] (refused with 403 before the handler
+//! runs) or [`CheckedForm`] (for the forms that show what was typed again with a notice
+//! rather than a bare 403). There is no other form extractor, so no POST handler can read
+//! a body without the check.
 
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use tower_sessions::Session;
 
 use super::error::AppError;
 use crate::app::AppState;
+use crate::survey::form::FormInput;
 use crate::tokens;
 
 const KEY: &str = "csrf";
@@ -138,7 +146,7 @@ pub async fn rotate(session: &Session) -> Result<String, AppError> {
 /// Whether `submitted` is this session's token; for a session without one, the token of
 /// the request's CSRF cookie (a form shown before the visitor had a session). Once the
 /// session has a token of its own (every sign-in rotates it in), the cookie's is refused.
-pub async fn verify(session: &Session, submitted: Option<&str>) -> Result<bool, AppError> {
+async fn verify(session: &Session, submitted: Option<&str>) -> Result<bool, AppError> {
     let Some(submitted) = submitted else {
         return Ok(false);
     };
@@ -147,4 +155,77 @@ pub async fn verify(session: &Session, submitted: Option<&str>) -> Result<bool, 
         None => SEED.try_with(|s| s.cookie.clone()).ok().flatten(),
     };
     Ok(expected.is_some_and(|e| tokens::constant_time_eq(&e, submitted)))
+}
+
+/// A URL-encoded form posted with this visitor's CSRF token. A form without it (or with
+/// another session's) is refused with the "form expired" page (403): nothing changes.
+pub struct CsrfForm(pub FormInput);
+
+/// A URL-encoded form and whether its CSRF token held, for the forms that answer a wrong
+/// token by showing the page again with what was typed (sign-in, a survey page, ...).
+pub struct CheckedForm {
+    pub input: FormInput,
+    pub token_ok: bool,
+}
+
+impl<S: Send + Sync> FromRequest<S> for CheckedForm {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<CheckedForm, AppError> {
+        let (mut parts, body) = req.into_parts();
+        let session = Session::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|(_, why)| AppError::internal(why))?;
+        let input = read_form(Request::from_parts(parts, body), state).await?;
+        let token_ok = verify(&session, input.get(FIELD)).await?;
+        Ok(CheckedForm { input, token_ok })
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for CsrfForm {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<CsrfForm, AppError> {
+        match CheckedForm::from_request(req, state).await? {
+            CheckedForm {
+                input,
+                token_ok: true,
+            } => Ok(CsrfForm(input)),
+            CheckedForm {
+                token_ok: false, ..
+            } => Err(AppError::FormExpired),
+        }
+    }
+}
+
+/// The body as ordered fields: `application/x-www-form-urlencoded` only (415 otherwise),
+/// within the body limit (413), valid URL encoding (400).
+async fn read_form<S: Send + Sync>(req: Request, state: &S) -> Result<FormInput, AppError> {
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';').next().is_some_and(|m| {
+                m.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
+        });
+    if !is_form {
+        return Err(AppError::UnsupportedMediaType);
+    }
+    let bytes = Bytes::from_request(req, state).await.map_err(|e| match e {
+        BytesRejection::FailedToBufferBody(_) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            AppError::PayloadTooLarge
+        }
+        _ => AppError::BadRequest("the form could not be read"),
+    })?;
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+        .map_err(|_| AppError::BadRequest("the form is not valid URL-encoded data"))?;
+    // NUL cannot be typed into a form, and PostgreSQL cannot store it in text.
+    let fields = fields
+        .into_iter()
+        .map(|(k, v)| (k.replace('\0', ""), v.replace('\0', "")))
+        .collect();
+    Ok(FormInput::new(fields))
 }

@@ -1,5 +1,6 @@
 //! The web layer's error type: every failure becomes an HTML page with the right
-//! status. Details go to the log, never to the respondent.
+//! status. Details go to the log (with their whole chain of causes), never to the
+//! respondent. A database that cannot be reached is a 503 from whichever layer noticed it.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -27,10 +28,36 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
-    #[error("service unavailable: {0}")]
-    Unavailable(String),
-    #[error("internal error: {0}")]
-    Internal(String),
+    #[error("service unavailable")]
+    Unavailable(#[source] BoxError),
+    #[error("internal error")]
+    Internal(#[source] BoxError),
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl AppError {
+    /// A failure that is a bug or a broken invariant (500), described in words.
+    pub fn internal(what: impl Into<String>) -> AppError {
+        AppError::Internal(what.into().into())
+    }
+
+    /// A failure that is a bug or a broken invariant (500), keeping its cause.
+    pub fn internal_from(e: impl std::error::Error + Send + Sync + 'static) -> AppError {
+        AppError::Internal(Box::new(e))
+    }
+}
+
+/// An error and its causes, outermost first, for the log.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
 }
 
 impl AppError {
@@ -51,9 +78,20 @@ impl AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
         if e.is_unavailable() {
-            AppError::Unavailable(e.to_string())
+            AppError::Unavailable(Box::new(e))
         } else {
-            AppError::Internal(e.to_string())
+            AppError::Internal(Box::new(e))
+        }
+    }
+}
+
+/// An export's storage failure keeps its class (an outage is a 503); anything else that
+/// reaches a handler unhandled is a bug.
+impl From<crate::export::ExportError> for AppError {
+    fn from(e: crate::export::ExportError) -> AppError {
+        match e {
+            crate::export::ExportError::Store(e) => e.into(),
+            other => AppError::Internal(Box::new(other)),
         }
     }
 }
@@ -63,7 +101,7 @@ impl From<crate::accounts::AccountError> for AppError {
         match e {
             crate::accounts::AccountError::Store(e) => e.into(),
             crate::accounts::AccountError::NotFound(_) => AppError::NotFound,
-            other => AppError::Internal(other.to_string()),
+            other => AppError::Internal(Box::new(other)),
         }
     }
 }
@@ -72,8 +110,8 @@ impl From<tower_sessions::session::Error> for AppError {
     fn from(e: tower_sessions::session::Error) -> AppError {
         match e {
             // The session store is the database: failing to reach it is an outage.
-            tower_sessions::session::Error::Store(e) => AppError::Unavailable(e.to_string()),
-            other => AppError::Internal(other.to_string()),
+            tower_sessions::session::Error::Store(e) => AppError::Unavailable(Box::new(e)),
+            other => AppError::Internal(Box::new(other)),
         }
     }
 }
@@ -98,8 +136,10 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         match &self {
-            AppError::Internal(detail) => tracing::error!(%detail, "request failed"),
-            AppError::Unavailable(detail) => tracing::warn!(%detail, "database unavailable"),
+            AppError::Internal(e) => tracing::error!(error = chain(e.as_ref()), "request failed"),
+            AppError::Unavailable(e) => {
+                tracing::warn!(error = chain(e.as_ref()), "database unavailable");
+            }
             _ => tracing::debug!(error = %self, "request rejected"),
         }
         let mut response = (status, views::error::page(self.page(), status)).into_response();
@@ -110,5 +150,40 @@ impl IntoResponse for AppError {
             );
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outage() -> StoreError {
+        StoreError::from(sqlx::Error::PoolClosed)
+    }
+
+    #[test]
+    fn an_outage_is_a_503_through_every_layer_that_wraps_it() {
+        assert!(outage().is_unavailable(), "the premise");
+        let through_store = AppError::from(outage());
+        let through_export = AppError::from(crate::export::ExportError::Store(outage()));
+        let through_accounts = AppError::from(crate::accounts::AccountError::Store(outage()));
+        for e in [through_store, through_export, through_accounts] {
+            assert_eq!(e.status(), StatusCode::SERVICE_UNAVAILABLE, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn internal_errors_keep_their_cause_for_the_log() {
+        let e = AppError::from(crate::export::ExportError::UnknownFilter("x".into()));
+        assert_eq!(e.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let logged = chain(&e);
+        assert!(logged.starts_with("internal error: "), "{logged}");
+        assert!(logged.contains("cannot filter on \"x\""), "{logged}");
+        let e = AppError::from(StoreError::Corrupt("bad json".into()));
+        assert!(
+            chain(&e).ends_with("stored data is invalid: bad json"),
+            "{}",
+            chain(&e)
+        );
     }
 }

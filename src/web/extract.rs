@@ -1,55 +1,13 @@
-//! Request extractors that fail with proper error pages: form bodies (size-limited,
-//! URL-encoded), query strings, the client's address, and the preferred languages from
-//! `Accept-Language`.
+//! Request extractors that fail with proper error pages: query strings, the client's
+//! address, and the preferred languages from `Accept-Language`. Form bodies are read only
+//! through [`super::csrf`]'s extractors, which check the CSRF token.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_TYPE};
+use axum::extract::FromRequestParts;
+use axum::http::header::ACCEPT_LANGUAGE;
 use axum::http::request::Parts;
 
 use super::error::AppError;
 use crate::survey::Lang;
-use crate::survey::form::FormInput;
-
-/// A URL-encoded form body as ordered fields.
-pub struct Form(pub FormInput);
-
-impl<S: Send + Sync> FromRequest<S> for Form {
-    type Rejection = AppError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Form, AppError> {
-        let is_form = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.split(';').next().is_some_and(|m| {
-                    m.trim()
-                        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-                })
-            });
-        if !is_form {
-            return Err(AppError::UnsupportedMediaType);
-        }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| match e {
-            BytesRejection::FailedToBufferBody(_)
-                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE =>
-            {
-                AppError::PayloadTooLarge
-            }
-            _ => AppError::BadRequest("the form could not be read"),
-        })?;
-        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
-            .map_err(|_| AppError::BadRequest("the form is not valid URL-encoded data"))?;
-        // NUL cannot be typed into a form, and PostgreSQL cannot store it in text.
-        let fields = fields
-            .into_iter()
-            .map(|(k, v)| (k.replace('\0', ""), v.replace('\0', "")))
-            .collect();
-        Ok(Form(FormInput::new(fields)))
-    }
-}
 
 /// Query-string parameters; a malformed query string (say a repeated parameter that
 /// may appear once) gets the app's 400 page rather than axum's plain-text rejection.

@@ -278,8 +278,7 @@ async fn plan_anonymized(
             };
             Ok(Err(refused(survey, staff, &refusal)))
         }
-        Err(export::ExportError::Store(e)) => Err(e.into()),
-        Err(e) => Err(AppError::Internal(e.to_string())),
+        Err(e) => Err(e.into()),
     }
 }
 

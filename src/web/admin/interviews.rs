@@ -20,8 +20,8 @@ use crate::survey::Survey;
 use crate::survey::form::{FormInput, answers_to_input};
 use crate::views::admin::interviews as views;
 use crate::web::csrf;
+use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
-use crate::web::extract::Form;
 
 /// The guides this user may run, in file order.
 fn guides<'a>(state: &'a AppState, staff: &Staff) -> Vec<&'a Arc<Survey>> {
@@ -84,11 +84,8 @@ pub(super) async fn list(
 pub(super) async fn start(
     State(state): State<AppState>,
     staff: Staff,
-    Form(input): Form,
+    CsrfForm(input): CsrfForm,
 ) -> Result<Response, AppError> {
-    if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
-        return Err(AppError::FormExpired);
-    }
     let guide = state
         .survey(input.get("guide").unwrap_or_default())
         .filter(|s| s.is_interview() && staff.user.can_run_interviews(&s.id))
@@ -202,12 +199,9 @@ pub(super) async fn consent(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(input): Form,
+    CsrfForm(input): CsrfForm,
 ) -> Result<Response, AppError> {
     let (interview, survey) = open(&state, &staff, &id).await?;
-    if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
-        return Err(AppError::FormExpired);
-    }
     let guide = survey.guide().expect("a guide");
     let now = OffsetDateTime::now_utc();
     if interview.data.has_consent() {
@@ -304,14 +298,11 @@ pub(super) async fn save_topic(
     staff: Staff,
     headers: axum::http::HeaderMap,
     Path((id, topic_id)): Path<(String, String)>,
-    Form(input): Form,
+    CsrfForm(input): CsrfForm,
 ) -> Result<Response, AppError> {
     // The autosave script: answer 204 and the new start of the time stretch.
     let autosave = headers.contains_key("x-autosave");
     let (interview, survey) = open(&state, &staff, &id).await?;
-    if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
-        return Err(AppError::FormExpired);
-    }
     if !interview.data.has_consent() {
         return Ok(redirect::to(&format!("/admin/interviews/{id}")));
     }
@@ -377,12 +368,9 @@ pub(super) async fn finish(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(input): Form,
+    _: CsrfForm,
 ) -> Result<Response, AppError> {
     let (interview, survey) = open(&state, &staff, &id).await?;
-    if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
-        return Err(AppError::FormExpired);
-    }
     if !interview.data.has_consent() {
         return Err(AppError::BadRequest(
             "an interview without consent cannot be finished",

@@ -18,8 +18,9 @@ use crate::staff;
 use crate::tokens;
 use crate::views::admin as views;
 use crate::web::csrf;
+use crate::web::csrf::{CheckedForm, CsrfForm};
 use crate::web::error::AppError;
-use crate::web::extract::{ClientIp, Form, Query};
+use crate::web::extract::{ClientIp, Query};
 
 /// Failed sign-ins allowed per account, and per address, in [`WINDOW`].
 const PER_ACCOUNT: i64 = 5;
@@ -72,7 +73,7 @@ pub(super) async fn submit(
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
-    Form(input): Form,
+    CheckedForm { input, token_ok }: CheckedForm,
 ) -> Result<Response, AppError> {
     let typed = input
         .get("email")
@@ -83,7 +84,7 @@ pub(super) async fn submit(
         .collect::<String>();
     let next = safe_next(input.get("next"));
     let token = csrf::token(&session).await?;
-    if !csrf::verify(&session, input.get(csrf::FIELD)).await? {
+    if !token_ok {
         let page = views::login::page(
             &token,
             &typed,
@@ -213,11 +214,8 @@ impl Attempt {
 pub(super) async fn logout(
     State(state): State<AppState>,
     staff: Staff,
-    Form(input): Form,
+    _: CsrfForm,
 ) -> Result<Response, AppError> {
-    if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
-        return Err(AppError::FormExpired);
-    }
     staff
         .actor()
         .audit(state.store(), "logout", None, None, json!({}))
@@ -246,11 +244,8 @@ pub(super) async fn account(
 pub(super) async fn logout_everywhere(
     State(state): State<AppState>,
     staff: Staff,
-    Form(input): Form,
+    _: CsrfForm,
 ) -> Result<Response, AppError> {
-    if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
-        return Err(AppError::FormExpired);
-    }
     let user = state
         .store()
         .user_by_id(&staff.user.id)
@@ -287,7 +282,7 @@ pub(super) async fn set_password(
     session: Session,
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
-    Form(input): Form,
+    CheckedForm { input, token_ok }: CheckedForm,
 ) -> Result<Response, AppError> {
     state.attempts().attempt(ip)?;
     let store = state.store();
@@ -301,7 +296,7 @@ pub(super) async fn set_password(
         .await?
         .ok_or(AppError::InvalidLink)?;
     let csrf = csrf::token(&session).await?;
-    if !csrf::verify(&session, input.get(csrf::FIELD)).await? {
+    if !token_ok {
         return Ok((
             StatusCode::FORBIDDEN,
             views::login::set_password(
@@ -340,9 +335,7 @@ pub(super) async fn set_password(
         email: Some(user.email.clone()),
         ip: Some(ip.to_string()),
     };
-    accounts::set_password(store, &actor, &user, password)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    accounts::set_password(store, &actor, &user, password).await?;
     Ok(redirect::to("/admin/login?password_set=1"))
 }
 

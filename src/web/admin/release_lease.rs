@@ -44,10 +44,13 @@ impl ReleaseLease {
                 });
             }
             if Instant::now() > deadline {
-                return Err(AppError::Unavailable(format!(
-                    "the release lease of {survey_id} was not free within {} s",
-                    WAIT.as_secs()
-                )));
+                return Err(AppError::Unavailable(
+                    format!(
+                        "the release lease of {survey_id} was not free within {} s",
+                        WAIT.as_secs()
+                    )
+                    .into(),
+                ));
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }

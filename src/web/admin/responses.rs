@@ -16,8 +16,9 @@ use crate::survey::Survey;
 use crate::views::admin as views;
 use crate::views::admin::responses::ListQuery;
 use crate::web::csrf;
+use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
-use crate::web::extract::{Form, Query, page_number};
+use crate::web::extract::{Query, page_number};
 
 const PER_PAGE: usize = 50;
 
@@ -101,9 +102,7 @@ pub(super) async fn show(
         .filter(|r| r.survey_id == survey.id)
         .ok_or(AppError::NotFound)?;
     // Read it against the exact version it was given on.
-    let versions = crate::export::survey_versions(state.store(), &survey.id)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let versions = crate::export::survey_versions(state.store(), &survey.id).await?;
     let version = versions
         .iter()
         .find(|v| v.version == response.survey_version)
@@ -127,12 +126,9 @@ pub(super) async fn act(
     State(state): State<AppState>,
     staff: Staff,
     Path((survey_id, response_id)): Path<(String, String)>,
-    Form(input): Form,
+    CsrfForm(input): CsrfForm,
 ) -> Result<Response, AppError> {
     let survey = managed_survey(&state, &staff, &survey_id)?.clone();
-    if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
-        return Err(AppError::FormExpired);
-    }
     let store = state.store();
     let exists = store
         .response(&response_id)

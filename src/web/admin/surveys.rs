@@ -303,7 +303,7 @@ pub(super) async fn report(
         }
     })
     .await
-    .map_err(|e| AppError::Internal(format!("report: {e}")))?;
+    .map_err(AppError::internal_from)?;
     let invited = u64::try_from(store.count_invitations(&survey.id).await?).ok();
     let built = built.with_context(invited, OffsetDateTime::now_utc().date(), lang);
     let too_few = matches!(

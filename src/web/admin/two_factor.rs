@@ -20,8 +20,9 @@ use crate::store::User;
 use crate::two_factor;
 use crate::views::admin::two_factor as views;
 use crate::web::csrf;
+use crate::web::csrf::{CheckedForm, CsrfForm};
 use crate::web::error::AppError;
-use crate::web::extract::{ClientIp, Form};
+use crate::web::extract::ClientIp;
 use crate::web::redirect;
 
 const PENDING_KEY: &str = "pending_sign_in";
@@ -121,7 +122,7 @@ pub(super) async fn code_submit(
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
-    Form(input): Form,
+    CheckedForm { input, token_ok }: CheckedForm,
 ) -> Result<Response, AppError> {
     let Some((p, user)) = pending(&state, &session).await? else {
         return Ok(back_to_sign_in());
@@ -130,7 +131,7 @@ pub(super) async fn code_submit(
         return Ok(redirect::to("/admin/two-factor"));
     };
     let token = csrf::token(&session).await?;
-    if !csrf::verify(&session, input.get(csrf::FIELD)).await? {
+    if !token_ok {
         let page = views::code_page(
             &token,
             &user.email,
@@ -251,7 +252,7 @@ fn enrol_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let svg = two_factor::qr_svg(secret, e.email)
-        .ok_or_else(|| AppError::Internal("cannot draw the QR code".into()))?;
+        .ok_or_else(|| AppError::internal("cannot draw the QR code"))?;
     let page = views::enrol_page(e, csrf, &svg, &two_factor::grouped(secret), error);
     Ok((status, page).into_response())
 }
@@ -260,7 +261,7 @@ pub(super) async fn enrol_submit(
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
-    Form(input): Form,
+    CheckedForm { input, token_ok }: CheckedForm,
 ) -> Result<Response, AppError> {
     let Some((p, user)) = pending(&state, &session).await? else {
         return Ok(back_to_sign_in());
@@ -274,7 +275,7 @@ pub(super) async fn enrol_submit(
     let required = state.settings().two_factor.required_for(user.role);
     let e = pending_enrolment(&user, required);
     let token = csrf::token(&session).await?;
-    if !csrf::verify(&session, input.get(csrf::FIELD)).await? {
+    if !token_ok {
         return enrol_page(
             &e,
             &token,
@@ -419,11 +420,8 @@ fn account_enrolment<'a>(
 pub(super) async fn account_submit(
     State(state): State<AppState>,
     staff: Staff,
-    Form(input): Form,
+    CsrfForm(input): CsrfForm,
 ) -> Result<Response, AppError> {
-    if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
-        return Err(AppError::FormExpired);
-    }
     let Some(secret) = staff.session.get::<String>(SECRET_KEY).await? else {
         return Ok(redirect::to("/admin/account/two-factor"));
     };

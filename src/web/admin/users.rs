@@ -12,8 +12,9 @@ use crate::app::AppState;
 use crate::staff::Role;
 use crate::views::admin as views;
 use crate::web::csrf;
+use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
-use crate::web::extract::{Form, base_url};
+use crate::web::extract::base_url;
 
 fn require_admin(staff: &Staff) -> Result<(), AppError> {
     if staff.user.can_manage_users() {
@@ -58,12 +59,9 @@ pub(super) async fn list(
 pub(super) async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    Form(input): Form,
+    CsrfForm(input): CsrfForm,
 ) -> Result<Response, AppError> {
     require_admin(&staff)?;
-    if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
-        return Err(AppError::FormExpired);
-    }
     let role: Result<Role, _> = input.get("role").unwrap_or_default().parse();
     let grants: Vec<String> = input
         .all("grant")
@@ -87,8 +85,7 @@ pub(super) async fn create(
         Ok(user) => {
             let link =
                 accounts::password_link(state.store(), &staff.actor(), &user, base_url(&state))
-                    .await
-                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                    .await?;
             let message = format!(
                 "Created {} ({}). Send them this link to set a password (valid 7 days, once):",
                 user.email, user.role
@@ -147,12 +144,9 @@ pub(super) async fn act(
     State(state): State<AppState>,
     staff: Staff,
     Path(user_id): Path<String>,
-    Form(input): Form,
+    CsrfForm(input): CsrfForm,
 ) -> Result<Response, AppError> {
     require_admin(&staff)?;
-    if !csrf::verify(&staff.session, input.get(csrf::FIELD)).await? {
-        return Err(AppError::FormExpired);
-    }
     let store = state.store();
     let user = store
         .user_by_id(&user_id)
@@ -185,9 +179,7 @@ pub(super) async fn act(
         Some("enable") => accounts::set_disabled(store, &actor, &user, false).await,
         Some("end_sessions") => accounts::end_sessions(store, &actor, &user).await,
         Some("password_link") => {
-            let link = accounts::password_link(store, &actor, &user, base_url(&state))
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let link = accounts::password_link(store, &actor, &user, base_url(&state)).await?;
             let message = format!(
                 "A new link for {} to set a password (valid 7 days, once):",
                 user.email

@@ -15,8 +15,9 @@ use crate::survey::model::Access;
 use crate::tokens;
 use crate::views;
 use crate::web::csrf;
+use crate::web::csrf::CheckedForm;
 use crate::web::error::AppError;
-use crate::web::extract::{AcceptLanguage, ClientIp, Form, Query, base_url};
+use crate::web::extract::{AcceptLanguage, ClientIp, Query, base_url};
 use crate::web::respondent;
 
 /// How long a resume code works.
@@ -186,7 +187,7 @@ pub(super) async fn resume_submit(
     accept: AcceptLanguage,
     ClientIp(peer): ClientIp,
     Path(survey_id): Path<String>,
-    Form(input): Form,
+    CheckedForm { input, token_ok }: CheckedForm,
 ) -> Result<Response, AppError> {
     let survey = state
         .questionnaire(&survey_id)
@@ -196,7 +197,7 @@ pub(super) async fn resume_submit(
     let lang = respondent::language(&survey, &entry, None, &accept);
     let typed = input.get("code").unwrap_or_default().trim().to_string();
     let token = csrf::token(&session).await?;
-    if !csrf::verify(&session, input.get(csrf::FIELD)).await? {
+    if !token_ok {
         return Ok((
             StatusCode::FORBIDDEN,
             views::resume::page(&survey, lang, &token, &typed, false),

@@ -13,8 +13,9 @@ use crate::survey::flow;
 use crate::survey::form::answers_to_input;
 use crate::views;
 use crate::web::csrf;
+use crate::web::csrf::CheckedForm;
 use crate::web::error::AppError;
-use crate::web::extract::{AcceptLanguage, Form, Query};
+use crate::web::extract::{AcceptLanguage, Query};
 
 fn review_page(
     r: &Respondent,
@@ -64,7 +65,7 @@ pub(super) async fn review_submit(
     session: Session,
     accept: AcceptLanguage,
     Path(survey_id): Path<String>,
-    Form(input): Form,
+    CheckedForm { input, token_ok }: CheckedForm,
 ) -> Result<Response, AppError> {
     let r = Respondent::load(&state, &session, &survey_id).await?;
     if r.is_complete() {
@@ -77,7 +78,7 @@ pub(super) async fn review_submit(
     if !r.survey.review || r.current_index() < r.survey.pages.len() {
         return Ok(redirect(&r.current_url()));
     }
-    if !csrf::verify(&session, input.get(csrf::FIELD)).await? {
+    if !token_ok {
         let token = csrf::token(&session).await?;
         let notice = crate::i18n::ui(lang).session_expired;
         return Ok((

@@ -14,8 +14,9 @@ use crate::survey::form::{self, FormInput, Strictness};
 use crate::survey::model::{Page, QuestionKind};
 use crate::survey::{Answer, Answers, Lang, flow};
 use crate::web::csrf;
+use crate::web::csrf::CheckedForm;
 use crate::web::error::AppError;
-use crate::web::extract::{AcceptLanguage, Form, Query};
+use crate::web::extract::{AcceptLanguage, Query};
 use crate::web::respondent;
 
 #[derive(serde::Deserialize)]
@@ -117,7 +118,7 @@ pub(super) async fn save(
     accept: AcceptLanguage,
     Path((survey_id, page_id)): Path<(String, String)>,
     Query(query): Query<PageQuery>,
-    Form(input): Form,
+    CheckedForm { input, token_ok }: CheckedForm,
 ) -> Result<Response, AppError> {
     // The token the form came with, to show the page again if the session cannot be read.
     let submitted_token = input.get(csrf::FIELD).unwrap_or_default().to_string();
@@ -125,7 +126,7 @@ pub(super) async fn save(
     let r = match Respondent::load(&state, &session, &survey_id).await {
         Ok(r) => r,
         Err(AppError::Unavailable(detail)) => {
-            tracing::warn!(%detail, "database unavailable while saving a page; showing it again with the input kept");
+            tracing::warn!(error = %detail, "database unavailable while saving a page; showing it again with the input kept");
             let survey = state.questionnaire(&survey_id).ok_or(AppError::NotFound)?;
             let index = survey
                 .page_index(&page_id)
@@ -174,7 +175,7 @@ pub(super) async fn save(
         notice: None,
         from_review,
     };
-    if !csrf::verify(&session, input.get(csrf::FIELD)).await? {
+    if !token_ok {
         let token = csrf::token(&session).await?;
         return Ok(PageView {
             csrf: &token,
