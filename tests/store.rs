@@ -341,14 +341,8 @@ async fn exports_choose_order_and_report_damaged_rows(db: TestDb) {
     assert_eq!(ids(complete.clone()).await, ["b", "c", "a", "d"]);
 
     // A damaged row is an error naming the response, after the rows before it.
-    let damage = "UPDATE responses SET answers = '{\"role\": ' WHERE id = 'c'";
-    if db.url.starts_with("sqlite:") {
-        let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
-        sqlx::query(damage).execute(&mut conn).await.unwrap();
-    } else {
-        let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
-        sqlx::query(damage).execute(&mut conn).await.unwrap();
-    }
+    db.execute("UPDATE responses SET answers = '{\"role\": ' WHERE id = 'c'")
+        .await;
     let mut rows = store.export_responses("s", &complete);
     assert_eq!(rows.try_next().await.unwrap().unwrap().id, "b");
     let err = rows.try_next().await.expect_err("damaged answers");

@@ -56,10 +56,11 @@ pub(super) async fn interviews(args: DemoArgs) -> anyhow::Result<ExitCode> {
                     &survey.version,
                     &interviewer.id,
                     finished - time::Duration::hours(1),
+                    None,
                 )
                 .await?;
             let outcome = store
-                .save_interview(&id, 1, &survey.version, &data, true, finished)
+                .save_interview(&id, 1, &survey.version, &data, true, finished, None)
                 .await?;
             if outcome != WriteOutcome::Written {
                 bail!("could not store demo interview {id}: {outcome:?}");

@@ -80,16 +80,6 @@ pub(super) async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             submitted_at: r.submitted_at,
         })
         .collect();
-    match store
-        .import_responses(&survey.id, &survey.version, &responses, now)
-        .await
-    {
-        Ok(()) => {}
-        Err(StoreError::Duplicate) => anyhow::bail!(
-            "a response id of {file} was stored by someone else during the import; nothing was imported: run it again"
-        ),
-        Err(e) => return Err(anyhow::Error::new(e).context("nothing was imported")),
-    }
     let details = serde_json::json!({
         "file": args.file.file_name().map(|n| n.to_string_lossy().to_string()),
         "survey_version": survey.version,
@@ -99,9 +89,18 @@ pub(super) async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         "ids_from_file": outcome.responses.iter().filter(|r| r.id_from_file).count(),
         "skip_invalid": args.skip_invalid,
     });
-    crate::accounts::Actor::command_line()
-        .audit(&store, "import", Some(&survey.id), None, details)
-        .await?;
+    let audit =
+        crate::accounts::Actor::command_line().entry("import", Some(&survey.id), None, details);
+    match store
+        .import_responses(&survey.id, &survey.version, &responses, now, &audit)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Duplicate) => anyhow::bail!(
+            "a response id of {file} was stored by someone else during the import; nothing was imported: run it again"
+        ),
+        Err(e) => return Err(anyhow::Error::new(e).context("nothing was imported")),
+    }
     store.close().await;
     if args.skip_invalid {
         eprintln!(

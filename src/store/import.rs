@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use super::{Pool, Store, StoreError, answers_json, millis};
+use super::{AuditEntry, Pool, Store, StoreError, answers_json, millis};
 use crate::survey::{Answers, Lang};
 
 /// A complete response to store as it is: checked against the survey by the caller
@@ -20,7 +20,8 @@ pub struct CompleteResponse<'a> {
 impl Store {
     /// Store complete responses of one survey version (recorded with
     /// [`Store::record_survey_version`] first) in one transaction: all or none. A response
-    /// is created at its submission time, at revision 1; `now` is its last change.
+    /// is created at its submission time, at revision 1; `now` is its last change. The
+    /// audit entry is written in the same transaction.
     /// [`StoreError::Duplicate`] when an id exists already.
     #[tracing::instrument(skip_all, fields(survey_id, count = responses.len()))]
     pub async fn import_responses(
@@ -29,6 +30,7 @@ impl Store {
         survey_version: &str,
         responses: &[CompleteResponse<'_>],
         now: OffsetDateTime,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         const SQL: &str = "INSERT INTO responses (id, survey_id, survey_version, status, language, current_page, answers, revision, created_at, updated_at, submitted_at) \
                            VALUES ($1, $2, $3, 'complete', $4, $5, $6, 1, $7, $8, $7)";
@@ -48,6 +50,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            audit_in!(tx, audit);
             tx.commit().await
         })?;
         Ok(())

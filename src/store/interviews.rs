@@ -3,7 +3,7 @@
 
 use time::OffsetDateTime;
 
-use super::{Pool, Status, Store, StoreError, WriteOutcome, from_millis, millis};
+use super::{AuditEntry, Pool, Status, Store, StoreError, WriteOutcome, from_millis, millis};
 use crate::interview::Interview;
 
 /// An interview as stored.
@@ -71,6 +71,7 @@ fn json(data: &Interview) -> String {
 }
 
 impl Store {
+    /// Start an interview, with its audit entry (if any) in the same transaction.
     pub async fn create_interview(
         &self,
         id: &str,
@@ -78,20 +79,27 @@ impl Store {
         survey_version: &str,
         interviewer_id: &str,
         now: OffsetDateTime,
+        audit: Option<&AuditEntry>,
     ) -> Result<(), StoreError> {
         const SQL: &str = "INSERT INTO interviews (id, survey_id, survey_version, interviewer_id, status, data, revision, created_at, updated_at) \
                            VALUES ($1, $2, $3, $4, 'in_progress', $5, 1, $6, $6)";
         let data = json(&Interview::default());
-        with_writer!(self, pool => sqlx::query(SQL)
-            .bind(id)
-            .bind(survey_id)
-            .bind(survey_version)
-            .bind(interviewer_id)
-            .bind(&data)
-            .bind(millis(now))
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
+        with_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(SQL)
+                .bind(id)
+                .bind(survey_id)
+                .bind(survey_version)
+                .bind(interviewer_id)
+                .bind(&data)
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?;
+            if let Some(audit) = audit {
+                audit_in!(tx, audit);
+            }
+            tx.commit().await
+        })?;
         Ok(())
     }
 
@@ -105,7 +113,9 @@ impl Store {
     /// Save what was recorded (read against guide `survey_version`), if nobody saved since
     /// `revision` was read; `finish` also
     /// marks it complete. A complete interview can still be corrected (notes are often
-    /// tidied afterwards), so completion does not lock it.
+    /// tidied afterwards), so completion does not lock it. The audit entry (if any) is
+    /// written in the same transaction, and only with a save that happened.
+    #[allow(clippy::too_many_arguments)]
     pub async fn save_interview(
         &self,
         id: &str,
@@ -114,21 +124,29 @@ impl Store {
         data: &Interview,
         finish: bool,
         now: OffsetDateTime,
+        audit: Option<&AuditEntry>,
     ) -> Result<WriteOutcome, StoreError> {
         const SAVE: &str = "UPDATE interviews SET data = $1, updated_at = $2, survey_version = $5, revision = revision + 1 WHERE id = $3 AND revision = $4";
         const FINISH: &str = "UPDATE interviews SET data = $1, updated_at = $2, survey_version = $5, revision = revision + 1, status = 'complete', \
                               finished_at = COALESCE(finished_at, $2) WHERE id = $3 AND revision = $4";
         let sql = if finish { FINISH } else { SAVE };
         let data = json(data);
-        let rows = with_writer!(self, pool => sqlx::query(sql)
-            .bind(&data)
-            .bind(millis(now))
-            .bind(id)
-            .bind(revision)
-            .bind(survey_version)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let rows = with_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let rows = sqlx::query(sql)
+                .bind(&data)
+                .bind(millis(now))
+                .bind(id)
+                .bind(revision)
+                .bind(survey_version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if rows == 1 && let Some(audit) = audit {
+                audit_in!(tx, audit);
+            }
+            tx.commit().await.map(|()| rows)
+        })?;
         if rows == 1 {
             return Ok(WriteOutcome::Written);
         }

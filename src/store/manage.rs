@@ -184,7 +184,6 @@ impl Store {
             .boxed()
     }
 
-    /// Mark a response of `survey_id` (or clear its mark). False when there is no such response.
     /// Mark a response (or clear its mark), with the audit entry, in one transaction;
     /// false (and nothing audited) if there is no such response in the survey.
     pub async fn set_flag(

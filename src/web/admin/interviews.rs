@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 use super::Staff;
 use crate::app::AppState;
 use crate::interview::{Interview, Problem};
-use crate::store::{InterviewFilter, StoredInterview, WriteOutcome};
+use crate::store::{AuditEntry, InterviewFilter, Status, StoredInterview, WriteOutcome};
 use crate::survey::Survey;
 use crate::survey::form::{FormInput, answers_to_input};
 use crate::views::admin::interviews as views;
@@ -93,18 +93,18 @@ pub(super) async fn start(
         .clone();
     let id = uuid::Uuid::new_v4().to_string();
     let now = OffsetDateTime::now_utc();
+    let audit = staff
+        .actor()
+        .entry("interview_started", Some(&guide.id), Some(&id), json!({}));
     state
         .store()
-        .create_interview(&id, &guide.id, &guide.version, &staff.user.id, now)
-        .await?;
-    staff
-        .actor()
-        .audit(
-            state.store(),
-            "interview_started",
-            Some(&guide.id),
-            Some(&id),
-            json!({}),
+        .create_interview(
+            &id,
+            &guide.id,
+            &guide.version,
+            &staff.user.id,
+            now,
+            Some(&audit),
         )
         .await?;
     Ok(redirect::to(&format!("/admin/interviews/{id}")))
@@ -134,12 +134,15 @@ async fn open(
 /// (a second tab, an autosave) came in between: a topic's save only touches that topic,
 /// so re-applying it to the newer record keeps both. `change` returns the problems to
 /// report with a successful save, or `Err` to save nothing. The record moves to the
-/// guide `version` in use, so exports read it with the topics it now has.
+/// guide `version` in use, so exports read it with the topics it now has. A change that
+/// changes nothing (consent sent twice, finishing a complete interview) saves nothing;
+/// `audit` is written with the save, in its transaction.
 async fn update(
     state: &AppState,
     id: &str,
     version: &str,
     finish: bool,
+    audit: Option<&AuditEntry>,
     change: impl Fn(&mut Interview) -> Result<Vec<Problem>, Vec<Problem>>,
 ) -> Result<Result<Vec<Problem>, Vec<Problem>>, AppError> {
     for _ in 0..5 {
@@ -153,10 +156,14 @@ async fn update(
             Ok(problems) => problems,
             Err(problems) => return Ok(Err(problems)),
         };
+        let finished_already = fresh.status == Status::Complete;
+        if data == fresh.data && fresh.survey_version == version && (!finish || finished_already) {
+            return Ok(Ok(problems));
+        }
         let now = OffsetDateTime::now_utc();
         match state
             .store()
-            .save_interview(id, fresh.revision, version, &data, finish, now)
+            .save_interview(id, fresh.revision, version, &data, finish, now, audit)
             .await?
         {
             WriteOutcome::Written => return Ok(Ok(problems)),
@@ -208,7 +215,13 @@ pub(super) async fn consent(
         // Sent twice (a double click, the back button): recorded already.
         return Ok(redirect::to(&format!("/admin/interviews/{id}")));
     }
-    let recorded = update(&state, &id, &survey.version, false, |data| {
+    let audit = staff.actor().entry(
+        "interview_consent",
+        Some(&survey.id),
+        Some(&id),
+        json!({"version": guide.consent_version}),
+    );
+    let recorded = update(&state, &id, &survey.version, false, Some(&audit), |data| {
         if data.has_consent() {
             return Ok(Vec::new());
         }
@@ -217,19 +230,7 @@ pub(super) async fn consent(
     })
     .await?;
     match recorded {
-        Ok(_) => {
-            staff
-                .actor()
-                .audit(
-                    state.store(),
-                    "interview_consent",
-                    Some(&survey.id),
-                    Some(&id),
-                    json!({"version": guide.consent_version}),
-                )
-                .await?;
-            Ok(redirect::to(&format!("/admin/interviews/{id}")))
-        }
+        Ok(_) => Ok(redirect::to(&format!("/admin/interviews/{id}"))),
         Err(problems) => {
             let csrf = csrf::token(&staff.session).await?;
             let page = views::consent(&staff.user, &csrf, &survey, &id, &input, &problems);
@@ -312,7 +313,7 @@ pub(super) async fn save_topic(
         .get("opened")
         .and_then(|o| o.parse::<i64>().ok())
         .filter(|&o| o > 0);
-    let saved = update(&state, &id, &survey.version, false, |data| {
+    let saved = update(&state, &id, &survey.version, false, None, |data| {
         data.save_topic(&survey, &topic_id, &input, opened, now)
             .map_err(|p| vec![p])
     })
@@ -376,16 +377,12 @@ pub(super) async fn finish(
             "an interview without consent cannot be finished",
         ));
     }
-    let _ = update(&state, &id, &survey.version, true, |_| Ok(Vec::new())).await?;
-    staff
+    let audit = staff
         .actor()
-        .audit(
-            state.store(),
-            "interview_finished",
-            Some(&survey.id),
-            Some(&id),
-            json!({}),
-        )
-        .await?;
+        .entry("interview_finished", Some(&survey.id), Some(&id), json!({}));
+    let _ = update(&state, &id, &survey.version, true, Some(&audit), |_| {
+        Ok(Vec::new())
+    })
+    .await?;
     Ok(redirect::to("/admin/interviews"))
 }
