@@ -10,7 +10,6 @@ use anketa::store::{
 use anketa::survey::{Answer, Answers, Lang};
 use common::db::TestDb;
 use futures_util::TryStreamExt;
-use sqlx::Connection;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
