@@ -47,11 +47,26 @@ impl Actor {
         }
     }
 
+    /// A signed-in staff member.
     pub fn staff(user: &staff::StaffUser, ip: Option<String>) -> Actor {
+        Actor::account(&user.id, &user.email, ip)
+    }
+
+    /// The account `id` (`email`), at `ip`: signing in, or using a link of theirs.
+    pub fn account(id: &str, email: &str, ip: Option<String>) -> Actor {
         Actor {
-            id: Some(user.id.clone()),
-            email: Some(user.email.clone()),
+            id: Some(id.to_string()),
+            email: Some(email.to_string()),
             ip,
+        }
+    }
+
+    /// Someone who typed `email` at `ip`, not (yet) known to be its account's holder.
+    pub fn claiming(email: &str, ip: &str) -> Actor {
+        Actor {
+            id: None,
+            email: Some(email.to_string()),
+            ip: Some(ip.to_string()),
         }
     }
 

@@ -4,9 +4,33 @@
 
 use super::codebook::Entry;
 use super::native::NativeOut;
-use super::responses::{LONG_COLUMNS, Layout};
 use super::xlsx::{ColumnKind, XlsxOut};
 use super::{ChunkSink, ChunkedCsv, ExportError, UTF8_BOM};
+
+/// The long layout's header.
+pub const LONG_COLUMNS: [&str; 3] = ["response_id", "variable", "value"];
+
+/// How responses are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Wide,
+    /// The wide layout with the line breaks inside answers written as private-use
+    /// characters (the SPSS syntax turns them back): SPSS and PSPP read one case per line (a quoted line break would start a new case, and let
+    /// a respondent add rows).
+    WideOneLine,
+    /// The wide layout for Excel in a Czech locale: a UTF-8 byte order mark, semicolons
+    /// between fields and decimal commas in numbers.
+    WideExcel,
+    Long,
+    JsonLines,
+    /// An XLSX workbook: the wide layout as a data sheet, plus the codebook; with
+    /// `labels`, answer labels instead of codes.
+    Xlsx {
+        labels: bool,
+    },
+    /// A native statistics file (SPSS `.sav`, Stata `.dta`).
+    Native(super::native::Native),
+}
 
 /// A layout's writer, between the header and the last record.
 pub(super) enum Out {

@@ -25,7 +25,8 @@ pub use self::bundle::{companion_text, write_bundle};
 pub use self::codebook::{CodebookFormat, Entry as CodebookEntry, write_codebook};
 pub use self::format::{Companion, Format, Job};
 pub use self::interviews::{InterviewFormat, write_interviews};
-pub use self::responses::{Layout, write_csv, write_responses};
+pub use self::layouts::Layout;
+pub use self::responses::{write_csv, write_responses};
 use crate::store::{Store, StoreError};
 use crate::survey::{self, Survey};
 

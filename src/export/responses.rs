@@ -6,7 +6,7 @@
 use futures_util::TryStreamExt;
 use time::format_description::well_known::Rfc3339;
 
-use super::layouts::Out;
+use super::layouts::{LONG_COLUMNS, Layout, Out};
 use super::xlsx::ColumnKind;
 use super::{ChunkSink, ExportError, ExportSummary, Privacy, Selection, survey_versions};
 use crate::anonymize::{Redactions, Source, Tuple};
@@ -15,33 +15,8 @@ use crate::store::{ExportedResponse, Status, Store};
 use crate::survey::variables::{Part, Variable, merged_variables, write_cell};
 use crate::survey::{Answer, QuestionKind, Survey};
 
-/// The long layout's header.
-pub const LONG_COLUMNS: [&str; 3] = ["response_id", "variable", "value"];
-
 /// The columns before the variables.
 pub const FIXED_COLUMNS: [&str; 4] = ["response_id", "survey_version", "submitted_at", "language"];
-
-/// How responses are laid out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
-    Wide,
-    /// The wide layout with the line breaks inside answers written as private-use
-    /// characters (the SPSS syntax turns them back): SPSS and PSPP read one case per line (a quoted line break would start a new case, and let
-    /// a respondent add rows).
-    WideOneLine,
-    /// The wide layout for Excel in a Czech locale: a UTF-8 byte order mark, semicolons
-    /// between fields and decimal commas in numbers.
-    WideExcel,
-    Long,
-    JsonLines,
-    /// An XLSX workbook: the wide layout as a data sheet, plus the codebook; with
-    /// `labels`, answer labels instead of codes.
-    Xlsx {
-        labels: bool,
-    },
-    /// A native statistics file (SPSS `.sav`, Stata `.dta`).
-    Native(super::native::Native),
-}
 
 /// The wide CSV (what `--format csv` writes).
 pub async fn write_csv(

@@ -5,69 +5,15 @@
 
 use analysis::crosstab::crosstab;
 use analysis::groups::{kruskal_wallis, mann_whitney_u, one_way_anova, welch_t_test};
-use analysis::multiple::{benjamini_hochberg, holm};
 use analysis::reliability::cronbach_alpha;
 use analysis::suppress::{Cell, suppress_count};
 use analysis::table::{Table, Values};
 
+use super::dataset::Dataset;
 use super::describe::{Scope, describe_sections};
 use super::model::*;
 use super::plan::{Correction, Plan};
-use super::variables::Spec;
-use crate::store::Response;
-use crate::survey::{Lang, Survey};
-
-/// A survey with its complete responses, its variables and their table.
-pub struct Dataset<'a> {
-    pub survey: &'a Survey,
-    pub responses: &'a [Response],
-    pub specs: Vec<Spec>,
-    pub table: Table,
-    pub lang: Lang,
-}
-
-impl<'a> Dataset<'a> {
-    pub fn new(survey: &'a Survey, responses: &'a [Response], lang: Lang) -> Dataset<'a> {
-        Dataset::with(survey, responses, lang, |_| true)
-    }
-
-    /// Only the variables `keep` accepts (the "before" survey of a pre/post block needs
-    /// only its items).
-    pub fn with(
-        survey: &'a Survey,
-        responses: &'a [Response],
-        lang: Lang,
-        keep: impl Fn(&Spec) -> bool,
-    ) -> Dataset<'a> {
-        let mut columns = std::collections::BTreeSet::new();
-        for r in responses {
-            if let Some(inv) = &r.invitation {
-                columns.extend(inv.keys().cloned());
-            }
-        }
-        let columns: Vec<String> = columns.into_iter().collect();
-        let mut specs = super::variables::specs(survey, lang, &columns);
-        specs.retain(keep);
-        let table = super::dataset::table(survey, &specs, responses);
-        Dataset {
-            survey,
-            responses,
-            specs,
-            table,
-            lang,
-        }
-    }
-
-    pub(super) fn values(&self, name: &str) -> Option<&Values> {
-        self.table.get(name).map(|v| &v.values)
-    }
-
-    pub(super) fn label(&self, name: &str) -> String {
-        self.table
-            .get(name)
-            .map_or_else(|| name.to_string(), |v| v.label.clone())
-    }
-}
+use crate::survey::Lang;
 
 /// Compute the report of `plan` on `data` (the survey after), with `before` holding the
 /// surveys its pre/post blocks compare with. `filter` (variable, code) keeps the rows
@@ -323,7 +269,7 @@ fn adjust_family(correction: Correction, mut sections: Vec<Section>) -> Vec<Sect
         .iter()
         .map(|s| primary_p(s).unwrap_or(f64::NAN))
         .collect();
-    let adjusted = adjust(correction, &primary);
+    let adjusted = correction.adjust(&primary);
     for (s, adj) in sections.iter_mut().zip(adjusted) {
         match s {
             Section::Crosstab { p_adjusted, .. } | Section::Comparison { p_adjusted, .. } => {
@@ -333,15 +279,6 @@ fn adjust_family(correction: Correction, mut sections: Vec<Section>) -> Vec<Sect
         }
     }
     sections
-}
-
-/// Adjusted p-values (`None` where a test was not possible).
-pub fn adjust(correction: Correction, p: &[f64]) -> Vec<Option<f64>> {
-    match correction {
-        Correction::Holm => holm(p),
-        Correction::BenjaminiHochberg => benjamini_hochberg(p),
-        Correction::None => p.iter().map(|x| x.is_finite().then_some(*x)).collect(),
-    }
 }
 
 /// The test a section's conclusion rests on: Fisher's exact test for a 2x2 table with

@@ -1,4 +1,4 @@
-//! Building the analysis table from complete responses in one pass: each response's
+//! A survey with its responses as the analysis table ([`Dataset`]), built in one pass: each response's
 //! answers (sorted by question id) are walked once and merged with the columns sorted by
 //! question id, so no per-answer map lookup is needed; codes are found by a short scan
 //! (or a hash map for long lists). Codes a response's survey version had but the current
@@ -8,11 +8,63 @@ use std::collections::{BTreeSet, HashMap};
 
 use analysis::table::{Category, Table, Values, Variable};
 
-use super::variables::{Kind, Source, Spec, attribute_of};
+use super::variables::{Kind, Source, Spec, attribute_of, specs};
 use crate::anonymize::coarsen::band;
 use crate::store::Response;
-use crate::survey::Survey;
 use crate::survey::answer::Answer;
+use crate::survey::{Lang, Survey};
+
+/// A survey with its complete responses, its variables and their table.
+pub struct Dataset<'a> {
+    pub survey: &'a Survey,
+    pub responses: &'a [Response],
+    pub specs: Vec<Spec>,
+    pub table: Table,
+    pub lang: Lang,
+}
+
+impl<'a> Dataset<'a> {
+    pub fn new(survey: &'a Survey, responses: &'a [Response], lang: Lang) -> Dataset<'a> {
+        Dataset::with(survey, responses, lang, |_| true)
+    }
+
+    /// Only the variables `keep` accepts (the "before" survey of a pre/post block needs
+    /// only its items).
+    pub fn with(
+        survey: &'a Survey,
+        responses: &'a [Response],
+        lang: Lang,
+        keep: impl Fn(&Spec) -> bool,
+    ) -> Dataset<'a> {
+        let mut columns = std::collections::BTreeSet::new();
+        for r in responses {
+            if let Some(inv) = &r.invitation {
+                columns.extend(inv.keys().cloned());
+            }
+        }
+        let columns: Vec<String> = columns.into_iter().collect();
+        let mut specs = specs(survey, lang, &columns);
+        specs.retain(keep);
+        let table = table(survey, &specs, responses);
+        Dataset {
+            survey,
+            responses,
+            specs,
+            table,
+            lang,
+        }
+    }
+
+    pub(super) fn values(&self, name: &str) -> Option<&Values> {
+        self.table.get(name).map(|v| &v.values)
+    }
+
+    pub(super) fn label(&self, name: &str) -> String {
+        self.table
+            .get(name)
+            .map_or_else(|| name.to_string(), |v| v.label.clone())
+    }
+}
 
 /// A column being filled, one slot per response.
 enum Column<'s> {

@@ -9,7 +9,7 @@ use analysis::likert::likert;
 use analysis::suppress::{Cell, PercentCell};
 use analysis::table::{Category, Table, Values};
 
-use super::compute::Dataset;
+use super::dataset::Dataset;
 use super::model::*;
 use super::plan::Plan;
 use super::variables::{Kind, Spec, resolve};

@@ -19,7 +19,7 @@ pub mod render;
 pub mod variables;
 
 use self::charts::Charts;
-use self::compute::Dataset;
+use self::dataset::Dataset;
 use self::document::Block;
 use self::model::Report;
 use self::plan::Plan;

@@ -27,6 +27,15 @@ impl Correction {
             _ => return None,
         })
     }
+
+    /// Adjusted p-values (`None` where a test was not possible: a p that is not finite).
+    pub fn adjust(self, p: &[f64]) -> Vec<Option<f64>> {
+        match self {
+            Correction::Holm => analysis::multiple::holm(p),
+            Correction::BenjaminiHochberg => analysis::multiple::benjamini_hochberg(p),
+            Correction::None => p.iter().map(|x| x.is_finite().then_some(*x)).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use analysis::paired::{PrePostComparison, compare_pre_post};
 use analysis::suppress::Cell;
 
-use super::compute::{Dataset, adjust};
+use super::dataset::Dataset;
 use super::model::{PrePostItem, Section};
 use super::plan::{Link, Plan, PrePostSpec};
 use crate::disclosure::distribution;
@@ -115,8 +115,8 @@ pub(super) fn section(
         .collect();
     for ((item, t), w) in items
         .iter_mut()
-        .zip(adjust(plan.correction, &p_t))
-        .zip(adjust(plan.correction, &p_w))
+        .zip(plan.correction.adjust(&p_t))
+        .zip(plan.correction.adjust(&p_w))
     {
         item.p_adjusted = t;
         item.wilcoxon_p_adjusted = w;

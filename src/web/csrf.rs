@@ -25,9 +25,9 @@ use axum::response::Response;
 use tower_sessions::Session;
 
 use super::error::AppError;
-use crate::app::AppState;
 use crate::survey::form::FormInput;
 use crate::tokens;
+use crate::web::AppState;
 
 const KEY: &str = "csrf";
 /// The hidden form field carrying the token.

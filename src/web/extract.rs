@@ -71,12 +71,12 @@ impl AcceptLanguage {
 /// so an unparsable last entry falls back to the peer rather than to a spoofable one).
 pub struct ClientIp(pub std::net::IpAddr);
 
-impl FromRequestParts<crate::app::AppState> for ClientIp {
+impl FromRequestParts<crate::web::AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        state: &crate::app::AppState,
+        state: &crate::web::AppState,
     ) -> Result<ClientIp, Self::Rejection> {
         let peer = parts
             .extensions
@@ -102,6 +102,6 @@ impl FromRequestParts<crate::app::AppState> for ClientIp {
 }
 
 /// The address links are made with (`--base-url`, never the request's Host header).
-pub fn base_url(state: &crate::app::AppState) -> &str {
+pub fn base_url(state: &crate::web::AppState) -> &str {
     &state.settings().base_url
 }

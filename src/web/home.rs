@@ -10,11 +10,11 @@ use time::OffsetDateTime;
 
 use super::error::AppError;
 use super::extract::{AcceptLanguage, Query};
-use crate::app::AppState;
 use crate::store::Status;
 use crate::survey::Lang;
 use crate::survey::model::{Access, Availability};
 use crate::views;
+use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -11,6 +11,7 @@ pub(crate) mod parse_errors;
 mod redirect;
 mod respond;
 mod respondent;
+mod state;
 
 use std::time::Duration;
 
@@ -26,7 +27,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub use self::error::AppError;
 pub use self::limits::AttemptLimiter;
-use crate::app::AppState;
+pub use self::state::{AppState, Settings};
 use crate::views;
 use crate::views::error::ErrorPage;
 

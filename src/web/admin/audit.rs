@@ -5,8 +5,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::Staff;
-use crate::app::AppState;
 use crate::views::admin as views;
+use crate::web::AppState;
 use crate::web::csrf;
 use crate::web::error::AppError;
 use crate::web::extract::{Query, page_number};

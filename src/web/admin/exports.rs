@@ -10,10 +10,10 @@ use time::OffsetDateTime;
 use super::Staff;
 use super::release_lease::ReleaseLease;
 use super::surveys::visible_survey;
-use crate::app::AppState;
 use crate::export::{self, Format, Job, Privacy};
 use crate::store::Status;
 use crate::views::admin as views;
+use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::extract::Query;
 

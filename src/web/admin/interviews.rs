@@ -13,12 +13,12 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use super::Staff;
-use crate::app::AppState;
 use crate::interview::{Interview, Problem};
 use crate::store::{AuditEntry, InterviewFilter, Status, StoredInterview, WriteOutcome};
 use crate::survey::Survey;
 use crate::survey::form::{FormInput, answers_to_input};
 use crate::views::admin::interviews as views;
+use crate::web::AppState;
 use crate::web::csrf;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;

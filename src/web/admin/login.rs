@@ -11,21 +11,17 @@ use serde_json::json;
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
+use super::attempts::Attempt;
 use super::{Staff, sign_in};
 use crate::accounts::{self, Actor};
-use crate::app::AppState;
 use crate::staff;
 use crate::tokens;
 use crate::views::admin as views;
+use crate::web::AppState;
 use crate::web::csrf;
 use crate::web::csrf::{CheckedForm, CsrfForm};
 use crate::web::error::AppError;
 use crate::web::extract::{ClientIp, Query};
-
-/// Failed sign-ins allowed per account, and per address, in [`WINDOW`].
-const PER_ACCOUNT: i64 = 5;
-const PER_ADDRESS: i64 = 20;
-const WINDOW: time::Duration = time::Duration::minutes(15);
 
 #[derive(serde::Deserialize)]
 pub(super) struct LoginQuery {
@@ -132,83 +128,10 @@ pub(super) async fn submit(
         return Ok(redirect::to(to));
     }
     sign_in(&session, &user.id).await?;
-    Actor {
-        id: Some(user.id.clone()),
-        email: Some(user.email.clone()),
-        ip: Some(ip.to_string()),
-    }
-    .audit(store, "login", None, None, json!({}))
-    .await?;
+    Actor::account(&user.id, &user.email, Some(ip.to_string()))
+        .audit(store, "login", None, None, json!({}))
+        .await?;
     Ok(redirect::to(&next))
-}
-
-/// One sign-in attempt (a password or a second-factor code), counted before it is
-/// checked: see [`crate::store::Store::begin_login_attempt`].
-pub(super) struct Attempt {
-    id: String,
-    email: String,
-    ip: String,
-}
-
-impl Attempt {
-    /// Start an attempt; `None` (audited) when the account or the address has had too
-    /// many failed or unfinished attempts in the last 15 minutes.
-    pub(super) async fn begin(
-        store: &crate::store::Store,
-        email: &str,
-        ip: &str,
-    ) -> Result<Option<Attempt>, AppError> {
-        let now = OffsetDateTime::now_utc();
-        let attempt = Attempt {
-            id: uuid::Uuid::now_v7().to_string(),
-            email: email.to_string(),
-            ip: ip.to_string(),
-        };
-        let (by_account, by_address) = store
-            .begin_login_attempt(&attempt.id, email, ip, now, now - WINDOW)
-            .await?;
-        if by_account <= PER_ACCOUNT && by_address <= PER_ADDRESS {
-            return Ok(Some(attempt));
-        }
-        store.end_login_attempt(&attempt.id).await?;
-        attempt
-            .actor()
-            .audit(
-                store,
-                "login_throttled",
-                None,
-                None,
-                json!({"by_account": by_account - 1, "by_address": by_address - 1}),
-            )
-            .await?;
-        Ok(None)
-    }
-
-    fn actor(&self) -> Actor {
-        Actor {
-            id: None,
-            email: Some(self.email.clone()),
-            ip: Some(self.ip.clone()),
-        }
-    }
-
-    /// The check failed: the attempt stays counted, and is audited.
-    pub(super) async fn failed(
-        self,
-        store: &crate::store::Store,
-        details: serde_json::Value,
-    ) -> Result<(), AppError> {
-        self.actor()
-            .audit(store, "login_failed", None, None, details)
-            .await?;
-        Ok(())
-    }
-
-    /// The check passed: the attempt is no failure.
-    pub(super) async fn succeeded(self, store: &crate::store::Store) -> Result<(), AppError> {
-        store.end_login_attempt(&self.id).await?;
-        Ok(())
-    }
 }
 
 pub(super) async fn logout(
@@ -330,11 +253,7 @@ pub(super) async fn set_password(
     {
         return Err(AppError::InvalidLink);
     }
-    let actor = Actor {
-        id: Some(user.id.clone()),
-        email: Some(user.email.clone()),
-        ip: Some(ip.to_string()),
-    };
+    let actor = Actor::account(&user.id, &user.email, Some(ip.to_string()));
     accounts::set_password(store, &actor, &user, password).await?;
     Ok(redirect::to("/admin/login?password_set=1"))
 }

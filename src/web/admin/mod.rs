@@ -3,6 +3,7 @@
 //! whose session is still valid) and asks [`crate::staff::StaffUser`] what it may do;
 //! objects that are not the user's to see answer 404.
 
+mod attempts;
 mod audit;
 mod exports;
 mod interviews;
@@ -26,9 +27,9 @@ use tower_sessions::Session;
 use super::error::AppError;
 use super::extract::ClientIp;
 use crate::accounts::Actor;
-use crate::app::AppState;
 use crate::export::Format;
 use crate::staff::StaffUser;
+use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -9,12 +9,12 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use super::Staff;
-use crate::app::AppState;
 use crate::response_filter::{self, Filter};
 use crate::store::{Flag, ListFilter, Status};
 use crate::survey::Survey;
 use crate::views::admin as views;
 use crate::views::admin::responses::ListQuery;
+use crate::web::AppState;
 use crate::web::csrf;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;

@@ -8,8 +8,8 @@ use futures_util::TryStreamExt;
 use time::OffsetDateTime;
 
 use super::Staff;
-use crate::app::AppState;
 use crate::dashboard::{self, BreakdownCounter};
+use crate::web::AppState;
 
 use crate::survey::{Lang, Survey};
 use crate::views::admin as views;

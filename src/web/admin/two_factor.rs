@@ -2,7 +2,7 @@
 //! with two-factor sign-in is asked for a code (TOTP, or a recovery code); an account
 //! whose role requires it but has none sets it up first. Until then the session holds
 //! only a pending sign-in, which opens nothing else. Codes are throttled like
-//! passwords ([`Attempt`]), each TOTP code works once, and every step is audited.
+//! passwords ([`super::attempts::Attempt`]), each TOTP code works once, and every step is audited.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -12,13 +12,13 @@ use serde_json::json;
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
-use super::login::Attempt;
+use super::attempts::Attempt;
 use super::{Staff, sign_in};
 use crate::accounts::Actor;
-use crate::app::AppState;
 use crate::store::User;
 use crate::two_factor;
 use crate::views::admin::two_factor as views;
+use crate::web::AppState;
 use crate::web::csrf;
 use crate::web::csrf::{CheckedForm, CsrfForm};
 use crate::web::error::AppError;
@@ -97,11 +97,7 @@ fn back_to_sign_in() -> Response {
 }
 
 fn actor(user: &User, ip: std::net::IpAddr) -> Actor {
-    Actor {
-        id: Some(user.id.clone()),
-        email: Some(user.email.clone()),
-        ip: Some(ip.to_string()),
-    }
+    Actor::account(&user.id, &user.email, Some(ip.to_string()))
 }
 
 pub(super) async fn code_form(

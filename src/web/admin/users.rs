@@ -8,9 +8,9 @@ use axum::response::{IntoResponse, Response};
 
 use super::Staff;
 use crate::accounts::{self, AccountError};
-use crate::app::AppState;
 use crate::staff::Role;
 use crate::views::admin as views;
+use crate::web::AppState;
 use crate::web::csrf;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;

@@ -9,11 +9,11 @@ use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use super::{Respondent, done_url, redirect};
-use crate::app::AppState;
 use crate::survey::Survey;
 use crate::survey::model::Access;
 use crate::tokens;
 use crate::views;
+use crate::web::AppState;
 use crate::web::csrf;
 use crate::web::csrf::CheckedForm;
 use crate::web::error::AppError;

@@ -8,10 +8,10 @@ use tower_sessions::Session;
 
 use super::persist::{Step, persist};
 use super::{LangQuery, PageView, Respondent, done_url, page_url, redirect};
-use crate::app::AppState;
 use crate::survey::flow;
 use crate::survey::form::answers_to_input;
 use crate::views;
+use crate::web::AppState;
 use crate::web::csrf;
 use crate::web::csrf::CheckedForm;
 use crate::web::error::AppError;

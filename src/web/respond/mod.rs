@@ -21,13 +21,13 @@ use tower_sessions::Session;
 use super::error::AppError;
 use super::extract::AcceptLanguage;
 use super::respondent::{self, SurveySession};
-use crate::app::AppState;
 use crate::store::{self, Response as Stored};
 use crate::survey::flow;
 use crate::survey::form::{FieldError, FormInput};
 use crate::survey::model::{Access, Availability};
 use crate::survey::{Answers, Lang, Survey};
 use crate::views;
+use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -8,11 +8,11 @@ use tower_sessions::Session;
 
 use super::persist::{Step, persist};
 use super::{PageView, Respondent, done_url, page_url, redirect};
-use crate::app::AppState;
 use crate::i18n;
 use crate::survey::form::{self, FormInput, Strictness};
 use crate::survey::model::{Page, QuestionKind};
 use crate::survey::{Answer, Answers, Lang, flow};
+use crate::web::AppState;
 use crate::web::csrf;
 use crate::web::csrf::CheckedForm;
 use crate::web::error::AppError;

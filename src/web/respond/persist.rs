@@ -5,11 +5,11 @@
 use time::OffsetDateTime;
 
 use super::{REVIEW, Respondent};
-use crate::app::AppState;
 use crate::store::{NewResponse, Progress, StoreError, WriteOutcome};
 use crate::survey::form::PageAnswers;
 use crate::survey::model::Page;
 use crate::survey::{Answers, Lang, flow};
+use crate::web::AppState;
 use crate::web::error::AppError;
 
 /// Where the respondent goes after this save.

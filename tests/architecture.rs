@@ -1,0 +1,210 @@
+//! The module structure `docs/architecture.md` describes, checked on the source: no two
+//! modules depend on each other (at the crate's top level, and among the modules of each
+//! folder), so every module can be read and tested from the bottom up. Test code
+//! (`tests.rs`, `*_tests.rs`, anything after `#[cfg(test)]`) and comments do not count.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The lines of a file that are code (not comments, not its tests).
+fn code_lines(path: &Path) -> Vec<String> {
+    let name = path.file_stem().unwrap().to_string_lossy();
+    if name == "tests" || name.ends_with("_tests") {
+        return Vec::new();
+    }
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .take_while(|l| l.trim() != "#[cfg(test)]")
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The names `prefix::NAME` mentions in `line`.
+fn mentions<'a>(line: &'a str, prefix: &str) -> Vec<&'a str> {
+    line.match_indices(prefix)
+        .filter(|(i, _)| {
+            // `crate::x`, not `my_crate::x`.
+            line[..*i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+        })
+        .map(|(i, _)| {
+            let rest = &line[i + prefix.len()..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+                .unwrap_or(rest.len());
+            &rest[..end]
+        })
+        .filter(|m| !m.is_empty())
+        .collect()
+}
+
+/// Strongly connected groups of more than one module (Tarjan's algorithm).
+fn cycles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
+    struct State<'g> {
+        graph: &'g BTreeMap<String, BTreeSet<String>>,
+        index: BTreeMap<&'g str, usize>,
+        low: BTreeMap<&'g str, usize>,
+        stack: Vec<&'g str>,
+        on_stack: BTreeSet<&'g str>,
+        found: Vec<Vec<String>>,
+    }
+    fn visit<'g>(s: &mut State<'g>, v: &'g str) {
+        let i = s.index.len();
+        s.index.insert(v, i);
+        s.low.insert(v, i);
+        s.stack.push(v);
+        s.on_stack.insert(v);
+        for w in s.graph[v].iter().filter(|w| s.graph.contains_key(*w)) {
+            if !s.index.contains_key(w.as_str()) {
+                visit(s, w);
+                let low = s.low[w.as_str()].min(s.low[v]);
+                s.low.insert(v, low);
+            } else if s.on_stack.contains(w.as_str()) {
+                let low = s.index[w.as_str()].min(s.low[v]);
+                s.low.insert(v, low);
+            }
+        }
+        if s.low[v] == s.index[v] {
+            let mut group = Vec::new();
+            while let Some(w) = s.stack.pop() {
+                s.on_stack.remove(w);
+                group.push(w.to_string());
+                if w == v {
+                    break;
+                }
+            }
+            if group.len() > 1 {
+                group.sort();
+                s.found.push(group);
+            }
+        }
+    }
+    let mut s = State {
+        graph,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: Vec::new(),
+        on_stack: BTreeSet::new(),
+        found: Vec::new(),
+    };
+    for v in graph.keys() {
+        if !s.index.contains_key(v.as_str()) {
+            visit(&mut s, v);
+        }
+    }
+    s.found
+}
+
+/// The module a file belongs to, one level below `root`: `root/a.rs` and `root/a/**` are `a`.
+fn module_below(root: &Path, file: &Path) -> Option<String> {
+    let first = file.strip_prefix(root).ok()?.components().next()?;
+    let name = first.as_os_str().to_string_lossy();
+    let name = name.trim_end_matches(".rs");
+    (name != "mod" && name != "lib" && name != "main").then(|| name.to_string())
+}
+
+#[test]
+fn no_two_modules_depend_on_each_other() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    assert!(files.len() > 50, "the source was found: {}", files.len());
+
+    // The crate's top level: `crate::NAME` mentions.
+    let mut top: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in &files {
+        let Some(module) = module_below(&src, file) else {
+            continue;
+        };
+        let deps = top.entry(module.clone()).or_default();
+        for line in code_lines(file) {
+            deps.extend(
+                mentions(&line, "crate::")
+                    .into_iter()
+                    .filter(|m| *m != module)
+                    .map(str::to_string),
+            );
+        }
+    }
+    assert!(
+        top.get("web").is_some_and(|d| d.contains("store")),
+        "the graph is read"
+    );
+    assert_eq!(cycles(&top), Vec::<Vec<String>>::new(), "top-level cycles");
+
+    // Each folder's modules: `crate::FOLDER::NAME` and, in files directly in it, `super::NAME`.
+    let mut folders: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| f.file_name().is_some_and(|n| n == "mod.rs"))
+        .map(|f| f.parent().unwrap().to_path_buf())
+        .collect();
+    folders.sort();
+    assert!(folders.len() > 8, "{folders:?}");
+    let mut found = Vec::new();
+    for folder in &folders {
+        let path = folder.strip_prefix(&src).unwrap().to_string_lossy();
+        let qualified = format!("crate::{}::", path.replace('/', "::"));
+        let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for file in files.iter().filter(|f| f.starts_with(folder)) {
+            let Some(module) = module_below(folder, file) else {
+                continue;
+            };
+            let directly_in = file.parent() == Some(folder.as_path());
+            let deps = graph.entry(module.clone()).or_default();
+            for line in code_lines(file) {
+                let mut names = mentions(&line, &qualified);
+                if directly_in {
+                    names.extend(mentions(&line, "super::"));
+                }
+                deps.extend(
+                    names
+                        .into_iter()
+                        .filter(|m| *m != module)
+                        .map(str::to_string),
+                );
+            }
+        }
+        found.extend(
+            cycles(&graph)
+                .into_iter()
+                .map(|c| format!("{path}: {}", c.join(" -> "))),
+        );
+    }
+    assert_eq!(found, Vec::<String>::new(), "cycles within folders");
+}
+
+#[test]
+fn the_cycle_finder_finds_cycles() {
+    let graph = |edges: &[(&str, &str)]| {
+        let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (a, b) in edges {
+            g.entry(a.to_string()).or_default().insert(b.to_string());
+            g.entry(b.to_string()).or_default();
+        }
+        g
+    };
+    assert_eq!(
+        cycles(&graph(&[("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])),
+        [["a", "b", "c"]]
+    );
+    assert!(cycles(&graph(&[("a", "b"), ("b", "c"), ("a", "c")])).is_empty());
+    assert_eq!(
+        mentions("use crate::web::AppState; x_crate::no", "crate::"),
+        ["web"]
+    );
+}
