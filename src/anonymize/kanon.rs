@@ -207,7 +207,7 @@ fn restore(items: &mut [(Tuple, u64, Vec<bool>)], dropped: &mut [bool], k: u64, 
 impl Plan {
     /// The published quasi-identifier values for a record's original tuple; `None`: the
     /// record is left out. A tuple the plan has never seen (data changed since it was
-    /// made) is left out too, and shows up in [`Plan::check`].
+    /// made) is left out too: the file never holds a record the plan did not check.
     pub fn apply(&self, tuple: &[String]) -> Option<Tuple> {
         match self.actions.get(tuple) {
             Some((_, Action::Blank(mask))) => Some(masked(tuple, mask)),

@@ -269,6 +269,7 @@ pub struct ServeArgs {
     /// The address people reach anketa at, for the links it makes (resume links,
     /// set-password links), e.g. https://anketa.example.cz; without it, the address it
     /// listens on (never a request's Host header, which the sender chooses).
+    #[allow(rustdoc::bare_urls)] // clap shows this text as it is, in --help
     #[arg(long, env = "ANKETA_BASE_URL")]
     pub base_url: Option<String>,
     /// Who must sign in with a one-time code from an authenticator app as well as a

@@ -203,7 +203,7 @@ const ENUMERATION_LIMIT: usize = 200_000;
 /// and the tests are withheld if, among the tables that give the same statistic and p,
 /// a withheld count takes fewer values than its protection needs (as in the audit).
 /// The walk stops as soon as every withheld count has shown enough values; if
-/// [`ENUMERATION_LIMIT`] tables go by before that, nothing proves the tests safe and they
+/// `ENUMERATION_LIMIT` tables go by before that, nothing proves the tests safe and they
 /// are withheld.
 pub fn crosstab_tests_publishable(
     counts: &[Vec<u64>],

@@ -34,7 +34,7 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
-/// Errors of the exports' direct SQLite reader ([`super::export`]), classified as sqlx's.
+/// Errors of the exports' direct SQLite reader (`store::export`), classified as sqlx's.
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
         use rusqlite::ErrorCode::{

@@ -474,7 +474,7 @@ impl Store {
             .boxed()
     }
 
-    /// Count the responses of a survey that count (see [`COUNTED`]) by status: quotas,
+    /// Count the responses of a survey that count (see `COUNTED`) by status: quotas,
     /// dashboards, tests.
     pub async fn count_responses(
         &self,

@@ -128,6 +128,25 @@ pub struct Reliability {
 pub fn reference() -> &'static Reference {
     static DATA: OnceLock<Reference> = OnceLock::new();
     DATA.get_or_init(|| {
-        serde_json::from_str(include_str!("comparisons.json")).expect("comparisons.json parses")
+        let data: Reference = serde_json::from_str(include_str!("comparisons.json"))
+            .expect("comparisons.json parses");
+        // A loop over an empty section would pass without checking anything.
+        let sizes = [
+            ("welch", data.welch.len()),
+            ("mann_whitney", data.mann_whitney.len()),
+            ("effect_two_groups", data.effect_two_groups.len()),
+            ("hedges_correction", data.hedges_correction.len()),
+            ("anova", data.anova.len()),
+            ("kruskal", data.kruskal.len()),
+            ("paired", data.paired.len()),
+            ("reliability", data.reliability.len()),
+        ];
+        for (section, n) in sizes {
+            assert!(
+                n >= 3,
+                "comparisons.json: section {section} has only {n} cases"
+            );
+        }
+        data
     })
 }
