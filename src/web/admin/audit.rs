@@ -1,7 +1,9 @@
 //! The audit log (admins only): a paginated view and a CSV export (itself audited).
 
+use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use serde_json::json;
 
 use super::Staff;
@@ -10,6 +12,13 @@ use crate::web::AppState;
 use crate::web::csrf;
 use crate::web::error::AppError;
 use crate::web::extract::{Query, page_number};
+
+/// The audit log and its CSV.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/audit", get(list))
+        .route("/admin/audit.csv", get(export))
+}
 
 const PER_PAGE: i64 = 100;
 

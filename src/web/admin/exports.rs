@@ -3,8 +3,10 @@
 //! role allows, audited and (for evaluators) recorded as a release; the anonymization
 //! report; and the refusal page when an anonymized export cannot be made as it is.
 
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use time::OffsetDateTime;
 
 use super::Staff;
@@ -16,6 +18,30 @@ use crate::views::admin as views;
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::extract::Query;
+
+/// Downloads of a survey's data.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/surveys/{survey_id}/export.csv", get(export_csv))
+        .route(
+            "/admin/surveys/{survey_id}/anonymization-report.md",
+            get(anonymization_report),
+        )
+        .route("/admin/surveys/{survey_id}/export/{format}", get(download))
+        // The interview documents' first addresses, kept for links already shared.
+        .route(
+            "/admin/surveys/{survey_id}/interviews.md",
+            get(async |s, st, Path(id), q| download_as(s, st, id, Format::InterviewsMd, q).await),
+        )
+        .route(
+            "/admin/surveys/{survey_id}/interviews.txt",
+            get(async |s, st, Path(id), q| download_as(s, st, id, Format::InterviewsTxt, q).await),
+        )
+        .route(
+            "/admin/surveys/{survey_id}/interviews.csv",
+            get(async |s, st, Path(id), q| download_as(s, st, id, Format::InterviewsCsv, q).await),
+        )
+}
 
 /// The complete responses as CSV (`export.csv`): the registry's `csv`.
 pub(super) async fn export_csv(

@@ -3,6 +3,8 @@
 //! once (moving to another topic saves first), so closing the laptop loses at most what
 //! was typed since the last button press.
 
+use axum::Router;
+use axum::routing::{get, post};
 use std::sync::Arc;
 
 use crate::web::redirect;
@@ -22,6 +24,20 @@ use crate::web::AppState;
 use crate::web::csrf;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
+
+/// Interviews: the list, starting one, consent, topics, summary and finishing.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/interviews", get(list).post(start))
+        .route("/admin/interviews/{id}", get(show))
+        .route("/admin/interviews/{id}/consent", post(consent))
+        .route(
+            "/admin/interviews/{id}/t/{topic_id}",
+            get(topic).post(save_topic),
+        )
+        .route("/admin/interviews/{id}/summary", get(summary))
+        .route("/admin/interviews/{id}/finish", post(finish))
+}
 
 /// The guides this user may run, in file order.
 fn guides<'a>(state: &'a AppState, staff: &Staff) -> Vec<&'a Arc<Survey>> {

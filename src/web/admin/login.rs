@@ -4,9 +4,11 @@
 //! guesses sent at the same moment are counted too).
 
 use crate::web::redirect;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use serde_json::json;
 use time::OffsetDateTime;
 use tower_sessions::Session;
@@ -22,6 +24,19 @@ use crate::web::csrf;
 use crate::web::csrf::{CheckedForm, CsrfForm};
 use crate::web::error::AppError;
 use crate::web::extract::{ClientIp, Query};
+
+/// Signing in and out, the account page, set-password links.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/login", get(form).post(submit))
+        .route("/admin/logout", post(logout))
+        .route("/admin/account", get(account))
+        .route("/admin/logout-everywhere", post(logout_everywhere))
+        .route(
+            "/admin/set-password/{token}",
+            get(set_password_form).post(set_password),
+        )
+}
 
 #[derive(serde::Deserialize)]
 pub(super) struct LoginQuery {

@@ -16,10 +16,10 @@ mod users;
 
 use crate::web::redirect;
 use axum::Router;
-use axum::extract::{FromRequestParts, Path};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use tower_sessions::Session;
@@ -27,87 +27,21 @@ use tower_sessions::Session;
 use super::error::AppError;
 use super::extract::ClientIp;
 use crate::accounts::Actor;
-use crate::export::Format;
 use crate::staff::StaffUser;
 use crate::web::AppState;
 
+/// The staff area: each area's module owns its routes.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin", get(surveys::overview))
-        .route("/admin/login", get(login::form).post(login::submit))
-        .route("/admin/logout", post(login::logout))
-        .route("/admin/account", get(login::account))
-        .route("/admin/logout-everywhere", post(login::logout_everywhere))
-        .route(
-            "/admin/login/code",
-            get(two_factor::code_form).post(two_factor::code_submit),
-        )
-        .route(
-            "/admin/two-factor",
-            get(two_factor::enrol_form).post(two_factor::enrol_submit),
-        )
-        .route(
-            "/admin/account/two-factor",
-            get(two_factor::account_form).post(two_factor::account_submit),
-        )
-        .route(
-            "/admin/set-password/{token}",
-            get(login::set_password_form).post(login::set_password),
-        )
-        .route("/admin/surveys/{survey_id}", get(surveys::dashboard))
-        .route("/admin/surveys/{survey_id}/report", get(surveys::report))
-        .route(
-            "/admin/surveys/{survey_id}/export.csv",
-            get(exports::export_csv),
-        )
-        .route(
-            "/admin/surveys/{survey_id}/anonymization-report.md",
-            get(exports::anonymization_report),
-        )
-        .route(
-            "/admin/surveys/{survey_id}/export/{format}",
-            get(exports::download),
-        )
-        // The interview documents' first addresses, kept for links already shared.
-        .route(
-            "/admin/surveys/{survey_id}/interviews.md",
-            get(async |s, st, Path(id), q| {
-                exports::download_as(s, st, id, Format::InterviewsMd, q).await
-            }),
-        )
-        .route(
-            "/admin/surveys/{survey_id}/interviews.txt",
-            get(async |s, st, Path(id), q| {
-                exports::download_as(s, st, id, Format::InterviewsTxt, q).await
-            }),
-        )
-        .route(
-            "/admin/surveys/{survey_id}/interviews.csv",
-            get(async |s, st, Path(id), q| {
-                exports::download_as(s, st, id, Format::InterviewsCsv, q).await
-            }),
-        )
-        .route("/admin/surveys/{survey_id}/responses", get(responses::list))
-        .route(
-            "/admin/surveys/{survey_id}/responses/{response_id}",
-            get(responses::show).post(responses::act),
-        )
-        .route("/admin/users", get(users::list).post(users::create))
-        .route("/admin/users/{user_id}", get(users::show).post(users::act))
-        .route(
-            "/admin/interviews",
-            get(interviews::list).post(interviews::start),
-        )
-        .route("/admin/interviews/{id}", get(interviews::show))
-        .route("/admin/interviews/{id}/consent", post(interviews::consent))
-        .route(
-            "/admin/interviews/{id}/t/{topic_id}",
-            get(interviews::topic).post(interviews::save_topic),
-        )
-        .route("/admin/interviews/{id}/summary", get(interviews::summary))
-        .route("/admin/interviews/{id}/finish", post(interviews::finish))
-        .route("/admin/audit", get(audit::list))
-        .route("/admin/audit.csv", get(audit::export))
+        .merge(login::routes())
+        .merge(two_factor::routes())
+        .merge(surveys::routes())
+        .merge(exports::routes())
+        .merge(responses::routes())
+        .merge(users::routes())
+        .merge(interviews::routes())
+        .merge(audit::routes())
 }
 
 /// A staff sign-in, kept in the session.

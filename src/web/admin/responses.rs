@@ -2,8 +2,10 @@
 //! against the survey version it was given on, and marking, deleting and erasing it.
 
 use crate::web::redirect;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use futures_util::TryStreamExt;
 use serde_json::json;
 use time::OffsetDateTime;
@@ -19,6 +21,16 @@ use crate::web::csrf;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::extract::{Query, page_number};
+
+/// The response list and one response (marking, deleting, erasing).
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/surveys/{survey_id}/responses", get(list))
+        .route(
+            "/admin/surveys/{survey_id}/responses/{response_id}",
+            get(show).post(act),
+        )
+}
 
 const PER_PAGE: usize = 50;
 

@@ -2,8 +2,10 @@
 //! `exports`).
 
 use crate::web::extract::Query;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use futures_util::TryStreamExt;
 use time::OffsetDateTime;
 
@@ -15,6 +17,13 @@ use crate::survey::{Lang, Survey};
 use crate::views::admin as views;
 use crate::web::csrf;
 use crate::web::error::AppError;
+
+/// A survey's dashboard and report page.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/surveys/{survey_id}", get(dashboard))
+        .route("/admin/surveys/{survey_id}/report", get(report))
+}
 
 /// The survey, if this user may see its dashboard; 404 otherwise (whether or not it exists).
 pub(super) fn visible_survey<'a>(

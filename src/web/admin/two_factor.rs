@@ -4,9 +4,11 @@
 //! only a pending sign-in, which opens nothing else. Codes are throttled like
 //! passwords ([`super::attempts::Attempt`]), each TOTP code works once, and every step is audited.
 
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -24,6 +26,17 @@ use crate::web::csrf::{CheckedForm, CsrfForm};
 use crate::web::error::AppError;
 use crate::web::extract::ClientIp;
 use crate::web::redirect;
+
+/// The second step of signing in, setting two-factor sign-in up, and changing it.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/login/code", get(code_form).post(code_submit))
+        .route("/admin/two-factor", get(enrol_form).post(enrol_submit))
+        .route(
+            "/admin/account/two-factor",
+            get(account_form).post(account_submit),
+        )
+}
 
 const PENDING_KEY: &str = "pending_sign_in";
 /// The secret shown to a signed-in account setting up (not yet confirmed).

@@ -2,9 +2,11 @@
 //! link, and per account: grants, disabling, a new link, ending its sessions.
 
 use crate::web::redirect;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 
 use super::Staff;
 use crate::accounts::{self, AccountError};
@@ -15,6 +17,13 @@ use crate::web::csrf;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::extract::base_url;
+
+/// Accounts (admins only).
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/users", get(list).post(create))
+        .route("/admin/users/{user_id}", get(show).post(act))
+}
 
 fn require_admin(staff: &Staff) -> Result<(), AppError> {
     if staff.user.can_manage_users() {
