@@ -28,9 +28,10 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
-    #[error("service unavailable")]
+    /// Displayed with its cause: whoever logs the error logs why.
+    #[error("service unavailable: {0}")]
     Unavailable(#[source] BoxError),
-    #[error("internal error")]
+    #[error("internal error: {0}")]
     Internal(#[source] BoxError),
 }
 
@@ -48,13 +49,17 @@ impl AppError {
     }
 }
 
-/// An error and its causes, outermost first, for the log.
+/// An error and its causes, outermost first, for the log (a cause whose text its
+/// wrapper already shows is not repeated).
 fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut out = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
         source = s.source();
     }
     out
@@ -180,10 +185,15 @@ mod tests {
         assert!(logged.starts_with("internal error: "), "{logged}");
         assert!(logged.contains("cannot filter on \"x\""), "{logged}");
         let e = AppError::from(StoreError::Corrupt("bad json".into()));
-        assert!(
-            chain(&e).ends_with("stored data is invalid: bad json"),
-            "{}",
-            chain(&e)
+        assert_eq!(
+            chain(&e),
+            "internal error: stored data is invalid: bad json"
+        );
+        // Whoever logs an outage with `%e` logs its cause too.
+        let e = AppError::from(StoreError::Unavailable("database or disk is full".into()));
+        assert_eq!(
+            e.to_string(),
+            "service unavailable: the database is unavailable: database or disk is full"
         );
     }
 }
