@@ -352,3 +352,41 @@ async fn a_dead_database_gets_503_pages_and_the_input_is_kept() {
     assert_eq!(other.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(other.body.contains("Služba je dočasně nedostupná"));
 }
+
+/// Past the first page the respondent has a session, which is read from the same
+/// database: its outage still shows the page again with what was typed (the CSRF check
+/// comes after the session was read by the page's own code).
+#[tokio::test]
+async fn a_dead_database_on_a_later_page_keeps_the_input_too() {
+    let app = sqlite_app().await;
+    let mut b = app.browser();
+    b.open("/s/seminar-mas-2024").await;
+    let second = b
+        .next(&[
+            ("role", "mas_staff"),
+            ("region", "stredocesky"),
+            ("mas_project", "no"),
+        ])
+        .await
+        .clone();
+    assert_eq!(second.status, StatusCode::OK);
+    assert!(second.url.contains("/p/programme"), "{}", second.url);
+    app.store.close().await;
+    let page = b
+        .next(&[
+            ("usefulness", "4"),
+            ("workshop_comment", "kept on page two"),
+        ])
+        .await
+        .clone();
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        page.notice()
+            .is_some_and(|n| n.contains("Nic z toho, co jste vyplnili, se neztratilo")),
+        "{:?}\n{}",
+        page.notice(),
+        page.body
+    );
+    assert_eq!(page.checked("usefulness"), ["4"]);
+    assert!(page.body.contains("kept on page two"));
+}

@@ -161,11 +161,27 @@ async fn verify(session: &Session, submitted: Option<&str>) -> Result<bool, AppE
 /// another session's) is refused with the "form expired" page (403): nothing changes.
 pub struct CsrfForm(pub FormInput);
 
-/// A URL-encoded form and whether its CSRF token held, for the forms that answer a wrong
-/// token by showing the page again with what was typed (sign-in, a survey page, ...).
+/// A URL-encoded form and its CSRF token, to check with [`TokenCheck::ok`] where the
+/// handler is ready to answer a wrong one by showing the page again with what was typed
+/// (sign-in, a survey page, ...). The check reads the session: a handler that first
+/// reads the session itself (a survey page, which keeps the input through an outage)
+/// checks the token after that, as before.
 pub struct CheckedForm {
     pub input: FormInput,
-    pub token_ok: bool,
+    pub token: TokenCheck,
+}
+
+/// The token a form came with, and the session to check it against.
+pub struct TokenCheck {
+    session: Session,
+    submitted: Option<String>,
+}
+
+impl TokenCheck {
+    /// Whether the form came with this visitor's token.
+    pub async fn ok(&self) -> Result<bool, AppError> {
+        verify(&self.session, self.submitted.as_deref()).await
+    }
 }
 
 impl<S: Send + Sync> FromRequest<S> for CheckedForm {
@@ -177,8 +193,11 @@ impl<S: Send + Sync> FromRequest<S> for CheckedForm {
             .await
             .map_err(|(_, why)| AppError::internal(why))?;
         let input = read_form(Request::from_parts(parts, body), state).await?;
-        let token_ok = verify(&session, input.get(FIELD)).await?;
-        Ok(CheckedForm { input, token_ok })
+        let submitted = input.get(FIELD).map(str::to_string);
+        Ok(CheckedForm {
+            input,
+            token: TokenCheck { session, submitted },
+        })
     }
 }
 
@@ -186,14 +205,11 @@ impl<S: Send + Sync> FromRequest<S> for CsrfForm {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<CsrfForm, AppError> {
-        match CheckedForm::from_request(req, state).await? {
-            CheckedForm {
-                input,
-                token_ok: true,
-            } => Ok(CsrfForm(input)),
-            CheckedForm {
-                token_ok: false, ..
-            } => Err(AppError::FormExpired),
+        let CheckedForm { input, token } = CheckedForm::from_request(req, state).await?;
+        if token.ok().await? {
+            Ok(CsrfForm(input))
+        } else {
+            Err(AppError::FormExpired)
         }
     }
 }

@@ -84,7 +84,10 @@ pub(super) async fn submit(
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
-    CheckedForm { input, token_ok }: CheckedForm,
+    CheckedForm {
+        input,
+        token: form_token,
+    }: CheckedForm,
 ) -> Result<Response, AppError> {
     let typed = input
         .get("email")
@@ -95,7 +98,7 @@ pub(super) async fn submit(
         .collect::<String>();
     let next = safe_next(input.get("next"));
     let token = csrf::token(&session).await?;
-    if !token_ok {
+    if !form_token.ok().await? {
         let page = views::login::page(
             &token,
             &typed,
@@ -220,7 +223,10 @@ pub(super) async fn set_password(
     session: Session,
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
-    CheckedForm { input, token_ok }: CheckedForm,
+    CheckedForm {
+        input,
+        token: form_token,
+    }: CheckedForm,
 ) -> Result<Response, AppError> {
     state.attempts().attempt(ip)?;
     let store = state.store();
@@ -234,7 +240,7 @@ pub(super) async fn set_password(
         .await?
         .ok_or(AppError::InvalidLink)?;
     let csrf = csrf::token(&session).await?;
-    if !token_ok {
+    if !form_token.ok().await? {
         return Ok((
             StatusCode::FORBIDDEN,
             views::login::set_password(

@@ -131,7 +131,10 @@ pub(super) async fn code_submit(
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
-    CheckedForm { input, token_ok }: CheckedForm,
+    CheckedForm {
+        input,
+        token: form_token,
+    }: CheckedForm,
 ) -> Result<Response, AppError> {
     let Some((p, user)) = pending(&state, &session).await? else {
         return Ok(back_to_sign_in());
@@ -140,7 +143,7 @@ pub(super) async fn code_submit(
         return Ok(redirect::to("/admin/two-factor"));
     };
     let token = csrf::token(&session).await?;
-    if !token_ok {
+    if !form_token.ok().await? {
         let page = views::code_page(
             &token,
             &user.email,
@@ -270,7 +273,10 @@ pub(super) async fn enrol_submit(
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
-    CheckedForm { input, token_ok }: CheckedForm,
+    CheckedForm {
+        input,
+        token: form_token,
+    }: CheckedForm,
 ) -> Result<Response, AppError> {
     let Some((p, user)) = pending(&state, &session).await? else {
         return Ok(back_to_sign_in());
@@ -284,7 +290,7 @@ pub(super) async fn enrol_submit(
     let required = state.settings().two_factor.required_for(user.role);
     let e = pending_enrolment(&user, required);
     let token = csrf::token(&session).await?;
-    if !token_ok {
+    if !form_token.ok().await? {
         return enrol_page(
             &e,
             &token,

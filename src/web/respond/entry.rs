@@ -187,7 +187,10 @@ pub(super) async fn resume_submit(
     accept: AcceptLanguage,
     ClientIp(peer): ClientIp,
     Path(survey_id): Path<String>,
-    CheckedForm { input, token_ok }: CheckedForm,
+    CheckedForm {
+        input,
+        token: form_token,
+    }: CheckedForm,
 ) -> Result<Response, AppError> {
     let survey = state
         .questionnaire(&survey_id)
@@ -197,7 +200,7 @@ pub(super) async fn resume_submit(
     let lang = respondent::language(&survey, &entry, None, &accept);
     let typed = input.get("code").unwrap_or_default().trim().to_string();
     let token = csrf::token(&session).await?;
-    if !token_ok {
+    if !form_token.ok().await? {
         return Ok((
             StatusCode::FORBIDDEN,
             views::resume::page(&survey, lang, &token, &typed, false),

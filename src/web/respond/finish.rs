@@ -65,7 +65,10 @@ pub(super) async fn review_submit(
     session: Session,
     accept: AcceptLanguage,
     Path(survey_id): Path<String>,
-    CheckedForm { input, token_ok }: CheckedForm,
+    CheckedForm {
+        input,
+        token: form_token,
+    }: CheckedForm,
 ) -> Result<Response, AppError> {
     let r = Respondent::load(&state, &session, &survey_id).await?;
     if r.is_complete() {
@@ -78,7 +81,7 @@ pub(super) async fn review_submit(
     if !r.survey.review || r.current_index() < r.survey.pages.len() {
         return Ok(redirect(&r.current_url()));
     }
-    if !token_ok {
+    if !form_token.ok().await? {
         let token = csrf::token(&session).await?;
         let notice = crate::i18n::ui(lang).session_expired;
         return Ok((

@@ -118,7 +118,10 @@ pub(super) async fn save(
     accept: AcceptLanguage,
     Path((survey_id, page_id)): Path<(String, String)>,
     Query(query): Query<PageQuery>,
-    CheckedForm { input, token_ok }: CheckedForm,
+    CheckedForm {
+        input,
+        token: form_token,
+    }: CheckedForm,
 ) -> Result<Response, AppError> {
     // The token the form came with, to show the page again if the session cannot be read.
     let submitted_token = input.get(csrf::FIELD).unwrap_or_default().to_string();
@@ -175,7 +178,7 @@ pub(super) async fn save(
         notice: None,
         from_review,
     };
-    if !token_ok {
+    if !form_token.ok().await? {
         let token = csrf::token(&session).await?;
         return Ok(PageView {
             csrf: &token,
