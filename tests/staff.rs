@@ -1166,12 +1166,13 @@ async fn filtered_view_waits_for_its_group(db: TestDb, variable: &str) -> String
     let groups: Vec<Option<u64>> = releases.iter().rev().map(|r| r.group_responses).collect();
     assert_eq!(groups, [Some(6), Some(6), Some(11)]);
     // The count stays, the people change: one described response set aside, the one set
-    // aside before brought back. Two people differ from the last view: refused.
+    // aside before brought back. Two people differ from the last view (the digest counts
+    // at least one): refused.
     mark(&ids[0], "excluded").await;
     mark(&set_aside, "unflag").await;
     let fourth = view().await;
     assert!(
-        fourth.contains("the report now differs from it by 2 response(s)"),
+        fourth.contains("the report now differs from it by at least 1 response(s)"),
         "{fourth}"
     );
     app.stop().await;

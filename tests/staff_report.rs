@@ -144,7 +144,9 @@ async fn evaluators_get_suppressed_reports_of_granted_surveys(db: TestDb) {
     demo(&url, &["responses", "obce-socialni-prace", "--count", "1"]);
     let changed = evaluator.get_raw(whole).await;
     assert!(
-        changed.body.contains("differs from it by 1 response(s)"),
+        changed
+            .body
+            .contains("differs from it by at least 1 response(s)"),
         "{}",
         changed.body
     );
@@ -156,7 +158,9 @@ async fn evaluators_get_suppressed_reports_of_granted_surveys(db: TestDb) {
     demo(&url, &["responses", "obce-socialni-prace", "--count", "2"]);
     let still = evaluator.get_raw(whole).await;
     assert!(
-        still.body.contains("differs from it by 3 response(s)"),
+        still
+            .body
+            .contains("differs from it by at least 3 response(s)"),
         "{}",
         still.body
     );

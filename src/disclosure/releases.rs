@@ -95,10 +95,12 @@ pub fn plan_view_checked(
     let same_set = unchanged(last);
     if at_last != last.responses || !same_set {
         // The data the last release described changed: a view now differs from it by at
-        // least the responses changed before its cutoff plus those added since (a deleted
-        // one and a new one keep the total, yet differ by two people).
+        // least the responses changed before its cutoff plus those added since. With the
+        // same count the digest alone cannot tell one edited response (one person) from a
+        // deletion plus an earlier-dated addition (two): count the smaller, so that the
+        // threshold is never reached sooner than the people who changed allow.
         let before_cutoff = match last.responses.abs_diff(at_last) {
-            0 => 2,
+            0 => 1,
             n => n,
         };
         let changed = before_cutoff + total.saturating_sub(at_last);
@@ -353,15 +355,20 @@ mod tests {
             }
         );
         // r2 deleted, r9 imported with an old date: three before the cutoff, two people
-        // differ: refused below the threshold.
+        // differ. The digest cannot tell this from one edited response, so it counts one:
+        // refused below the threshold (here even at 2), shown only at a threshold of 1.
         let other =
             |r: &Release| r.described.as_deref() == Some(&digest(["r1", "r3", "r9"].into_iter()));
         assert_eq!(
             plan_view_checked(std::slice::from_ref(&last), now, None, count, other, 5),
-            ViewPlan::Changed { changed: 2 }
+            ViewPlan::Changed { changed: 1 }
         );
         assert_eq!(
             plan_view_checked(std::slice::from_ref(&last), now, None, count, other, 2),
+            ViewPlan::Changed { changed: 1 }
+        );
+        assert_eq!(
+            plan_view_checked(std::slice::from_ref(&last), now, None, count, other, 1),
             ViewPlan::Show {
                 cutoff: now,
                 held: false
@@ -416,7 +423,7 @@ mod tests {
             }
         );
         // A refusal of the survey-wide plan is not overruled.
-        let refused = ViewPlan::Changed { changed: 2 };
+        let refused = ViewPlan::Changed { changed: 1 };
         assert_eq!(within_group(refused.clone(), |_| unreachable!()), refused);
     }
 
@@ -477,7 +484,7 @@ mod tests {
             |_| false,
             5,
         );
-        assert_eq!(swapped, ViewPlan::Changed { changed: 2 });
+        assert_eq!(swapped, ViewPlan::Changed { changed: 1 });
     }
 
     #[test]
@@ -665,10 +672,10 @@ mod tests {
             crate::survey::answer::Answer::Number(1.0),
         )]
         .into();
-        assert_eq!(plan_on(&edited), ViewPlan::Changed { changed: 2 });
+        assert_eq!(plan_on(&edited), ViewPlan::Changed { changed: 1 });
         let mut moved = responses.clone();
         moved[7].invitation = Some([("run".to_string(), "b".to_string())].into());
-        assert_eq!(plan_on(&moved), ViewPlan::Changed { changed: 2 });
+        assert_eq!(plan_on(&moved), ViewPlan::Changed { changed: 1 });
     }
 
     #[test]

@@ -221,7 +221,7 @@ async fn export_release(
             Ok(publication.release(crate::store::ReleaseKind::Export, None, cutoff, user))
         }
         ViewPlan::Changed { changed } => Err(format!(
-            "Responses in the last anonymized export or report view given out were set aside, deleted, changed or added with an earlier date since, and a new export would differ from it by {changed} response(s). Comparing the two would show their records, so the next export is available when it differs by at least {k}."
+            "Responses in the last anonymized export or report view given out were set aside, deleted, changed or added with an earlier date since, and a new export would differ from it by at least {changed} response(s). Comparing the two would show their records, so the next export is available when it differs by at least {k}."
         )),
         // Only a filtered view is refused for another filter; an export is not filtered.
         ViewPlan::OtherFilter { .. } => Ok(publication.release(

@@ -268,7 +268,7 @@ pub(super) async fn report(
             }
             ViewPlan::Changed { changed } => {
                 refused = Some(format!(
-                    "Responses described by the last view of this report or anonymized export given out were set aside, deleted, changed or added with an earlier date since, and the report now differs from it by {changed} response(s). Comparing the two would describe them, so the report is shown again when it differs by at least {threshold}."
+                    "Responses described by the last view of this report or anonymized export given out were set aside, deleted, changed or added with an earlier date since, and the report now differs from it by at least {changed} response(s). Comparing the two would describe them, so the report is shown again when it differs by at least {threshold}."
                 ));
             }
             ViewPlan::Show { cutoff, held } => {
