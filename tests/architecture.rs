@@ -17,40 +17,65 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The lines of a file that are code (not comments, not its tests).
-fn code_lines(path: &Path) -> Vec<String> {
+/// The code of a file (without comment lines and its tests).
+fn code(path: &Path) -> String {
     let name = path.file_stem().unwrap().to_string_lossy();
     if name == "tests" || name.ends_with("_tests") {
-        return Vec::new();
+        return String::new();
     }
     std::fs::read_to_string(path)
         .unwrap()
         .lines()
         .take_while(|l| l.trim() != "#[cfg(test)]")
         .filter(|l| !l.trim_start().starts_with("//"))
-        .map(str::to_string)
-        .collect()
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
-/// The names `prefix::NAME` mentions in `line`.
-fn mentions<'a>(line: &'a str, prefix: &str) -> Vec<&'a str> {
-    line.match_indices(prefix)
-        .filter(|(i, _)| {
-            // `crate::x`, not `my_crate::x`.
-            line[..*i]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
-        })
-        .map(|(i, _)| {
-            let rest = &line[i + prefix.len()..];
-            let end = rest
-                .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
-                .unwrap_or(rest.len());
-            &rest[..end]
-        })
-        .filter(|m| !m.is_empty())
-        .collect()
+/// The names `prefix::NAME` and `prefix::{NAME, …}` mention in `text`.
+fn mentions<'a>(text: &'a str, prefix: &str) -> Vec<&'a str> {
+    let leading = |s: &'a str| {
+        let s = s.trim_start();
+        let end = s
+            .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+            .unwrap_or(s.len());
+        &s[..end]
+    };
+    let mut found = Vec::new();
+    for (i, _) in text.match_indices(prefix) {
+        // `crate::x`, not `my_crate::x`.
+        if text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        {
+            continue;
+        }
+        let rest = &text[i + prefix.len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            // The first segment of each item of the group (nested groups belong to them).
+            let (mut depth, mut start) = (0usize, 0usize);
+            for (j, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => {
+                        found.push(leading(&group[start..j]));
+                        break;
+                    }
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        found.push(leading(&group[start..j]));
+                        start = j + 1;
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            found.push(leading(rest));
+        }
+    }
+    found.retain(|m| !m.is_empty() && *m != "self");
+    found
 }
 
 /// Strongly connected groups of more than one module (Tarjan's algorithm).
@@ -131,15 +156,13 @@ fn no_two_modules_depend_on_each_other() {
         let Some(module) = module_below(&src, file) else {
             continue;
         };
-        let deps = top.entry(module.clone()).or_default();
-        for line in code_lines(file) {
-            deps.extend(
-                mentions(&line, "crate::")
-                    .into_iter()
-                    .filter(|m| *m != module)
-                    .map(str::to_string),
-            );
-        }
+        let code = code(file);
+        top.entry(module.clone()).or_default().extend(
+            mentions(&code, "crate::")
+                .into_iter()
+                .filter(|m| *m != module)
+                .map(str::to_string),
+        );
     }
     assert!(
         top.get("web").is_some_and(|d| d.contains("store")),
@@ -165,19 +188,17 @@ fn no_two_modules_depend_on_each_other() {
                 continue;
             };
             let directly_in = file.parent() == Some(folder.as_path());
-            let deps = graph.entry(module.clone()).or_default();
-            for line in code_lines(file) {
-                let mut names = mentions(&line, &qualified);
-                if directly_in {
-                    names.extend(mentions(&line, "super::"));
-                }
-                deps.extend(
-                    names
-                        .into_iter()
-                        .filter(|m| *m != module)
-                        .map(str::to_string),
-                );
+            let code = code(file);
+            let mut names = mentions(&code, &qualified);
+            if directly_in {
+                names.extend(mentions(&code, "super::"));
             }
+            graph.entry(module.clone()).or_default().extend(
+                names
+                    .into_iter()
+                    .filter(|m| *m != module)
+                    .map(str::to_string),
+            );
         }
         found.extend(
             cycles(&graph)

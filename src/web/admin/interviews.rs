@@ -176,6 +176,9 @@ async fn update(
         if data == fresh.data && fresh.survey_version == version && (!finish || finished_already) {
             return Ok(Ok(problems));
         }
+        // Finishing a complete interview again (say after the guide changed) is no new
+        // event for the audit log.
+        let audit = audit.filter(|_| !(finish && finished_already));
         let now = OffsetDateTime::now_utc();
         match state
             .store()
