@@ -4,8 +4,9 @@
 //! 414, too many or too large header fields: 431) is answered by hyper before any
 //! service runs, so no middleware can add headers to it, and hyper offers no hook. This
 //! module wraps each connection's socket: a write that is exactly such an answer (a
-//! lone head with one of those statuses, no body, and no `content-security-policy`,
-//! which every response of ours carries) is written with the headers of
+//! lone head with one of those statuses and nothing but hyper's `content-length: 0`,
+//! `date` and `connection: close` lines; every response of ours carries
+//! `content-security-policy` besides) is written with the headers of
 //! [`super::security_headers`] inserted. Everything else passes through untouched, and
 //! the check looks at a write only when it starts with a status line.
 
@@ -64,11 +65,23 @@ fn with_headers(head: &[u8], headers: &[u8]) -> Option<Vec<u8>> {
     if end + 4 != head.len() {
         return None;
     }
-    let has_csp = head.split(|&b| b == b'\n').any(|line| {
-        line.to_ascii_lowercase()
-            .starts_with(b"content-security-policy:")
-    });
-    if has_csp {
+    // Exactly hyper's shape: after the status line only an empty length, its date and
+    // perhaps the end of the connection (a body that merely looks like a head of ours
+    // would have other lines, and ours all carry content-security-policy).
+    let only_hypers_lines = head[..end]
+        .split(|&b| b == b'\n')
+        .skip(1)
+        .map(|line| {
+            line.strip_suffix(b"\r")
+                .unwrap_or(line)
+                .to_ascii_lowercase()
+        })
+        .all(|line| {
+            line == b"content-length: 0"
+                || line == b"connection: close"
+                || line.starts_with(b"date: ")
+        });
+    if !only_hypers_lines {
         return None;
     }
     let mut out = Vec::with_capacity(head.len() + headers.len());
@@ -193,6 +206,9 @@ mod tests {
             b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n",
             // A head with its body in the same write is not a lone head.
             b"HTTP/1.1 400 Bad Request\r\ncontent-length: 2\r\n\r\nno",
+            // A head with any other field is not hyper's own.
+            b"HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\ncontent-length: 0\r\n\r\n",
+            b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 10\r\n\r\n",
             // Body bytes that merely look like a status line, without a head's end.
             b"HTTP/1.1 400 Bad Request",
             // A body chunk.
