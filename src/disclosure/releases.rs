@@ -10,7 +10,13 @@
 //!   them to describe the people in both groups, a table of three variables nobody audited.
 //!   Once views by one variable have been released, a view by another is refused.
 //!
-//! Pure: the caller loads the releases and records the new one.
+//! - **Changed data.** Each release keeps a digest of the responses it described (ids
+//!   and contents), so deletions, edits and earlier-dated imports are seen even when the
+//!   count stays.
+//!
+//! [`Publication`] is the one entry point: every report view, evaluator dashboard and
+//! anonymized export is planned and recorded through it. Pure: the caller loads the
+//! releases and records the new one.
 
 use time::OffsetDateTime;
 
@@ -24,35 +30,15 @@ pub enum ViewPlan {
     Show { cutoff: OffsetDateTime, held: bool },
     /// Refused: filtered views by `variable` were released already.
     OtherFilter { variable: String },
-    /// Refused: responses submitted before the last release's cutoff were deleted or
-    /// added since (set aside, imported with an old date), and the number of responses
-    /// differs from that release's by `changed`, fewer than t.
+    /// Refused: responses submitted before the last release's cutoff were deleted,
+    /// changed or added since (set aside, edited, imported with an old date), and a view
+    /// would differ from that release by at least `changed` responses, fewer than t.
     Changed { changed: u64 },
-}
-
-/// Plan a report view at `now`, filtered by `filter_variable` if any, given the survey's
-/// earlier report releases (any order) and `submitted_before(time)`, the number of
-/// complete responses submitted before a time as the data are now.
-pub fn plan_view(
-    earlier: &[Release],
-    now: OffsetDateTime,
-    filter_variable: Option<&str>,
-    submitted_before: impl Fn(OffsetDateTime) -> u64,
-    threshold: u64,
-) -> ViewPlan {
-    plan_view_checked(
-        earlier,
-        now,
-        filter_variable,
-        submitted_before,
-        |_| true,
-        threshold,
-    )
 }
 
 /// A digest of a set of response ids (sorted, SHA-256, hex): equal for the same set
 /// whatever the order.
-pub fn digest<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+fn digest<'a>(ids: impl Iterator<Item = &'a str>) -> String {
     use sha2::{Digest, Sha256};
     let mut ids: Vec<&str> = ids.collect();
     ids.sort_unstable();
@@ -64,10 +50,12 @@ pub fn digest<'a>(ids: impl Iterator<Item = &'a str>) -> String {
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// [`plan_view`], where `unchanged(release)` also says whether the responses submitted
+/// Plan a view at `now`, filtered by `filter_variable` if any, given the survey's
+/// earlier releases (any order) and `submitted_before(time)`, the number of complete
+/// responses submitted before a time as the data are now; `unchanged(release)` also says whether the responses submitted
 /// before a release's cutoff are still exactly those it described (its digest): a
 /// deletion and an import with an earlier date keep the count yet differ by two people.
-pub fn plan_view_checked(
+fn plan_view_checked(
     earlier: &[Release],
     now: OffsetDateTime,
     filter_variable: Option<&str>,
@@ -132,7 +120,7 @@ pub fn plan_view_checked(
 /// time and `group_unchanged(release)` whether those before its cutoff are still the ones
 /// it described. Two views of a group at different cutoffs differ by the group's
 /// responses in between, so enough new responses in the whole survey are not enough.
-pub fn plan_group_view(
+fn plan_group_view(
     earlier: &[Release],
     now: OffsetDateTime,
     filter: &str,
@@ -164,7 +152,7 @@ pub fn plan_group_view(
 /// A filtered view: the survey-wide plan first, then the group's rule applied at the
 /// cutoff that plan chose (so a view held survey-wide is checked within its group at
 /// that cutoff, not at now); a refusal of either refuses.
-pub fn within_group(overall: ViewPlan, group: impl FnOnce(OffsetDateTime) -> ViewPlan) -> ViewPlan {
+fn within_group(overall: ViewPlan, group: impl FnOnce(OffsetDateTime) -> ViewPlan) -> ViewPlan {
     let ViewPlan::Show { cutoff, held } = overall else {
         return overall;
     };
@@ -244,7 +232,7 @@ impl Publication<'_> {
                 .as_ref()
                 .is_none_or(|d| *d == Self::keys(self.before(r.cutoff)))
         };
-        let variable = filter.map(|f| f.split_once(':').map_or(f, |(v, _)| v));
+        let variable = filter.map(variable_of);
         let overall = plan_view_checked(
             self.earlier,
             self.now,
@@ -277,6 +265,17 @@ impl Publication<'_> {
         })
     }
 
+    /// What a view of all responses (no filter) may show: its cutoff and whether that is
+    /// held, or `Err(changed)` when it is refused.
+    pub fn plan_whole(&self) -> Result<(OffsetDateTime, bool), u64> {
+        match self.plan(None) {
+            ViewPlan::Show { cutoff, held } => Ok((cutoff, held)),
+            ViewPlan::Changed { changed } => Err(changed),
+            // Only a filtered view is refused for another filter.
+            ViewPlan::OtherFilter { .. } => Ok((self.now, false)),
+        }
+    }
+
     /// The record of what a publication at `cutoff` describes (`filter` as planned).
     pub fn release(
         &self,
@@ -289,10 +288,7 @@ impl Publication<'_> {
         Release {
             survey_id: self.survey_id.to_string(),
             kind,
-            filter: filter.map(|f| {
-                let variable = f.split_once(':').map_or(f, |(v, _)| v);
-                (variable.to_string(), f.to_string())
-            }),
+            filter: filter.map(|f| (variable_of(f).to_string(), f.to_string())),
             cutoff,
             responses: self.before(cutoff).count() as u64,
             group_responses: filter.map(|_| members().count() as u64),
@@ -302,6 +298,13 @@ impl Publication<'_> {
             at: self.now,
         }
     }
+}
+
+/// The variable of a `variable:code` filter.
+fn variable_of(filter: &str) -> &str {
+    filter
+        .split_once(':')
+        .map_or(filter, |(variable, _)| variable)
 }
 
 /// `t` to the millisecond (releases are stored so): a cutoff compares the same when
@@ -316,6 +319,26 @@ mod tests {
     use time::Duration;
 
     use super::*;
+
+    /// Plan a report view at `now`, filtered by `filter_variable` if any, given the survey's
+    /// earlier report releases (any order) and `submitted_before(time)`, the number of
+    /// complete responses submitted before a time as the data are now.
+    fn plan_view(
+        earlier: &[Release],
+        now: OffsetDateTime,
+        filter_variable: Option<&str>,
+        submitted_before: impl Fn(OffsetDateTime) -> u64,
+        threshold: u64,
+    ) -> ViewPlan {
+        plan_view_checked(
+            earlier,
+            now,
+            filter_variable,
+            submitted_before,
+            |_| true,
+            threshold,
+        )
+    }
 
     fn release(cutoff: OffsetDateTime, filter: Option<&str>) -> Release {
         Release {

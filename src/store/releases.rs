@@ -18,8 +18,8 @@ pub struct Release {
     pub responses: u64,
     /// For a filtered view: the responses of the filtered group it described.
     pub group_responses: Option<u64>,
-    /// A digest of the ids of the responses it described
-    /// ([`crate::disclosure::releases::digest`]).
+    /// A digest of the responses it described, their ids and contents
+    /// ([`crate::disclosure::releases::Subject`]).
     pub described: Option<String>,
     /// For a filtered view: the digest of the group's responses it described.
     pub group_described: Option<String>,

@@ -196,7 +196,7 @@ async fn export_release(
     staff: &Staff,
     survey: &crate::survey::Survey,
 ) -> Result<Result<crate::store::Release, String>, AppError> {
-    use crate::disclosure::releases::{Publication, Subject, ViewPlan, to_millis};
+    use crate::disclosure::releases::{Publication, Subject, to_millis};
     use futures_util::TryStreamExt;
     let store = state.store();
     let earlier = store.all_releases(&survey.id).await?;
@@ -216,19 +216,12 @@ async fn export_release(
         now: to_millis(OffsetDateTime::now_utc()),
     };
     let user = Some(staff.user.id.clone());
-    Ok(match publication.plan(None) {
-        ViewPlan::Show { cutoff, .. } => {
+    Ok(match publication.plan_whole() {
+        Ok((cutoff, _)) => {
             Ok(publication.release(crate::store::ReleaseKind::Export, None, cutoff, user))
         }
-        ViewPlan::Changed { changed } => Err(format!(
+        Err(changed) => Err(format!(
             "Responses in the last anonymized export or report view given out were set aside, deleted, changed or added with an earlier date since, and a new export would differ from it by at least {changed} response(s). Comparing the two would show their records, so the next export is available when it differs by at least {k}."
-        )),
-        // Only a filtered view is refused for another filter; an export is not filtered.
-        ViewPlan::OtherFilter { .. } => Ok(publication.release(
-            crate::store::ReleaseKind::Export,
-            None,
-            publication.now,
-            user,
         )),
     })
 }

@@ -112,7 +112,7 @@ pub(super) async fn dashboard(
             }
         }
         Some(min_cell) => {
-            use crate::disclosure::releases::{Publication, Subject, ViewPlan, to_millis};
+            use crate::disclosure::releases::{Publication, Subject, to_millis};
             let threshold = min_cell.max(survey.privacy.k as u64);
             let responses: Vec<_> = store.complete_responses(&survey.id).try_collect().await?;
             let subjects: Vec<Subject> = responses
@@ -127,8 +127,8 @@ pub(super) async fn dashboard(
                 threshold,
                 now: to_millis(now),
             };
-            match publication.plan(None) {
-                ViewPlan::Show { cutoff, held } => {
+            match publication.plan_whole() {
+                Ok((cutoff, held)) => {
                     let described: Vec<_> = responses
                         .iter()
                         .filter(|r| r.submitted_at.is_some_and(|s| s < cutoff))
@@ -152,14 +152,12 @@ pub(super) async fn dashboard(
                     );
                     store.record_release(&release).await?;
                 }
-                ViewPlan::Changed { changed } => {
+                Err(changed) => {
                     counters.clear();
                     note = Some(format!(
-                        "The breakdowns are not shown: responses described by the last view or export given out were set aside, deleted, changed or added with an earlier date since, and the figures now differ from it by {changed} response(s). They are shown again when they differ by at least {threshold}."
+                        "The breakdowns are not shown: responses described by the last view or export given out were set aside, deleted, changed or added with an earlier date since, and the figures now differ from it by at least {changed} response(s). They are shown again when they differ by at least {threshold}."
                     ));
                 }
-                // Only a filtered view is refused for another filter; this one is not.
-                ViewPlan::OtherFilter { .. } => counters.clear(),
             }
         }
     }
