@@ -176,9 +176,15 @@ async fn update(
         if data == fresh.data && fresh.survey_version == version && (!finish || finished_already) {
             return Ok(Ok(problems));
         }
-        // Finishing a complete interview again (say after the guide changed) is no new
-        // event for the audit log.
-        let audit = audit.filter(|_| !(finish && finished_already));
+        // The audited event is the change itself (consent recorded, the interview
+        // finished), not a save that only moves the record to the guide in use.
+        let audit = audit.filter(|_| {
+            if finish {
+                !finished_already
+            } else {
+                data != fresh.data
+            }
+        });
         let now = OffsetDateTime::now_utc();
         match state
             .store()
