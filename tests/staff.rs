@@ -1030,6 +1030,96 @@ async fn evaluator_exports_move_on_only_after_k_new_responses(db: TestDb) {
     app.stop().await;
 }
 
+/// A region as a quasi-identifier with k = 2: a region chosen once needs its cell
+/// blanked, so the anonymized export needs suppression accepted.
+const QUASI_REGIONS: &str = r#"
+id = "oblasti"
+title = "Oblasti"
+[privacy]
+k = 2
+[[page]]
+id = "p"
+  [[page.question]]
+  id = "region"
+  type = "single"
+  text = "Kraj"
+  required = true
+  privacy = "quasi_identifier"
+  options = [{ value = "a", label = "Alfa" }, { value = "b", label = "Beta" }, { value = "c", label = "Gama" }]
+"#;
+
+/// What an evaluator learns about an anonymized export before receiving it (the page
+/// asking to accept the suppression, the anonymization report) counts the described
+/// responses per published value, so it is a release like the export: it describes the
+/// same responses until enough new ones have come in, and is recorded. Otherwise two
+/// reports a response apart would show the new respondent's region.
+async fn what_an_evaluator_learns_of_an_export_is_a_release(db: TestDb) {
+    let dir = survey_dir(&[("oblasti", QUASI_REGIONS)]);
+    let app = TestApp::spawn_with(db, dir.path(), anketa::app::Settings::DEFAULT_BODY_LIMIT).await;
+    let answer = |region: &'static str| {
+        let app = &app;
+        async move {
+            let mut b = app.browser();
+            b.open("/s/oblasti").await;
+            assert!(b.next(&[("region", region)]).await.url.ends_with("/done"));
+        }
+    };
+    for region in ["a", "a", "a", "b", "b", "c"] {
+        answer(region).await;
+    }
+    let mut admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
+    let evaluator = staff_member(
+        &app,
+        &mut admin,
+        "hodnotitel@example.cz",
+        "evaluator",
+        &["oblasti"],
+    )
+    .await;
+    let researcher = staff_member(&app, &mut admin, "vyzkum@example.cz", "researcher", &[]).await;
+    let report = async |who: &Browser| {
+        let page = who
+            .get_raw("/admin/surveys/oblasti/anonymization-report.md")
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        page.body
+    };
+    let refusal = async || {
+        let page = evaluator.get_raw("/admin/surveys/oblasti/export/csv").await;
+        assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
+        page.body
+    };
+    let first = report(&evaluator).await;
+    assert!(first.contains("Responses selected: 6"), "{first}");
+    assert!(first.contains("left out (suppressed whole): 1"), "{first}");
+    let first_page = refusal().await;
+    // One new response, from region c: as the data are now, nobody is alone in a region
+    // and nobody is left out, yet everything the evaluator is shown still describes
+    // the first six.
+    answer("c").await;
+    assert_eq!(report(&evaluator).await, first);
+    assert_eq!(refusal().await, first_page);
+    // The researcher sees the data as they are.
+    let live = report(&researcher).await;
+    assert!(live.contains("Responses selected: 7"), "{live}");
+    assert!(live.contains("left out (suppressed whole): 0"), "{live}");
+    // Every page and report given to the evaluator is a release of the same six.
+    let releases = app
+        .store
+        .releases("oblasti", anketa::store::ReleaseKind::Export)
+        .await
+        .unwrap();
+    let described: Vec<u64> = releases.iter().map(|r| r.responses).collect();
+    assert_eq!(described, [6, 6, 6, 6], "{releases:?}");
+    // Five new responses (the report's threshold): it moves on.
+    for region in ["a", "b", "b", "c"] {
+        answer(region).await;
+    }
+    let moved = report(&evaluator).await;
+    assert!(moved.contains("Responses selected: 11"), "{moved}");
+    app.stop().await;
+}
+
 /// Two groups (regions a and b) and a rating: for the release rules.
 const REGIONS: &str = r#"
 id = "kraje"
@@ -1299,6 +1389,7 @@ on_both_databases!(
     a_filtered_view_waits_for_its_own_group,
     a_view_filtered_by_a_derived_variable_waits_for_its_own_group,
     evaluator_exports_move_on_only_after_k_new_responses,
+    what_an_evaluator_learns_of_an_export_is_a_release,
     no_data_link_is_offered_that_cannot_succeed,
     each_role_sees_exactly_what_it_may,
     the_mpsv_dashboard_shows_regions_and_who_has_not_answered,

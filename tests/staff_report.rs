@@ -127,8 +127,21 @@ async fn evaluators_get_suppressed_reports_of_granted_surveys(db: TestDb) {
         refused.body
     );
     assert!(!refused.body.contains("<svg"));
+    // Only the variable in use is offered to the evaluator; the researcher is offered all.
+    let offered = |body: &str, variable: &str| body.contains(&format!("value=\"{variable}:"));
+    assert!(
+        offered(&refused.body, "municipality.region"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        !offered(&refused.body, "respondent_role"),
+        "{}",
+        refused.body
+    );
     let researcher_view = researcher.get_raw(by_role).await;
     assert!(!researcher_view.body.contains("have been published by"));
+    assert!(offered(&researcher_view.body, "respondent_role"));
     // Growth: one response more (the demo dates it in the past) would let the next view be
     // compared with the last one; it is refused until the difference reaches the
     // threshold: the larger of the plan's min_cell (3) and the survey's k (5), since

@@ -265,6 +265,14 @@ impl Publication<'_> {
         })
     }
 
+    /// The variable of the filtered views released so far, if any: the only one a
+    /// filtered view may use (see the module docs, "Two filters").
+    pub fn filter_in_use(&self) -> Option<&str> {
+        self.earlier
+            .iter()
+            .find_map(|r| r.filter.as_ref().map(|(variable, _)| variable.as_str()))
+    }
+
     /// What a view of all responses (no filter) may show: its cutoff and whether that is
     /// held, or `Err(changed)` when it is refused.
     pub fn plan_whole(&self) -> Result<(OffsetDateTime, bool), u64> {

@@ -101,32 +101,9 @@ pub(super) async fn download(
                 Privacy::Identified
             } else {
                 // Anonymized data always covers all complete responses (submitted before
-                // the cutoff that the earlier releases allow).
+                // the cutoff that the earlier releases allow, for evaluators).
                 selection = export::Selection::default();
-                let planned = if staff.user.can_export_identified() {
-                    plan_anonymized(&state, &staff, &survey, &selection, &query).await?
-                } else {
-                    // A release: planned against the earlier ones and recorded, one
-                    // request at a time.
-                    let _lease = ReleaseLease::take(state.store(), &survey.id).await?;
-                    let release = match export_release(&state, &staff, &survey).await? {
-                        Ok(release) => {
-                            selection.cutoff = Some(release.cutoff);
-                            release
-                        }
-                        Err(why) => {
-                            let refusal = views::anonymization::Refusal::Other(why);
-                            return Ok(refused(&survey, &staff, &refusal));
-                        }
-                    };
-                    let planned =
-                        plan_anonymized(&state, &staff, &survey, &selection, &query).await?;
-                    if planned.is_ok() {
-                        state.store().record_release(&release).await?;
-                    }
-                    planned
-                };
-                match planned {
+                match anonymized_for(&state, &staff, &survey, &mut selection, &query).await? {
                     Ok(a) => Privacy::Anonymized(std::sync::Arc::new(a)),
                     Err(refusal) => return Ok(refusal),
                 }
@@ -249,15 +226,59 @@ fn interview_privacy(staff: &Staff) -> Privacy {
     }
 }
 
-/// Plan an anonymized export; a refusal (k not reachable without accepted suppression,
-/// too few responses, no pseudonym key) is a page explaining it, status 409.
+/// An anonymized export of `selection` as this user may receive it, or the page saying
+/// why not (status 409). Researchers and admins get it of the data as they are. For an
+/// evaluator it is a release: planned against the earlier ones while holding the
+/// survey's release lease, of the responses submitted before the cutoff that plan
+/// allows (set in `selection`), and recorded. The page explaining a needed suppression
+/// publishes counts of those responses too (the published values of each
+/// quasi-identifier), so it is recorded like the export: two of them at different
+/// moments would otherwise show one new respondent's values by difference.
+async fn anonymized_for(
+    state: &AppState,
+    staff: &Staff,
+    survey: &crate::survey::Survey,
+    selection: &mut export::Selection,
+    query: &ExportQuery,
+) -> Result<Result<export::Anonymization, Response>, AppError> {
+    let page = |e: export::ExportError| refused(survey, staff, &refusal_of(&e));
+    if staff.user.can_export_identified() {
+        return Ok(plan_anonymized(state, staff, survey, selection, query)
+            .await?
+            .map_err(page));
+    }
+    let _lease = ReleaseLease::take(state.store(), &survey.id).await?;
+    let release = match export_release(state, staff, survey).await? {
+        Ok(release) => release,
+        Err(why) => {
+            return Ok(Err(refused(
+                survey,
+                staff,
+                &views::anonymization::Refusal::Other(why),
+            )));
+        }
+    };
+    selection.cutoff = Some(release.cutoff);
+    let planned = plan_anonymized(state, staff, survey, selection, query).await?;
+    if matches!(
+        planned,
+        Ok(_) | Err(export::ExportError::NeedsSuppression(_))
+    ) {
+        state.store().record_release(&release).await?;
+    }
+    Ok(planned.map_err(page))
+}
+
+/// Plan an anonymized export. `Err` inside: why it cannot be made as asked (k not
+/// reachable without accepted suppression, too few responses, no pseudonym key, another
+/// refusal of the anonymizer); outside: a failure.
 async fn plan_anonymized(
     state: &AppState,
     staff: &Staff,
     survey: &crate::survey::Survey,
     selection: &export::Selection,
     query: &ExportQuery,
-) -> Result<Result<export::Anonymization, Response>, AppError> {
+) -> Result<Result<export::Anonymization, export::ExportError>, AppError> {
     let survey_id = survey.id.as_str();
     let options = crate::anonymize::Options {
         k: None,
@@ -282,27 +303,30 @@ async fn plan_anonymized(
             e @ (export::ExportError::NeedsSuppression(_)
             | export::ExportError::TooFewToAnonymize { .. }
             | export::ExportError::Anonymize(_)),
-        ) => {
-            use views::anonymization::Refusal;
-            let refusal = match &e {
-                export::ExportError::NeedsSuppression(report) => Refusal::Suppression(report),
-                export::ExportError::TooFewToAnonymize { responses, k, .. } => Refusal::TooFew {
-                    responses: *responses,
-                    k: *k,
-                },
-                export::ExportError::Anonymize(crate::anonymize::AnonymizeError::NeedsKey(_)) => {
-                    Refusal::NoKey
-                }
-                other => Refusal::Other(other.to_string()),
-            };
-            Ok(Err(refused(survey, staff, &refusal)))
-        }
+        ) => Ok(Err(e)),
         Err(e) => Err(e.into()),
     }
 }
 
+/// Why an anonymized export was refused, for its page.
+fn refusal_of(e: &export::ExportError) -> views::anonymization::Refusal<'_> {
+    use views::anonymization::Refusal;
+    match e {
+        export::ExportError::NeedsSuppression(report) => Refusal::Suppression(report),
+        export::ExportError::TooFewToAnonymize { responses, k, .. } => Refusal::TooFew {
+            responses: *responses,
+            k: *k,
+        },
+        export::ExportError::Anonymize(crate::anonymize::AnonymizeError::NeedsKey(_)) => {
+            Refusal::NoKey
+        }
+        other => Refusal::Other(other.to_string()),
+    }
+}
+
 /// What an anonymized export of the survey would do (the report, as Markdown), with
-/// suppression accepted: for deciding whether to accept it.
+/// suppression accepted: for deciding whether to accept it. For an evaluator it describes
+/// the export they would receive, a release like it ([`anonymized_for`]).
 pub(super) async fn anonymization_report(
     State(state): State<AppState>,
     staff: Staff,
@@ -314,15 +338,8 @@ pub(super) async fn anonymization_report(
         return Err(AppError::NotFound);
     }
     query.accept_suppression = Some("1".into());
-    match plan_anonymized(
-        &state,
-        &staff,
-        &survey,
-        &export::Selection::default(),
-        &query,
-    )
-    .await?
-    {
+    let mut selection = export::Selection::default();
+    match anonymized_for(&state, &staff, &survey, &mut selection, &query).await? {
         Err(refusal) => Ok(refusal),
         Ok(a) => Ok((
             [(

@@ -239,6 +239,7 @@ pub(super) async fn report(
     let mut note = None;
     let mut refused = None;
     let mut release = None;
+    let mut filter_in_use = None;
     if published {
         use crate::disclosure::releases::{Publication, Subject, ViewPlan};
         // The filtered group as the report filters it (an unknown filter shows nothing
@@ -257,6 +258,7 @@ pub(super) async fn report(
             threshold,
             now,
         };
+        filter_in_use = publication.filter_in_use().map(str::to_string);
         let planned_filter = wanted.as_deref().filter(|_| members.is_some());
         match publication.plan(planned_filter) {
             ViewPlan::OtherFilter { variable } => {
@@ -312,7 +314,11 @@ pub(super) async fn report(
     .await
     .map_err(AppError::internal_from)?;
     let invited = u64::try_from(store.count_invitations(&survey.id).await?).ok();
-    let built = built.with_context(invited, OffsetDateTime::now_utc().date(), lang);
+    let mut built = built.with_context(invited, OffsetDateTime::now_utc().date(), lang);
+    // Once filtered views by one variable are out, only that variable is offered.
+    if let Some(variable) = &filter_in_use {
+        built.filters.retain(|f| &f.name == variable);
+    }
     let too_few = matches!(
         built.report.responses,
         analysis::suppress::Cell::Small { .. } | analysis::suppress::Cell::Hidden
