@@ -10,7 +10,7 @@ use analysis::charts::{
 use analysis::suppress::{Cell, PercentCell};
 
 use super::labels::labels;
-use super::model::{FrequencyRow, Period, Report, Section};
+use super::model::{FrequencyRow, Period, PrePostSection, Report, Section};
 use crate::survey::Lang;
 
 const WIDTH: u32 = 760;
@@ -164,12 +164,12 @@ pub fn section(section: &Section, lang: Lang) -> Option<Chart> {
                 }),
             })
         }
-        Section::PrePost {
+        Section::PrePost(PrePostSection {
             title,
             scale,
             items,
             ..
-        } => {
+        }) => {
             let rows = items
                 .iter()
                 .map(|i| {
@@ -200,7 +200,15 @@ pub fn section(section: &Section, lang: Lang) -> Option<Chart> {
                 }),
             })
         }
-        _ => None,
+        // Answers nobody gave (past the guards above), a numeric's summary, counts of
+        // typed answers and tables of tests: no chart.
+        Section::Frequencies { .. }
+        | Section::MultiChoice { .. }
+        | Section::Numeric { .. }
+        | Section::Text { .. }
+        | Section::Crosstab(_)
+        | Section::Comparison(_)
+        | Section::Reliability(_) => None,
     }
 }
 

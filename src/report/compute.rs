@@ -145,7 +145,7 @@ fn reliability_section(
         Vec::new(),
     );
     let enough = matches!(d.n, analysis::suppress::Cell::Count(n) if n >= t);
-    Section::Reliability {
+    Section::Reliability(ReliabilitySection {
         id: s.id.clone(),
         title: s
             .title
@@ -160,7 +160,7 @@ fn reliability_section(
         } else {
             Summary::default()
         },
-    }
+    })
 }
 
 /// The scope of a filter (variable, code): the group of respondents whose variable has
@@ -272,10 +272,17 @@ fn adjust_family(correction: Correction, mut sections: Vec<Section>) -> Vec<Sect
     let adjusted = correction.adjust(&primary);
     for (s, adj) in sections.iter_mut().zip(adjusted) {
         match s {
-            Section::Crosstab { p_adjusted, .. } | Section::Comparison { p_adjusted, .. } => {
+            Section::Crosstab(CrosstabSection { p_adjusted, .. })
+            | Section::Comparison(ComparisonSection { p_adjusted, .. }) => {
                 *p_adjusted = adj;
             }
-            _ => {}
+            Section::Numeric { .. }
+            | Section::Frequencies { .. }
+            | Section::MultiChoice { .. }
+            | Section::Scale { .. }
+            | Section::Text { .. }
+            | Section::Reliability(_)
+            | Section::PrePost(_) => {}
         }
     }
     sections
@@ -286,22 +293,28 @@ fn adjust_family(correction: Correction, mut sections: Vec<Section>) -> Vec<Sect
 /// the one-way ANOVA for more.
 fn primary_p(section: &Section) -> Option<f64> {
     match section {
-        Section::Crosstab {
+        Section::Crosstab(CrosstabSection {
             chi_square, fisher, ..
-        } => match (chi_square, fisher) {
+        }) => match (chi_square, fisher) {
             (Some(c), Some(f)) if c.low_expected_warning => Some(f.p_value),
             (Some(c), _) => Some(c.p_value),
             (None, Some(f)) => Some(f.p_value),
             (None, None) => None,
         },
-        Section::Comparison { two, many, .. } => two
+        Section::Comparison(ComparisonSection { two, many, .. }) => two
             .as_ref()
             .and_then(|t| t.welch.as_ref().map(|w| w.p_value))
             .or_else(|| {
                 many.as_ref()
                     .and_then(|m| m.anova.as_ref().map(|a| a.p_value))
             }),
-        _ => None,
+        Section::Numeric { .. }
+        | Section::Frequencies { .. }
+        | Section::MultiChoice { .. }
+        | Section::Scale { .. }
+        | Section::Text { .. }
+        | Section::Reliability(_)
+        | Section::PrePost(_) => None,
     }
 }
 
@@ -344,7 +357,7 @@ fn crosstab_section(table: &Table, rows: &str, columns: &str, t: u64) -> Option<
         }
         f
     });
-    Some(Section::Crosstab {
+    Some(Section::Crosstab(CrosstabSection {
         rows: table.get(rows)?.label.clone(),
         columns: table.get(columns)?.label.clone(),
         row_labels,
@@ -356,7 +369,7 @@ fn crosstab_section(table: &Table, rows: &str, columns: &str, t: u64) -> Option<
         chi_square: x.chi_square.filter(|_| tests_ok),
         fisher: fisher.filter(|_| tests_ok),
         p_adjusted: None,
-    })
+    }))
 }
 
 /// Totals of a variable's categories in a sub-population (`totals`), published only
@@ -427,12 +440,12 @@ fn comparison_section(table: &Table, variable: &str, groups_by: &str, t: u64) ->
         ),
         _ => (None, None),
     };
-    Some(Section::Comparison {
+    Some(Section::Comparison(ComparisonSection {
         variable: table.get(variable)?.label.clone(),
         groups_by: table.get(groups_by)?.label.clone(),
         groups: stats,
         two,
         many,
         p_adjusted: None,
-    })
+    }))
 }

@@ -211,51 +211,67 @@ pub enum Section {
         label: String,
         answered: Cell,
     },
-    Crosstab {
-        rows: String,
-        columns: String,
-        row_labels: Vec<String>,
-        column_labels: Vec<String>,
-        /// The grand total, unless a row total is suppressed (it would give that back).
-        n: Option<u64>,
-        cells: Vec<Vec<Cell>>,
-        row_totals: Vec<Cell>,
-        row_percents: Vec<Vec<Option<PercentCell>>>,
-        chi_square: Option<ChiSquareTest>,
-        fisher: Option<FisherTest>,
-        p_adjusted: Option<f64>,
-    },
-    Comparison {
-        variable: String,
-        groups_by: String,
-        groups: Vec<GroupStats>,
-        two: Option<TwoGroupTests>,
-        many: Option<ManyGroupTests>,
-        p_adjusted: Option<f64>,
-    },
-    Reliability {
-        id: String,
-        title: String,
-        item_labels: Vec<String>,
-        /// Respondents with every item answered, and the others (audited together).
-        n: Cell,
-        dropped: Cell,
-        /// Absent when too few respondents answered every item.
-        reliability: Option<Alpha>,
-        score: Summary,
-    },
-    PrePost {
-        title: String,
-        before: String,
-        /// Respondents after whose link matched a respondent before.
-        linked: Cell,
-        /// Respondents after without a match (or with a link used twice).
-        unlinked: Cell,
-        scale: Vec<String>,
-        items: Vec<PrePostItem>,
-        /// Items not shown: too few people answered them on both sides.
-        withheld: Vec<String>,
-        /// The mean of all items per person, before and after (with two or more items).
-        overall: Option<PrePostComparison>,
-    },
+    Crosstab(CrosstabSection),
+    Comparison(ComparisonSection),
+    Reliability(ReliabilitySection),
+    PrePost(PrePostSection),
+}
+
+/// Two categorical variables crossed, with their tests.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrosstabSection {
+    pub rows: String,
+    pub columns: String,
+    pub row_labels: Vec<String>,
+    pub column_labels: Vec<String>,
+    /// The grand total, unless a row total is suppressed (it would give that back).
+    pub n: Option<u64>,
+    pub cells: Vec<Vec<Cell>>,
+    pub row_totals: Vec<Cell>,
+    pub row_percents: Vec<Vec<Option<PercentCell>>>,
+    pub chi_square: Option<ChiSquareTest>,
+    pub fisher: Option<FisherTest>,
+    pub p_adjusted: Option<f64>,
+}
+
+/// A numeric variable compared across groups.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparisonSection {
+    pub variable: String,
+    pub groups_by: String,
+    pub groups: Vec<GroupStats>,
+    pub two: Option<TwoGroupTests>,
+    pub many: Option<ManyGroupTests>,
+    pub p_adjusted: Option<f64>,
+}
+
+/// A scale's internal consistency and the score of its items.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReliabilitySection {
+    pub id: String,
+    pub title: String,
+    pub item_labels: Vec<String>,
+    /// Respondents with every item answered, and the others (audited together).
+    pub n: Cell,
+    pub dropped: Cell,
+    /// Absent when too few respondents answered every item.
+    pub reliability: Option<Alpha>,
+    pub score: Summary,
+}
+
+/// Linked respondents before and after, item by item.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrePostSection {
+    pub title: String,
+    pub before: String,
+    /// Respondents after whose link matched a respondent before.
+    pub linked: Cell,
+    /// Respondents after without a match (or with a link used twice).
+    pub unlinked: Cell,
+    pub scale: Vec<String>,
+    pub items: Vec<PrePostItem>,
+    /// Items not shown: too few people answered them on both sides.
+    pub withheld: Vec<String>,
+    /// The mean of all items per person, before and after (with two or more items).
+    pub overall: Option<PrePostComparison>,
 }

@@ -10,7 +10,7 @@ use analysis::paired::{PrePostComparison, compare_pre_post};
 use analysis::suppress::Cell;
 
 use super::dataset::Dataset;
-use super::model::{PrePostItem, Section};
+use super::model::{PrePostItem, PrePostSection, Section};
 use super::plan::{Link, Plan, PrePostSpec};
 use crate::disclosure::distribution;
 use crate::survey::Lang;
@@ -150,7 +150,7 @@ pub(super) fn section(
             None => withheld.push(item.label),
         }
     }
-    Section::PrePost {
+    Section::PrePost(PrePostSection {
         title: spec.title.as_ref().map_or_else(
             || format!("{} → {}", spec.before, after.survey.id),
             |t| t.get(lang).to_string(),
@@ -164,7 +164,7 @@ pub(super) fn section(
         items: if enough { published_items } else { Vec::new() },
         withheld: if enough { withheld } else { Vec::new() },
         overall: overall.filter(|_| enough).and_then(|o| publishable(o, t)),
-    }
+    })
 }
 
 /// A paired comparison as it may be published. Its pairs used and dropped (a value
@@ -289,12 +289,12 @@ mod tests {
         let run = |post: &[Response]| {
             let after = Dataset::new(after_survey, post, lang);
             match section(&plan, &spec, &before, &after, None, lang) {
-                Section::PrePost {
+                Section::PrePost(PrePostSection {
                     linked,
                     unlinked,
                     items,
                     ..
-                } => (linked, unlinked, items),
+                }) => (linked, unlinked, items),
                 other => panic!("a pre/post section, not {other:?}"),
             }
         };

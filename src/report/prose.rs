@@ -5,7 +5,10 @@
 use analysis::suppress::Cell;
 
 use super::labels::{labels, num, p_value};
-use super::model::{GroupStats, ManyGroupTests, Report, Section, TwoGroupTests};
+use super::model::{
+    ComparisonSection, CrosstabSection, GroupStats, ManyGroupTests, PrePostSection,
+    ReliabilitySection, Report, Section, TwoGroupTests,
+};
 use super::plan::Correction;
 use crate::survey::Lang;
 
@@ -31,7 +34,7 @@ pub fn summary(report: &Report, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
     for section in &report.sections {
         match section {
-            Section::PrePost { title, items, .. } => {
+            Section::PrePost(PrePostSection { title, items, .. }) => {
                 let (mut shown, mut unclear) = (Vec::new(), 0);
                 for item in items {
                     let c = &item.comparison;
@@ -91,14 +94,14 @@ pub fn summary(report: &Report, lang: Lang) -> Vec<String> {
                     });
                 }
             }
-            Section::Crosstab {
+            Section::Crosstab(CrosstabSection {
                 rows,
                 columns,
                 chi_square: Some(c),
                 p_adjusted,
                 fisher,
                 ..
-            } => {
+            }) => {
                 let p = p_adjusted
                     .or(fisher
                         .as_ref()
@@ -138,11 +141,11 @@ pub fn summary(report: &Report, lang: Lang) -> Vec<String> {
                     (false, _) => sentence,
                 });
             }
-            Section::Reliability {
+            Section::Reliability(ReliabilitySection {
                 title,
                 reliability: Some(r),
                 ..
-            } => {
+            }) => {
                 if let Some(alpha) = r.alpha {
                     let word = match (alpha >= 0.8, alpha >= 0.7, cs) {
                         (true, _, true) => "dobrá",
@@ -159,14 +162,14 @@ pub fn summary(report: &Report, lang: Lang) -> Vec<String> {
                     });
                 }
             }
-            Section::Comparison {
+            Section::Comparison(ComparisonSection {
                 variable,
                 groups_by,
                 groups,
                 two,
                 many,
                 p_adjusted,
-            } => out.extend(comparison(
+            }) => out.extend(comparison(
                 variable,
                 groups_by,
                 groups,
@@ -181,8 +184,8 @@ pub fn summary(report: &Report, lang: Lang) -> Vec<String> {
             | Section::MultiChoice { .. }
             | Section::Scale { .. }
             | Section::Text { .. }
-            | Section::Crosstab { .. }
-            | Section::Reliability { .. } => {}
+            | Section::Crosstab(_)
+            | Section::Reliability(_) => {}
         }
     }
     out
@@ -299,10 +302,10 @@ fn no_difference(variable: &str, groups_by: &str, p: f64, lang: Lang) -> String 
 /// correction for many tests, and what is hidden and why; only what this report contains.
 pub fn method(report: &Report, lang: Lang) -> Vec<String> {
     let has = |f: fn(&Section) -> bool| report.sections.iter().any(f);
-    let crosstabs = has(|s| matches!(s, Section::Crosstab { .. }));
-    let comparisons = has(|s| matches!(s, Section::Comparison { .. }));
-    let reliability = has(|s| matches!(s, Section::Reliability { .. }));
-    let prepost = has(|s| matches!(s, Section::PrePost { .. }));
+    let crosstabs = has(|s| matches!(s, Section::Crosstab(_)));
+    let comparisons = has(|s| matches!(s, Section::Comparison(_)));
+    let reliability = has(|s| matches!(s, Section::Reliability(_)));
+    let prepost = has(|s| matches!(s, Section::PrePost(_)));
     let cs = lang == Lang::Cs;
     let mut out = vec![if cs {
         "Zpráva popisuje dokončené odpovědi; rozpracované, testovací a vyřazené odpovědi nezahrnuje. \
@@ -494,7 +497,7 @@ mod tests {
             min_cell: 5,
             correction: Correction::Holm,
             timeline: None,
-            sections: vec![Section::PrePost {
+            sections: vec![Section::PrePost(PrePostSection {
                 title: "Znalosti".into(),
                 before: "pred".into(),
                 linked: Cell::Count(20),
@@ -503,7 +506,7 @@ mod tests {
                 items,
                 withheld: Vec::new(),
                 overall: None,
-            }],
+            })],
         }
     }
 
@@ -569,7 +572,7 @@ mod tests {
             ),
         };
         let mut r = report(Vec::new());
-        r.sections = vec![Section::Comparison {
+        r.sections = vec![Section::Comparison(ComparisonSection {
             variable: "Spokojenost".into(),
             groups_by: "Kraj".into(),
             groups: vec![stats("Jihomoravský", first), stats("Zlínský", second)],
@@ -581,7 +584,7 @@ mod tests {
             }),
             many: None,
             p_adjusted,
-        }];
+        })];
         r
     }
 
@@ -620,7 +623,7 @@ mod tests {
         let low: Vec<f64> = (0..12).map(|i| f64::from(1 + i % 3)).collect();
         let high: Vec<f64> = low.iter().map(|x| x + 2.0).collect();
         let mut r = groups(&low, &high, None);
-        if let Section::Comparison { groups, .. } = &mut r.sections[0] {
+        if let Section::Comparison(ComparisonSection { groups, .. }) = &mut r.sections[0] {
             groups[1].stats = None;
         }
         let text = summary(&r, Lang::Cs).join("\n");
