@@ -363,8 +363,8 @@ struct FormSurvey {
 fn form_survey(path: &str, text: &str) -> FormSurvey {
     let loaded = load_str(Path::new(path), text);
     let survey = loaded.survey.expect("the example surveys are valid");
-    let complete = if survey.is_interview() {
-        crate::demo::interview(&survey, 0, "fuzz", &mut crate::demo::rng(7)).answers
+    let complete = if let Some(guide) = survey.as_interview() {
+        crate::demo::interview(guide, 0, "fuzz", &mut crate::demo::rng(7)).answers
     } else {
         crate::demo::responses::responses(&survey, 1, None, &mut crate::demo::rng(7))
             .expect("a demo response")

@@ -20,9 +20,14 @@ pub(super) async fn interviews(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let catalog = survey::load_paths(std::slice::from_ref(&args.surveys));
     let mut guides = Vec::new();
     for (id, count) in demo::PROJECT_INTERVIEWS {
-        match catalog.surveys.iter().find(|s| s.id == id) {
-            Some(s) if s.is_interview() => guides.push((s, count)),
-            _ => bail!(
+        match catalog
+            .surveys
+            .iter()
+            .find(|s| s.id == id)
+            .and_then(|s| s.as_interview())
+        {
+            Some(guide) => guides.push((guide, count)),
+            None => bail!(
                 "the guide \"{id}\" is not in {} (the demo needs the example guides)",
                 args.surveys.display()
             ),
@@ -30,7 +35,7 @@ pub(super) async fn interviews(args: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     let store = super::open_store(&args.database).await?;
     let actor = Actor::command_line();
-    let ids: Vec<String> = guides.iter().map(|(s, _)| s.id.clone()).collect();
+    let ids: Vec<String> = guides.iter().map(|(g, _)| g.survey.id.clone()).collect();
     let interviewer = match accounts::find(&store, DEMO_INTERVIEWER).await {
         Ok(user) => user,
         Err(AccountError::NotFound(_)) => {
@@ -40,13 +45,14 @@ pub(super) async fn interviews(args: DemoArgs) -> anyhow::Result<ExitCode> {
     };
     let mut rng = demo::rng(args.seed);
     let mut total = 0;
-    for (survey, count) in guides {
+    for (guide, count) in guides {
+        let survey = guide.survey;
         let now = time::OffsetDateTime::now_utc();
         store
             .record_survey_version(&survey.id, &survey.version, &survey.source, now)
             .await?;
         for n in 0..count {
-            let data = demo::interview(survey, n, &interviewer.id, &mut rng);
+            let data = demo::interview(guide, n, &interviewer.id, &mut rng);
             let finished = demo::finished_at(&data);
             let id = uuid::Uuid::new_v4().to_string();
             store

@@ -14,9 +14,9 @@ use rand::{Rng, SeedableRng};
 use time::{Date, Duration, OffsetDateTime};
 
 use crate::interview::Interview;
+use crate::survey::Lang;
 use crate::survey::form::FormInput;
-use crate::survey::model::{InterviewMode, QuestionKind, SkipReason};
-use crate::survey::{Lang, Survey};
+use crate::survey::model::{InterviewGuide, InterviewMode, QuestionKind, SkipReason};
 
 /// How many interviews of each example guide the project held (seed 002).
 pub const PROJECT_INTERVIEWS: [(&str, usize); 3] = [
@@ -40,9 +40,13 @@ const OBSERVATIONS: [&str; 12] = [
     "Pracovní zátěž roste, zejména po covidu a s energetickou krizí.",
 ];
 
-/// One finished interview for `survey` (an interview guide), numbered `n`.
-pub fn interview(survey: &Survey, n: usize, interviewer_id: &str, rng: &mut StdRng) -> Interview {
-    let guide = survey.guide().expect("an interview guide");
+/// One finished interview for an interview guide, numbered `n`.
+pub fn interview(
+    InterviewGuide { survey, guide }: InterviewGuide<'_>,
+    n: usize,
+    interviewer_id: &str,
+    rng: &mut StdRng,
+) -> Interview {
     let organisation = &guide.organisation.options[n % guide.organisation.options.len()];
     let category = guide.categories.options.choose(rng).expect("categories");
     let date = Date::from_calendar_date(2021, time::Month::March, 1).expect("a date")
@@ -143,13 +147,14 @@ mod tests {
         let catalog = crate::survey::load_paths(&[std::path::PathBuf::from("surveys")]);
         for (id, count) in PROJECT_INTERVIEWS {
             let survey = catalog.surveys.iter().find(|s| s.id == id).expect(id);
+            let guide = survey.as_interview().expect("a guide");
             let mut a = rng(7);
             let mut b = rng(7);
             for n in 0..count {
-                let one = interview(survey, n, "demo", &mut a);
-                assert_eq!(one, interview(survey, n, "demo", &mut b), "repeatable");
+                let one = interview(guide, n, "demo", &mut a);
+                assert_eq!(one, interview(guide, n, "demo", &mut b), "repeatable");
                 assert!(one.has_consent());
-                let guide = survey.guide().unwrap();
+                let guide = guide.guide;
                 assert_eq!(one.topics.len(), guide.topics.len(), "every topic recorded");
                 for t in &guide.topics {
                     let record = &one.topics[&t.id];

@@ -47,9 +47,9 @@ pub async fn write_interviews(
     sink: &mut impl ChunkSink,
 ) -> Result<ExportSummary, ExportError> {
     let versions = survey_versions(store, survey_id).await?;
-    if !versions[0].is_interview() {
+    let Some(guide) = versions[0].guide() else {
         return Err(ExportError::NotAnInterviewGuide(survey_id.to_string()));
-    }
+    };
     let filter = InterviewFilter {
         survey_id: Some(survey_id),
         status: Some(Status::Complete),
@@ -67,7 +67,6 @@ pub async fn write_interviews(
     // Evaluators get records without the organisation (or coarsened), the date, and
     // names of places or people in the notes.
     let newest = &versions[0];
-    let guide = newest.guide().expect("checked above");
     let scrubber = (!privacy.is_identified())
         .then(|| crate::anonymize::interviews::scrubber(guide, &newest.languages));
     let wide = WideColumns::new(&versions, &privacy);

@@ -51,6 +51,16 @@ pub enum SurveyKind {
     Interview(Box<Guide>),
 }
 
+/// An interview guide: the survey (its topics are its pages) and the guide's own parts,
+/// taken together once where a survey is known to be a guide ([`Survey::as_interview`]).
+/// The interview screens, the demo interviews and the guide's documents take this, so
+/// none of them has to ask again whether a survey is a guide.
+#[derive(Debug, Clone, Copy)]
+pub struct InterviewGuide<'a> {
+    pub survey: &'a Survey,
+    pub guide: &'a Guide,
+}
+
 /// The parts of an interview guide beyond its topics' structured items.
 #[derive(Debug)]
 pub struct Guide {
@@ -513,6 +523,14 @@ impl Survey {
             SurveyKind::Interview(g) => Some(g),
             SurveyKind::Questionnaire => None,
         }
+    }
+
+    /// The survey as an interview guide, if it is one.
+    pub fn as_interview(&self) -> Option<InterviewGuide<'_>> {
+        self.guide().map(|guide| InterviewGuide {
+            survey: self,
+            guide,
+        })
     }
 
     pub fn is_interview(&self) -> bool {

@@ -10,7 +10,7 @@ use crate::interview::{Problem, TopicState};
 use crate::staff::StaffUser;
 use crate::store::{Status, StoredInterview};
 use crate::survey::form::{FieldError, FormInput};
-use crate::survey::model::{Guide, InterviewMode, SkipReason};
+use crate::survey::model::{Guide, InterviewGuide, InterviewMode, SkipReason};
 use crate::survey::{Lang, Survey};
 use crate::views::fields::{self, FieldCtx};
 
@@ -79,12 +79,11 @@ fn problems_summary(problems: &[Problem]) -> Markup {
 pub fn consent(
     user: &StaffUser,
     csrf: &str,
-    survey: &Survey,
+    InterviewGuide { survey, guide }: InterviewGuide<'_>,
     interview_id: &str,
     values: &FormInput,
     problems: &[Problem],
 ) -> Markup {
-    let guide = survey.guide().expect("a guide");
     let v = |name: &str| values.get(name).unwrap_or("").to_string();
     let today = time::OffsetDateTime::now_utc().date().to_string();
     let date = values.get("date").map_or(today, str::to_string);
@@ -209,7 +208,7 @@ fn sidebar(
 }
 
 pub struct TopicScreen<'a> {
-    pub survey: &'a Survey,
+    pub guide: InterviewGuide<'a>,
     pub interview: &'a StoredInterview,
     pub topic_index: usize,
     /// What the form shows: the stored record, or what was just sent back with problems.
@@ -220,9 +219,9 @@ pub struct TopicScreen<'a> {
 }
 
 pub fn topic(user: &StaffUser, csrf: &str, s: &TopicScreen<'_>) -> Markup {
-    let guide = s.survey.guide().expect("a guide");
+    let InterviewGuide { survey, guide } = s.guide;
     let topic = &guide.topics[s.topic_index];
-    let page = &s.survey.pages[s.topic_index];
+    let page = &survey.pages[s.topic_index];
     let title = page
         .title
         .as_ref()
@@ -243,12 +242,12 @@ pub fn topic(user: &StaffUser, csrf: &str, s: &TopicScreen<'_>) -> Markup {
         title,
         html! {
             script src=(crate::views::layout::interview_js_url()) defer {}
-            p.crumbs { a href="/admin/interviews" { "Interviews" } " › " (s.survey.title.get(LANG)) }
+            p.crumbs { a href="/admin/interviews" { "Interviews" } " › " (survey.title.get(LANG)) }
             form.interview #interview-form method="post" action=(action) novalidate {
                 input type="hidden" name="_csrf" value=(csrf);
                 input type="hidden" name="opened" value=(s.opened);
                 div.interview-grid {
-                    (sidebar(s.survey, guide, s.interview, Some(&topic.id)))
+                    (sidebar(survey, guide, s.interview, Some(&topic.id)))
                     div.topic {
                         h1 { (s.topic_index + 1) ". " (title) }
                         (problems_summary(s.problems))
@@ -292,10 +291,9 @@ pub fn topic(user: &StaffUser, csrf: &str, s: &TopicScreen<'_>) -> Markup {
 pub fn summary(
     user: &StaffUser,
     csrf: &str,
-    survey: &Survey,
+    InterviewGuide { survey, guide }: InterviewGuide<'_>,
     interview: &StoredInterview,
 ) -> Markup {
-    let guide = survey.guide().expect("a guide");
     let data = &interview.data;
     html_page(
         user,

@@ -19,6 +19,7 @@ use crate::interview::{Interview, Problem};
 use crate::store::{AuditEntry, InterviewFilter, Status, StoredInterview, WriteOutcome};
 use crate::survey::Survey;
 use crate::survey::form::{FormInput, answers_to_input};
+use crate::survey::model::InterviewGuide;
 use crate::views::admin::interviews as views;
 use crate::web::AppState;
 use crate::web::csrf;
@@ -127,23 +128,22 @@ pub(super) async fn start(
 }
 
 /// The interview and its guide, if this user may open it; 404 otherwise.
-async fn open(
-    state: &AppState,
+async fn open<'a>(
+    state: &'a AppState,
     staff: &Staff,
     id: &str,
-) -> Result<(StoredInterview, Arc<Survey>), AppError> {
+) -> Result<(StoredInterview, InterviewGuide<'a>), AppError> {
     let interview = state
         .store()
         .interview(id)
         .await?
         .filter(|i| staff.user.can_open_interview(&i.interviewer_id))
         .ok_or(AppError::NotFound)?;
-    let survey = state
+    let guide = state
         .survey(&interview.survey_id)
-        .filter(|s| s.is_interview())
-        .ok_or(AppError::NotFound)?
-        .clone();
-    Ok((interview, survey))
+        .and_then(|s| s.as_interview())
+        .ok_or(AppError::NotFound)?;
+    Ok((interview, guide))
 }
 
 /// Apply `change` to the newest stored version and save it, retrying when another save
@@ -206,14 +206,14 @@ pub(super) async fn show(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let (interview, survey) = open(&state, &staff, &id).await?;
+    let (interview, guide) = open(&state, &staff, &id).await?;
     if interview.data.has_consent() {
-        let guide = survey.guide().expect("a guide");
         let next = guide
+            .guide
             .topics
             .iter()
             .find(|t| !interview.data.topics.contains_key(&t.id))
-            .or_else(|| guide.topics.first());
+            .or_else(|| guide.guide.topics.first());
         let to = match next {
             Some(t) => format!("/admin/interviews/{id}/t/{}", t.id),
             None => format!("/admin/interviews/{id}/summary"),
@@ -221,10 +221,7 @@ pub(super) async fn show(
         return Ok(redirect::to(&to));
     }
     let csrf = csrf::token(&staff.session).await?;
-    Ok(
-        views::consent(&staff.user, &csrf, &survey, &id, &FormInput::default(), &[])
-            .into_response(),
-    )
+    Ok(views::consent(&staff.user, &csrf, guide, &id, &FormInput::default(), &[]).into_response())
 }
 
 pub(super) async fn consent(
@@ -233,8 +230,7 @@ pub(super) async fn consent(
     Path(id): Path<String>,
     CsrfForm(input): CsrfForm,
 ) -> Result<Response, AppError> {
-    let (interview, survey) = open(&state, &staff, &id).await?;
-    let guide = survey.guide().expect("a guide");
+    let (interview, guide) = open(&state, &staff, &id).await?;
     let now = OffsetDateTime::now_utc();
     if interview.data.has_consent() {
         // Sent twice (a double click, the back button): recorded already.
@@ -242,15 +238,16 @@ pub(super) async fn consent(
     }
     let audit = staff.actor().entry(
         "interview_consent",
-        Some(&survey.id),
+        Some(&guide.survey.id),
         Some(&id),
-        json!({"version": guide.consent_version}),
+        json!({"version": guide.guide.consent_version}),
     );
-    let recorded = update(&state, &id, &survey.version, false, Some(&audit), |data| {
+    let version = &guide.survey.version;
+    let recorded = update(&state, &id, version, false, Some(&audit), |data| {
         if data.has_consent() {
             return Ok(Vec::new());
         }
-        data.record_consent(guide, &input, &staff.user.id, now)
+        data.record_consent(guide.guide, &input, &staff.user.id, now)
             .map(|()| Vec::new())
     })
     .await?;
@@ -258,7 +255,7 @@ pub(super) async fn consent(
         Ok(_) => Ok(redirect::to(&format!("/admin/interviews/{id}"))),
         Err(problems) => {
             let csrf = csrf::token(&staff.session).await?;
-            let page = views::consent(&staff.user, &csrf, &survey, &id, &input, &problems);
+            let page = views::consent(&staff.user, &csrf, guide, &id, &input, &problems);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
@@ -287,16 +284,19 @@ async fn topic_page(
     topic_id: &str,
     sent: Option<(&FormInput, &[Problem])>,
 ) -> Result<Response, AppError> {
-    let (interview, survey) = open(state, staff, id).await?;
+    let (interview, guide) = open(state, staff, id).await?;
     if !interview.data.has_consent() {
         return Ok(redirect::to(&format!("/admin/interviews/{id}")));
     }
-    let index = survey.page_index(topic_id).ok_or(AppError::NotFound)?;
-    let stored = stored_values(&survey, &interview.data, index);
+    let index = guide
+        .survey
+        .page_index(topic_id)
+        .ok_or(AppError::NotFound)?;
+    let stored = stored_values(guide.survey, &interview.data, index);
     let (values, problems) = sent.unwrap_or((&stored, &[]));
     let csrf = csrf::token(&staff.session).await?;
     let screen = views::TopicScreen {
-        survey: &survey,
+        guide,
         interview: &interview,
         topic_index: index,
         values,
@@ -328,10 +328,11 @@ pub(super) async fn save_topic(
 ) -> Result<Response, AppError> {
     // The autosave script: answer 204 and the new start of the time stretch.
     let autosave = headers.contains_key("x-autosave");
-    let (interview, survey) = open(&state, &staff, &id).await?;
+    let (interview, guide) = open(&state, &staff, &id).await?;
     if !interview.data.has_consent() {
         return Ok(redirect::to(&format!("/admin/interviews/{id}")));
     }
+    let survey = guide.survey;
     let index = survey.page_index(&topic_id).ok_or(AppError::NotFound)?;
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let opened = input
@@ -339,7 +340,7 @@ pub(super) async fn save_topic(
         .and_then(|o| o.parse::<i64>().ok())
         .filter(|&o| o > 0);
     let saved = update(&state, &id, &survey.version, false, None, |data| {
-        data.save_topic(&survey, &topic_id, &input, opened, now)
+        data.save_topic(survey, &topic_id, &input, opened, now)
             .map_err(|p| vec![p])
     })
     .await?;
@@ -362,10 +363,9 @@ pub(super) async fn save_topic(
     if autosave {
         return Ok((StatusCode::NO_CONTENT, [("x-opened", now.to_string())]).into_response());
     }
-    let guide = survey.guide().expect("a guide");
     let to = match input.get("go").unwrap_or("@stay") {
         "@summary" => format!("/admin/interviews/{id}/summary"),
-        "@next" => match guide.topics.get(index + 1) {
+        "@next" => match guide.guide.topics.get(index + 1) {
             Some(t) => format!("/admin/interviews/{id}/t/{}", t.id),
             None => format!("/admin/interviews/{id}/summary"),
         },
@@ -382,12 +382,12 @@ pub(super) async fn summary(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let (interview, survey) = open(&state, &staff, &id).await?;
+    let (interview, guide) = open(&state, &staff, &id).await?;
     if !interview.data.has_consent() {
         return Ok(redirect::to(&format!("/admin/interviews/{id}")));
     }
     let csrf = csrf::token(&staff.session).await?;
-    Ok(views::summary(&staff.user, &csrf, &survey, &interview).into_response())
+    Ok(views::summary(&staff.user, &csrf, guide, &interview).into_response())
 }
 
 pub(super) async fn finish(
@@ -396,18 +396,26 @@ pub(super) async fn finish(
     Path(id): Path<String>,
     _: CsrfForm,
 ) -> Result<Response, AppError> {
-    let (interview, survey) = open(&state, &staff, &id).await?;
+    let (interview, guide) = open(&state, &staff, &id).await?;
     if !interview.data.has_consent() {
         return Err(AppError::BadRequest(
             "an interview without consent cannot be finished",
         ));
     }
-    let audit = staff
-        .actor()
-        .entry("interview_finished", Some(&survey.id), Some(&id), json!({}));
-    let _ = update(&state, &id, &survey.version, true, Some(&audit), |_| {
-        Ok(Vec::new())
-    })
+    let audit = staff.actor().entry(
+        "interview_finished",
+        Some(&guide.survey.id),
+        Some(&id),
+        json!({}),
+    );
+    let _ = update(
+        &state,
+        &id,
+        &guide.survey.version,
+        true,
+        Some(&audit),
+        |_| Ok(Vec::new()),
+    )
     .await?;
     Ok(redirect::to("/admin/interviews"))
 }
