@@ -58,7 +58,19 @@ fn single_choice_list(q: &Question) -> Option<&ChoiceList> {
             options: Some(options),
             ..
         } => Some(options),
-        _ => None,
+        // Several answers per respondent (or rows of them), or no list at all.
+        QuestionKind::Hidden { options: None, .. }
+        | QuestionKind::Text { .. }
+        | QuestionKind::Textarea { .. }
+        | QuestionKind::Number { .. }
+        | QuestionKind::Multi { .. }
+        | QuestionKind::Matrix { .. }
+        | QuestionKind::Rating { .. }
+        | QuestionKind::Date { .. }
+        | QuestionKind::YesNo
+        | QuestionKind::Consent { .. }
+        | QuestionKind::Ranking { .. }
+        | QuestionKind::Note => None,
     }
 }
 

@@ -229,3 +229,86 @@ fn the_cycle_finder_finds_cycles() {
         ["web"]
     );
 }
+
+/// The lines (1-based) of `code` holding a catch-all arm (`_ =>`, `Some(_) =>`, `(_, _)
+/// =>`) in a match whose other arms name `QuestionKind::` variants: such an arm lets a
+/// new question type compile with a piece of its behaviour missing. An arm's siblings are
+/// the lines at its indentation up to the match (and the patterns of a tuple arm, one
+/// level deeper, that begin with the variant).
+fn catch_alls_over_question_kinds(code: &str) -> Vec<usize> {
+    let lines: Vec<&str> = code.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let arm = line.trim_start();
+        if !["_ =>", "Some(_) =>", "(_, _) =>"]
+            .iter()
+            .any(|a| arm.starts_with(a))
+        {
+            continue;
+        }
+        let depth = indent(line);
+        let names_a_kind = lines[..i]
+            .iter()
+            .rev()
+            .filter(|l| !l.trim().is_empty())
+            .take_while(|l| indent(l) >= depth)
+            .any(|l| {
+                let t = l.trim_start();
+                (indent(l) == depth && t.contains("QuestionKind::"))
+                    || (indent(l) == depth + 4
+                        && (t.starts_with("QuestionKind::") || t.starts_with("| QuestionKind::")))
+            });
+        if names_a_kind {
+            found.push(i + 1);
+        }
+    }
+    found
+}
+
+#[test]
+fn no_match_over_question_kinds_has_a_catch_all_arm() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut found = Vec::new();
+    let mut matches_seen = 0;
+    for file in &files {
+        let code = code(file);
+        matches_seen += code.matches("QuestionKind::Rating").count();
+        found.extend(
+            catch_alls_over_question_kinds(&code)
+                .into_iter()
+                .map(|line| format!("{}: line {line} of its code", file.display())),
+        );
+    }
+    assert!(matches_seen > 10, "the source was read: {matches_seen}");
+    assert_eq!(found, Vec::<String>::new());
+}
+
+#[test]
+fn the_catch_all_finder_finds_catch_alls() {
+    let code = "fn f(kind: &QuestionKind) -> u8 {
+    match kind {
+        QuestionKind::Note => 0,
+        _ => 1,
+    }
+}
+fn g(pair: (&QuestionKind, u8)) -> u8 {
+    match pair {
+        (
+            QuestionKind::Note
+            | QuestionKind::YesNo,
+            _,
+        ) => 0,
+        (_, _) => 1,
+    }
+}
+fn h(x: Option<u8>) -> u8 {
+    match x {
+        Some(1) => 0,
+        _ => 1,
+    }
+}";
+    assert_eq!(catch_alls_over_question_kinds(code), [4, 14]);
+}

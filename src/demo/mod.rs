@@ -117,7 +117,21 @@ fn demo_value(kind: &QuestionKind, rng: &mut StdRng) -> Option<String> {
             Some(rng.random_range(top.min(*min + 1)..=*max).to_string())
         }
         QuestionKind::YesNo => Some(if rng.random_bool(0.65) { "1" } else { "0" }.into()),
-        _ => kind
+        // One option of a list; kinds without one (typed answers, dates, notes) are left
+        // unanswered, as interviewers often leave a structured item.
+        QuestionKind::Text { .. }
+        | QuestionKind::Textarea { .. }
+        | QuestionKind::Number { .. }
+        | QuestionKind::Single { .. }
+        | QuestionKind::Dropdown { .. }
+        | QuestionKind::Multi { .. }
+        | QuestionKind::Likert { .. }
+        | QuestionKind::Matrix { .. }
+        | QuestionKind::Date { .. }
+        | QuestionKind::Consent { .. }
+        | QuestionKind::Ranking { .. }
+        | QuestionKind::Note
+        | QuestionKind::Hidden { .. } => kind
             .options()
             .and_then(|l| l.options.choose(rng))
             .map(|o| o.value.clone()),

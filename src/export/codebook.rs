@@ -102,7 +102,8 @@ fn entry(v: &Variable, page: &Page, q: &Question, langs: &[Lang], versions: Vec<
             .and_then(|l| l.get(code))
             .map(|o| format!(": {}", o.label.get(lang))),
         (Part::OtherText, _) => Some(": other (text)".into()),
-        _ => None,
+        // A question's one value is described by its text alone.
+        (Part::Value | Part::Row(_), _) => None,
     };
     let text = langs
         .iter()

@@ -114,12 +114,26 @@ impl Columns {
                     .map(|q| &q.kind);
                 match (&v.part, kind) {
                     (Part::Option(_) | Part::Rank(_), _) => ColumnKind::Number,
-                    (
-                        Part::Value,
-                        Some(QuestionKind::Number { .. } | QuestionKind::Rating { .. }),
-                    ) => ColumnKind::Number,
-                    (Part::Value, Some(QuestionKind::Date { .. })) => ColumnKind::Date,
-                    _ => ColumnKind::Text,
+                    // A matrix row holds the code chosen; "other" what was typed.
+                    (Part::Row(_) | Part::OtherText, _) | (Part::Value, None) => ColumnKind::Text,
+                    (Part::Value, Some(kind)) => match kind {
+                        QuestionKind::Number { .. } | QuestionKind::Rating { .. } => {
+                            ColumnKind::Number
+                        }
+                        QuestionKind::Date { .. } => ColumnKind::Date,
+                        QuestionKind::Text { .. }
+                        | QuestionKind::Textarea { .. }
+                        | QuestionKind::Single { .. }
+                        | QuestionKind::Dropdown { .. }
+                        | QuestionKind::Multi { .. }
+                        | QuestionKind::Likert { .. }
+                        | QuestionKind::Matrix { .. }
+                        | QuestionKind::YesNo
+                        | QuestionKind::Consent { .. }
+                        | QuestionKind::Ranking { .. }
+                        | QuestionKind::Note
+                        | QuestionKind::Hidden { .. } => ColumnKind::Text,
+                    },
                 }
             }))
             .collect()

@@ -41,7 +41,18 @@ pub(super) fn question_column(q: &Question) -> String {
         QuestionKind::Multi { .. } | QuestionKind::Matrix { .. } | QuestionKind::Ranking { .. } => {
             format!("{}.*", q.id)
         }
-        _ => q.id.clone(),
+        QuestionKind::Text { .. }
+        | QuestionKind::Textarea { .. }
+        | QuestionKind::Number { .. }
+        | QuestionKind::Single { .. }
+        | QuestionKind::Dropdown { .. }
+        | QuestionKind::Likert { .. }
+        | QuestionKind::Rating { .. }
+        | QuestionKind::Date { .. }
+        | QuestionKind::YesNo
+        | QuestionKind::Consent { .. }
+        | QuestionKind::Note
+        | QuestionKind::Hidden { .. } => q.id.clone(),
     }
 }
 

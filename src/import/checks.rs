@@ -126,12 +126,41 @@ fn describe(
             QuestionKind::Multi { .. } => one(format!(
                 "required question \"{id}\" has no answer: no option is ticked"
             )),
-            _ => one(format!("required question \"{id}\" has no answer")),
+            QuestionKind::Text { .. }
+            | QuestionKind::Textarea { .. }
+            | QuestionKind::Number { .. }
+            | QuestionKind::Single { .. }
+            | QuestionKind::Dropdown { .. }
+            | QuestionKind::Likert { .. }
+            | QuestionKind::Matrix { .. }
+            | QuestionKind::Rating { .. }
+            | QuestionKind::Date { .. }
+            | QuestionKind::YesNo
+            | QuestionKind::Consent { .. }
+            | QuestionKind::Ranking { .. }
+            | QuestionKind::Note
+            | QuestionKind::Hidden { .. } => {
+                one(format!("required question \"{id}\" has no answer"))
+            }
         },
         Problem::ConsentRequired => {
             let version = match &q.kind {
                 QuestionKind::Consent { version, .. } => version.as_str(),
-                _ => "",
+                // Only a consent asks for one.
+                QuestionKind::Text { .. }
+                | QuestionKind::Textarea { .. }
+                | QuestionKind::Number { .. }
+                | QuestionKind::Single { .. }
+                | QuestionKind::Dropdown { .. }
+                | QuestionKind::Multi { .. }
+                | QuestionKind::Likert { .. }
+                | QuestionKind::Matrix { .. }
+                | QuestionKind::Rating { .. }
+                | QuestionKind::Date { .. }
+                | QuestionKind::YesNo
+                | QuestionKind::Ranking { .. }
+                | QuestionKind::Note
+                | QuestionKind::Hidden { .. } => "",
             };
             vec![
                 CellProblem::new(

@@ -242,7 +242,11 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
                 }
             }
             // Dates, consents, rankings, notes and free hidden values are not analysed.
-            _ => {}
+            QuestionKind::Date { .. }
+            | QuestionKind::Consent { .. }
+            | QuestionKind::Ranking { .. }
+            | QuestionKind::Note
+            | QuestionKind::Hidden { options: None, .. } => {}
         }
     }
     for column in invitation_columns {

@@ -173,7 +173,20 @@ pub fn decode_page(
             Ok(None) if q.required => {
                 let problem = match q.kind {
                     QuestionKind::Consent { .. } => Problem::ConsentRequired,
-                    _ => Problem::Required,
+                    QuestionKind::Text { .. }
+                    | QuestionKind::Textarea { .. }
+                    | QuestionKind::Number { .. }
+                    | QuestionKind::Single { .. }
+                    | QuestionKind::Dropdown { .. }
+                    | QuestionKind::Multi { .. }
+                    | QuestionKind::Likert { .. }
+                    | QuestionKind::Matrix { .. }
+                    | QuestionKind::Rating { .. }
+                    | QuestionKind::Date { .. }
+                    | QuestionKind::YesNo
+                    | QuestionKind::Ranking { .. }
+                    | QuestionKind::Note
+                    | QuestionKind::Hidden { .. } => Problem::Required,
                 };
                 errors.push(FieldError {
                     question: q.id.clone(),
@@ -230,18 +243,33 @@ fn completeness(q: &Question, answer: &Answer) -> Option<Problem> {
     if !q.required {
         return None;
     }
-    match (&q.kind, answer) {
-        (QuestionKind::Matrix { rows, .. }, Answer::Matrix(given)) if given.len() < rows.len() => {
-            Some(Problem::RowsMissing {
+    match &q.kind {
+        QuestionKind::Matrix { rows, .. } => match answer {
+            Answer::Matrix(given) if given.len() < rows.len() => Some(Problem::RowsMissing {
                 missing: rows.len() - given.len(),
-            })
-        }
-        (QuestionKind::Ranking { options }, Answer::Ranking(given))
-            if given.len() < options.options.len() =>
-        {
-            Some(Problem::RankingIncomplete)
-        }
-        _ => None,
+            }),
+            _ => None,
+        },
+        QuestionKind::Ranking { options } => match answer {
+            Answer::Ranking(given) if given.len() < options.options.len() => {
+                Some(Problem::RankingIncomplete)
+            }
+            _ => None,
+        },
+        // One answer is a whole answer.
+        QuestionKind::Text { .. }
+        | QuestionKind::Textarea { .. }
+        | QuestionKind::Number { .. }
+        | QuestionKind::Single { .. }
+        | QuestionKind::Dropdown { .. }
+        | QuestionKind::Multi { .. }
+        | QuestionKind::Likert { .. }
+        | QuestionKind::Rating { .. }
+        | QuestionKind::Date { .. }
+        | QuestionKind::YesNo
+        | QuestionKind::Consent { .. }
+        | QuestionKind::Note
+        | QuestionKind::Hidden { .. } => None,
     }
 }
 

@@ -445,7 +445,14 @@ impl QuestionKind {
             | QuestionKind::Matrix { options, .. }
             | QuestionKind::Ranking { options } => Some(options),
             QuestionKind::Hidden { options, .. } => options.as_ref(),
-            _ => None,
+            QuestionKind::Text { .. }
+            | QuestionKind::Textarea { .. }
+            | QuestionKind::Number { .. }
+            | QuestionKind::Rating { .. }
+            | QuestionKind::Date { .. }
+            | QuestionKind::YesNo
+            | QuestionKind::Consent { .. }
+            | QuestionKind::Note => None,
         }
     }
 
@@ -557,9 +564,12 @@ impl Survey {
     }
 
     pub fn hidden_questions(&self) -> impl Iterator<Item = (&Question, &str)> {
-        self.questions().filter_map(|q| match &q.kind {
-            QuestionKind::Hidden { param, .. } => Some((q, param.as_str())),
-            _ => None,
+        self.questions().filter_map(|q| {
+            if let QuestionKind::Hidden { param, .. } = &q.kind {
+                Some((q, param.as_str()))
+            } else {
+                None
+            }
         })
     }
 }

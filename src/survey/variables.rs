@@ -75,7 +75,17 @@ pub fn variables(survey: &Survey) -> Vec<Variable> {
                     out.push(var(Part::Rank(c.value.clone()), Some(&c.value)));
                 }
             }
-            _ => out.push(var(Part::Value, None)),
+            // One answer, one column.
+            QuestionKind::Text { .. }
+            | QuestionKind::Textarea { .. }
+            | QuestionKind::Number { .. }
+            | QuestionKind::Dropdown { .. }
+            | QuestionKind::Likert { .. }
+            | QuestionKind::Rating { .. }
+            | QuestionKind::Date { .. }
+            | QuestionKind::YesNo
+            | QuestionKind::Consent { .. }
+            | QuestionKind::Hidden { .. } => out.push(var(Part::Value, None)),
         }
     }
     out

@@ -69,7 +69,17 @@ pub fn error_target(q: &Question, part: Option<&str>) -> String {
         ) => input_id(q, Some(&first_code(options))),
         (QuestionKind::YesNo, _) => input_id(q, Some("1")),
         (QuestionKind::Rating { min, .. }, _) => input_id(q, Some(&min.to_string())),
-        _ => input_id(q, None),
+        (
+            QuestionKind::Text { .. }
+            | QuestionKind::Textarea { .. }
+            | QuestionKind::Number { .. }
+            | QuestionKind::Dropdown { .. }
+            | QuestionKind::Date { .. }
+            | QuestionKind::Consent { .. }
+            | QuestionKind::Note
+            | QuestionKind::Hidden { .. },
+            _,
+        ) => input_id(q, None),
     }
 }
 
@@ -352,7 +362,17 @@ fn hints(q: &Question, ctx: &FieldCtx<'_>) -> Vec<String> {
                 out.push(format!("{max} = {}", ctx.text(l)));
             }
         }
-        _ => {}
+        // Long limits are not worth a hint; the other types' help says it all.
+        QuestionKind::Text { .. }
+        | QuestionKind::Number { .. }
+        | QuestionKind::Single { .. }
+        | QuestionKind::Dropdown { .. }
+        | QuestionKind::Likert { .. }
+        | QuestionKind::Matrix { .. }
+        | QuestionKind::YesNo
+        | QuestionKind::Consent { .. }
+        | QuestionKind::Note
+        | QuestionKind::Hidden { .. } => {}
     }
     out
 }

@@ -70,7 +70,20 @@ pub fn question_label<'a>(q: &'a Question, lang: Lang, ui: &'a Ui) -> &'a str {
         QuestionKind::Consent { label, .. } => label
             .as_ref()
             .map_or(ui.consent_default_label, |l| l.get(lang)),
-        _ => q.text.get(lang),
+        QuestionKind::Text { .. }
+        | QuestionKind::Textarea { .. }
+        | QuestionKind::Number { .. }
+        | QuestionKind::Single { .. }
+        | QuestionKind::Dropdown { .. }
+        | QuestionKind::Multi { .. }
+        | QuestionKind::Likert { .. }
+        | QuestionKind::Matrix { .. }
+        | QuestionKind::Rating { .. }
+        | QuestionKind::Date { .. }
+        | QuestionKind::YesNo
+        | QuestionKind::Ranking { .. }
+        | QuestionKind::Note
+        | QuestionKind::Hidden { .. } => q.text.get(lang),
     }
 }
 

@@ -91,7 +91,22 @@ pub fn prefill<'a>(
                     continue;
                 }
             },
-            _ => Answer::Text(value.to_string()),
+            // Only hidden questions take a link parameter (`param`).
+            QuestionKind::Hidden { options: None, .. }
+            | QuestionKind::Text { .. }
+            | QuestionKind::Textarea { .. }
+            | QuestionKind::Number { .. }
+            | QuestionKind::Single { .. }
+            | QuestionKind::Dropdown { .. }
+            | QuestionKind::Multi { .. }
+            | QuestionKind::Likert { .. }
+            | QuestionKind::Matrix { .. }
+            | QuestionKind::Rating { .. }
+            | QuestionKind::Date { .. }
+            | QuestionKind::YesNo
+            | QuestionKind::Consent { .. }
+            | QuestionKind::Ranking { .. }
+            | QuestionKind::Note => Answer::Text(value.to_string()),
         };
         out.insert(q.id.clone(), answer);
     }

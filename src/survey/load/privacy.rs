@@ -259,7 +259,22 @@ fn read_coarsening(
             };
             match kind {
                 None | Some(QuestionKind::Date { .. }) => Some(rule),
-                Some(_) => wrong(
+                Some(
+                    QuestionKind::Text { .. }
+                    | QuestionKind::Textarea { .. }
+                    | QuestionKind::Number { .. }
+                    | QuestionKind::Single { .. }
+                    | QuestionKind::Dropdown { .. }
+                    | QuestionKind::Multi { .. }
+                    | QuestionKind::Likert { .. }
+                    | QuestionKind::Matrix { .. }
+                    | QuestionKind::Rating { .. }
+                    | QuestionKind::YesNo
+                    | QuestionKind::Consent { .. }
+                    | QuestionKind::Ranking { .. }
+                    | QuestionKind::Note
+                    | QuestionKind::Hidden { .. },
+                ) => wrong(
                     ctx,
                     format!("\"{s}\" applies to dates, and \"{target}\" is not a date question"),
                     "use an option attribute for choices, or a list of band starts for numbers",
