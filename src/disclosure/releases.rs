@@ -47,7 +47,18 @@ fn digest<'a>(ids: impl Iterator<Item = &'a str>) -> String {
         hash.update(id.as_bytes());
         hash.update(b"\n");
     }
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(64);
+    push_hex(&mut hex, &hash.finalize());
+    hex
+}
+
+/// `bytes` in lowercase hexadecimal, appended to `out`.
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
 }
 
 /// Plan a view at `now`, filtered by `filter_variable` if any, given the survey's
@@ -185,15 +196,17 @@ impl Subject {
         use sha2::{Digest, Sha256};
         let submitted = response.submitted_at?;
         let mut hash = Sha256::new();
-        // Both maps are ordered (BTreeMap), so the same data give the same bytes.
-        hash.update(serde_json::to_vec(&response.answers).unwrap_or_default());
-        hash.update(serde_json::to_vec(&response.invitation).unwrap_or_default());
-        let content: String = hash.finalize()[..12]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        // Both maps are ordered (BTreeMap), so the same data give the same bytes; they
+        // are written straight into the hash (the bytes of `serde_json::to_vec`).
+        // Serialising a map of strings and answers cannot fail.
+        let _ = serde_json::to_writer(&mut hash, &response.answers);
+        let _ = serde_json::to_writer(&mut hash, &response.invitation);
+        let mut key = String::with_capacity(response.id.len() + 25);
+        key.push_str(&response.id);
+        key.push('#');
+        push_hex(&mut key, &hash.finalize()[..12]);
         Some(Subject {
-            key: format!("{}#{content}", response.id),
+            key,
             submitted,
             in_group,
         })
@@ -651,6 +664,31 @@ mod tests {
             flag_reason: None,
             deleted_at: None,
         }
+    }
+
+    /// Digests are stored with each release: the key of a response must stay what it was
+    /// when those releases were recorded (SHA-256 over the JSON of the answers, then of
+    /// the invitation, 12 bytes in hex), or every stored release would look changed.
+    #[test]
+    fn a_subject_key_is_the_stored_digest_format() {
+        use sha2::{Digest, Sha256};
+        let t0 = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
+        let mut r = response("r1", t0, 4.0, "a");
+        r.invitation = Some([("region".to_string(), "Brno".to_string())].into());
+        let mut hash = Sha256::new();
+        hash.update(serde_json::to_vec(&r.answers).unwrap());
+        hash.update(serde_json::to_vec(&r.invitation).unwrap());
+        let expected: String = hash.finalize()[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let key = Subject::new(&r, false).unwrap().key;
+        assert_eq!(key, format!("r1#{expected}"));
+        assert_eq!(
+            digest(["b", "a"].into_iter()),
+            // printf 'a\nb\n' | sha256sum
+            "911169ddaaf146aff539f58c26c489af3b892dff0fe283c1c264c65ae5aa59a2"
+        );
     }
 
     #[test]
