@@ -62,6 +62,7 @@ fn single_choice_list(q: &Question) -> Option<&ChoiceList> {
         QuestionKind::Hidden { options: None, .. }
         | QuestionKind::Text { .. }
         | QuestionKind::Textarea { .. }
+        | QuestionKind::Email
         | QuestionKind::Number { .. }
         | QuestionKind::Multi { .. }
         | QuestionKind::Matrix { .. }

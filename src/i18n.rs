@@ -378,6 +378,12 @@ impl Ui {
                 "Please answer every row ({missing} {} missing).",
                 plural_en(*missing, "row", "rows")
             ),
+            (Lang::Cs, Problem::NotAnEmail) => {
+                "Zadejte e-mailovou adresu ve tvaru jana.novakova@obec.cz.".into()
+            }
+            (Lang::En, Problem::NotAnEmail) => {
+                "Enter an e-mail address like jana.novakova@obec.cz.".into()
+            }
             (Lang::Cs, Problem::InvalidDate) => {
                 "Zadejte skutečné datum, například 16. 1. 2024.".into()
             }

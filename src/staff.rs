@@ -155,22 +155,12 @@ pub fn password_problem(password: &str, email: &str) -> Option<String> {
     None
 }
 
-/// A normalized e-mail address (accounts are looked up case-insensitively), or why not.
+/// A normalized e-mail address (accounts are looked up case-insensitively), or why not:
+/// the same form as an e-mail question accepts ([`crate::survey::form::parse_email`]).
 pub fn normalize_email(email: &str) -> Result<String, String> {
-    let e = email.trim().to_lowercase();
-    let valid = e.len() <= 254
-        && e.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-        })
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
-    if valid {
-        Ok(e)
-    } else {
-        Err(format!("\"{}\" is not an e-mail address", email.trim()))
-    }
+    crate::survey::form::parse_email(email)
+        .map(|e| e.to_lowercase())
+        .ok_or_else(|| format!("\"{}\" is not an e-mail address", email.trim()))
 }
 
 #[cfg(test)]

@@ -79,6 +79,10 @@ id = "main"
   type = "textarea"
   text = "Komentář"
   [[page.question]]
+  id = "contact"
+  type = "email"
+  text = "E-mail"
+  [[page.question]]
   id = "src"
   type = "hidden"
   [[page.question]]
@@ -185,6 +189,7 @@ async fn an_export_imported_into_a_fresh_database_exports_the_same(db: TestDb) {
                 ("place", "kolin"),
                 ("name", "Jana Nováková"),
                 ("comment", "Řádek 1\r\nŘádek 2, \"v uvozovkách\"; konec"),
+                ("contact", " jana.novakova@obec-kolin.cz "),
                 ("agree", "yes"),
             ],
             None,
@@ -215,6 +220,21 @@ async fn an_export_imported_into_a_fresh_database_exports_the_same(db: TestDb) {
             None,
         ),
     ];
+    // An e-mail address in the wrong form is refused with what is wrong; nothing is lost.
+    {
+        let mut b = app.browser();
+        b.open("/s/papir").await;
+        let page = b
+            .next(&[("role", "town"), ("contact", "jana@obec"), ("agree", "yes")])
+            .await;
+        assert!(
+            page.body
+                .contains("Zadejte e-mailovou adresu ve tvaru jana.novakova@obec.cz."),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("value=\"jana@obec\""), "kept as typed");
+    }
     for (link, first, second) in respondents {
         let mut b = app.browser();
         b.open(link).await;
@@ -298,10 +318,10 @@ async fn an_export_imported_into_a_fresh_database_exports_the_same(db: TestDb) {
     app.stop().await;
 }
 
-const BAD: &str = "response_id,submitted_at,language,role,hours,when,place,agree,project\r\n\
-    p-001,2024-03-05T09:00:00+01:00,cs,town,12,2024-03-05,kolin,2024-01,\r\n\
-    p-002,,cs,town,many,2024-02-30,kolín,2024-01,\r\n\
-    p-003,,,town,1,,,2024-01,1\r\n";
+const BAD: &str = "response_id,submitted_at,language,role,hours,when,place,contact,agree,project\r\n\
+    p-001,2024-03-05T09:00:00+01:00,cs,town,12,2024-03-05,kolin,jana@obec.cz,2024-01,\r\n\
+    p-002,,cs,town,many,2024-02-30,kolín,jana@obec,2024-01,\r\n\
+    p-003,,,town,1,,,,2024-01,1\r\n";
 
 async fn bad_rows_import_nothing_unless_skipped(db: TestDb) {
     let dir = survey_dir(&[("papir", SURVEY)]);
@@ -318,10 +338,12 @@ async fn bad_rows_import_nothing_unless_skipped(db: TestDb) {
         format!("{name}:3: column \"when\": \"2024-02-30\" is not a date"),
         format!("{name}:3: column \"place\": \"kolín\" is not a code of question \"place\""),
         "  = help: did you mean \"kolin\"?".to_string(),
+        format!("{name}:3: column \"contact\": \"jana@obec\" is not an e-mail address"),
+        "  = help: write it like jana.novakova@obec.cz, or leave the cell empty".to_string(),
         format!(
             "{name}:4: column \"project\": answered, but question \"project\" does not apply to this response: its page \"mas_only\" applies only if role == 'mas'"
         ),
-        "error: 4 problem(s) in 2 of 3 row(s); nothing was imported".to_string(),
+        "error: 5 problem(s) in 2 of 3 row(s); nothing was imported".to_string(),
     ] {
         assert!(err.contains(&line), "{line:?} missing from:\n{err}");
     }

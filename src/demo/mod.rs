@@ -121,6 +121,7 @@ fn demo_value(kind: &QuestionKind, rng: &mut StdRng) -> Option<String> {
         // unanswered, as interviewers often leave a structured item.
         QuestionKind::Text { .. }
         | QuestionKind::Textarea { .. }
+        | QuestionKind::Email
         | QuestionKind::Number { .. }
         | QuestionKind::Single { .. }
         | QuestionKind::Dropdown { .. }

@@ -145,6 +145,11 @@ fn demo_answer(kind: &QuestionKind, leaning: f64, rng: &mut StdRng) -> Option<An
             let text = COMMENTS.choose(rng)?;
             Answer::Text(text.chars().take(*max_length).collect())
         }
+        // Addresses at example.cz, reserved for examples (nobody receives mail there).
+        QuestionKind::Email => Answer::Text(format!(
+            "respondent{}@example.cz",
+            rng.random_range(1000..100_000)
+        )),
         QuestionKind::Number {
             min, max, integer, ..
         } => {

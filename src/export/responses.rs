@@ -123,6 +123,7 @@ impl Columns {
                         QuestionKind::Date { .. } => ColumnKind::Date,
                         QuestionKind::Text { .. }
                         | QuestionKind::Textarea { .. }
+                        | QuestionKind::Email
                         | QuestionKind::Single { .. }
                         | QuestionKind::Dropdown { .. }
                         | QuestionKind::Multi { .. }

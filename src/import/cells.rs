@@ -43,6 +43,7 @@ pub(super) fn question_column(q: &Question) -> String {
         }
         QuestionKind::Text { .. }
         | QuestionKind::Textarea { .. }
+        | QuestionKind::Email
         | QuestionKind::Number { .. }
         | QuestionKind::Single { .. }
         | QuestionKind::Dropdown { .. }
@@ -104,6 +105,13 @@ fn decode(
         QuestionKind::Text { .. } | QuestionKind::Textarea { .. } => {
             Some(Answer::Text(value.replace("\r\n", "\n")))
         }
+        QuestionKind::Email => match crate::survey::form::parse_email(value) {
+            Some(address) => Some(Answer::Text(address)),
+            None => fail(
+                format!("\"{value}\" is not an e-mail address"),
+                Some("write it like jana.novakova@obec.cz, or leave the cell empty".into()),
+            ),
+        },
         QuestionKind::Hidden { options: None, .. } => Some(Answer::Text(value.to_string())),
         QuestionKind::Hidden {
             options: Some(list),

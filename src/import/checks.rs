@@ -128,6 +128,7 @@ fn describe(
             )),
             QuestionKind::Text { .. }
             | QuestionKind::Textarea { .. }
+            | QuestionKind::Email
             | QuestionKind::Number { .. }
             | QuestionKind::Single { .. }
             | QuestionKind::Dropdown { .. }
@@ -149,6 +150,7 @@ fn describe(
                 // Only a consent asks for one.
                 QuestionKind::Text { .. }
                 | QuestionKind::Textarea { .. }
+                | QuestionKind::Email
                 | QuestionKind::Number { .. }
                 | QuestionKind::Single { .. }
                 | QuestionKind::Dropdown { .. }
@@ -195,6 +197,7 @@ fn describe(
             "required matrix \"{id}\": every row needs an answer"
         )),
         Problem::InvalidDate => one("not a date".into()),
+        Problem::NotAnEmail => one("not an e-mail address (like jana.novakova@obec.cz)".into()),
         Problem::DateBefore { min } => one(format!(
             "{value} is before {min}, the earliest date allowed"
         )),

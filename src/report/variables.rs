@@ -241,8 +241,10 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
                     ));
                 }
             }
-            // Dates, consents, rankings, notes and free hidden values are not analysed.
-            QuestionKind::Date { .. }
+            // Dates, consents, rankings, notes and free hidden values are not analysed, nor
+            // e-mail addresses (declared other than identifiers, they are still one per person).
+            QuestionKind::Email
+            | QuestionKind::Date { .. }
             | QuestionKind::Consent { .. }
             | QuestionKind::Ranking { .. }
             | QuestionKind::Note

@@ -35,7 +35,7 @@ fn field(page: &Page, question: &str, row: Option<&str>) -> Option<Json> {
         (QuestionKind::Matrix { rows, .. }, None) => {
             json!({"f": rows.iter().map(|r| format!("{question}.{}", r.id)).collect::<Vec<_>>(), "k": "rows"})
         }
-        (QuestionKind::Text { .. } | QuestionKind::Textarea { .. }, _) => {
+        (QuestionKind::Text { .. } | QuestionKind::Textarea { .. } | QuestionKind::Email, _) => {
             json!({"f": question, "k": "text"})
         }
         (QuestionKind::Number { .. } | QuestionKind::Rating { .. }, _) => {

@@ -80,6 +80,8 @@ pub enum Problem {
         missing: usize,
     },
     InvalidDate,
+    /// Not the form of an e-mail address.
+    NotAnEmail,
     DateBefore {
         min: time::Date,
     },
@@ -175,6 +177,7 @@ pub fn decode_page(
                     QuestionKind::Consent { .. } => Problem::ConsentRequired,
                     QuestionKind::Text { .. }
                     | QuestionKind::Textarea { .. }
+                    | QuestionKind::Email
                     | QuestionKind::Number { .. }
                     | QuestionKind::Single { .. }
                     | QuestionKind::Dropdown { .. }
@@ -259,6 +262,7 @@ fn completeness(q: &Question, answer: &Answer) -> Option<Problem> {
         // One answer is a whole answer.
         QuestionKind::Text { .. }
         | QuestionKind::Textarea { .. }
+        | QuestionKind::Email
         | QuestionKind::Number { .. }
         | QuestionKind::Single { .. }
         | QuestionKind::Dropdown { .. }
@@ -291,6 +295,15 @@ fn decode_question(q: &Question, input: &FormInput) -> Decoded {
                 return fail(Problem::TooLong { max: *max_length });
             }
             Ok(Some(Answer::Text(v)))
+        }
+        QuestionKind::Email => {
+            let Some(v) = input.value(id) else {
+                return Ok(None);
+            };
+            match parse_email(v) {
+                Some(address) => Ok(Some(Answer::Text(address))),
+                None => fail(Problem::NotAnEmail),
+            }
         }
         QuestionKind::Number {
             min, max, integer, ..
@@ -479,6 +492,21 @@ pub fn parse_number(s: &str) -> Option<f64> {
         .then(|| cleaned.parse::<f64>().ok())
         .flatten()
         .filter(|n| n.is_finite())
+}
+
+/// An e-mail address as typed (spaces around it removed), if it has the form browsers
+/// accept in an `<input type="email">` (the WHATWG "valid e-mail address") and a dot in
+/// its domain (an address on the internet has one: `jana@obec` is a slip), at most 254
+/// characters. Whether mail reaches it is not checked.
+pub fn parse_email(s: &str) -> Option<String> {
+    static FORM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$",
+        )
+        .expect("a valid pattern")
+    });
+    let s = s.trim();
+    (s.len() <= 254 && FORM.is_match(s)).then(|| s.to_string())
 }
 
 /// Accepts ISO `2024-01-16` (what date pickers send) and Czech `16. 1. 2024`.

@@ -299,6 +299,9 @@ pub enum QuestionKind {
     Textarea {
         max_length: usize,
     },
+    /// An e-mail address: checked for its form, an identifier unless the file says
+    /// otherwise.
+    Email,
     Number {
         min: Option<f64>,
         max: Option<f64>,
@@ -355,6 +358,7 @@ pub enum QuestionKind {
 pub enum QuestionType {
     Text,
     Textarea,
+    Email,
     Number,
     Single,
     Multi,
@@ -371,9 +375,10 @@ pub enum QuestionType {
 }
 
 impl QuestionType {
-    pub const ALL: [QuestionType; 15] = [
+    pub const ALL: [QuestionType; 16] = [
         QuestionType::Text,
         QuestionType::Textarea,
+        QuestionType::Email,
         QuestionType::Number,
         QuestionType::Single,
         QuestionType::Multi,
@@ -393,6 +398,7 @@ impl QuestionType {
         match self {
             QuestionType::Text => "text",
             QuestionType::Textarea => "textarea",
+            QuestionType::Email => "email",
             QuestionType::Number => "number",
             QuestionType::Single => "single",
             QuestionType::Multi => "multi",
@@ -418,6 +424,7 @@ impl QuestionKind {
     pub fn question_type(&self) -> QuestionType {
         match self {
             QuestionKind::Text { .. } => QuestionType::Text,
+            QuestionKind::Email => QuestionType::Email,
             QuestionKind::Textarea { .. } => QuestionType::Textarea,
             QuestionKind::Number { .. } => QuestionType::Number,
             QuestionKind::Single { .. } => QuestionType::Single,
@@ -445,7 +452,8 @@ impl QuestionKind {
             | QuestionKind::Matrix { options, .. }
             | QuestionKind::Ranking { options } => Some(options),
             QuestionKind::Hidden { options, .. } => options.as_ref(),
-            QuestionKind::Text { .. }
+            QuestionKind::Email
+            | QuestionKind::Text { .. }
             | QuestionKind::Textarea { .. }
             | QuestionKind::Number { .. }
             | QuestionKind::Rating { .. }

@@ -37,6 +37,7 @@ pub fn variables(survey: &Survey) -> Vec<Variable> {
             q.kind,
             QuestionKind::Text { .. }
                 | QuestionKind::Textarea { .. }
+                | QuestionKind::Email
                 | QuestionKind::Hidden { options: None, .. }
         );
         let var = |part: Part, suffix: Option<&str>| Variable {
@@ -78,6 +79,7 @@ pub fn variables(survey: &Survey) -> Vec<Variable> {
             // One answer, one column.
             QuestionKind::Text { .. }
             | QuestionKind::Textarea { .. }
+            | QuestionKind::Email
             | QuestionKind::Number { .. }
             | QuestionKind::Dropdown { .. }
             | QuestionKind::Likert { .. }

@@ -72,6 +72,7 @@ pub fn error_target(q: &Question, part: Option<&str>) -> String {
         (
             QuestionKind::Text { .. }
             | QuestionKind::Textarea { .. }
+            | QuestionKind::Email
             | QuestionKind::Number { .. }
             | QuestionKind::Dropdown { .. }
             | QuestionKind::Date { .. }
@@ -142,6 +143,16 @@ fn question_inner(q: &Question, ctx: &FieldCtx<'_>) -> Markup {
                     spellcheck="true" required[q.required] aria-describedby=[d.aria] aria-invalid=[error.map(|_| "true")]
                     data-max-chars=[counted] data-chars-left-one=[counted.map(|_| t[0].1)] data-chars-left-few=[counted.map(|_| t[1].1)]
                     data-chars-left-many=[counted.map(|_| t[2].1)] data-chars-over=[counted.map(|_| t[3].1)];
+            },
+        ),
+        QuestionKind::Email => labelled(
+            q,
+            ctx,
+            &class,
+            &d,
+            html! {
+                input.text type="email" id=(input_id(q, None)) name=(q.id) value=(ctx.value(&q.id)) autocomplete="email"
+                    spellcheck="false" required[q.required] aria-describedby=[d.aria] aria-invalid=[error.map(|_| "true")];
             },
         ),
         QuestionKind::Textarea { max_length } => labelled(
@@ -364,6 +375,7 @@ fn hints(q: &Question, ctx: &FieldCtx<'_>) -> Vec<String> {
         }
         // Long limits are not worth a hint; the other types' help says it all.
         QuestionKind::Text { .. }
+        | QuestionKind::Email
         | QuestionKind::Number { .. }
         | QuestionKind::Single { .. }
         | QuestionKind::Dropdown { .. }

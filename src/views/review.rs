@@ -72,6 +72,7 @@ pub fn question_label<'a>(q: &'a Question, lang: Lang, ui: &'a Ui) -> &'a str {
             .map_or(ui.consent_default_label, |l| l.get(lang)),
         QuestionKind::Text { .. }
         | QuestionKind::Textarea { .. }
+        | QuestionKind::Email
         | QuestionKind::Number { .. }
         | QuestionKind::Single { .. }
         | QuestionKind::Dropdown { .. }

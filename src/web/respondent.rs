@@ -95,6 +95,7 @@ pub fn prefill<'a>(
             QuestionKind::Hidden { options: None, .. }
             | QuestionKind::Text { .. }
             | QuestionKind::Textarea { .. }
+            | QuestionKind::Email
             | QuestionKind::Number { .. }
             | QuestionKind::Single { .. }
             | QuestionKind::Dropdown { .. }

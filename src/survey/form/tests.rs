@@ -408,3 +408,81 @@ fn numbers_and_dates_accept_local_forms() {
     );
     assert_eq!(parse_date("16/1/2024"), None);
 }
+
+#[test]
+fn email_addresses_are_checked_for_their_form() {
+    for ok in [
+        "jana.novakova@obec.cz",
+        " Jana.Novakova+dotaznik@mesto-kolin.cz ",
+        "a@b.co",
+        "o'brien@example.org",
+    ] {
+        assert_eq!(parse_email(ok).as_deref(), Some(ok.trim()), "{ok}");
+    }
+    for bad in [
+        "",
+        "jana",
+        "jana@obec",
+        "jana@@obec.cz",
+        "jana novakova@obec.cz",
+        "jana@obec..cz",
+        "jana@-obec.cz",
+        "@obec.cz",
+        "jana@obec.cz.",
+        "jána@obec.cz",
+    ] {
+        assert_eq!(parse_email(bad), None, "{bad}");
+    }
+    let long = format!("{}@obec.cz", "a".repeat(250));
+    assert_eq!(parse_email(&long), None, "longer than 254 characters");
+}
+
+#[test]
+fn an_email_question_stores_the_address_or_says_what_is_wrong() {
+    let src = r#"
+id = "mail"
+title = "Mail"
+[[page]]
+id = "p"
+  [[page.question]]
+  id = "email"
+  type = "email"
+  text = "E-mail"
+  required = true
+"#;
+    let s = load_str(Path::new("m.toml"), src).survey.expect("valid");
+    let q = s.question("email").unwrap();
+    assert_eq!(
+        q.privacy,
+        Some(crate::survey::privacy::PrivacyClass::Identifier),
+        "an identifier unless declared otherwise"
+    );
+    let page = |value: &str| {
+        decode_page(
+            &s.pages[0],
+            &input(&[("email", value)]),
+            &Answers::new(),
+            Strictness::Enforce,
+        )
+    };
+    let out = page(" jana@obec.cz ");
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    assert_eq!(
+        out.answers.get("email"),
+        Some(&Answer::Text("jana@obec.cz".into()))
+    );
+    let out = page("jana@obec");
+    assert_eq!(out.errors[0].problem, Problem::NotAnEmail);
+    assert!(!out.answers.contains_key("email"));
+    let out = page("");
+    assert_eq!(out.errors[0].problem, Problem::Required);
+    // Declared otherwise, it stays as declared.
+    let declared = src.replace("required = true", "privacy = \"none\"");
+    let s = load_str(Path::new("m.toml"), &declared)
+        .survey
+        .expect("valid");
+    assert_eq!(
+        s.question("email").unwrap().privacy,
+        Some(crate::survey::privacy::PrivacyClass::None)
+    );
+}

@@ -120,7 +120,10 @@ impl Scope for SurveyScope<'_> {
                 )
                 .with_help(format!("write just `{question}`")));
             }
-            (QuestionKind::Text { .. } | QuestionKind::Textarea { .. }, None) => ValueType::Text,
+            (
+                QuestionKind::Text { .. } | QuestionKind::Textarea { .. } | QuestionKind::Email,
+                None,
+            ) => ValueType::Text,
             (QuestionKind::Number { .. } | QuestionKind::Rating { .. }, None) => ValueType::Number,
             (QuestionKind::Single { options, other }, None) => ValueType::Choice {
                 codes: with_other(options.codes(), other.is_some()),

@@ -262,6 +262,7 @@ fn read_coarsening(
                 Some(
                     QuestionKind::Text { .. }
                     | QuestionKind::Textarea { .. }
+                    | QuestionKind::Email
                     | QuestionKind::Number { .. }
                     | QuestionKind::Single { .. }
                     | QuestionKind::Dropdown { .. }

@@ -131,7 +131,10 @@ pub fn read_question(
     let show_if = t.string(ctx, "show_if", "\"role == 'other'\"");
     let validations = read_validations(ctx, &mut t);
     let privacy_declared = t.has("privacy");
-    let privacy = super::privacy::read_question_class(ctx, &mut t, qtype);
+    // An e-mail address names its owner: an identifier unless the file says otherwise.
+    let privacy = super::privacy::read_question_class(ctx, &mut t, qtype)
+        .or((qtype == Some(QuestionType::Email) && !privacy_declared)
+            .then_some(crate::survey::privacy::PrivacyClass::Identifier));
 
     let kind = qtype.and_then(|qt| read_kind(ctx, &mut t, qt, id.as_ref(), lists));
     if qtype.is_none() {
@@ -254,6 +257,7 @@ fn read_kind(
         QuestionType::Textarea => QuestionKind::Textarea {
             max_length: max_length(ctx, t, 5000),
         },
+        QuestionType::Email => QuestionKind::Email,
         QuestionType::Number => {
             let min = t.number(ctx, "min", "0");
             let max = t.number(ctx, "max", "120");

@@ -32,7 +32,9 @@ impl Likely {
             QuestionKind::Hidden { options, .. } => options.as_deref().and_then(attributes),
             // Scales and ratings are opinions; several values cannot be a quasi-identifier;
             // typed text is already dropped unless declared otherwise.
-            QuestionKind::Text { .. }
+            // An e-mail address is an identifier by default.
+            QuestionKind::Email
+            | QuestionKind::Text { .. }
             | QuestionKind::Textarea { .. }
             | QuestionKind::Multi { .. }
             | QuestionKind::Likert { .. }
