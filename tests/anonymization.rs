@@ -111,7 +111,13 @@ async fn the_mpsv_demo_export_is_k_anonymous_and_resists_re_identification(db: T
         "{}",
         refused.stderr
     );
-    assert!(refused.stderr.contains("--accept-suppression"));
+    assert!(
+        refused
+            .stderr
+            .contains("  = help: add --accept-suppression to export with it"),
+        "{}",
+        refused.stderr
+    );
     assert!(!Path::new(&out).exists(), "nothing written");
 
     let done = anketa(
@@ -270,15 +276,23 @@ async fn the_mpsv_demo_export_is_k_anonymous_and_resists_re_identification(db: T
         && !under_other.contains(p)));
 
     // 5. Narrowed selections could be joined into small groups: refused.
-    for filter in [
-        &["--where", "respondent_role=head"][..],
-        &["--from", "2020-01-01"],
-        &["--status", "all"],
+    // The error says what is wrong; the command line adds which flag to leave out.
+    for (filter, help) in [
+        (
+            &["--where", "respondent_role=head"][..],
+            "leave out --where",
+        ),
+        (&["--from", "2020-01-01"], "leave out --from and --to"),
+        (&["--status", "all"], "leave out --status"),
     ] {
         let run = anketa(&[&base[..], &["--accept-suppression"], filter].concat());
         assert_eq!(run.code, Some(1), "{filter:?}");
         assert!(
-            run.stderr.contains("cannot be used with --anonymize"),
+            run.stderr
+                .contains("an anonymized export cannot be limited to")
+                && run
+                    .stderr
+                    .contains(&format!("  = help: {help} with --anonymize")),
             "{}",
             run.stderr
         );
@@ -436,7 +450,12 @@ async fn pre_and_post_link_by_keyed_pseudonyms_and_refusals_are_clear(db: TestDb
     let no_key = export("pre", &[]);
     assert_eq!(no_key.code, Some(1));
     assert!(
-        no_key.stderr.contains("--pseudonym-key-file"),
+        no_key
+            .stderr
+            .contains("needs the secret pseudonym key, and none was given")
+            && no_key
+                .stderr
+                .contains("  = help: pass --pseudonym-key-file FILE"),
         "{}",
         no_key.stderr
     );

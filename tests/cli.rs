@@ -410,7 +410,11 @@ async fn serve_creates_the_pseudonym_key_beside_the_database_once() {
     let refused = export(&[]);
     assert!(!refused.status.success());
     assert!(
-        stderr(&refused).contains("secret key"),
+        stderr(&refused).contains("secret pseudonym key")
+            && stderr(&refused)
+                .matches("needs the secret pseudonym key")
+                .count()
+                == 1,
         "{}",
         stderr(&refused)
     );

@@ -434,6 +434,13 @@ fn files_that_are_not_response_csvs_fail_clearly() {
             "{name}: {err}"
         );
         assert!(!err.contains("panicked"), "{err}");
+        // Only the command line names a command to type.
+        if name == "people.csv" {
+            assert!(
+                err.contains("  = help: export the survey with `anketa export papir --format csv`"),
+                "{err}"
+            );
+        }
     }
     let missing = anketa(&[
         "import",

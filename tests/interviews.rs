@@ -476,7 +476,7 @@ async fn an_evaluator_exports_the_39_demo_interviews(db: TestDb) {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&out.stderr)
-            .contains("is an interview guide: export it with --format csv")
+            .contains("is an interview guide: it exports as csv (one row per interview)")
     );
     // The "normal" export of a guide: one row per interview with its structured items
     // and the paradata of each topic.

@@ -125,7 +125,7 @@ struct Column {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AnonymizeError {
     #[error(
-        "the survey's pseudonyms link people across surveys ({0}), which needs the secret key: pass --pseudonym-key-file FILE (or set ANKETA_PSEUDONYM_KEY_FILE)"
+        "the survey's pseudonyms link people across surveys ({0}), which needs the secret pseudonym key, and none was given"
     )]
     NeedsKey(String),
     #[error("the pseudonym comes from \"{0}\", which no stored response or invitation has")]

@@ -35,8 +35,8 @@ impl Report {
         let o = &self.outcome;
         format!(
             "k = {k} is not reached for \"{survey}\": some of the {records} response(s) are in groups of fewer than {k} that share their {qi}. \
-             Reaching k needs {cells} cell(s) blanked and {dropped} response(s) left out. Accept this with --accept-suppression \
-             (staff area: \"accept suppression\"), or coarsen more in [privacy.coarsen]",
+             Reaching k needs {cells} cell(s) blanked and {dropped} response(s) left out: accept that suppression, \
+             or coarsen more in the survey's [privacy.coarsen]",
             k = self.k,
             survey = self.survey_id,
             records = o.records,

@@ -23,8 +23,8 @@ pub(super) async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let file = args.file.display().to_string();
     let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {file}"))?;
     let now = OffsetDateTime::now_utc();
-    let mut outcome =
-        import::read(survey, &bytes, now).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+    let mut outcome = import::read(survey, &bytes, now)
+        .map_err(|e| anyhow::Error::new(e).context(file.clone()))?;
     let store = super::open_store(&args.database).await?;
     let mut known = Vec::new();
     for (row, line, id) in outcome.given_ids() {

@@ -529,9 +529,55 @@ fn block_on(f: impl std::future::Future<Output = anyhow::Result<ExitCode>>) -> E
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
+            if let Some(help) = command_line_help(&e) {
+                eprintln!("  = help: {help}");
+            }
             ExitCode::FAILURE
         }
     }
+}
+
+/// What to type instead, for an error whose core message describes only the problem (the
+/// core does not know it was called from the command line; the staff area says it in
+/// its own words).
+fn command_line_help(e: &anyhow::Error) -> Option<String> {
+    use crate::anonymize::AnonymizeError;
+    use crate::export::{ExportError, Narrowing};
+    use crate::import::ImportError;
+    let needs_key = "pass --pseudonym-key-file FILE (or set ANKETA_PSEUDONYM_KEY_FILE)";
+    e.chain().find_map(|cause| {
+        if let Some(e) = cause.downcast_ref::<ExportError>() {
+            return match e {
+                ExportError::NotAnInterviewGuide(_) => Some("use --format csv".into()),
+                ExportError::InterviewGuideLayout(_) => {
+                    Some("use --format csv, interviews-md, interviews-txt or interviews-csv".into())
+                }
+                ExportError::FilterWithAnonymize(narrowing) => Some(format!(
+                    "leave out {} with --anonymize",
+                    match narrowing {
+                        Narrowing::Status => "--status",
+                        Narrowing::Period => "--from and --to",
+                        Narrowing::Version => "--survey-version",
+                        Narrowing::Filter => "--where",
+                    }
+                )),
+                ExportError::Anonymize(AnonymizeError::NeedsKey(_)) => Some(needs_key.into()),
+                ExportError::NeedsSuppression(_) => {
+                    Some("add --accept-suppression to export with it".into())
+                }
+                _ => None,
+            };
+        }
+        if let Some(AnonymizeError::NeedsKey(_)) = cause.downcast_ref::<AnonymizeError>() {
+            return Some(needs_key.into());
+        }
+        if let Some(ImportError::NoHeader(survey)) = cause.downcast_ref::<ImportError>() {
+            return Some(format!(
+                "export the survey with `anketa export {survey} --format csv` for the header"
+            ));
+        }
+        None
+    })
 }
 
 pub fn print_diagnostics(diagnostics: &[Diagnostic]) {

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 
 use super::codebook::Entry;
 use super::responses::Columns;
-use super::{ExportError, Selection, survey_versions};
+use super::{ExportError, Narrowing, Selection, survey_versions};
 use crate::anonymize::{Anonymizer, Options, Plan, Report, kanon};
 use crate::store::Store;
 use crate::survey::Survey;
@@ -69,17 +69,17 @@ pub async fn anonymize(
     let narrowed = [
         (
             selection.status != Some(crate::store::Status::Complete),
-            "--status",
+            Narrowing::Status,
         ),
         (
             selection.from.is_some() || selection.to.is_some(),
-            "--from/--to",
+            Narrowing::Period,
         ),
-        (selection.version.is_some(), "--survey-version"),
-        (!selection.wheres.is_empty(), "--where"),
+        (selection.version.is_some(), Narrowing::Version),
+        (!selection.wheres.is_empty(), Narrowing::Filter),
     ];
-    if let Some((_, filter)) = narrowed.iter().find(|(set, _)| *set) {
-        return Err(ExportError::FilterWithAnonymize(filter));
+    if let Some(&(_, narrowing)) = narrowed.iter().find(|(set, _)| *set) {
+        return Err(ExportError::FilterWithAnonymize(narrowing));
     }
     let mut options = options.clone();
     if options.export_salt.is_empty() {

@@ -43,11 +43,11 @@ pub enum ExportError {
         reason: String,
     },
     #[error(
-        "\"{0}\" is a questionnaire, not an interview guide: export its responses with --format csv"
+        "\"{0}\" is a questionnaire, not an interview guide: its responses export in the response formats (csv and the others), not as interview records"
     )]
     NotAnInterviewGuide(String),
     #[error(
-        "\"{0}\" is an interview guide: export it with --format csv (one row per interview), interviews-md, interviews-txt or interviews-csv"
+        "\"{0}\" is an interview guide: it exports as csv (one row per interview), interviews-md, interviews-txt or interviews-csv"
     )]
     InterviewGuideLayout(String),
     #[error(
@@ -64,16 +64,16 @@ pub enum ExportError {
         responses: u64,
         k: usize,
     },
-    #[error("{0}")]
+    #[error(transparent)]
     Anonymize(#[from] crate::anonymize::AnonymizeError),
     #[error(
         "\"{0}\" is an interview guide: interview documents cannot be anonymized automatically (evaluators get them with interviewer pseudonyms)"
     )]
     InterviewNotAnonymizable(String),
     #[error(
-        "{0} cannot be used with --anonymize: every anonymized export covers all complete responses (two exports of different subsets could be joined into groups smaller than k)"
+        "an anonymized export cannot be limited to {0}: every anonymized export covers all complete responses (two exports of different subsets could be joined into groups smaller than k)"
     )]
-    FilterWithAnonymize(&'static str),
+    FilterWithAnonymize(Narrowing),
     #[error(
         "responses were deleted, flagged or changed while the anonymized export was written, so it may not be k-anonymous: run it again"
     )]
@@ -84,6 +84,30 @@ pub enum ExportError {
     Write(#[from] std::io::Error),
     #[error("writing the export failed: {0}")]
     Csv(#[from] csv::Error),
+}
+
+/// A way of limiting an export to part of the responses (refused for anonymized ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Narrowing {
+    /// A status other than complete.
+    Status,
+    /// Responses submitted in a period.
+    Period,
+    /// One survey version.
+    Version,
+    /// Responses matching a filter.
+    Filter,
+}
+
+impl std::fmt::Display for Narrowing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Narrowing::Status => "responses of another status than complete",
+            Narrowing::Period => "a period",
+            Narrowing::Version => "one survey version",
+            Narrowing::Filter => "the responses matching a filter",
+        })
+    }
 }
 
 /// Which responses an export takes: complete ones by default; optionally in progress too,

@@ -111,7 +111,7 @@ pub enum ImportError {
     #[error("the file is empty: it needs a header line naming the columns and a line per response")]
     Empty,
     #[error(
-        "the first line does not name the columns of survey \"{0}\": it must be the header that `anketa export {0} --format csv` writes (response_id, submitted_at, language, then one column per variable)"
+        "the first line does not name the columns of survey \"{0}\": it must be the header of the survey's CSV export (response_id, submitted_at, language, then one column per variable)"
     )]
     NoHeader(String),
     #[error("there are no responses in this file (only a header line)")]
@@ -262,10 +262,8 @@ impl<'s> Layout<'s> {
                             .into_iter()
                             .chain(layout.variables.iter().map(|v| v.name.as_str()));
                         let hint = suggest(h, names, '"', || {
-                            format!(
-                                "the columns are those of `anketa export {} --format csv`: remove this one",
-                                survey.id
-                            )
+                            "the columns are those of the survey's CSV export: remove this one"
+                                .to_string()
                         });
                         header_problem(
                             h,

@@ -435,7 +435,7 @@ fn the_header_is_checked_first() {
     let far = read_csv("response_id,zzz_qqq\nx,1\n");
     assert_eq!(
         far.problems[0].hint.as_deref(),
-        Some("the columns are those of `anketa export papir --format csv`: remove this one")
+        Some("the columns are those of the survey's CSV export: remove this one")
     );
 }
 
