@@ -2,11 +2,12 @@
 //! assistive technology: every input has a label, groups are fieldsets with legends,
 //! hints and errors are tied to inputs with `aria-describedby`.
 
+mod inputs;
+
 use maud::{Markup, html};
 
 use super::paragraphs;
 use crate::i18n::Ui;
-use crate::survey::answer::{OTHER, format_number};
 use crate::survey::form::{FieldError, FormInput};
 use crate::survey::model::{ChoiceList, Question, QuestionKind};
 use crate::survey::{Lang, Text};
@@ -122,7 +123,6 @@ fn question_inner(q: &Question, ctx: &FieldCtx<'_>) -> Markup {
         q.kind.question_type().name(),
         if error.is_some() { " q-error" } else { "" }
     );
-    let t = ctx.ui.counter_templates();
     match &q.kind {
         QuestionKind::Note => {
             html! { div class=(class) id=(input_id(q, None)) { (paragraphs(ctx.text(&q.text))) } }
@@ -136,199 +136,64 @@ fn question_inner(q: &Question, ctx: &FieldCtx<'_>) -> Markup {
             ctx,
             &class,
             &d,
-            html! {
-                // The live counter (script) only for limits worth watching; the hint states them.
-                @let counted = (*max_length < 500).then_some(*max_length);
-                input.text type="text" id=(input_id(q, None)) name=(q.id) value=(ctx.value(&q.id)) autocomplete=[autocomplete.as_deref()]
-                    spellcheck="true" required[q.required] aria-describedby=[d.aria] aria-invalid=[error.map(|_| "true")]
-                    data-max-chars=[counted] data-chars-left-one=[counted.map(|_| t[0].1)] data-chars-left-few=[counted.map(|_| t[1].1)]
-                    data-chars-left-many=[counted.map(|_| t[2].1)] data-chars-over=[counted.map(|_| t[3].1)];
-            },
+            inputs::text(q, ctx, &d, autocomplete.as_deref(), *max_length),
         ),
-        QuestionKind::Email => labelled(
-            q,
-            ctx,
-            &class,
-            &d,
-            html! {
-                input.text type="email" id=(input_id(q, None)) name=(q.id) value=(ctx.value(&q.id)) autocomplete="email"
-                    spellcheck="false" required[q.required] aria-describedby=[d.aria] aria-invalid=[error.map(|_| "true")];
-            },
-        ),
+        QuestionKind::Email => labelled(q, ctx, &class, &d, inputs::email(q, ctx, &d)),
         QuestionKind::Textarea { max_length } => labelled(
             q,
             ctx,
             &class,
             &d,
-            html! {
-                textarea id=(input_id(q, None)) name=(q.id) rows="5" spellcheck="true" required[q.required] aria-describedby=[d.aria] aria-invalid=[error.map(|_| "true")]
-                    data-max-chars=(max_length) data-chars-left-one=(t[0].1) data-chars-left-few=(t[1].1) data-chars-left-many=(t[2].1) data-chars-over=(t[3].1) { (ctx.value(&q.id)) }
-            },
+            inputs::textarea(q, ctx, &d, *max_length),
         ),
         QuestionKind::Number { integer, unit, .. } => labelled(
             q,
             ctx,
             &class,
             &d,
-            html! {
-                span.with-unit {
-                    input.num type="text" inputmode=(if *integer { "numeric" } else { "decimal" }) id=(input_id(q, None)) name=(q.id) value=(ctx.value(&q.id))
-                        autocomplete="off" required[q.required] aria-describedby=[d.aria] aria-invalid=[error.map(|_| "true")];
-                    @if let Some(unit) = unit { span.unit { (ctx.text(unit)) } }
-                }
-            },
+            inputs::number(q, ctx, &d, *integer, unit.as_ref()),
         ),
-        QuestionKind::Date { min, max } => labelled(
-            q,
-            ctx,
-            &class,
-            &d,
-            html! {
-                input.date type="date" id=(input_id(q, None)) name=(q.id) value=(ctx.value(&q.id)) min=[min.map(|m| m.to_string())] max=[max.map(|m| m.to_string())]
-                    required[q.required] aria-describedby=[d.aria] aria-invalid=[error.map(|_| "true")];
-            },
-        ),
-        QuestionKind::Dropdown { options } => labelled(
-            q,
-            ctx,
-            &class,
-            &d,
-            html! {
-                select id=(input_id(q, None)) name=(q.id) required[q.required] aria-describedby=[d.aria] aria-invalid=[error.map(|_| "true")] {
-                    option value="" { (ctx.ui.choose) }
-                    @for c in &options.options {
-                        option value=(c.value) selected[ctx.value(&q.id) == c.value] { (ctx.text(&c.label)) }
-                    }
-                }
-            },
-        ),
-        QuestionKind::Consent { label, .. } => html! {
-            div class=(class) {
-                div.consent-text id=(input_id(q, Some("text"))) { (paragraphs(ctx.text(&q.text))) }
-                (d.hint_and_error())
-                div.opt.check {
-                    input type="checkbox" id=(input_id(q, None)) name=(q.id) value="yes" checked[ctx.value(&q.id) == "yes"] required
-                        aria-describedby=(format!("{} {}", input_id(q, Some("text")), d.aria.unwrap_or(""))) aria-invalid=[error.map(|_| "true")];
-                    label for=(input_id(q, None)) { (label.as_ref().map_or(ctx.ui.consent_default_label, |l| ctx.text(l))) }
-                }
-            }
-        },
+        QuestionKind::Date { min, max } => {
+            labelled(q, ctx, &class, &d, inputs::date(q, ctx, &d, *min, *max))
+        }
+        QuestionKind::Dropdown { options } => {
+            labelled(q, ctx, &class, &d, inputs::dropdown(q, ctx, &d, options))
+        }
+        QuestionKind::Consent { label, .. } => inputs::consent(q, ctx, &class, &d, label.as_ref()),
         QuestionKind::Single { options, other } => grouped(
             q,
             ctx,
             &class,
             &d,
-            html! {
-                div.options {
-                    @for c in &options.options { (radio(q, &q.id, &c.value, ctx.text(&c.label), ctx)) }
-                    @if let Some(other) = other {
-                        (radio(q, &q.id, OTHER, ctx.text(other), ctx))
-                        (other_box(q, ctx))
-                    }
-                }
-            },
+            inputs::single(q, ctx, options, other.as_ref()),
         ),
-        QuestionKind::Likert { options } => grouped(
-            q,
-            ctx,
-            &class,
-            &d,
-            html! {
-                div.options.scale { @for c in &options.options { (radio(q, &q.id, &c.value, ctx.text(&c.label), ctx)) } }
-            },
-        ),
-        QuestionKind::YesNo => grouped(
-            q,
-            ctx,
-            &class,
-            &d,
-            html! {
-                div.options.inline {
-                    (radio(q, &q.id, "1", ctx.ui.yes, ctx))
-                    (radio(q, &q.id, "0", ctx.ui.no, ctx))
-                }
-            },
-        ),
-        QuestionKind::Rating { min, max, .. } => grouped(
-            q,
-            ctx,
-            &class,
-            &d,
-            html! {
-                div.options.rating {
-                    @for n in *min..=*max { (radio(q, &q.id, &n.to_string(), &format_number(n as f64), ctx)) }
-                }
-            },
-        ),
+        QuestionKind::Likert { options } => {
+            grouped(q, ctx, &class, &d, inputs::likert(q, ctx, options))
+        }
+        QuestionKind::YesNo => grouped(q, ctx, &class, &d, inputs::yes_no(q, ctx)),
+        QuestionKind::Rating { min, max, .. } => {
+            grouped(q, ctx, &class, &d, inputs::rating(q, ctx, *min, *max))
+        }
         QuestionKind::Multi { options, other, .. } => grouped(
             q,
             ctx,
             &class,
             &d,
-            html! {
-                div.options {
-                    @for c in &options.options { (checkbox(q, &c.value, ctx.text(&c.label), ctx)) }
-                    @if let Some(other) = other {
-                        (checkbox(q, OTHER, ctx.text(other), ctx))
-                        (other_box(q, ctx))
-                    }
-                }
-            },
+            inputs::multi(q, ctx, options, other.as_ref()),
         ),
         QuestionKind::Matrix { rows, options } => grouped(
             q,
             ctx,
             &class,
             &d,
-            html! {
-                @for row in rows {
-                    @let name = format!("{}.{}", q.id, row.id);
-                    @let missing = error.is_some() && ctx.value(&name).is_empty();
-                    fieldset.row.row-missing[missing] {
-                        legend { (ctx.text(&row.text)) }
-                        // A matrix has rows x options cells: each is one label around its
-                        // radio (no ids and `for`s to pair), and only the row's first radio
-                        // has an id, for the error summary's link.
-                        div.options.scale {
-                            @for (i, c) in options.options.iter().enumerate() {
-                                @let id = (i == 0).then(|| input_id(q, Some(&format!("{}-{}", row.id, c.value))));
-                                label.opt {
-                                    input type="radio" id=[id] name=(name) value=(c.value) checked[ctx.value(&name) == c.value];
-                                    span { (ctx.text(&c.label)) }
-                                }
-                            }
-                        }
-                    }
-                }
-            },
+            inputs::matrix(q, ctx, &d, rows, options),
         ),
-        QuestionKind::Ranking { options } => grouped(
-            q,
-            ctx,
-            &class,
-            &d,
-            html! {
-                div.ranking {
-                    @for c in &options.options {
-                        @let name = format!("{}.{}", q.id, c.value);
-                        @let id = input_id(q, Some(&c.value));
-                        div.rank-item {
-                            select id=(id) name=(name) {
-                                option value="" { "–" }
-                                @for n in 1..=options.options.len() {
-                                    option value=(n) selected[ctx.value(&name) == n.to_string()] { (n) }
-                                }
-                            }
-                            label for=(id) { (ctx.text(&c.label)) }
-                        }
-                    }
-                }
-            },
-        ),
+        QuestionKind::Ranking { options } => {
+            grouped(q, ctx, &class, &d, inputs::ranking(q, ctx, options))
+        }
     }
 }
 
-/// Hint and error texts of a question, and how inputs refer to them.
 struct Described<'a> {
     hints: &'a [String],
     hint_id: &'a str,
@@ -338,6 +203,11 @@ struct Described<'a> {
 }
 
 impl Described<'_> {
+    /// `aria-invalid` of the inputs: set while the question has an error.
+    fn invalid(&self) -> Option<&'static str> {
+        self.error.as_ref().map(|_| "true")
+    }
+
     fn hint_and_error(&self) -> Markup {
         html! {
             @if !self.hints.is_empty() {
