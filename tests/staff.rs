@@ -10,7 +10,7 @@ use common::app::{Browser, TestApp, csv_records, repo_surveys, session_cookie, s
 use common::db::TestDb;
 use common::staff::{
     PASSWORD, admin_creates, anketa_user, audit_rows, cli_admin, printed_link, set_password,
-    sign_in, staff_member, staff_post,
+    sign_in, signed_in_evaluator, signed_in_researcher, staff_member, staff_post,
 };
 use futures_util::TryStreamExt;
 use reqwest::StatusCode;
@@ -116,16 +116,8 @@ async fn each_role_sees_exactly_what_it_may(db: TestDb) {
     answer_towns(&app, "most", "").await;
 
     let mut admin = cli_admin(&app, dir.path(), "Admin@Example.cz").await;
-    let mut researcher =
-        staff_member(&app, &mut admin, "vyzkum@example.cz", "researcher", &[]).await;
-    let mut evaluator = staff_member(
-        &app,
-        &mut admin,
-        "hodnotitel@example.cz",
-        "evaluator",
-        &["obce"],
-    )
-    .await;
+    let mut researcher = signed_in_researcher(&app, &mut admin).await;
+    let mut evaluator = signed_in_evaluator(&app, &mut admin, &["obce"]).await;
     let mut interviewer = staff_member(
         &app,
         &mut admin,
@@ -530,15 +522,8 @@ async fn responses_are_filtered_flagged_deleted_and_erased(db: TestDb) {
     b.press("save", &[("comment", "rozepsáno")]).await;
 
     let mut admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
-    let researcher = staff_member(&app, &mut admin, "vyzkum@example.cz", "researcher", &[]).await;
-    let evaluator = staff_member(
-        &app,
-        &mut admin,
-        "hodnotitel@example.cz",
-        "evaluator",
-        &["obce"],
-    )
-    .await;
+    let researcher = signed_in_researcher(&app, &mut admin).await;
+    let evaluator = signed_in_evaluator(&app, &mut admin, &["obce"]).await;
     assert_eq!(listed(&researcher, "").await.len(), 4);
     assert_eq!(listed(&researcher, "?status=complete").await.len(), 3);
     assert_eq!(listed(&researcher, "?status=in_progress").await.len(), 1);
@@ -887,14 +872,8 @@ async fn the_user_command_manages_accounts(db: TestDb) {
 async fn no_data_link_is_offered_that_cannot_succeed(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let mut admin = cli_admin(&app, &repo_surveys(), "admin@example.cz").await;
-    let evaluator = staff_member(
-        &app,
-        &mut admin,
-        "hodnotitel@example.cz",
-        "evaluator",
-        &["skoleni-pred", "obce-socialni-prace"],
-    )
-    .await;
+    let evaluator =
+        signed_in_evaluator(&app, &mut admin, &["skoleni-pred", "obce-socialni-prace"]).await;
     let linked = evaluator.get_raw("/admin/surveys/skoleni-pred").await;
     assert_eq!(linked.status, StatusCode::OK);
     assert!(
@@ -973,14 +952,7 @@ async fn evaluator_exports_move_on_only_after_k_new_responses(db: TestDb) {
         answer(score).await;
     }
     let mut admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
-    let evaluator = staff_member(
-        &app,
-        &mut admin,
-        "hodnotitel@example.cz",
-        "evaluator",
-        &["grow"],
-    )
-    .await;
+    let evaluator = signed_in_evaluator(&app, &mut admin, &["grow"]).await;
     let rows = async || {
         let page = evaluator.get_raw("/admin/surveys/grow/export/csv").await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -999,7 +971,7 @@ async fn evaluator_exports_move_on_only_after_k_new_responses(db: TestDb) {
     assert_eq!(rows().await, 8, "five new responses: moves on");
     // Researchers see the data as it is.
     answer("1").await;
-    let researcher = staff_member(&app, &mut admin, "vyzkum@example.cz", "researcher", &[]).await;
+    let researcher = signed_in_researcher(&app, &mut admin).await;
     let identified = researcher.get_raw("/admin/surveys/grow/export/csv").await;
     assert_eq!(csv_records(&identified.body).len(), 9);
     assert_eq!(rows().await, 8);
@@ -1068,15 +1040,8 @@ async fn what_an_evaluator_learns_of_an_export_is_a_release(db: TestDb) {
         answer(region).await;
     }
     let mut admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
-    let evaluator = staff_member(
-        &app,
-        &mut admin,
-        "hodnotitel@example.cz",
-        "evaluator",
-        &["oblasti"],
-    )
-    .await;
-    let researcher = staff_member(&app, &mut admin, "vyzkum@example.cz", "researcher", &[]).await;
+    let evaluator = signed_in_evaluator(&app, &mut admin, &["oblasti"]).await;
+    let researcher = signed_in_researcher(&app, &mut admin).await;
     let report = async |who: &Browser| {
         let page = who
             .get_raw("/admin/surveys/oblasti/anonymization-report.md")
@@ -1184,15 +1149,8 @@ async fn filtered_view_waits_for_its_group(db: TestDb, variable: &str) -> String
         answer(region).await;
     }
     let mut admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
-    let evaluator = staff_member(
-        &app,
-        &mut admin,
-        "hodnotitel@example.cz",
-        "evaluator",
-        &["kraje"],
-    )
-    .await;
-    let researcher = staff_member(&app, &mut admin, "vyzkum@example.cz", "researcher", &[]).await;
+    let evaluator = signed_in_evaluator(&app, &mut admin, &["kraje"]).await;
+    let researcher = signed_in_researcher(&app, &mut admin).await;
     // The filter as the report offers it (the researcher's view is not a release).
     let offered = researcher.get_raw("/admin/surveys/kraje/report").await;
     let options = scraper::Selector::parse(&format!("option[value^=\"{variable}:\"]")).unwrap();
@@ -1283,14 +1241,7 @@ async fn reports_and_exports_are_held_against_each_other(db: TestDb) {
         answer().await;
     }
     let mut admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
-    let evaluator = staff_member(
-        &app,
-        &mut admin,
-        "hodnotitel@example.cz",
-        "evaluator",
-        &["mala"],
-    )
-    .await;
+    let evaluator = signed_in_evaluator(&app, &mut admin, &["mala"]).await;
     let report = evaluator.get_raw("/admin/surveys/mala/report").await;
     assert_eq!(report.status, StatusCode::OK);
     answer().await;
@@ -1338,14 +1289,7 @@ async fn an_evaluators_dashboard_is_held_like_a_report(db: TestDb) {
         answer(region).await;
     }
     let mut admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
-    let evaluator = staff_member(
-        &app,
-        &mut admin,
-        "hodnotitel@example.cz",
-        "evaluator",
-        &["kraje"],
-    )
-    .await;
+    let evaluator = signed_in_evaluator(&app, &mut admin, &["kraje"]).await;
     let complete = async || {
         let page = evaluator.get_raw("/admin/surveys/kraje").await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -1374,7 +1318,7 @@ async fn an_evaluators_dashboard_is_held_like_a_report(db: TestDb) {
         "five new: moves on"
     );
     // Researchers see the dashboard as it is; the evaluator's views were releases.
-    let researcher = staff_member(&app, &mut admin, "vyzkum@example.cz", "researcher", &[]).await;
+    let researcher = signed_in_researcher(&app, &mut admin).await;
     let live = researcher.get_raw("/admin/surveys/kraje").await;
     assert!(!live.body.contains("These figures describe the"));
     let releases = app.store.all_releases("kraje").await.unwrap();

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use common::app::{TestApp, repo_surveys};
 use common::db::TestDb;
-use common::staff::{cli_admin, staff_member};
+use common::staff::{cli_admin, signed_in_evaluator, signed_in_researcher};
 use reqwest::StatusCode;
 
 fn demo(db: &str, args: &[&str]) {
@@ -42,15 +42,9 @@ async fn evaluators_get_suppressed_reports_of_granted_surveys(db: TestDb) {
         ],
     );
     let mut admin = cli_admin(&app, &repo_surveys(), "admin@example.cz").await;
-    let researcher = staff_member(&app, &mut admin, "vyzkum@example.cz", "researcher", &[]).await;
-    let evaluator = staff_member(
-        &app,
-        &mut admin,
-        "hodnotitel@example.cz",
-        "evaluator",
-        &["skoleni-po", "obce-socialni-prace"],
-    )
-    .await;
+    let researcher = signed_in_researcher(&app, &mut admin).await;
+    let evaluator =
+        signed_in_evaluator(&app, &mut admin, &["skoleni-po", "obce-socialni-prace"]).await;
 
     let dashboard = evaluator.get_raw("/admin/surveys/skoleni-po").await;
     assert!(

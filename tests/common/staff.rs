@@ -137,3 +137,13 @@ pub async fn audit_rows(admin: &Browser) -> Vec<std::collections::HashMap<String
     assert_eq!(page.status, StatusCode::OK);
     super::app::csv_records(&page.body)
 }
+
+/// The evaluator of the staff tests (hodnotitel@example.cz), granted `grants`, signed in.
+pub async fn signed_in_evaluator(app: &TestApp, admin: &mut Browser, grants: &[&str]) -> Browser {
+    staff_member(app, admin, "hodnotitel@example.cz", "evaluator", grants).await
+}
+
+/// The researcher of the staff tests (vyzkum@example.cz), signed in.
+pub async fn signed_in_researcher(app: &TestApp, admin: &mut Browser) -> Browser {
+    staff_member(app, admin, "vyzkum@example.cz", "researcher", &[]).await
+}
