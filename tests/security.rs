@@ -51,17 +51,8 @@ title = "Stránka {x}"
     )
 }
 
-const TRAINING: &str = r#"
-id = "skoleni"
-title = "Školení"
-[[page]]
-id = "p"
-  [[page.question]]
-  id = "useful"
-  type = "yesno"
-  text = "Bylo užitečné?"
-  required = true
-"#;
+/// The second survey (tests/fixtures: shared with other test files).
+const TRAINING: &str = include_str!("fixtures/skoleni.toml");
 
 async fn app_with_limit(db: TestDb, body_limit: usize) -> (TestApp, tempfile::TempDir) {
     let dir = survey_dir(&[("obce", &towns_survey()), ("skoleni", TRAINING)]);

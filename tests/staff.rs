@@ -44,17 +44,8 @@ id = "p"
   text = "Komentář"
 "#;
 
-const TRAINING: &str = r#"
-id = "skoleni"
-title = "Školení"
-[[page]]
-id = "p"
-  [[page.question]]
-  id = "useful"
-  type = "yesno"
-  text = "Bylo užitečné?"
-  required = true
-"#;
+/// The second survey (tests/fixtures: shared with other test files).
+const TRAINING: &str = include_str!("fixtures/skoleni.toml");
 
 /// The app with the two test surveys; returns the survey directory's guard too.
 async fn app(db: TestDb) -> (TestApp, tempfile::TempDir) {
