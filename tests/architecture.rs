@@ -169,6 +169,12 @@ fn no_two_modules_depend_on_each_other() {
         "the graph is read"
     );
     assert_eq!(cycles(&top), Vec::<Vec<String>>::new(), "top-level cycles");
+    // The report reads the core's responses (crate::survey::response), not storage rows.
+    assert!(
+        top.get("report").is_some_and(|d| !d.contains("store") && d.contains("survey")),
+        "report depends on {:?}",
+        top.get("report")
+    );
 
     // Each folder's modules: `crate::FOLDER::NAME` and, in files directly in it, `super::NAME`.
     let mut folders: Vec<PathBuf> = files

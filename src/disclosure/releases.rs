@@ -20,7 +20,8 @@
 
 use time::OffsetDateTime;
 
-use crate::store::{Release, ReleaseKind, Response};
+use crate::store::{Release, ReleaseKind};
+use crate::survey::response::Response;
 
 /// What a new report view may show.
 #[derive(Debug, Clone, PartialEq, Eq)]

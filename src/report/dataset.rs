@@ -10,7 +10,7 @@ use analysis::table::{Category, Table, Values, Variable};
 
 use super::variables::{Kind, Source, Spec, attribute_of, specs};
 use crate::anonymize::coarsen::band;
-use crate::store::Response;
+use crate::survey::response::Response;
 use crate::survey::answer::Answer;
 use crate::survey::{Lang, Survey};
 

@@ -23,7 +23,7 @@ use self::dataset::Dataset;
 use self::document::Block;
 use self::model::Report;
 use self::plan::Plan;
-use crate::store::Response;
+use crate::survey::response::Response;
 use crate::survey::{Lang, Survey};
 
 /// A computed report with its charts and layout, ready to render.

@@ -210,7 +210,7 @@ mod tests {
 
     use super::*;
     use crate::demo::training::{AFTER, BEFORE, participants};
-    use crate::store::{Response, Status};
+    use crate::survey::response::{Response, Status};
     use crate::survey::{Survey, load_paths};
 
     fn response(survey: &Survey, r: &crate::demo::responses::DemoResponse, code: &str) -> Response {

@@ -77,53 +77,8 @@ pub use self::interviews::{InterviewFilter, StoredInterview};
 pub use self::manage::{Flag, ListFilter, SurveyStats};
 pub use self::releases::{Release, ReleaseKind};
 pub use self::staff::{AuditEntry, User};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    InProgress,
-    Complete,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::InProgress => "in_progress",
-            Status::Complete => "complete",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        match s {
-            "in_progress" => Some(Status::InProgress),
-            "complete" => Some(Status::Complete),
-            _ => None,
-        }
-    }
-}
-
-/// A response as stored.
-#[derive(Debug, Clone)]
-pub struct Response {
-    pub id: String,
-    pub survey_id: String,
-    pub survey_version: String,
-    pub status: Status,
-    pub language: Lang,
-    pub current_page: String,
-    pub answers: Answers,
-    /// Incremented by every write; writers pass the revision they read (optimistic locking).
-    pub revision: i64,
-    pub created_at: OffsetDateTime,
-    pub updated_at: OffsetDateTime,
-    pub submitted_at: Option<OffsetDateTime>,
-    /// The invitation row (column -> value) of a response to a token survey.
-    pub invitation: Option<std::collections::BTreeMap<String, String>>,
-    /// Marked by staff: `test` or `excluded` (such responses leave exports and counts).
-    pub flag: Option<String>,
-    pub flag_reason: Option<String>,
-    /// Deleted by staff (kept for the audit trail, gone from everything else).
-    pub deleted_at: Option<OffsetDateTime>,
-}
+/// The response record is the core's: the store keeps it, reports and exports read it.
+pub use crate::survey::response::{Response, Status};
 
 /// A new response, created when its first page is saved.
 #[derive(Debug)]

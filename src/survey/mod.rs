@@ -11,6 +11,7 @@ pub mod form;
 pub mod load;
 pub mod model;
 pub mod privacy;
+pub mod response;
 pub mod text;
 pub mod variables;
 
