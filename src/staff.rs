@@ -155,6 +155,12 @@ pub fn password_problem(password: &str, email: &str) -> Option<String> {
     None
 }
 
+/// An address as accounts are stored and looked up (trimmed, lower case), whatever its
+/// form: sign-in and account commands find accounts made under an older, looser check.
+pub fn lookup_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
 /// A normalized e-mail address (accounts are looked up case-insensitively), or why not:
 /// the same form as an e-mail question accepts ([`crate::survey::form::parse_email`]).
 pub fn normalize_email(email: &str) -> Result<String, String> {

@@ -171,7 +171,8 @@ fn no_two_modules_depend_on_each_other() {
     assert_eq!(cycles(&top), Vec::<Vec<String>>::new(), "top-level cycles");
     // The report reads the core's responses (crate::survey::response), not storage rows.
     assert!(
-        top.get("report").is_some_and(|d| !d.contains("store") && d.contains("survey")),
+        top.get("report")
+            .is_some_and(|d| !d.contains("store") && d.contains("survey")),
         "report depends on {:?}",
         top.get("report")
     );
@@ -236,9 +237,32 @@ fn the_cycle_finder_finds_cycles() {
     );
 }
 
+/// Whether `arm` (a trimmed line) starts an arm that matches anything: its pattern is
+/// only wildcards and bindings (`_`, `other`, `(_, kind)`, `Some(_)`), without a guard.
+fn catch_all_arm(arm: &str) -> bool {
+    let Some((pattern, _)) = arm.split_once("=>") else {
+        return false;
+    };
+    let pattern = pattern.trim();
+    let inner = pattern
+        .strip_prefix("Some(")
+        .or_else(|| pattern.strip_prefix('('))
+        .and_then(|p| p.strip_suffix(')'))
+        .unwrap_or(pattern);
+    !inner.is_empty()
+        && inner.split(',').map(str::trim).all(|part| {
+            part == "_"
+                || (part.starts_with(|c: char| c.is_ascii_lowercase())
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+        })
+}
+
 /// The lines (1-based) of `code` holding a catch-all arm (`_ =>`, `Some(_) =>`, `(_, _)
-/// =>`) in a match whose other arms name `QuestionKind::` variants: such an arm lets a
-/// new question type compile with a piece of its behaviour missing. An arm's siblings are
+/// =>`, a binding such as `(_, kind) =>`) in a match whose other arms name
+/// `QuestionKind::` variants: such an arm lets a new question type compile with a piece
+/// of its behaviour missing. An arm's siblings are
 /// the lines at its indentation up to the match (and the patterns of a tuple arm, one
 /// level deeper, that begin with the variant).
 fn catch_alls_over_question_kinds(code: &str) -> Vec<usize> {
@@ -246,11 +270,7 @@ fn catch_alls_over_question_kinds(code: &str) -> Vec<usize> {
     let indent = |l: &str| l.len() - l.trim_start().len();
     let mut found = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let arm = line.trim_start();
-        if !["_ =>", "Some(_) =>", "(_, _) =>"]
-            .iter()
-            .any(|a| arm.starts_with(a))
-        {
+        if !catch_all_arm(line.trim_start()) {
             continue;
         }
         let depth = indent(line);
@@ -315,6 +335,13 @@ fn h(x: Option<u8>) -> u8 {
         Some(1) => 0,
         _ => 1,
     }
+}
+fn i(pair: (u8, &QuestionKind)) -> u8 {
+    match pair {
+        (_, QuestionKind::Note) => 0,
+        (_, kind) if kind.is_answerable() => 1,
+        (_, kind) => 2,
+    }
 }";
-    assert_eq!(catch_alls_over_question_kinds(code), [4, 14]);
+    assert_eq!(catch_alls_over_question_kinds(code), [4, 14, 27]);
 }

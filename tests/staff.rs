@@ -1027,12 +1027,24 @@ async fn what_an_evaluator_learns_of_an_export_is_a_release(db: TestDb) {
             assert!(b.next(&[("region", region)]).await.url.ends_with("/done"));
         }
     };
-    for region in ["a", "a", "a", "b", "b", "c"] {
-        answer(region).await;
-    }
+    answer("a").await;
     let mut admin = cli_admin(&app, dir.path(), "admin@example.cz").await;
     let evaluator = signed_in_evaluator(&app, &mut admin, &["oblasti"]).await;
     let researcher = signed_in_researcher(&app, &mut admin).await;
+    // Fewer responses than k: the evaluator is told so without the count (a small count).
+    let too_few = evaluator.get_raw("/admin/surveys/oblasti/export/csv").await;
+    assert_eq!(too_few.status, StatusCode::CONFLICT);
+    assert!(
+        too_few
+            .body
+            .contains("The survey has fewer than 2 complete responses so far."),
+        "{}",
+        too_few.body
+    );
+    assert!(!too_few.body.contains("has 1 complete"), "{}", too_few.body);
+    for region in ["a", "a", "b", "b", "c"] {
+        answer(region).await;
+    }
     let report = async |who: &Browser| {
         let page = who
             .get_raw("/admin/surveys/oblasti/anonymization-report.md")

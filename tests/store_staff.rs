@@ -710,7 +710,42 @@ async fn one_release_lease_per_survey(db: TestDb) {
     assert_eq!(won.iter().filter(|w| **w).count(), 1, "{won:?}");
 }
 
+/// An account made when addresses were checked less strictly (a non-ASCII local part, no
+/// dot in the domain) is still found, so it can still be disabled or reset from the
+/// command line; new accounts get the stricter check.
+async fn accounts_with_addresses_of_an_older_check_are_still_found(db: TestDb) {
+    let store = store(&db).await;
+    let now = datetime!(2024-05-01 9:00 UTC);
+    for (id, email) in [("u1", "jána@obec.cz"), ("u2", "admin@localhost")] {
+        store
+            .create_user(
+                id,
+                email,
+                Role::Admin,
+                now,
+                &entry("user_created", "admin@example.cz", "::1", now),
+            )
+            .await
+            .unwrap();
+    }
+    let found = anketa::accounts::find(&store, " JÁNA@obec.cz ")
+        .await
+        .unwrap();
+    assert_eq!(found.id, "u1");
+    let found = anketa::accounts::find(&store, "admin@localhost")
+        .await
+        .unwrap();
+    assert_eq!(found.id, "u2");
+    assert!(matches!(
+        anketa::accounts::find(&store, "nikdo@obec.cz").await,
+        Err(anketa::accounts::AccountError::NotFound(_))
+    ));
+    assert!(anketa::staff::normalize_email("jána@obec.cz").is_err());
+    store.close().await;
+}
+
 on_both_databases!(
+    accounts_with_addresses_of_an_older_check_are_still_found,
     one_release_lease_per_survey,
     accounts_grants_and_password_links,
     the_audit_log_lists_entries_newest_first,

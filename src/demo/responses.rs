@@ -145,9 +145,9 @@ fn demo_answer(kind: &QuestionKind, leaning: f64, rng: &mut StdRng) -> Option<An
             let text = COMMENTS.choose(rng)?;
             Answer::Text(text.chars().take(*max_length).collect())
         }
-        // Addresses at example.cz, reserved for examples (nobody receives mail there).
+        // Addresses at example.org, reserved for examples (RFC 2606: no mail reaches it).
         QuestionKind::Email => Answer::Text(format!(
-            "respondent{}@example.cz",
+            "respondent{}@example.org",
             rng.random_range(1000..100_000)
         )),
         QuestionKind::Number {

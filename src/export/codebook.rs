@@ -144,7 +144,28 @@ fn entry(v: &Variable, page: &Page, q: &Question, langs: &[Lang], versions: Vec<
             }
             values
         }
-        (_, kind) => kind.options().map(|l| labels(l)).unwrap_or_default(),
+        (
+            _,
+            QuestionKind::Dropdown { options }
+            | QuestionKind::Multi { options, .. }
+            | QuestionKind::Likert { options }
+            | QuestionKind::Matrix { options, .. }
+            | QuestionKind::Ranking { options }
+            | QuestionKind::Hidden {
+                options: Some(options),
+                ..
+            },
+        ) => labels(options),
+        // Typed answers and dates have no value labels; notes have no value.
+        (
+            _,
+            QuestionKind::Text { .. }
+            | QuestionKind::Textarea { .. }
+            | QuestionKind::Email
+            | QuestionKind::Date { .. }
+            | QuestionKind::Note
+            | QuestionKind::Hidden { options: None, .. },
+        ) => Vec::new(),
     };
     let condition = [&page.show_if, &q.show_if]
         .into_iter()

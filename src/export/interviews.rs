@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use super::{ChunkSink, ChunkedCsv, ExportError, ExportSummary, Privacy, survey_versions};
 use crate::interview::documents::{self, LONG_COLUMNS, Meta};
 use crate::store::{InterviewFilter, Status, Store};
+use crate::survey::model::InterviewGuide;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InterviewFormat {
@@ -103,7 +104,10 @@ pub async fn write_interviews(
         let anonymized = scrubber.as_ref().map(|s| {
             let mut data = crate::anonymize::interviews::anonymize(
                 &interview.data,
-                guide,
+                InterviewGuide {
+                    survey: newest,
+                    guide,
+                },
                 newest.privacy.coarsening("organisation"),
                 s,
             )

@@ -10,8 +10,8 @@ use analysis::table::{Category, Table, Values, Variable};
 
 use super::variables::{Kind, Source, Spec, attribute_of, specs};
 use crate::anonymize::coarsen::band;
-use crate::survey::response::Response;
 use crate::survey::answer::Answer;
+use crate::survey::response::Response;
 use crate::survey::{Lang, Survey};
 
 /// A survey with its complete responses, its variables and their table.

@@ -53,4 +53,3 @@ pub struct Response {
     /// Deleted by staff (kept for the audit trail, gone from everything else).
     pub deleted_at: Option<OffsetDateTime>,
 }
-

@@ -33,13 +33,28 @@ pub enum Part {
 pub fn variables(survey: &Survey) -> Vec<Variable> {
     let mut out = Vec::new();
     for q in survey.questions() {
-        let typed = matches!(
-            q.kind,
+        // Typed text (free text: sensitive unless declared otherwise).
+        let typed = match &q.kind {
             QuestionKind::Text { .. }
-                | QuestionKind::Textarea { .. }
-                | QuestionKind::Email
-                | QuestionKind::Hidden { options: None, .. }
-        );
+            | QuestionKind::Textarea { .. }
+            | QuestionKind::Email
+            | QuestionKind::Hidden { options: None, .. } => true,
+            QuestionKind::Hidden {
+                options: Some(_), ..
+            }
+            | QuestionKind::Number { .. }
+            | QuestionKind::Single { .. }
+            | QuestionKind::Dropdown { .. }
+            | QuestionKind::Multi { .. }
+            | QuestionKind::Likert { .. }
+            | QuestionKind::Matrix { .. }
+            | QuestionKind::Rating { .. }
+            | QuestionKind::Date { .. }
+            | QuestionKind::YesNo
+            | QuestionKind::Consent { .. }
+            | QuestionKind::Ranking { .. }
+            | QuestionKind::Note => false,
+        };
         let var = |part: Part, suffix: Option<&str>| Variable {
             name: match suffix {
                 Some(s) => format!("{}.{s}", q.id),

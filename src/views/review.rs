@@ -146,6 +146,15 @@ pub fn answer(q: &Question, a: Option<&Answer>, lang: Lang, ui: &Ui) -> Markup {
         (_, Answer::Bool(b)) => html! { (if *b { ui.yes } else { ui.no }) },
         (QuestionKind::Consent { .. }, Answer::Consent { .. }) => html! { (ui.yes) },
         (_, Answer::Text(t)) => html! { span.multiline { (t) } },
-        (_, other) => html! { (format!("{other:?}")) },
+        // An answer of another shape than its question's (stored under an older version
+        // of the survey): shown as stored.
+        (
+            _,
+            other @ (Answer::Choice { .. }
+            | Answer::Choices { .. }
+            | Answer::Matrix(_)
+            | Answer::Ranking(_)
+            | Answer::Consent { .. }),
+        ) => html! { (format!("{other:?}")) },
     }
 }

@@ -36,7 +36,13 @@ pub fn refused(survey: &Survey, user: &StaffUser, refusal: &Refusal<'_>) -> Mark
                 Refusal::TooFew { responses, k } => {
                     h1 { "No anonymized export yet" }
                     p.error role="alert" {
-                        "The survey has " (responses) " complete response(s). An anonymized export needs at least "
+                        // A count below k is a small count: only who sees the data hears it.
+                        @if user.can_export_identified() {
+                            "The survey has " (responses) " complete response(s)."
+                        } @else {
+                            "The survey has fewer than " (k) " complete responses so far."
+                        }
+                        " An anonymized export needs at least "
                         (k) ", so that every published combination of answers that could identify someone is shared by "
                         (k) " or more people."
                     }

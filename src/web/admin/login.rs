@@ -108,7 +108,7 @@ pub(super) async fn submit(
         );
         return Ok((StatusCode::FORBIDDEN, page).into_response());
     }
-    let email = staff::normalize_email(&typed).unwrap_or_else(|_| typed.to_lowercase());
+    let email = staff::lookup_email(&typed);
     let store = state.store();
     let Some(attempt) = Attempt::begin(store, &email, &ip.to_string()).await? else {
         let page = views::login::page(
