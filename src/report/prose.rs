@@ -30,138 +30,12 @@ const ALPHA: f64 = 0.05;
 /// for multiple testing where the plan says so) is below 0.05 and an effect size is there
 /// to say how large it is. Nothing is said of what the report withholds.
 pub fn summary(report: &Report, lang: Lang) -> Vec<String> {
-    let cs = lang == Lang::Cs;
     let mut out = Vec::new();
     for section in &report.sections {
         match section {
-            Section::PrePost(PrePostSection { title, items, .. }) => {
-                let (mut shown, mut unclear) = (Vec::new(), 0);
-                for item in items {
-                    let c = &item.comparison;
-                    let p = item
-                        .wilcoxon_p_adjusted
-                        .or(c.wilcoxon.as_ref().map(|w| w.p_value));
-                    match (c.summary.as_ref(), p, c.cohens_dz) {
-                        (Some(s), Some(p), Some(dz)) if p < ALPHA => {
-                            let direction = match (s.mean_after.partial_cmp(&s.mean_before), cs) {
-                                (Some(std::cmp::Ordering::Greater), true) => "vzrostl",
-                                (Some(std::cmp::Ordering::Less), true) => "klesl",
-                                (_, true) => "se změnil",
-                                (Some(std::cmp::Ordering::Greater), false) => "rose",
-                                (Some(std::cmp::Ordering::Less), false) => "fell",
-                                (_, false) => "changed",
-                            };
-                            shown.push(if cs {
-                                format!(
-                                    "u položky „{}“ průměr {direction} z {} na {} (d_z = {}, Wilcoxonův test: {})",
-                                    item.label,
-                                    num(lang, s.mean_before, 2),
-                                    num(lang, s.mean_after, 2),
-                                    num(lang, dz, 2),
-                                    p_is(lang, p)
-                                )
-                            } else {
-                                format!(
-                                    "for “{}” the mean {direction} from {} to {} (d_z = {}, Wilcoxon test: {})",
-                                    item.label,
-                                    num(lang, s.mean_before, 2),
-                                    num(lang, s.mean_after, 2),
-                                    num(lang, dz, 2),
-                                    p_is(lang, p)
-                                )
-                            });
-                        }
-                        _ => unclear += 1,
-                    }
-                }
-                if !shown.is_empty() {
-                    out.push(if cs {
-                        format!("{title}: statisticky průkazná změna mezi měřením před a po: {}.", shown.join("; "))
-                    } else {
-                        format!("{title}: a statistically significant change between before and after: {}.", shown.join("; "))
-                    });
-                }
-                if unclear > 0 {
-                    out.push(if cs {
-                        format!(
-                            "{title}: u {unclear} {} se změnu prokázat nepodařilo.",
-                            if unclear == 1 { "položky" } else { "položek" }
-                        )
-                    } else {
-                        format!(
-                            "{title}: no significant change could be shown for {unclear} item(s)."
-                        )
-                    });
-                }
-            }
-            Section::Crosstab(CrosstabSection {
-                rows,
-                columns,
-                chi_square: Some(c),
-                p_adjusted,
-                fisher,
-                ..
-            }) => {
-                let p = p_adjusted
-                    .or(fisher
-                        .as_ref()
-                        .filter(|_| c.low_expected_warning)
-                        .map(|f| f.p_value))
-                    .unwrap_or(c.p_value);
-                // A larger table with many small expected counts has no exact test here:
-                // its association is stated with the table's own caution.
-                let caution = c.low_expected_warning && fisher.is_none();
-                let sentence = match (p < ALPHA, cs) {
-                    (true, true) => format!(
-                        "Mezi „{rows}“ a „{columns}“ byla zjištěna statisticky průkazná souvislost (Cramérovo V = {}, {}).",
-                        num(lang, c.cramers_v, 2),
-                        p_is(lang, p)
-                    ),
-                    (false, true) => format!(
-                        "Souvislost mezi „{rows}“ a „{columns}“ se neprokázala ({}).",
-                        p_is(lang, p)
-                    ),
-                    (true, false) => format!(
-                        "There is a statistically significant association between “{rows}” and “{columns}” (Cramér's V = {}, {}).",
-                        num(lang, c.cramers_v, 2),
-                        p_is(lang, p)
-                    ),
-                    (false, false) => format!(
-                        "No association between “{rows}” and “{columns}” could be shown ({}).",
-                        p_is(lang, p)
-                    ),
-                };
-                out.push(match (caution && p < ALPHA, cs) {
-                    (true, true) => format!(
-                        "{sentence} Mnoho očekávaných četností je ale menších než 5, výsledek je proto třeba vykládat opatrně."
-                    ),
-                    (true, false) => format!(
-                        "{sentence} Many expected counts are below 5, however, so the result should be read with caution."
-                    ),
-                    (false, _) => sentence,
-                });
-            }
-            Section::Reliability(ReliabilitySection {
-                title,
-                reliability: Some(r),
-                ..
-            }) => {
-                if let Some(alpha) = r.alpha {
-                    let word = match (alpha >= 0.8, alpha >= 0.7, cs) {
-                        (true, _, true) => "dobrá",
-                        (false, true, true) => "přijatelná",
-                        (false, false, true) => "nízká",
-                        (true, _, false) => "good",
-                        (false, true, false) => "acceptable",
-                        (false, false, false) => "low",
-                    };
-                    out.push(if cs {
-                        format!("Škála „{title}“: vnitřní konzistence je {word} (Cronbachovo alfa = {}).", num(lang, alpha, 2))
-                    } else {
-                        format!("Scale “{title}”: internal consistency is {word} (Cronbach's alpha = {}).", num(lang, alpha, 2))
-                    });
-                }
-            }
+            Section::PrePost(p) => prepost(&mut out, p, lang),
+            Section::Crosstab(c) => out.extend(crosstab(c, lang)),
+            Section::Reliability(r) => out.extend(reliability(r, lang)),
             Section::Comparison(ComparisonSection {
                 variable,
                 groups_by,
@@ -183,12 +57,166 @@ pub fn summary(report: &Report, lang: Lang) -> Vec<String> {
             | Section::Frequencies { .. }
             | Section::MultiChoice { .. }
             | Section::Scale { .. }
-            | Section::Text { .. }
-            | Section::Crosstab(_)
-            | Section::Reliability(_) => {}
+            | Section::Text { .. } => {}
         }
     }
     out
+}
+
+/// A pre/post block: the items whose change is shown, and how many could not be.
+fn prepost(out: &mut Vec<String>, section: &PrePostSection, lang: Lang) {
+    let cs = lang == Lang::Cs;
+    let PrePostSection { title, items, .. } = section;
+    let (mut shown, mut unclear) = (Vec::new(), 0);
+    for item in items {
+        let c = &item.comparison;
+        let p = item
+            .wilcoxon_p_adjusted
+            .or(c.wilcoxon.as_ref().map(|w| w.p_value));
+        match (c.summary.as_ref(), p, c.cohens_dz) {
+            (Some(s), Some(p), Some(dz)) if p < ALPHA => {
+                let direction = match (s.mean_after.partial_cmp(&s.mean_before), cs) {
+                    (Some(std::cmp::Ordering::Greater), true) => "vzrostl",
+                    (Some(std::cmp::Ordering::Less), true) => "klesl",
+                    (_, true) => "se změnil",
+                    (Some(std::cmp::Ordering::Greater), false) => "rose",
+                    (Some(std::cmp::Ordering::Less), false) => "fell",
+                    (_, false) => "changed",
+                };
+                shown.push(if cs {
+                    format!(
+                        "u položky „{}“ průměr {direction} z {} na {} (d_z = {}, Wilcoxonův test: {})",
+                        item.label,
+                        num(lang, s.mean_before, 2),
+                        num(lang, s.mean_after, 2),
+                        num(lang, dz, 2),
+                        p_is(lang, p)
+                    )
+                } else {
+                    format!(
+                        "for “{}” the mean {direction} from {} to {} (d_z = {}, Wilcoxon test: {})",
+                        item.label,
+                        num(lang, s.mean_before, 2),
+                        num(lang, s.mean_after, 2),
+                        num(lang, dz, 2),
+                        p_is(lang, p)
+                    )
+                });
+            }
+            _ => unclear += 1,
+        }
+    }
+    if !shown.is_empty() {
+        out.push(if cs {
+            format!(
+                "{title}: statisticky průkazná změna mezi měřením před a po: {}.",
+                shown.join("; ")
+            )
+        } else {
+            format!(
+                "{title}: a statistically significant change between before and after: {}.",
+                shown.join("; ")
+            )
+        });
+    }
+    if unclear > 0 {
+        out.push(if cs {
+            format!(
+                "{title}: u {unclear} {} se změnu prokázat nepodařilo.",
+                if unclear == 1 { "položky" } else { "položek" }
+            )
+        } else {
+            format!("{title}: no significant change could be shown for {unclear} item(s).")
+        });
+    }
+}
+
+/// A crosstab's association (or that none could be shown), with the caution a large
+/// table of small expected counts needs; nothing without a test.
+fn crosstab(section: &CrosstabSection, lang: Lang) -> Option<String> {
+    let cs = lang == Lang::Cs;
+    let CrosstabSection {
+        rows,
+        columns,
+        chi_square: Some(c),
+        p_adjusted,
+        fisher,
+        ..
+    } = section
+    else {
+        return None;
+    };
+    let p = p_adjusted
+        .or(fisher
+            .as_ref()
+            .filter(|_| c.low_expected_warning)
+            .map(|f| f.p_value))
+        .unwrap_or(c.p_value);
+    // A larger table with many small expected counts has no exact test here:
+    // its association is stated with the table's own caution.
+    let caution = c.low_expected_warning && fisher.is_none();
+    let sentence = match (p < ALPHA, cs) {
+        (true, true) => format!(
+            "Mezi „{rows}“ a „{columns}“ byla zjištěna statisticky průkazná souvislost (Cramérovo V = {}, {}).",
+            num(lang, c.cramers_v, 2),
+            p_is(lang, p)
+        ),
+        (false, true) => format!(
+            "Souvislost mezi „{rows}“ a „{columns}“ se neprokázala ({}).",
+            p_is(lang, p)
+        ),
+        (true, false) => format!(
+            "There is a statistically significant association between “{rows}” and “{columns}” (Cramér's V = {}, {}).",
+            num(lang, c.cramers_v, 2),
+            p_is(lang, p)
+        ),
+        (false, false) => format!(
+            "No association between “{rows}” and “{columns}” could be shown ({}).",
+            p_is(lang, p)
+        ),
+    };
+    Some(match (caution && p < ALPHA, cs) {
+        (true, true) => format!(
+            "{sentence} Mnoho očekávaných četností je ale menších než 5, výsledek je proto třeba vykládat opatrně."
+        ),
+        (true, false) => format!(
+            "{sentence} Many expected counts are below 5, however, so the result should be read with caution."
+        ),
+        (false, _) => sentence,
+    })
+}
+
+/// A scale's internal consistency in words, where alpha is published.
+fn reliability(section: &ReliabilitySection, lang: Lang) -> Option<String> {
+    let cs = lang == Lang::Cs;
+    let ReliabilitySection {
+        title,
+        reliability: Some(r),
+        ..
+    } = section
+    else {
+        return None;
+    };
+    let alpha = r.alpha?;
+    let word = match (alpha >= 0.8, alpha >= 0.7, cs) {
+        (true, _, true) => "dobrá",
+        (false, true, true) => "přijatelná",
+        (false, false, true) => "nízká",
+        (true, _, false) => "good",
+        (false, true, false) => "acceptable",
+        (false, false, false) => "low",
+    };
+    Some(if cs {
+        format!(
+            "Škála „{title}“: vnitřní konzistence je {word} (Cronbachovo alfa = {}).",
+            num(lang, alpha, 2)
+        )
+    } else {
+        format!(
+            "Scale “{title}”: internal consistency is {word} (Cronbach's alpha = {}).",
+            num(lang, alpha, 2)
+        )
+    })
 }
 
 /// A comparison of groups in words: which group's mean was higher (two groups) or that
