@@ -234,62 +234,28 @@ pub(super) async fn report(
     let threshold = min_cell.max(survey.privacy.k as u64);
     // Who may not see identified data gets a publication checked against the earlier
     // ones (crate::disclosure::releases).
-    let now = crate::disclosure::releases::to_millis(OffsetDateTime::now_utc());
-    let filter = wanted.as_deref().and_then(|f| f.split_once(':'));
-    let mut note = None;
-    let mut refused = None;
-    let mut release = None;
-    let mut filter_in_use = None;
-    if published {
-        use crate::disclosure::releases::{Publication, Subject, ViewPlan};
-        // The filtered group as the report filters it (an unknown filter shows nothing
-        // and is not a release).
-        let members = filter.and_then(|f| report::filter_members(&survey, &responses, lang, f));
-        let subjects: Vec<Subject> = responses
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| Subject::new(r, members.as_ref().is_some_and(|m| m[i])))
-            .collect();
-        let earlier = store.all_releases(&survey.id).await?;
-        let publication = Publication {
-            survey_id: &survey.id,
-            earlier: &earlier,
-            subjects: &subjects,
-            threshold,
-            now,
-        };
-        filter_in_use = publication.filter_in_use().map(str::to_string);
-        let planned_filter = wanted.as_deref().filter(|_| members.is_some());
-        match publication.plan(planned_filter) {
-            ViewPlan::OtherFilter { variable } => {
-                refused = Some(format!(
-                    "Filtered views of this survey have been published by “{variable}”. A view by another variable could be compared with them to describe the few people in both groups, so only filters by “{variable}” are available."
-                ));
-            }
-            ViewPlan::Changed { changed } => {
-                refused = Some(format!(
-                    "Responses described by the last view of this report or anonymized export given out were set aside, deleted, changed or added with an earlier date since, and the report now differs from it by at least {changed} response(s). Comparing the two would describe them, so the report is shown again when it differs by at least {threshold}."
-                ));
-            }
-            ViewPlan::Show { cutoff, held } => {
-                // Exactly the responses before the cutoff (what the release records).
-                responses.retain(|r| r.submitted_at.is_some_and(|s| s < cutoff));
-                if held {
-                    note = Some(format!(
-                        "This report describes the {} complete responses submitted before {}. It moves on when at least {threshold} new responses have come in, so that two views never differ by fewer than {threshold} people.",
-                        responses.len(),
-                        crate::views::admin::moment(cutoff),
-                    ));
-                }
-                release = Some(publication.release(
-                    crate::store::ReleaseKind::Report,
-                    planned_filter,
-                    cutoff,
-                    Some(staff.user.id.clone()),
-                ));
-            }
+    let view = match published {
+        true => {
+            let wanted = wanted.as_deref();
+            plan_view(
+                store,
+                &staff,
+                &survey,
+                &mut responses,
+                wanted,
+                lang,
+                threshold,
+            )
+            .await?
         }
-    }
+        false => PlannedView::default(),
+    };
+    let PlannedView {
+        note,
+        refused,
+        release,
+        filter_in_use,
+    } = view;
     let mut before = Vec::new();
     for id in report::needed_surveys(&plan) {
         if let Some(s) = state.survey(&id) {
@@ -355,4 +321,81 @@ pub(super) async fn report(
         note,
     };
     Ok(views::report::page(&staff.user, &csrf, &page).into_response())
+}
+
+/// What an evaluator's view of the report may show, by the release rules
+/// ([`crate::disclosure::releases`]): `responses` is cut to those before the cutoff the
+/// rules allow, and the release to record is returned, or why the view is refused.
+#[derive(Default)]
+struct PlannedView {
+    /// Said above a view held at an earlier cutoff.
+    note: Option<String>,
+    refused: Option<String>,
+    release: Option<crate::store::Release>,
+    /// The variable of the filtered views released so far: the only one offered.
+    filter_in_use: Option<String>,
+}
+
+async fn plan_view(
+    store: &crate::store::Store,
+    staff: &Staff,
+    survey: &Survey,
+    responses: &mut Vec<crate::store::Response>,
+    wanted: Option<&str>,
+    lang: Lang,
+    threshold: u64,
+) -> Result<PlannedView, AppError> {
+    use crate::report;
+    let now = crate::disclosure::releases::to_millis(OffsetDateTime::now_utc());
+    let filter = wanted.and_then(|f| f.split_once(':'));
+    let mut view = PlannedView::default();
+    use crate::disclosure::releases::{Publication, Subject, ViewPlan};
+    // The filtered group as the report filters it (an unknown filter shows nothing
+    // and is not a release).
+    let members = filter.and_then(|f| report::filter_members(survey, responses, lang, f));
+    let subjects: Vec<Subject> = responses
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Subject::new(r, members.as_ref().is_some_and(|m| m[i])))
+        .collect();
+    let earlier = store.all_releases(&survey.id).await?;
+    let publication = Publication {
+        survey_id: &survey.id,
+        earlier: &earlier,
+        subjects: &subjects,
+        threshold,
+        now,
+    };
+    view.filter_in_use = publication.filter_in_use().map(str::to_string);
+    let planned_filter = wanted.filter(|_| members.is_some());
+    match publication.plan(planned_filter) {
+        ViewPlan::OtherFilter { variable } => {
+            view.refused = Some(format!(
+                "Filtered views of this survey have been published by “{variable}”. A view by another variable could be compared with them to describe the few people in both groups, so only filters by “{variable}” are available."
+            ));
+        }
+        ViewPlan::Changed { changed } => {
+            view.refused = Some(format!(
+                "Responses described by the last view of this report or anonymized export given out were set aside, deleted, changed or added with an earlier date since, and the report now differs from it by at least {changed} response(s). Comparing the two would describe them, so the report is shown again when it differs by at least {threshold}."
+            ));
+        }
+        ViewPlan::Show { cutoff, held } => {
+            // Exactly the responses before the cutoff (what the release records).
+            responses.retain(|r| r.submitted_at.is_some_and(|s| s < cutoff));
+            if held {
+                view.note = Some(format!(
+                    "This report describes the {} complete responses submitted before {}. It moves on when at least {threshold} new responses have come in, so that two views never differ by fewer than {threshold} people.",
+                    responses.len(),
+                    crate::views::admin::moment(cutoff),
+                ));
+            }
+            view.release = Some(publication.release(
+                crate::store::ReleaseKind::Report,
+                planned_filter,
+                cutoff,
+                Some(staff.user.id.clone()),
+            ));
+        }
+    }
+    Ok(view)
 }
