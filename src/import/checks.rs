@@ -145,25 +145,7 @@ fn describe(
             }
         },
         Problem::ConsentRequired => {
-            let version = match &q.kind {
-                QuestionKind::Consent { version, .. } => version.as_str(),
-                // Only a consent asks for one.
-                QuestionKind::Text { .. }
-                | QuestionKind::Textarea { .. }
-                | QuestionKind::Email
-                | QuestionKind::Number { .. }
-                | QuestionKind::Single { .. }
-                | QuestionKind::Dropdown { .. }
-                | QuestionKind::Multi { .. }
-                | QuestionKind::Likert { .. }
-                | QuestionKind::Matrix { .. }
-                | QuestionKind::Rating { .. }
-                | QuestionKind::Date { .. }
-                | QuestionKind::YesNo
-                | QuestionKind::Ranking { .. }
-                | QuestionKind::Note
-                | QuestionKind::Hidden { .. } => "",
-            };
+            let version = q.kind.consent().map_or("", |(version, _)| version);
             vec![
                 CellProblem::new(
                     column,

@@ -173,23 +173,9 @@ pub fn decode_page(
                 merged.insert(q.id.clone(), answer);
             }
             Ok(None) if q.required => {
-                let problem = match q.kind {
-                    QuestionKind::Consent { .. } => Problem::ConsentRequired,
-                    QuestionKind::Text { .. }
-                    | QuestionKind::Textarea { .. }
-                    | QuestionKind::Email
-                    | QuestionKind::Number { .. }
-                    | QuestionKind::Single { .. }
-                    | QuestionKind::Dropdown { .. }
-                    | QuestionKind::Multi { .. }
-                    | QuestionKind::Likert { .. }
-                    | QuestionKind::Matrix { .. }
-                    | QuestionKind::Rating { .. }
-                    | QuestionKind::Date { .. }
-                    | QuestionKind::YesNo
-                    | QuestionKind::Ranking { .. }
-                    | QuestionKind::Note
-                    | QuestionKind::Hidden { .. } => Problem::Required,
+                let problem = match q.kind.consent() {
+                    Some(_) => Problem::ConsentRequired,
+                    None => Problem::Required,
                 };
                 errors.push(FieldError {
                     question: q.id.clone(),

@@ -464,6 +464,30 @@ impl QuestionKind {
         }
     }
 
+    /// The version and tick-box label of a consent question; `None` for every other kind.
+    /// A required consent's problem, its name in the review and its import cell depend
+    /// on it.
+    pub fn consent(&self) -> Option<(&str, Option<&Text>)> {
+        match self {
+            QuestionKind::Consent { version, label } => Some((version.as_str(), label.as_ref())),
+            QuestionKind::Text { .. }
+            | QuestionKind::Textarea { .. }
+            | QuestionKind::Email
+            | QuestionKind::Number { .. }
+            | QuestionKind::Single { .. }
+            | QuestionKind::Dropdown { .. }
+            | QuestionKind::Multi { .. }
+            | QuestionKind::Likert { .. }
+            | QuestionKind::Matrix { .. }
+            | QuestionKind::Rating { .. }
+            | QuestionKind::Date { .. }
+            | QuestionKind::YesNo
+            | QuestionKind::Ranking { .. }
+            | QuestionKind::Note
+            | QuestionKind::Hidden { .. } => None,
+        }
+    }
+
     /// Whether a respondent can give an answer (notes and hidden fields cannot).
     pub fn is_answerable(&self) -> bool {
         !matches!(self, QuestionKind::Note | QuestionKind::Hidden { .. })

@@ -66,25 +66,9 @@ pub fn page(r: &Review<'_>) -> Markup {
 /// How a question is named in the list: its text, or for a consent (whose text is the
 /// whole consent statement) the tick box's label.
 pub fn question_label<'a>(q: &'a Question, lang: Lang, ui: &'a Ui) -> &'a str {
-    match &q.kind {
-        QuestionKind::Consent { label, .. } => label
-            .as_ref()
-            .map_or(ui.consent_default_label, |l| l.get(lang)),
-        QuestionKind::Text { .. }
-        | QuestionKind::Textarea { .. }
-        | QuestionKind::Email
-        | QuestionKind::Number { .. }
-        | QuestionKind::Single { .. }
-        | QuestionKind::Dropdown { .. }
-        | QuestionKind::Multi { .. }
-        | QuestionKind::Likert { .. }
-        | QuestionKind::Matrix { .. }
-        | QuestionKind::Rating { .. }
-        | QuestionKind::Date { .. }
-        | QuestionKind::YesNo
-        | QuestionKind::Ranking { .. }
-        | QuestionKind::Note
-        | QuestionKind::Hidden { .. } => q.text.get(lang),
+    match q.kind.consent() {
+        Some((_, label)) => label.map_or(ui.consent_default_label, |l| l.get(lang)),
+        None => q.text.get(lang),
     }
 }
 
