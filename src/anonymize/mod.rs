@@ -149,6 +149,58 @@ pub struct Anonymizer {
     pub accept_suppression: bool,
 }
 
+/// How one answer variable leaves an anonymized export: with its treatment and whether
+/// it is a quasi-identifier, or dropped for the reason given. `declared`: the strictest
+/// class any version gave its question.
+fn variable_treatment(
+    v: &Variable,
+    q: Option<&crate::survey::model::Question>,
+    declared: Option<PrivacyClass>,
+    rules: &crate::survey::model::PrivacyRules,
+    scrub_text: bool,
+) -> Result<(Treatment, bool), &'static str> {
+    let class = match (&v.part, declared) {
+        (_, Some(PrivacyClass::Identifier)) => PrivacyClass::Identifier,
+        // The text typed for "other" is free text whatever the choice is, and
+        // for a quasi-identifier it would undo its suppression: never kept.
+        (Part::OtherText, Some(PrivacyClass::QuasiIdentifier)) => PrivacyClass::Identifier,
+        (Part::OtherText, Some(PrivacyClass::None)) => PrivacyClass::None,
+        (Part::OtherText, _) => PrivacyClass::Sensitive,
+        (_, Some(c)) => c,
+        (_, None) if v.free_text => PrivacyClass::Sensitive,
+        (_, None) => PrivacyClass::None,
+    };
+    let coarsening = (v.part == Part::Value)
+        .then(|| rules.coarsening(&v.question))
+        .flatten();
+    let value_treatment = || match coarsening {
+        Some(rule) => Treatment::Coarsen {
+            rule: rule.clone(),
+            options: q.and_then(|q| q.kind.options()).cloned(),
+            whole: q.is_some_and(|q| {
+                matches!(
+                    q.kind,
+                    QuestionKind::Number { integer: true, .. } | QuestionKind::Rating { .. }
+                )
+            }),
+        },
+        None if v.free_text => Treatment::Scrub,
+        None => Treatment::Keep,
+    };
+    match class {
+        PrivacyClass::Identifier if v.part == Part::OtherText => {
+            Err("text typed for \"other\" of a quasi-identifier")
+        }
+        PrivacyClass::Identifier => Err("identifier"),
+        PrivacyClass::Sensitive if scrub_text => Ok((Treatment::Scrub, false)),
+        PrivacyClass::Sensitive => {
+            Err("sensitive free text (researchers can publish it redacted: the scrub-text option)")
+        }
+        PrivacyClass::QuasiIdentifier => Ok((value_treatment(), true)),
+        PrivacyClass::None => Ok((value_treatment(), false)),
+    }
+}
+
 impl Anonymizer {
     /// `versions`: the survey's stored versions, newest first; `sources`: the identified
     /// record's columns; `people`: values of the invitation list's identifier columns.
@@ -241,60 +293,9 @@ impl Anonymizer {
                     {
                         pseudonym_from = Some(from);
                     }
-                    let class = match (&v.part, declared) {
-                        (_, Some(PrivacyClass::Identifier)) => PrivacyClass::Identifier,
-                        // The text typed for "other" is free text whatever the choice is, and
-                        // for a quasi-identifier it would undo its suppression: never kept.
-                        (Part::OtherText, Some(PrivacyClass::QuasiIdentifier)) => {
-                            PrivacyClass::Identifier
-                        }
-                        (Part::OtherText, Some(PrivacyClass::None)) => PrivacyClass::None,
-                        (Part::OtherText, _) => PrivacyClass::Sensitive,
-                        (_, Some(c)) => c,
-                        (_, None) if v.free_text => PrivacyClass::Sensitive,
-                        (_, None) => PrivacyClass::None,
-                    };
-                    let coarsening = (v.part == Part::Value)
-                        .then(|| rules.coarsening(&v.question))
-                        .flatten();
-                    let value_treatment = || match coarsening {
-                        Some(rule) => Treatment::Coarsen {
-                            rule: rule.clone(),
-                            options: q.and_then(|q| q.kind.options()).cloned(),
-                            whole: q.is_some_and(|q| {
-                                matches!(
-                                    q.kind,
-                                    QuestionKind::Number { integer: true, .. }
-                                        | QuestionKind::Rating { .. }
-                                )
-                            }),
-                        },
-                        None if v.free_text => Treatment::Scrub,
-                        None => Treatment::Keep,
-                    };
-                    match class {
-                        PrivacyClass::Identifier if v.part == Part::OtherText => {
-                            dropped.push((
-                                v.name.clone(),
-                                "text typed for \"other\" of a quasi-identifier",
-                            ));
-                        }
-                        PrivacyClass::Identifier => {
-                            dropped.push((v.name.clone(), "identifier"));
-                        }
-                        PrivacyClass::Sensitive if options.scrub_text => {
-                            keep(v.name.clone(), Treatment::Scrub, false);
-                        }
-                        PrivacyClass::Sensitive => {
-                            dropped.push((
-                                v.name.clone(),
-                                "sensitive free text (researchers can publish it redacted: the scrub-text option)",
-                            ));
-                        }
-                        PrivacyClass::QuasiIdentifier => {
-                            keep(v.name.clone(), value_treatment(), true)
-                        }
-                        PrivacyClass::None => keep(v.name.clone(), value_treatment(), false),
+                    match variable_treatment(v, q, declared, rules, options.scrub_text) {
+                        Ok((treatment, quasi)) => keep(v.name.clone(), treatment, quasi),
+                        Err(reason) => dropped.push((v.name.clone(), reason)),
                     }
                 }
             }

@@ -96,30 +96,7 @@ fn parent_dir(path: &std::path::Path) -> &std::path::Path {
 pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     use anyhow::Context;
     let spec = args.format.spec();
-    if let (Some(companion), Some(path)) = (spec.companion, &args.output)
-        && !path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-    {
-        anyhow::bail!(
-            "-o names the data file: write -o {} ({} goes beside it)",
-            path.with_extension("csv").display(),
-            companion.file_name("FILE.csv")
-        );
-    }
-    if spec.companion.is_some() && args.output.is_none() {
-        anyhow::bail!(
-            "--format {} writes two files: name the data file with -o FILE.csv (the other goes beside it)",
-            spec.name
-        );
-    }
-    if format_is_binary_to_terminal(args.format, args.output.is_none()) {
-        anyhow::bail!(
-            "--format {} writes a binary file: name it with -o FILE.{}",
-            spec.name,
-            spec.suffix
-        );
-    }
+    check_output(&args, spec)?;
     let store = super::open_store(&args.database).await?;
     type Sink = WriteSink<Box<dyn std::io::Write + Send>>;
     let id = args.survey_id.as_str();
@@ -149,43 +126,7 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
             data.join(", ")
         );
     }
-    let privacy = if anonymize.anonymize {
-        let mut options = anonymize.options()?;
-        // `serve` keeps its key beside an SQLite database: the same pseudonyms here.
-        if options.key.is_none()
-            && let Some(path) = crate::anonymize::pseudonym::default_key_file(&args.database.url)
-                .filter(|p| p.exists())
-        {
-            options.key = Some(super::read_pseudonym_key(&path)?);
-        }
-        let catalog = survey::load_paths(std::slice::from_ref(&anonymize.surveys));
-        let has_errors = catalog.has_errors();
-        match catalog.surveys.into_iter().find(|s| s.id == id) {
-            Some(current) => options.survey = Some(std::sync::Arc::new(current)),
-            // The survey's file may be among the broken ones: its privacy model could be
-            // stricter than the stored one, so do not guess.
-            None if has_errors => anyhow::bail!(
-                "the survey files in {} have errors (see anketa check): fix them, or name another directory with --surveys, before an anonymized export",
-                anonymize.surveys.display()
-            ),
-            None => eprintln!(
-                "note: \"{id}\" is not (or not without errors) in {}: using the privacy model stored with the responses",
-                anonymize.surveys.display()
-            ),
-        }
-        Privacy::Anonymized(std::sync::Arc::new(
-            export::anonymize(
-                &store,
-                id,
-                &selection,
-                &options,
-                time::OffsetDateTime::now_utc(),
-            )
-            .await?,
-        ))
-    } else {
-        Privacy::Identified
-    };
+    let privacy = export_privacy(&store, &args, &selection).await?;
     let mut details = selection.audit_details();
     details["format"] = spec.name.into();
     details["privacy"] = privacy.name().into();
@@ -230,46 +171,10 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         }
     };
     if let (Some(companion), Some(path)) = (spec.companion, &args.output) {
-        let data_file = path
-            .file_name()
-            .map_or_else(|| "data.csv".into(), |n| n.to_string_lossy().to_string());
-        let mut data = std::fs::File::open(path)
-            .with_context(|| format!("cannot read back {}", path.display()))?;
-        let text =
-            export::companion_text(&store, id, &privacy, companion, &data_file, &mut data).await?;
-        let target = parent_dir(path).join(companion.file_name(&data_file));
-        let tmp = tempfile::NamedTempFile::new_in(parent_dir(&target))
-            .with_context(|| format!("cannot write beside {}", target.display()))?;
-        std::fs::write(tmp.path(), text).context("cannot write the syntax file")?;
-        tmp.persist(&target)
-            .with_context(|| format!("cannot write {}", target.display()))?;
-        eprintln!("wrote {}", target.display());
+        write_companion(&store, id, &privacy, companion, path).await?;
     }
     if let Some(report) = &summary.report {
-        let text = report.markdown();
-        let target = anonymize.report.clone().or_else(|| {
-            args.output
-                .as_ref()
-                .map(|p| p.with_extension("anonymization.md"))
-        });
-        match target {
-            Some(path) => {
-                std::fs::write(&path, text)
-                    .with_context(|| format!("cannot write the report {}", path.display()))?;
-                eprintln!("wrote the anonymization report to {}", path.display());
-            }
-            None => eprintln!("{text}"),
-        }
-        eprintln!(
-            "k = {} achieved (required {}); {} cell(s) blanked, {} response(s) left out",
-            report
-                .outcome
-                .smallest_class
-                .map_or("-".into(), |k| k.to_string()),
-            report.k,
-            report.outcome.cells_blanked(),
-            report.outcome.dropped
-        );
+        write_anonymization_report(report, &args)?;
     }
     store.close().await;
     eprintln!(
@@ -277,4 +182,141 @@ pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         summary.responses, summary.unit, args.survey_id
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuse output arguments that cannot work before anything is read: a companion
+/// format needs `-o FILE.csv`, a binary format a file.
+fn check_output(args: &ExportArgs, spec: export::format::Spec) -> anyhow::Result<()> {
+    if let (Some(companion), Some(path)) = (spec.companion, &args.output)
+        && !path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    {
+        anyhow::bail!(
+            "-o names the data file: write -o {} ({} goes beside it)",
+            path.with_extension("csv").display(),
+            companion.file_name("FILE.csv")
+        );
+    }
+    if spec.companion.is_some() && args.output.is_none() {
+        anyhow::bail!(
+            "--format {} writes two files: name the data file with -o FILE.csv (the other goes beside it)",
+            spec.name
+        );
+    }
+    if format_is_binary_to_terminal(args.format, args.output.is_none()) {
+        anyhow::bail!(
+            "--format {} writes a binary file: name it with -o FILE.{}",
+            spec.name,
+            spec.suffix
+        );
+    }
+    Ok(())
+}
+
+/// Identified, or anonymized by the survey's privacy model (the current file's when it
+/// loads, else the one stored with the responses) with the options given.
+async fn export_privacy(
+    store: &crate::store::Store,
+    args: &ExportArgs,
+    selection: &export::Selection,
+) -> anyhow::Result<Privacy> {
+    let id = args.survey_id.as_str();
+    let anonymize = &args.anonymization;
+    Ok(if anonymize.anonymize {
+        let mut options = anonymize.options()?;
+        // `serve` keeps its key beside an SQLite database: the same pseudonyms here.
+        if options.key.is_none()
+            && let Some(path) = crate::anonymize::pseudonym::default_key_file(&args.database.url)
+                .filter(|p| p.exists())
+        {
+            options.key = Some(super::read_pseudonym_key(&path)?);
+        }
+        let catalog = survey::load_paths(std::slice::from_ref(&anonymize.surveys));
+        let has_errors = catalog.has_errors();
+        match catalog.surveys.into_iter().find(|s| s.id == id) {
+            Some(current) => options.survey = Some(std::sync::Arc::new(current)),
+            // The survey's file may be among the broken ones: its privacy model could be
+            // stricter than the stored one, so do not guess.
+            None if has_errors => anyhow::bail!(
+                "the survey files in {} have errors (see anketa check): fix them, or name another directory with --surveys, before an anonymized export",
+                anonymize.surveys.display()
+            ),
+            None => eprintln!(
+                "note: \"{id}\" is not (or not without errors) in {}: using the privacy model stored with the responses",
+                anonymize.surveys.display()
+            ),
+        }
+        Privacy::Anonymized(std::sync::Arc::new(
+            export::anonymize(
+                store,
+                id,
+                selection,
+                &options,
+                time::OffsetDateTime::now_utc(),
+            )
+            .await?,
+        ))
+    } else {
+        Privacy::Identified
+    })
+}
+
+/// The syntax file beside the data file `path` (written through a temporary file).
+async fn write_companion(
+    store: &crate::store::Store,
+    id: &str,
+    privacy: &Privacy,
+    companion: export::Companion,
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let data_file = path
+        .file_name()
+        .map_or_else(|| "data.csv".into(), |n| n.to_string_lossy().to_string());
+    let mut data = std::fs::File::open(path)
+        .with_context(|| format!("cannot read back {}", path.display()))?;
+    let text = export::companion_text(store, id, privacy, companion, &data_file, &mut data).await?;
+    let target = parent_dir(path).join(companion.file_name(&data_file));
+    let tmp = tempfile::NamedTempFile::new_in(parent_dir(&target))
+        .with_context(|| format!("cannot write beside {}", target.display()))?;
+    std::fs::write(tmp.path(), text).context("cannot write the syntax file")?;
+    tmp.persist(&target)
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    eprintln!("wrote {}", target.display());
+    Ok(())
+}
+
+/// The anonymization report: to `--report`, beside `-o`, or to stderr; and its summary line.
+fn write_anonymization_report(
+    report: &crate::anonymize::Report,
+    args: &ExportArgs,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let anonymize = &args.anonymization;
+    let text = report.markdown();
+    let target = anonymize.report.clone().or_else(|| {
+        args.output
+            .as_ref()
+            .map(|p| p.with_extension("anonymization.md"))
+    });
+    match target {
+        Some(path) => {
+            std::fs::write(&path, text)
+                .with_context(|| format!("cannot write the report {}", path.display()))?;
+            eprintln!("wrote the anonymization report to {}", path.display());
+        }
+        None => eprintln!("{text}"),
+    }
+    eprintln!(
+        "k = {} achieved (required {}); {} cell(s) blanked, {} response(s) left out",
+        report
+            .outcome
+            .smallest_class
+            .map_or("-".into(), |k| k.to_string()),
+        report.k,
+        report.outcome.cells_blanked(),
+        report.outcome.dropped
+    );
+    Ok(())
 }

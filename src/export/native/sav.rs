@@ -394,6 +394,8 @@ fn too_big(what: &str) -> io::Error {
     invalid(format!("{what} too large for an SPSS system file"))
 }
 
+/// The dictionary: everything before the cases (header, variables, value labels and the
+/// extension records PSPP and SPSS read for names, widths and the encoding).
 fn dictionary(
     file_label: &str,
     columns: &[Column],
@@ -408,18 +410,31 @@ fn dictionary(
         .flat_map(|c| &c.segments)
         .map(|&w| slots(w))
         .sum();
-    // Header record.
+    header_record(&mut d, file_label, case_slots, n_rows)?;
+    let first_slot = variable_records(&mut d, columns, cols, names, shorts);
+    value_label_records(&mut d, columns, &first_slot)?;
+    extension_records(&mut d, columns, cols, names, shorts);
+    put_extension(&mut d, 20, 1, b"UTF-8");
+    put_i32(&mut d, 999);
+    put_i32(&mut d, 0);
+    Ok(d)
+}
+
+/// The header record: product, case size, row count, creation time, file label.
+fn header_record(
+    d: &mut Vec<u8>,
+    file_label: &str,
+    case_slots: usize,
+    n_rows: u64,
+) -> io::Result<()> {
     d.extend_from_slice(b"$FL2");
-    put_padded(&mut d, PRODUCT.as_bytes(), 60, b' ');
-    put_i32(&mut d, 2); // layout code
-    put_i32(
-        &mut d,
-        i32::try_from(case_slots).map_err(|_| too_big("case"))?,
-    );
-    put_i32(&mut d, 0); // no compression
-    put_i32(&mut d, 0); // no weight variable
-    put_i32(&mut d, i32::try_from(n_rows).unwrap_or(-1)); // -1: unknown
-    put_f64(&mut d, 100.0); // compression bias
+    put_padded(d, PRODUCT.as_bytes(), 60, b' ');
+    put_i32(d, 2); // layout code
+    put_i32(d, i32::try_from(case_slots).map_err(|_| too_big("case"))?);
+    put_i32(d, 0); // no compression
+    put_i32(d, 0); // no weight variable
+    put_i32(d, i32::try_from(n_rows).unwrap_or(-1)); // -1: unknown
+    put_f64(d, 100.0); // compression bias
     let now = time::OffsetDateTime::now_utc();
     let month = &"JanFebMarAprMayJunJulAugSepOctNovDec"[(now.month() as usize - 1) * 3..][..3];
     let stamp = format!(
@@ -437,6 +452,18 @@ fn dictionary(
     d.resize(d.len() + 64 - file_label.len(), b' '); // bytes, not chars
     d.extend_from_slice(&[0; 3]);
 
+    Ok(())
+}
+
+/// One variable record per 8-byte segment of each column, with its label and "not
+/// asked" missing value; returns each column's 1-based dictionary index.
+fn variable_records(
+    d: &mut Vec<u8>,
+    columns: &[Column],
+    cols: &[Col],
+    names: &[String],
+    shorts: &[Vec<String>],
+) -> Vec<usize> {
     // Variable records; `first_slot` is each column's 1-based dictionary index.
     let mut first_slot = Vec::with_capacity(cols.len());
     let mut slot = 1;
@@ -466,23 +493,23 @@ fn dictionary(
             } else {
                 format(FMT_A, width, 0)
             };
-            put_i32(&mut d, 2);
-            put_i32(&mut d, width as i32);
-            put_i32(&mut d, i32::from(first && !label.is_empty()));
-            put_i32(&mut d, i32::from(first && missing.is_some()));
-            put_i32(&mut d, fmt);
-            put_i32(&mut d, fmt);
-            put_padded(&mut d, shorts[i][s].as_bytes(), 8, b' ');
+            put_i32(d, 2);
+            put_i32(d, width as i32);
+            put_i32(d, i32::from(first && !label.is_empty()));
+            put_i32(d, i32::from(first && missing.is_some()));
+            put_i32(d, fmt);
+            put_i32(d, fmt);
+            put_padded(d, shorts[i][s].as_bytes(), 8, b' ');
             if first && !label.is_empty() {
-                put_i32(&mut d, label.len() as i32);
-                put_padded(&mut d, label.as_bytes(), 4, b' ');
+                put_i32(d, label.len() as i32);
+                put_padded(d, label.as_bytes(), 4, b' ');
             }
             if let (true, Some(m)) = (first, missing) {
-                put_f64(&mut d, m);
+                put_f64(d, m);
             }
             for _ in 1..slots(width) {
                 for v in [2, -1, 0, 0, 0, 0] {
-                    put_i32(&mut d, v);
+                    put_i32(d, v);
                 }
                 d.extend_from_slice(b"        ");
             }
@@ -490,6 +517,15 @@ fn dictionary(
         }
     }
 
+    first_slot
+}
+
+/// Value labels: each number column's own labels plus "not asked" on its missing code.
+fn value_label_records(
+    d: &mut Vec<u8>,
+    columns: &[Column],
+    first_slot: &[usize],
+) -> io::Result<()> {
     // Value labels: each number column's own labels plus "not asked" on its missing code.
     for (i, column) in columns.iter().enumerate() {
         let Kind::Number {
@@ -505,37 +541,49 @@ fn dictionary(
                 set.push((value, label));
             }
         }
-        put_i32(&mut d, 3);
-        put_i32(&mut d, set.len() as i32);
+        put_i32(d, 3);
+        put_i32(d, set.len() as i32);
         for (value, label) in set {
             let label = label_text(label, VALUE_LABEL_MAX);
-            put_f64(&mut d, value);
+            put_f64(d, value);
             let mut bytes = vec![label.len() as u8];
             bytes.extend_from_slice(label.as_bytes());
-            put_padded(&mut d, &bytes, 8, b' ');
+            put_padded(d, &bytes, 8, b' ');
         }
         for v in [
             4,
             1,
             i32::try_from(first_slot[i]).map_err(|_| too_big("dictionary"))?,
         ] {
-            put_i32(&mut d, v);
+            put_i32(d, v);
         }
     }
 
+    Ok(())
+}
+
+/// The extension records: machine info, display parameters, long names, very long
+/// strings.
+fn extension_records(
+    d: &mut Vec<u8>,
+    columns: &[Column],
+    cols: &[Col],
+    names: &[String],
+    shorts: &[Vec<String>],
+) {
     // Machine integer info: version 1.0.0, machine -1, IEEE 754, compression 1,
     // little-endian, code page 65001 (UTF-8).
     let mut data = Vec::new();
     for v in [1, 0, 0, -1, 1, 1, 2, 65001] {
         put_i32(&mut data, v);
     }
-    put_extension(&mut d, 3, 4, &data);
+    put_extension(d, 3, 4, &data);
     // Machine floating point info: system-missing, highest, lowest.
     let mut data = Vec::new();
     for v in [SYSMIS, f64::MAX, f64::from_bits(0xffef_ffff_ffff_fffe)] {
         put_f64(&mut data, v);
     }
-    put_extension(&mut d, 4, 8, &data);
+    put_extension(d, 4, 8, &data);
     // Variable display parameters, one (measure, width, alignment) per segment:
     // measure 1 nominal, 3 scale; alignment 0 left, 1 right.
     let mut data = Vec::new();
@@ -559,7 +607,7 @@ fn dictionary(
         }
     }
     if !cols.is_empty() {
-        put_extension(&mut d, 11, 4, &data);
+        put_extension(d, 11, 4, &data);
     }
     // Long variable names: SHORT=long, tab-separated.
     let pairs: Vec<String> = names
@@ -568,7 +616,7 @@ fn dictionary(
         .map(|(n, s)| format!("{}={n}", s[0]))
         .collect();
     if !pairs.is_empty() {
-        put_extension(&mut d, 13, 1, pairs.join("\t").as_bytes());
+        put_extension(d, 13, 1, pairs.join("\t").as_bytes());
     }
     // Very long strings: SHORT=00000-width, NUL, tab.
     let mut data = Vec::new();
@@ -581,12 +629,8 @@ fn dictionary(
         }
     }
     if !data.is_empty() {
-        put_extension(&mut d, 14, 1, &data);
+        put_extension(d, 14, 1, &data);
     }
-    put_extension(&mut d, 20, 1, b"UTF-8");
-    put_i32(&mut d, 999);
-    put_i32(&mut d, 0);
-    Ok(d)
 }
 
 #[cfg(test)]
