@@ -4,6 +4,8 @@
 //    on this). Conditions use the server's three-valued logic: null means unknown.
 // 2. Long text boxes get a live "characters left" counter (the limit is also stated in
 //    the hint, for everyone).
+// 3. Constant sums show a running total of their points (the hint states the total,
+//    and the server adds up on submit).
 (function () {
   "use strict";
   var form = document.getElementById("page-form");
@@ -30,14 +32,33 @@
     return s === "" ? null : s;
   }
 
+  function number(s) {
+    var n = Number(s.replace(/[\s\u00a0\u202f]/g, "").replace(",", "."));
+    return isFinite(n) ? n : null;
+  }
+
   function read(f) {
     switch (f.k) {
       case "text": case "choice": return text(f.f);
       case "num": {
         var s = text(f.f);
-        if (s === null) return null;
-        var n = Number(s.replace(/[\s\u00a0\u202f]/g, "").replace(",", "."));
-        return isFinite(n) ? n : null;
+        return s === null ? null : number(s);
+      }
+      // A constant sum: an item is 0 when left blank beside others with points.
+      case "point": {
+        if (f.all.every(function (name) { return text(name) === null; })) return null;
+        var p = text(f.f);
+        return p === null ? 0 : number(p);
+      }
+      case "points": {
+        var any = false, given = [];
+        f.f.forEach(function (name) {
+          var v = text(name);
+          if (v === null) return;
+          any = true;
+          if (number(v) > 0) given.push(name);
+        });
+        return any ? given : null;
       }
       case "bool": { var b = text(f.f); return b === null ? null : b === "1"; }
       case "check": return checkedValues(f.f).length ? true : null;
@@ -163,8 +184,33 @@
     });
   }
 
-  form.addEventListener("input", function () { update(); count(); });
+  // Running totals: the boxes of each constant sum, the total and the wording.
+  var sums = Array.prototype.map.call(form.querySelectorAll("[data-points-total]"), function (el) {
+    return {
+      boxes: el.querySelectorAll("input"),
+      out: el.querySelector(".points-total"),
+      total: Number(el.getAttribute("data-points-total")),
+      template: el.getAttribute("data-points-template") || ""
+    };
+  });
+
+  function add() {
+    sums.forEach(function (s) {
+      var sum = 0;
+      Array.prototype.forEach.call(s.boxes, function (box) {
+        var n = box.value.trim() === "" ? null : number(box.value);
+        if (n !== null) sum += n;
+      });
+      s.out.hidden = false;
+      s.out.textContent = s.template.replace("{sum}", String(sum)).replace("{total}", String(s.total));
+      s.out.classList.toggle("over", sum > s.total);
+      s.out.classList.toggle("done", sum === s.total);
+    });
+  }
+
+  form.addEventListener("input", function () { update(); count(); add(); });
   form.addEventListener("change", update);
   update();
   count();
+  add();
 })();

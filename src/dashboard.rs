@@ -71,6 +71,7 @@ fn single_choice_list(q: &Question) -> Option<&ChoiceList> {
         | QuestionKind::YesNo
         | QuestionKind::Consent { .. }
         | QuestionKind::Ranking { .. }
+        | QuestionKind::ConstantSum { .. }
         | QuestionKind::Note => None,
     }
 }

@@ -160,6 +160,12 @@ id = "first"
   text = "Rank"
   options = [ { value = "x", label = "X" }, { value = "y", label = "Y" } ]
   [[page.question]]
+  id = "split"
+  type = "constant_sum"
+  text = "Split"
+  total = 10
+  items = [ { id = "a", text = "A" }, { id = "b", text = "B" } ]
+  [[page.question]]
   id = "age"
   type = "number"
   text = "Age"
@@ -245,6 +251,10 @@ static ANSWER_SETS: LazyLock<Vec<Answers>> = LazyLock::new(|| {
             Answer::Matrix([("a".to_string(), "2".to_string())].into()),
         ),
         ("rank", Answer::Ranking(vec!["y".into(), "x".into()])),
+        (
+            "split",
+            Answer::Points([("a".to_string(), 7), ("b".to_string(), 3)].into()),
+        ),
         ("age", Answer::Number(40.0)),
         ("years", Answer::Number(12.0)),
         ("born", Answer::Date(date!(1990 - 05 - 01))),
@@ -278,6 +288,10 @@ static ANSWER_SETS: LazyLock<Vec<Answers>> = LazyLock::new(|| {
         ),
         ("m", Answer::Matrix(Default::default())),
         ("rank", Answer::Ranking(vec![])),
+        (
+            "split",
+            Answer::Points([("a".to_string(), u32::MAX), ("zz".to_string(), u32::MAX)].into()),
+        ),
         ("age", Answer::Number(-0.0)),
         ("years", Answer::Text("1e308".into())),
         ("born", Answer::Date(time::Date::MIN)),

@@ -304,6 +304,35 @@ impl Ui {
         })
     }
 
+    /// The hint under a constant sum: what to distribute, and that a blank box is 0.
+    pub fn points_hint(&self, total: u32, unit: Option<&str>) -> String {
+        let n = total as usize;
+        match (self.lang, unit) {
+            (Lang::Cs, Some(unit)) => {
+                format!("Rozdělte celkem {total} {unit} mezi položky. Prázdné pole znamená 0.")
+            }
+            (Lang::Cs, None) => format!(
+                "Rozdělte celkem {total} {} mezi položky. Prázdné pole znamená 0.",
+                plural_cs(n, "bod", "body", "bodů")
+            ),
+            (Lang::En, Some(unit)) => {
+                format!("Share {total} {unit} among the items. A blank box counts as 0.")
+            }
+            (Lang::En, None) => format!(
+                "Share {total} {} among the items. A blank box counts as 0.",
+                plural_en(n, "point", "points")
+            ),
+        }
+    }
+
+    /// The running total under a constant sum, for the script: "Součet: {sum} / {total}".
+    pub fn points_total_template(&self) -> &'static str {
+        match self.lang {
+            Lang::Cs => "Součet: {sum} / {total}",
+            Lang::En => "Total: {sum} / {total}",
+        }
+    }
+
     /// "at most 500 characters", shown under long text boxes.
     pub fn max_chars(&self, max: usize) -> String {
         match self.lang {
@@ -420,6 +449,20 @@ impl Ui {
             (Lang::En, Problem::RankSkipped { rank }) => {
                 format!("Rank {rank} is missing: number the items from 1 without gaps.")
             }
+            (Lang::Cs, Problem::SumMismatch { total, sum }) => {
+                let fix = match *sum < u64::from(*total) {
+                    true => format!("přidejte ještě {}", u64::from(*total) - sum),
+                    false => format!("uberte {}", sum - u64::from(*total)),
+                };
+                format!("Čísla dávají dohromady {sum}, ale musí dát přesně {total}: {fix}.")
+            }
+            (Lang::En, Problem::SumMismatch { total, sum }) => {
+                let fix = match *sum < u64::from(*total) {
+                    true => format!("add {} more", u64::from(*total) - sum),
+                    false => format!("take away {}", sum - u64::from(*total)),
+                };
+                format!("The numbers add up to {sum}, but must add up to exactly {total}: {fix}.")
+            }
             (_, Problem::Rule(message)) => message.get(l).to_string(),
         }
     }
@@ -428,6 +471,44 @@ impl Ui {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wrong_sum_says_how_much_to_add_or_take_away() {
+        let cases = [
+            (
+                &CS,
+                90,
+                "Čísla dávají dohromady 90, ale musí dát přesně 100: přidejte ještě 10.",
+            ),
+            (
+                &CS,
+                130,
+                "Čísla dávají dohromady 130, ale musí dát přesně 100: uberte 30.",
+            ),
+            (
+                &EN,
+                99,
+                "The numbers add up to 99, but must add up to exactly 100: add 1 more.",
+            ),
+            (
+                &EN,
+                101,
+                "The numbers add up to 101, but must add up to exactly 100: take away 1.",
+            ),
+        ];
+        assert!(!cases.is_empty());
+        for (ui, sum, want) in cases {
+            assert_eq!(ui.problem(&Problem::SumMismatch { total: 100, sum }), want);
+        }
+        assert_eq!(
+            CS.points_hint(5, None),
+            "Rozdělte celkem 5 bodů mezi položky. Prázdné pole znamená 0."
+        );
+        assert_eq!(
+            EN.points_hint(1, None),
+            "Share 1 point among the items. A blank box counts as 0."
+        );
+    }
 
     #[test]
     fn czech_plurals_have_three_forms() {

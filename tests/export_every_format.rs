@@ -66,6 +66,12 @@ id = "p"
   type = "date"
   text = { cs = "Kdy jste začali?", en = "Since when?" }
   [[page.question]]
+  id = "split"
+  type = "constant_sum"
+  text = { cs = "Rozdělte 10 hodin", en = "Share 10 hours" }
+  total = 10
+  items = [ { id = "cases", text = { cs = "Klienti", en = "Clients" } }, { id = "admin", text = { cs = "Úřad", en = "Office" } } ]
+  [[page.question]]
   id = "comment"
   type = "textarea"
   max_length = 6000
@@ -91,6 +97,8 @@ fn respondents() -> Vec<(Vec<(&'static str, String)>, serde_json::Value)> {
                 ("agree", s("5")),
                 ("works", s("1")),
                 ("day", s("2024-01-16")),
+                ("split.cases", s("6")),
+                ("split.admin", s("4")),
                 (
                     "comment",
                     s("Řádek 1\nřádek 2 \"uvozovky\", 'apostrof'; 🙂"),
@@ -98,6 +106,7 @@ fn respondents() -> Vec<(Vec<(&'static str, String)>, serde_json::Value)> {
             ],
             json!({"role": "sw", "role_label": "Sociální pracovník", "topics.law": 1, "topics.debt": 0,
                    "hours": 1.5, "rating": 4, "agree": 5, "works": 1, "day": "2024-01-16",
+                   "split.cases": 6, "split.admin": 4,
                    "comment": "Řádek 1\nřádek 2 \"uvozovky\", 'apostrof'; 🙂"}),
         ),
         (
@@ -109,10 +118,12 @@ fn respondents() -> Vec<(Vec<(&'static str, String)>, serde_json::Value)> {
                 ("hours", s("-2.5")),
                 ("agree", s("1")),
                 ("works", s("0")),
+                ("split.admin", s("10")),
                 ("comment", s("NA")),
             ],
             json!({"role": "other", "role_label": "Jiné", "role.other_text": "=HYPERLINK(\"http://x\",\"klik\")",
                    "topics.law": 1, "topics.debt": 1, "hours": -2.5, "rating": "no answer", "agree": 1, "works": 0,
+                   "split.cases": 0, "split.admin": 10,
                    "comment": "NA"}),
         ),
         (
@@ -212,6 +223,8 @@ async fn every_format_gives_back_every_value(db: TestDb) {
             source("data.R")
             stopifnot(nrow(data) == 4)
             stopifnot(isTRUE(all.equal(as.vector(data[["hours"]]), c(1.5, -2.5, NA, 0.25))))
+            stopifnot(isTRUE(all.equal(as.vector(data[["split.cases"]]), c(6, 0, NA, NA))))
+            stopifnot(is.numeric(data[["split.admin"]]), identical(attr(data[["split.admin"]], "label"), "Rozdělte 10 hodin: Úřad"))
             stopifnot(identical(data[["comment"]][1], "Řádek 1\nřádek 2 \"uvozovky\", 'apostrof'; 🙂"))
             stopifnot(identical(data[["comment"]][2], "NA"), identical(data[["comment"]][3], "007"))
             long <- readChar("long.txt", file.info("long.txt")$size, useBytes = TRUE)
@@ -279,6 +292,8 @@ fn pspp_reads_the_syntax_and_the_system_file(pspp: &str, out: &std::path::Path) 
             [Some(1.5), Some(-2.5), None, Some(0.25)],
             "{decimal}"
         );
+        let split: Vec<&str> = read.iter().map(|r| r["split.cases"].trim()).collect();
+        assert_eq!(split, ["6", "0", "", ""], "{decimal}");
         assert_eq!(
             read[1]["role.other_text"].trim_end(),
             "=HYPERLINK(\"http://x\",\"klik\")"

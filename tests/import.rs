@@ -43,6 +43,12 @@ id = "main"
   text = "Pořadí"
   options = [ { value = "x", label = "X" }, { value = "y", label = "Y" }, { value = "z", label = "Z" } ]
   [[page.question]]
+  id = "split"
+  type = "constant_sum"
+  text = "Rozdělte 10 hodin"
+  total = 10
+  items = [ { id = "a", text = "Klienti" }, { id = "b", text = "Úřad" } ]
+  [[page.question]]
   id = "hours"
   type = "number"
   text = "Hodin"
@@ -181,6 +187,8 @@ async fn an_export_imported_into_a_fresh_database_exports_the_same(db: TestDb) {
                 ("often.b", "2"),
                 ("rank.x", "2"),
                 ("rank.y", "1"),
+                ("split.a", "7"),
+                ("split.b", "3"),
                 ("hours", "1,5"),
                 ("when", "2024-03-05"),
                 ("ok", "0"),
@@ -203,6 +211,7 @@ async fn an_export_imported_into_a_fresh_database_exports_the_same(db: TestDb) {
                 ("rank.x", "1"),
                 ("rank.y", "3"),
                 ("rank.z", "2"),
+                ("split.b", "10"),
                 ("hours", "-12"),
                 ("ok", "1"),
                 ("nps", "10"),
@@ -234,6 +243,25 @@ async fn an_export_imported_into_a_fresh_database_exports_the_same(db: TestDb) {
             page.body
         );
         assert!(page.body.contains("value=\"jana@obec\""), "kept as typed");
+        // Points that do not add up: what to do, and the points kept.
+        let page = b
+            .next(&[
+                ("role", "town"),
+                ("split.a", "6"),
+                ("split.b", "2"),
+                ("agree", "yes"),
+            ])
+            .await;
+        assert!(
+            page.body
+                .contains("Čísla dávají dohromady 8, ale musí dát přesně 10: přidejte ještě 2."),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body.contains("name=\"split.a\" value=\"6\""),
+            "kept as typed"
+        );
     }
     for (link, first, second) in respondents {
         let mut b = app.browser();
@@ -318,10 +346,10 @@ async fn an_export_imported_into_a_fresh_database_exports_the_same(db: TestDb) {
     app.stop().await;
 }
 
-const BAD: &str = "response_id,submitted_at,language,role,hours,when,place,contact,agree,project\r\n\
-    p-001,2024-03-05T09:00:00+01:00,cs,town,12,2024-03-05,kolin,jana@obec.cz,2024-01,\r\n\
-    p-002,,cs,town,many,2024-02-30,kolín,jana@obec,2024-01,\r\n\
-    p-003,,,town,1,,,,2024-01,1\r\n";
+const BAD: &str = "response_id,submitted_at,language,role,split.a,split.b,hours,when,place,contact,agree,project\r\n\
+    p-001,2024-03-05T09:00:00+01:00,cs,town,6,4,12,2024-03-05,kolin,jana@obec.cz,2024-01,\r\n\
+    p-002,,cs,town,x,,many,2024-02-30,kolín,jana@obec,2024-01,\r\n\
+    p-003,,,town,3,3,1,,,,2024-01,1\r\n";
 
 async fn bad_rows_import_nothing_unless_skipped(db: TestDb) {
     let dir = survey_dir(&[("papir", SURVEY)]);
@@ -334,6 +362,10 @@ async fn bad_rows_import_nothing_unless_skipped(db: TestDb) {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     for line in [
+        format!("{name}:3: column \"split.a\": \"x\" is not a number of points"),
+        "  = help: write a whole number of 0 or more, or leave the cell empty".to_string(),
+        format!("{name}:4: column \"split.*\": the points of \"split\" add up to 6, not to 10"),
+        "  = help: the items of \"split\" must add up to exactly 10".to_string(),
         format!("{name}:3: column \"hours\": \"many\" is not a number"),
         format!("{name}:3: column \"when\": \"2024-02-30\" is not a date"),
         format!("{name}:3: column \"place\": \"kolín\" is not a code of question \"place\""),
@@ -343,7 +375,7 @@ async fn bad_rows_import_nothing_unless_skipped(db: TestDb) {
         format!(
             "{name}:4: column \"project\": answered, but question \"project\" does not apply to this response: its page \"mas_only\" applies only if role == 'mas'"
         ),
-        "error: 5 problem(s) in 2 of 3 row(s); nothing was imported".to_string(),
+        "error: 7 problem(s) in 2 of 3 row(s); nothing was imported".to_string(),
     ] {
         assert!(err.contains(&line), "{line:?} missing from:\n{err}");
     }

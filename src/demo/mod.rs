@@ -131,6 +131,7 @@ fn demo_value(kind: &QuestionKind, rng: &mut StdRng) -> Option<String> {
         | QuestionKind::Date { .. }
         | QuestionKind::Consent { .. }
         | QuestionKind::Ranking { .. }
+        | QuestionKind::ConstantSum { .. }
         | QuestionKind::Note
         | QuestionKind::Hidden { .. } => kind
             .options()

@@ -218,8 +218,31 @@ fn demo_answer(kind: &QuestionKind, leaning: f64, rng: &mut StdRng) -> Option<An
             codes.shuffle(rng);
             Answer::Ranking(codes)
         }
+        QuestionKind::ConstantSum { items, total, .. } => Answer::Points(
+            items
+                .iter()
+                .map(|i| i.id.clone())
+                .zip(allocation(items.len(), *total, rng))
+                .collect(),
+        ),
         QuestionKind::Note | QuestionKind::Hidden { .. } => return None,
     })
+}
+
+/// `total` split over `parts` at random, each share a whole number: `parts - 1` random
+/// cuts of `0..=total`, the shares the gaps between them (so they add up exactly).
+fn allocation(parts: usize, total: u32, rng: &mut impl Rng) -> Vec<u32> {
+    let mut cuts: Vec<u32> = (1..parts).map(|_| rng.random_range(0..=total)).collect();
+    cuts.sort_unstable();
+    cuts.push(total);
+    let mut last = 0;
+    cuts.into_iter()
+        .map(|cut| {
+            let share = cut - last;
+            last = cut;
+            share
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -285,5 +308,53 @@ id = "p"
             d.year() == 9999 && d.month() == time::Month::December,
             "{d}"
         );
+    }
+
+    #[test]
+    fn demo_points_add_up_to_the_total_and_pass_the_form_rules() {
+        let src = r#"
+id = "split"
+title = "Split"
+[[page]]
+id = "p"
+  [[page.question]]
+  id = "time"
+  type = "constant_sum"
+  text = "Time"
+  total = 100
+  required = true
+  items = [ { id = "a", text = "A" }, { id = "b", text = "B" }, { id = "c", text = "C" } ]
+"#;
+        let survey = crate::survey::load_str(std::path::Path::new("s.toml"), src)
+            .survey
+            .expect("a valid survey");
+        let mut rng = crate::demo::rng(3);
+        let mut spread = std::collections::BTreeSet::new();
+        for _ in 0..200 {
+            let answers = answer_all(&survey, None, &mut rng);
+            let Some(Answer::Points(points)) = answers.get("time") else {
+                panic!("{answers:?}");
+            };
+            assert_eq!(points.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
+            assert_eq!(crate::survey::form::points_sum(points), 100, "{points:?}");
+            assert!(first_invalid_page(&survey, &answers).is_none());
+            spread.insert(points["a"]);
+        }
+        assert!(spread.len() > 20, "shares vary: {spread:?}");
+    }
+
+    #[test]
+    fn an_allocation_has_one_share_per_part_and_adds_up() {
+        let mut rng = crate::demo::rng(1);
+        let cases = [(1, 10), (2, 0), (5, 1), (4, 1_000_000)];
+        assert!(!cases.is_empty());
+        for (parts, total) in cases {
+            let shares = allocation(parts, total, &mut rng);
+            assert_eq!(shares.len(), parts);
+            assert_eq!(
+                shares.iter().map(|&s| u64::from(s)).sum::<u64>(),
+                u64::from(total)
+            );
+        }
     }
 }

@@ -96,6 +96,10 @@ fn entry(v: &Variable, page: &Page, q: &Question, langs: &[Lang], versions: Vec<
             .iter()
             .find(|r| &r.id == row)
             .map(|r| format!(": {}", r.text.get(lang))),
+        (Part::Points(item), QuestionKind::ConstantSum { items, .. }) => items
+            .iter()
+            .find(|i| &i.id == item)
+            .map(|i| format!(": {}", i.text.get(lang))),
         (Part::Option(code) | Part::Rank(code), _) => q
             .kind
             .options()
@@ -103,7 +107,7 @@ fn entry(v: &Variable, page: &Page, q: &Question, langs: &[Lang], versions: Vec<
             .map(|o| format!(": {}", o.label.get(lang))),
         (Part::OtherText, _) => Some(": other (text)".into()),
         // A question's one value is described by its text alone.
-        (Part::Value | Part::Row(_), _) => None,
+        (Part::Value | Part::Row(_) | Part::Points(_), _) => None,
     };
     let text = langs
         .iter()
@@ -126,6 +130,9 @@ fn entry(v: &Variable, page: &Page, q: &Question, langs: &[Lang], versions: Vec<
         (Part::OtherText, _) => Vec::new(),
         (_, QuestionKind::YesNo) => vec!["1 = yes".into(), "0 = no".into()],
         (_, QuestionKind::Rating { min, max, .. }) => vec![format!("{min} to {max}")],
+        (_, QuestionKind::ConstantSum { total, .. }) => {
+            vec![format!("0 to {total}; the items add up to {total}")]
+        }
         (_, QuestionKind::Number { min, max, .. }) => match (min, max) {
             (None, None) => Vec::new(),
             _ => vec![format!(
@@ -182,6 +189,7 @@ fn entry(v: &Variable, page: &Page, q: &Question, langs: &[Lang], versions: Vec<
             Part::Option(_) => "option",
             Part::Row(_) => "row",
             Part::Rank(_) => "rank",
+            Part::Points(_) => "points",
             Part::OtherText => "other_text",
         }
         .to_string(),

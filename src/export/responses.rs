@@ -113,7 +113,7 @@ impl Columns {
                     .find_map(|s| s.question(&v.question))
                     .map(|q| &q.kind);
                 match (&v.part, kind) {
-                    (Part::Option(_) | Part::Rank(_), _) => ColumnKind::Number,
+                    (Part::Option(_) | Part::Rank(_) | Part::Points(_), _) => ColumnKind::Number,
                     // A matrix row holds the code chosen; "other" what was typed.
                     (Part::Row(_) | Part::OtherText, _) | (Part::Value, None) => ColumnKind::Text,
                     (Part::Value, Some(kind)) => match kind {
@@ -132,6 +132,7 @@ impl Columns {
                         | QuestionKind::YesNo
                         | QuestionKind::Consent { .. }
                         | QuestionKind::Ranking { .. }
+                        | QuestionKind::ConstantSum { .. }
                         | QuestionKind::Note
                         | QuestionKind::Hidden { .. } => ColumnKind::Text,
                     },

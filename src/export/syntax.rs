@@ -18,7 +18,7 @@ pub(super) enum Kind {
 pub(super) fn kind(column: &str, entry: Option<&Entry>) -> Kind {
     match (column, entry) {
         ("submitted_at", None) => Kind::DateTime,
-        (_, Some(e)) if matches!(e.part.as_str(), "option" | "rank") => Kind::Number,
+        (_, Some(e)) if matches!(e.part.as_str(), "option" | "rank" | "points") => Kind::Number,
         (_, Some(e))
             if e.part == "value" && matches!(e.kind.as_str(), "number" | "rating" | "yesno") =>
         {

@@ -38,9 +38,10 @@ impl CellProblem {
 /// for questions spread over several columns (multi, matrix, ranking).
 pub(super) fn question_column(q: &Question) -> String {
     match q.kind {
-        QuestionKind::Multi { .. } | QuestionKind::Matrix { .. } | QuestionKind::Ranking { .. } => {
-            format!("{}.*", q.id)
-        }
+        QuestionKind::Multi { .. }
+        | QuestionKind::Matrix { .. }
+        | QuestionKind::Ranking { .. }
+        | QuestionKind::ConstantSum { .. } => format!("{}.*", q.id),
         QuestionKind::Text { .. }
         | QuestionKind::Textarea { .. }
         | QuestionKind::Email
@@ -202,7 +203,42 @@ fn decode(
             (!rows.is_empty()).then_some(Answer::Matrix(rows))
         }
         QuestionKind::Ranking { options } => ranking(q, cells, options.options.len(), problems),
+        QuestionKind::ConstantSum { .. } => points(cells, problems),
     }
+}
+
+/// Constant sum: one column per item with its points, a whole number of 0 or more;
+/// empty cells count 0 once any item has points. Whether they add up to the total is a
+/// form rule (`checks.rs`).
+fn points(cells: &[(&Variable, &str)], problems: &mut Vec<CellProblem>) -> Option<Answer> {
+    let mut points = BTreeMap::new();
+    let mut any = false;
+    for (var, cell) in cells {
+        let Part::Points(item) = &var.part else {
+            continue;
+        };
+        let n = match *cell {
+            "" => 0,
+            cell => match parse_number(cell) {
+                Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => {
+                    any = true;
+                    n as u32
+                }
+                _ => {
+                    problems.push(
+                        CellProblem::new(
+                            &var.name,
+                            format!("\"{cell}\" is not a number of points"),
+                        )
+                        .hint("write a whole number of 0 or more, or leave the cell empty"),
+                    );
+                    continue;
+                }
+            },
+        };
+        points.insert(item.clone(), n);
+    }
+    any.then_some(Answer::Points(points))
 }
 
 fn choice(value: &str, other: Option<String>) -> Answer {

@@ -102,9 +102,12 @@ fn describe(
         Some(part) => format!("{id}.{part}"),
         None => question_column(q),
     };
-    let value = match answer {
-        Some(Answer::Number(n)) => format_number(*n),
-        Some(Answer::Date(d)) => d.to_string(),
+    let value = match (answer, &error.part) {
+        (Some(Answer::Points(points)), Some(item)) => {
+            points.get(item).map(u32::to_string).unwrap_or_default()
+        }
+        (Some(Answer::Number(n)), _) => format_number(*n),
+        (Some(Answer::Date(d)), _) => d.to_string(),
         _ => String::new(),
     };
     let one = |message: String| vec![CellProblem::new(column.clone(), message)];
@@ -139,6 +142,7 @@ fn describe(
             | QuestionKind::YesNo
             | QuestionKind::Consent { .. }
             | QuestionKind::Ranking { .. }
+            | QuestionKind::ConstantSum { .. }
             | QuestionKind::Note
             | QuestionKind::Hidden { .. } => {
                 one(format!("required question \"{id}\" has no answer"))
@@ -191,6 +195,15 @@ fn describe(
             "required ranking \"{id}\": every option needs a rank"
         )),
         Problem::RankSkipped { rank } => one(format!("rank {rank} is missing")),
+        Problem::SumMismatch { total, sum } => vec![
+            CellProblem::new(
+                column,
+                format!("the points of \"{id}\" add up to {sum}, not to {total}"),
+            )
+            .hint(format!(
+                "the items of \"{id}\" must add up to exactly {total}"
+            )),
+        ],
         Problem::Rule(message) => one(format!(
             "breaks a rule of the survey: {}",
             message.get(survey.default_language())

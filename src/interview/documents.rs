@@ -126,6 +126,14 @@ fn answer_text(q: &Question, a: &Answer, lang: Lang) -> String {
             .map_or(code, |o| o.label.get(lang))
             .to_string()
     };
+    // A matrix row's or constant sum item's text.
+    let part = |id: &str| {
+        q.kind
+            .parts()
+            .and_then(|parts| parts.iter().find(|p| p.id == id))
+            .map_or(id, |p| p.text.get(lang))
+            .to_string()
+    };
     match a {
         Answer::Text(t) => t.clone(),
         Answer::Number(n) => n.to_string(),
@@ -140,7 +148,12 @@ fn answer_text(q: &Question, a: &Answer, lang: Lang) -> String {
             .join("; "),
         Answer::Matrix(rows) => rows
             .iter()
-            .map(|(row, v)| format!("{row}: {}", label(v)))
+            .map(|(row, v)| format!("{}: {}", part(row), label(v)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Answer::Points(points) => points
+            .iter()
+            .map(|(item, n)| format!("{}: {n}", part(item)))
             .collect::<Vec<_>>()
             .join("; "),
         Answer::Date(d) => d.to_string(),

@@ -202,6 +202,11 @@ pub fn table(survey: &Survey, specs: &[Spec], responses: &[Response]) -> Table {
 fn fill(column: &mut Column<'_>, source: &Source, i: usize, answer: &Answer) {
     match (column, answer) {
         (Column::Numeric(v), Answer::Number(x)) => v[i] = Some(*x),
+        (Column::Numeric(v), Answer::Points(points)) => {
+            if let Source::Item(item) = source {
+                v[i] = points.get(item).map(|&p| f64::from(p));
+            }
+        }
         (Column::Coded { codes, index }, Answer::Number(x)) => {
             if let Source::Bands { bounds, whole } = source {
                 codes[i] = index.get(&band(*x, bounds, *whole));

@@ -16,7 +16,7 @@ use analysis::table::Category;
 
 use crate::anonymize::coarsen::band_labels;
 use crate::survey::answer::OTHER;
-use crate::survey::model::{ChoiceList, Coarsening, PrivacyClass, QuestionKind};
+use crate::survey::model::{ChoiceList, Coarsening, PrivacyClass, Question, QuestionKind};
 use crate::survey::{Lang, Survey};
 
 /// What kind of column a variable is.
@@ -58,9 +58,11 @@ impl Spec {
     pub fn describe(&self) -> &'static str {
         match self.source {
             Source::Bands { .. } => "a number published in bands",
-            Source::Value | Source::Row(_) | Source::Attribute(_) | Source::Invitation(_) => {
-                self.kind.describe()
-            }
+            Source::Value
+            | Source::Row(_)
+            | Source::Item(_)
+            | Source::Attribute(_)
+            | Source::Invitation(_) => self.kind.describe(),
         }
     }
 }
@@ -82,6 +84,8 @@ pub struct Spec {
 pub(super) enum Source {
     Value,
     Row(String),
+    /// The points of one item of a constant sum.
+    Item(String),
     Attribute(String),
     /// A number published in the bands of its coarsening rule (categories: band labels).
     Bands {
@@ -192,6 +196,17 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
                     ));
                 }
             }
+            QuestionKind::ConstantSum { items, .. } => {
+                for item in items {
+                    out.push(spec(
+                        format!("{}.{}", q.id, item.id),
+                        item.text.get(lang).into(),
+                        Kind::Numeric,
+                        Vec::new(),
+                        Source::Item(item.id.clone()),
+                    ));
+                }
+            }
             QuestionKind::Single { options, .. }
             | QuestionKind::Dropdown { options }
             | QuestionKind::Hidden {
@@ -207,39 +222,7 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
                 } else {
                     text.into()
                 };
-                // Coarsened to an attribute: that attribute only.
-                let published_attribute = match coarsening {
-                    Some(Coarsening::Attribute(a)) => Some(a.as_str()),
-                    Some(Coarsening::Bands(_) | Coarsening::Month | Coarsening::Year) | None => {
-                        None
-                    }
-                };
-                if published_attribute.is_none() {
-                    out.push(spec(
-                        q.id.clone(),
-                        label.clone(),
-                        Kind::Nominal,
-                        cats,
-                        Source::Value,
-                    ));
-                }
-                for attribute in &options.attributes {
-                    if published_attribute.is_some_and(|a| a != attribute) {
-                        continue;
-                    }
-                    let values: BTreeSet<&str> = options
-                        .options
-                        .iter()
-                        .filter_map(|c| attribute_of(c, attribute))
-                        .collect();
-                    out.push(spec(
-                        format!("{}.{attribute}", q.id),
-                        format!("{label} ({attribute})"),
-                        Kind::Nominal,
-                        values.into_iter().map(|v| Category::new(v, v)).collect(),
-                        Source::Attribute(attribute.clone()),
-                    ));
-                }
+                choice_specs(q, label, cats, options, coarsening, &mut out);
             }
             // Dates, consents, rankings, notes and free hidden values are not analysed, nor
             // e-mail addresses (declared other than identifiers, they are still one per person).
@@ -296,16 +279,60 @@ pub(super) fn attribute_of<'a>(
         .map(|(_, v)| v.as_str())
 }
 
+/// The variables of a single choice (a dropdown, a hidden value with a list): its codes,
+/// and a variable per attribute of its options. Coarsened to an attribute, that
+/// attribute only (what the export publishes).
+fn choice_specs(
+    q: &Question,
+    label: String,
+    categories: Vec<Category>,
+    options: &ChoiceList,
+    coarsening: Option<&Coarsening>,
+    out: &mut Vec<Spec>,
+) {
+    let spec = |name: String, label: String, categories, source| Spec {
+        name,
+        question: q.id.clone(),
+        label,
+        kind: Kind::Nominal,
+        categories,
+        source,
+    };
+    let published_attribute = match coarsening {
+        Some(Coarsening::Attribute(a)) => Some(a.as_str()),
+        Some(Coarsening::Bands(_) | Coarsening::Month | Coarsening::Year) | None => None,
+    };
+    if published_attribute.is_none() {
+        out.push(spec(q.id.clone(), label.clone(), categories, Source::Value));
+    }
+    for attribute in &options.attributes {
+        if published_attribute.is_some_and(|a| a != attribute) {
+            continue;
+        }
+        let values: BTreeSet<&str> = options
+            .options
+            .iter()
+            .filter_map(|c| attribute_of(c, attribute))
+            .collect();
+        out.push(spec(
+            format!("{}.{attribute}", q.id),
+            format!("{label} ({attribute})"),
+            values.into_iter().map(|v| Category::new(v, v)).collect(),
+            Source::Attribute(attribute.clone()),
+        ));
+    }
+}
+
 /// The variables a plan name stands for: the variable of that name, or, for a question
 /// id, every variable of that question except its option attributes (a matrix: its
-/// rows). Empty when the name is unknown.
+/// rows; a constant sum: its items). Empty when the name is unknown.
 pub fn resolve<'a>(specs: &'a [Spec], name: &str) -> Vec<&'a Spec> {
     if let Some(spec) = specs.iter().find(|s| s.name == name) {
         return vec![spec];
     }
     specs
         .iter()
-        .filter(|s| s.question == name && matches!(s.source, Source::Row(_)))
+        .filter(|s| s.question == name && matches!(s.source, Source::Row(_) | Source::Item(_)))
         .collect()
 }
 
@@ -318,4 +345,90 @@ pub fn declared_invitation_columns(survey: &Survey) -> Vec<String> {
         .iter()
         .map(|(c, _)| c.clone())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use time::OffsetDateTime;
+
+    use super::*;
+    use crate::survey::answer::{Answer, Answers};
+    use crate::survey::response::{Response, Status};
+
+    fn response(id: &str, points: &[(&str, u32)]) -> Response {
+        let mut answers = Answers::new();
+        if !points.is_empty() {
+            answers.insert(
+                "time".into(),
+                Answer::Points(points.iter().map(|(k, v)| (k.to_string(), *v)).collect()),
+            );
+        }
+        Response {
+            id: id.into(),
+            survey_id: "split".into(),
+            survey_version: "1".into(),
+            status: Status::Complete,
+            language: Lang::Cs,
+            current_page: "p".into(),
+            answers,
+            revision: 1,
+            created_at: OffsetDateTime::UNIX_EPOCH,
+            updated_at: OffsetDateTime::UNIX_EPOCH,
+            submitted_at: Some(OffsetDateTime::UNIX_EPOCH),
+            invitation: None,
+            flag: None,
+            flag_reason: None,
+            deleted_at: None,
+        }
+    }
+
+    #[test]
+    fn each_item_of_a_constant_sum_is_a_numeric_variable_of_its_points() {
+        let src = r#"
+id = "split"
+title = "Split"
+[[page]]
+id = "p"
+  [[page.question]]
+  id = "time"
+  type = "constant_sum"
+  text = "Čas"
+  total = 100
+  items = [ { id = "cases", text = "Klienti" }, { id = "admin", text = "Úřad" } ]
+"#;
+        let survey = crate::survey::load_str(Path::new("s.toml"), src)
+            .survey
+            .expect("valid");
+        let specs = specs(&survey, Lang::Cs, &[]);
+        let named: Vec<(&str, &str, Kind)> = specs
+            .iter()
+            .map(|s| (s.name.as_str(), s.label.as_str(), s.kind))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("time.cases", "Klienti", Kind::Numeric),
+                ("time.admin", "Úřad", Kind::Numeric)
+            ]
+        );
+        assert_eq!(
+            resolve(&specs, "time").len(),
+            2,
+            "the question stands for its items"
+        );
+        let responses = [
+            response("r1", &[("cases", 70), ("admin", 30)]),
+            response("r2", &[("cases", 0), ("admin", 100)]),
+            response("r3", &[]),
+        ];
+        let table = super::super::dataset::table(&survey, &specs, &responses);
+        let values = |name: &str| match &table.get(name).expect(name).values {
+            analysis::table::Values::Numeric(v) => v.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(values("time.cases"), [Some(70.0), Some(0.0), None]);
+        assert_eq!(values("time.admin"), [Some(30.0), Some(100.0), None]);
+    }
 }

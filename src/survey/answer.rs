@@ -32,6 +32,8 @@ pub enum Answer {
     },
     /// matrix: row id -> code; rows left blank are absent.
     Matrix(BTreeMap<String, String>),
+    /// constant_sum: item id -> points, every item present (items left blank count 0).
+    Points(BTreeMap<String, u32>),
     /// ranking: codes from first to last place.
     Ranking(Vec<String>),
     #[serde(with = "iso_date")]

@@ -35,6 +35,12 @@ fn field(page: &Page, question: &str, row: Option<&str>) -> Option<Json> {
         (QuestionKind::Matrix { rows, .. }, None) => {
             json!({"f": rows.iter().map(|r| format!("{question}.{}", r.id)).collect::<Vec<_>>(), "k": "rows"})
         }
+        (QuestionKind::ConstantSum { items, .. }, Some(item)) => {
+            json!({"f": format!("{question}.{item}"), "k": "point", "all": items.iter().map(|i| format!("{question}.{}", i.id)).collect::<Vec<_>>()})
+        }
+        (QuestionKind::ConstantSum { items, .. }, None) => {
+            json!({"f": items.iter().map(|i| format!("{question}.{}", i.id)).collect::<Vec<_>>(), "k": "points"})
+        }
         (QuestionKind::Text { .. } | QuestionKind::Textarea { .. } | QuestionKind::Email, _) => {
             json!({"f": question, "k": "text"})
         }

@@ -4,7 +4,7 @@
 
 use super::answer::{Answer, Answers, OTHER, format_number};
 use super::expr::eval_condition;
-use super::model::{ChoiceList, Page, Question, QuestionKind};
+use super::model::{ChoiceList, MatrixRow, Page, Question, QuestionKind};
 use super::text::Text;
 
 /// Raw form fields of one page, in the order the browser sent them.
@@ -93,6 +93,11 @@ pub enum Problem {
         rank: usize,
     },
     RankingIncomplete,
+    /// The points of a constant sum add up to `sum`, not to `total`.
+    SumMismatch {
+        total: u32,
+        sum: u64,
+    },
     /// Ranks must run 1, 2, 3 ... without a gap; this one is missing.
     RankSkipped {
         rank: usize,
@@ -227,21 +232,29 @@ pub fn is_shown(q: &Question, answers: &Answers) -> bool {
         .is_none_or(|c| eval_condition(&c.expr, answers) == Some(true))
 }
 
-/// A required matrix or ranking must be answered in full.
+/// What is wrong with an answer as a whole, though each of its parts parsed: a required
+/// matrix or ranking must be answered in full, a constant sum must add up. The answer is
+/// kept (going back keeps it); moving on is refused.
 fn completeness(q: &Question, answer: &Answer) -> Option<Problem> {
-    if !q.required {
-        return None;
-    }
     match &q.kind {
         QuestionKind::Matrix { rows, .. } => match answer {
-            Answer::Matrix(given) if given.len() < rows.len() => Some(Problem::RowsMissing {
-                missing: rows.len() - given.len(),
-            }),
+            Answer::Matrix(given) if q.required && given.len() < rows.len() => {
+                Some(Problem::RowsMissing {
+                    missing: rows.len() - given.len(),
+                })
+            }
             _ => None,
         },
         QuestionKind::Ranking { options } => match answer {
-            Answer::Ranking(given) if given.len() < options.options.len() => {
+            Answer::Ranking(given) if q.required && given.len() < options.options.len() => {
                 Some(Problem::RankingIncomplete)
+            }
+            _ => None,
+        },
+        QuestionKind::ConstantSum { total, .. } => match answer {
+            Answer::Points(points) => {
+                let sum = points_sum(points);
+                (sum != u64::from(*total)).then_some(Problem::SumMismatch { total: *total, sum })
             }
             _ => None,
         },
@@ -333,41 +346,7 @@ fn decode_question(q: &Question, input: &FormInput) -> Decoded {
             min,
             max,
             other,
-        } => {
-            let typed_other = other.is_some() && input.value(&format!("{id}.other_text")).is_some();
-            let mut values = Vec::new();
-            for c in &options.options {
-                if input.contains(id, &c.value) {
-                    values.push(c.value.clone());
-                }
-            }
-            let ticked_other = other.is_some() && (input.contains(id, OTHER) || typed_other);
-            if input
-                .all(id)
-                .any(|v| !v.is_empty() && v != OTHER && options.get(v).is_none())
-            {
-                return fail(Problem::InvalidChoice);
-            }
-            let other_value = if ticked_other {
-                values.push(OTHER.into());
-                Some(other_text(q, input)?)
-            } else {
-                None
-            };
-            if values.is_empty() {
-                return Ok(None);
-            }
-            if let Some(min) = min.filter(|m| values.len() < *m) {
-                return fail(Problem::TooFew { min });
-            }
-            if let Some(max) = max.filter(|m| values.len() > *m) {
-                return fail(Problem::TooMany { max });
-            }
-            Ok(Some(Answer::Choices {
-                values,
-                other: other_value,
-            }))
-        }
+        } => multi(q, input, options, (*min, *max), other.is_some()),
         QuestionKind::Matrix { rows, options } => {
             let mut given = std::collections::BTreeMap::new();
             for row in rows {
@@ -415,32 +394,120 @@ fn decode_question(q: &Question, input: &FormInput) -> Decoded {
             })),
             Some(_) => fail(Problem::InvalidChoice),
         },
-        QuestionKind::Ranking { options } => {
-            let n = options.options.len();
-            let mut ranked: Vec<(usize, String)> = Vec::new();
-            for c in &options.options {
-                let Some(v) = input.value(&format!("{id}.{}", c.value)) else {
-                    continue;
-                };
-                let rank = match v.parse::<usize>() {
-                    Ok(r) if (1..=n).contains(&r) => r,
-                    _ => return Err((Some(c.value.clone()), Problem::InvalidChoice)),
-                };
-                if ranked.iter().any(|(r, _)| *r == rank) {
-                    return Err((Some(c.value.clone()), Problem::RankUsedTwice { rank }));
-                }
-                ranked.push((rank, c.value.clone()));
-            }
-            ranked.sort();
-            // Ranks count from 1 without gaps, so "the top three" means ranks 1, 2 and 3.
-            if let Some(missing) = (1..=ranked.len()).find(|r| ranked[r - 1].0 != *r) {
-                return fail(Problem::RankSkipped { rank: missing });
-            }
-            Ok((!ranked.is_empty())
-                .then(|| Answer::Ranking(ranked.into_iter().map(|(_, c)| c).collect())))
-        }
+        QuestionKind::Ranking { options } => ranking(id, input, options),
+        QuestionKind::ConstantSum { items, total, .. } => points(id, input, items, *total),
         QuestionKind::Note | QuestionKind::Hidden { .. } => Ok(None),
     }
+}
+
+/// Multiple choice: the ticked codes in option order; text typed into "other" ticks it.
+fn multi(
+    q: &Question,
+    input: &FormInput,
+    options: &ChoiceList,
+    (min, max): (Option<usize>, Option<usize>),
+    has_other: bool,
+) -> Decoded {
+    let id = q.id.as_str();
+    let typed_other = has_other && input.value(&format!("{id}.other_text")).is_some();
+    let mut values = Vec::new();
+    for c in &options.options {
+        if input.contains(id, &c.value) {
+            values.push(c.value.clone());
+        }
+    }
+    let ticked_other = has_other && (input.contains(id, OTHER) || typed_other);
+    if input
+        .all(id)
+        .any(|v| !v.is_empty() && v != OTHER && options.get(v).is_none())
+    {
+        return fail(Problem::InvalidChoice);
+    }
+    let other_value = if ticked_other {
+        values.push(OTHER.into());
+        Some(other_text(q, input)?)
+    } else {
+        None
+    };
+    if values.is_empty() {
+        return Ok(None);
+    }
+    if let Some(min) = min.filter(|m| values.len() < *m) {
+        return fail(Problem::TooFew { min });
+    }
+    if let Some(max) = max.filter(|m| values.len() > *m) {
+        return fail(Problem::TooMany { max });
+    }
+    Ok(Some(Answer::Choices {
+        values,
+        other: other_value,
+    }))
+}
+
+/// Ranking: a rank per option; ranks run 1, 2, 3 ... without a gap or a repeat.
+fn ranking(id: &str, input: &FormInput, options: &ChoiceList) -> Decoded {
+    let n = options.options.len();
+    let mut ranked: Vec<(usize, String)> = Vec::new();
+    for c in &options.options {
+        let Some(v) = input.value(&format!("{id}.{}", c.value)) else {
+            continue;
+        };
+        let rank = match v.parse::<usize>() {
+            Ok(r) if (1..=n).contains(&r) => r,
+            _ => return Err((Some(c.value.clone()), Problem::InvalidChoice)),
+        };
+        if ranked.iter().any(|(r, _)| *r == rank) {
+            return Err((Some(c.value.clone()), Problem::RankUsedTwice { rank }));
+        }
+        ranked.push((rank, c.value.clone()));
+    }
+    ranked.sort();
+    // Ranks count from 1 without gaps, so "the top three" means ranks 1, 2 and 3.
+    if let Some(missing) = (1..=ranked.len()).find(|r| ranked[r - 1].0 != *r) {
+        return fail(Problem::RankSkipped { rank: missing });
+    }
+    Ok((!ranked.is_empty()).then(|| Answer::Ranking(ranked.into_iter().map(|(_, c)| c).collect())))
+}
+
+/// A constant sum's points: each item a whole number from 0 to `total`; items left blank
+/// count 0 once any item has points, so the answer always names every item. Whether the
+/// points add up is checked by [`completeness`], so a wrong sum keeps what was typed.
+fn points(id: &str, input: &FormInput, items: &[MatrixRow], total: u32) -> Decoded {
+    let mut given = std::collections::BTreeMap::new();
+    for item in items {
+        let Some(v) = input.value(&format!("{id}.{}", item.id)) else {
+            continue;
+        };
+        let part = || Some(item.id.clone());
+        let n = parse_number(v).ok_or((part(), Problem::NotANumber))?;
+        if n.fract() != 0.0 {
+            return Err((part(), Problem::NotWhole));
+        }
+        if n < 0.0 {
+            return Err((part(), Problem::BelowMin { min: 0.0 }));
+        }
+        if n > f64::from(total) {
+            return Err((
+                part(),
+                Problem::AboveMax {
+                    max: f64::from(total),
+                },
+            ));
+        }
+        given.insert(item.id.clone(), n as u32);
+    }
+    if given.is_empty() {
+        return Ok(None);
+    }
+    for item in items {
+        given.entry(item.id.clone()).or_insert(0);
+    }
+    Ok(Some(Answer::Points(given)))
+}
+
+/// The points of a constant sum added up (in `u64`, so no answer can overflow).
+pub fn points_sum(points: &std::collections::BTreeMap<String, u32>) -> u64 {
+    points.values().map(|&p| u64::from(p)).sum()
 }
 
 fn choice(options: &ChoiceList, v: &str) -> Decoded {
@@ -538,6 +605,11 @@ pub fn answers_to_input(page: &Page, answers: &Answers) -> FormInput {
                     input.push(format!("{id}.{row}"), code.clone());
                 }
             }
+            Answer::Points(points) => {
+                for (item, n) in points {
+                    input.push(format!("{id}.{item}"), n.to_string());
+                }
+            }
             Answer::Ranking(items) => {
                 for (i, code) in items.iter().enumerate() {
                     input.push(format!("{id}.{code}"), (i + 1).to_string());
@@ -551,5 +623,7 @@ pub fn answers_to_input(page: &Page, answers: &Answers) -> FormInput {
     input
 }
 
+#[cfg(test)]
+mod constant_sum_tests;
 #[cfg(test)]
 mod tests;

@@ -284,6 +284,8 @@ impl ChoiceList {
     }
 }
 
+/// A row of a matrix, or an item of a constant sum: an id (the variable name's second
+/// part) and its text.
 #[derive(Debug)]
 pub struct MatrixRow {
     pub id: String,
@@ -346,6 +348,13 @@ pub enum QuestionKind {
     Ranking {
         options: Arc<ChoiceList>,
     },
+    /// Distribute `total` points (whole numbers) over `items`: the answer gives each
+    /// item its points, and they must add up to `total` exactly.
+    ConstantSum {
+        items: Vec<MatrixRow>,
+        total: u32,
+        unit: Option<Text>,
+    },
     Note,
     Hidden {
         param: String,
@@ -370,12 +379,13 @@ pub enum QuestionType {
     YesNo,
     Consent,
     Ranking,
+    ConstantSum,
     Note,
     Hidden,
 }
 
 impl QuestionType {
-    pub const ALL: [QuestionType; 16] = [
+    pub const ALL: [QuestionType; 17] = [
         QuestionType::Text,
         QuestionType::Textarea,
         QuestionType::Email,
@@ -390,6 +400,7 @@ impl QuestionType {
         QuestionType::YesNo,
         QuestionType::Consent,
         QuestionType::Ranking,
+        QuestionType::ConstantSum,
         QuestionType::Note,
         QuestionType::Hidden,
     ];
@@ -410,6 +421,7 @@ impl QuestionType {
             QuestionType::YesNo => "yesno",
             QuestionType::Consent => "consent",
             QuestionType::Ranking => "ranking",
+            QuestionType::ConstantSum => "constant_sum",
             QuestionType::Note => "note",
             QuestionType::Hidden => "hidden",
         }
@@ -437,6 +449,7 @@ impl QuestionKind {
             QuestionKind::YesNo => QuestionType::YesNo,
             QuestionKind::Consent { .. } => QuestionType::Consent,
             QuestionKind::Ranking { .. } => QuestionType::Ranking,
+            QuestionKind::ConstantSum { .. } => QuestionType::ConstantSum,
             QuestionKind::Note => QuestionType::Note,
             QuestionKind::Hidden { .. } => QuestionType::Hidden,
         }
@@ -460,7 +473,32 @@ impl QuestionKind {
             | QuestionKind::Date { .. }
             | QuestionKind::YesNo
             | QuestionKind::Consent { .. }
+            | QuestionKind::ConstantSum { .. }
             | QuestionKind::Note => None,
+        }
+    }
+
+    /// The parts a question's answer is made of, each its own variable `q.part`: a
+    /// matrix's rows, a constant sum's items; `None` for every other kind.
+    pub fn parts(&self) -> Option<&[MatrixRow]> {
+        match self {
+            QuestionKind::Matrix { rows, .. } => Some(rows),
+            QuestionKind::ConstantSum { items, .. } => Some(items),
+            QuestionKind::Text { .. }
+            | QuestionKind::Textarea { .. }
+            | QuestionKind::Email
+            | QuestionKind::Number { .. }
+            | QuestionKind::Single { .. }
+            | QuestionKind::Dropdown { .. }
+            | QuestionKind::Multi { .. }
+            | QuestionKind::Likert { .. }
+            | QuestionKind::Rating { .. }
+            | QuestionKind::Date { .. }
+            | QuestionKind::YesNo
+            | QuestionKind::Consent { .. }
+            | QuestionKind::Ranking { .. }
+            | QuestionKind::Note
+            | QuestionKind::Hidden { .. } => None,
         }
     }
 
@@ -483,6 +521,7 @@ impl QuestionKind {
             | QuestionKind::Date { .. }
             | QuestionKind::YesNo
             | QuestionKind::Ranking { .. }
+            | QuestionKind::ConstantSum { .. }
             | QuestionKind::Note
             | QuestionKind::Hidden { .. } => None,
         }

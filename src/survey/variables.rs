@@ -25,6 +25,8 @@ pub enum Part {
     Row(String),
     /// One option of a ranking: its rank.
     Rank(String),
+    /// One item of a constant sum: its points.
+    Points(String),
     /// The text typed for "other".
     OtherText,
 }
@@ -53,6 +55,7 @@ pub fn variables(survey: &Survey) -> Vec<Variable> {
             | QuestionKind::YesNo
             | QuestionKind::Consent { .. }
             | QuestionKind::Ranking { .. }
+            | QuestionKind::ConstantSum { .. }
             | QuestionKind::Note => false,
         };
         let var = |part: Part, suffix: Option<&str>| Variable {
@@ -89,6 +92,11 @@ pub fn variables(survey: &Survey) -> Vec<Variable> {
             QuestionKind::Ranking { options } => {
                 for c in &options.options {
                     out.push(var(Part::Rank(c.value.clone()), Some(&c.value)));
+                }
+            }
+            QuestionKind::ConstantSum { items, .. } => {
+                for i in items {
+                    out.push(var(Part::Points(i.id.clone()), Some(&i.id)));
                 }
             }
             // One answer, one column.
@@ -161,6 +169,11 @@ pub fn write_cell(var: &Variable, answer: Option<&Answer>, out: &mut String) {
         (Part::Rank(code), Answer::Ranking(items)) => {
             if let Some(p) = items.iter().position(|c| c == code) {
                 let _ = write!(out, "{}", p + 1);
+            }
+        }
+        (Part::Points(item), Answer::Points(points)) => {
+            if let Some(n) = points.get(item) {
+                let _ = write!(out, "{n}");
             }
         }
         (Part::OtherText, Answer::Choice { other, .. } | Answer::Choices { other, .. }) => {

@@ -62,6 +62,10 @@ pub fn error_target(q: &Question, part: Option<&str>) -> String {
         (QuestionKind::Ranking { options }, code) => {
             input_id(q, Some(code.unwrap_or(&first_code(options))))
         }
+        (QuestionKind::ConstantSum { items, .. }, item) => {
+            let first = items.first().map(|i| i.id.as_str()).unwrap_or_default();
+            input_id(q, Some(item.unwrap_or(first)))
+        }
         (
             QuestionKind::Single { options, .. }
             | QuestionKind::Multi { options, .. }
@@ -191,6 +195,13 @@ fn question_inner(q: &Question, ctx: &FieldCtx<'_>) -> Markup {
         QuestionKind::Ranking { options } => {
             grouped(q, ctx, &class, &d, inputs::ranking(q, ctx, options))
         }
+        QuestionKind::ConstantSum { items, total, unit } => grouped(
+            q,
+            ctx,
+            &class,
+            &d,
+            inputs::constant_sum(q, ctx, &d, items, *total, unit.as_ref()),
+        ),
     }
 }
 
@@ -230,6 +241,10 @@ fn hints(q: &Question, ctx: &FieldCtx<'_>) -> Vec<String> {
         }
         QuestionKind::Date { .. } => out.push(ctx.ui.date_hint.to_string()),
         QuestionKind::Ranking { .. } => out.push(ctx.ui.rank_hint.to_string()),
+        QuestionKind::ConstantSum { total, unit, .. } => out.push(
+            ctx.ui
+                .points_hint(*total, unit.as_ref().map(|u| ctx.text(u))),
+        ),
         QuestionKind::Rating {
             min,
             max,

@@ -119,6 +119,12 @@ pub fn answer(q: &Question, a: Option<&Answer>, lang: Lang, ui: &Ui) -> Markup {
                 } }
             } }
         },
+        (QuestionKind::ConstantSum { items, unit, .. }, Answer::Points(points)) => html! {
+            ul { @for item in items {
+                li { (item.text.get(lang)) ": " (points.get(&item.id).copied().unwrap_or(0))
+                    @if let Some(u) = unit { " " (u.get(lang)) } }
+            } }
+        },
         (QuestionKind::Ranking { options }, Answer::Ranking(items)) => html! {
             ol { @for code in items { li { (label(options, code, None, lang)) } } }
         },
@@ -137,6 +143,7 @@ pub fn answer(q: &Question, a: Option<&Answer>, lang: Lang, ui: &Ui) -> Markup {
             other @ (Answer::Choice { .. }
             | Answer::Choices { .. }
             | Answer::Matrix(_)
+            | Answer::Points(_)
             | Answer::Ranking(_)
             | Answer::Consent { .. }),
         ) => html! { (format!("{other:?}")) },

@@ -107,6 +107,7 @@ pub fn prefill<'a>(
             | QuestionKind::YesNo
             | QuestionKind::Consent { .. }
             | QuestionKind::Ranking { .. }
+            | QuestionKind::ConstantSum { .. }
             | QuestionKind::Note => Answer::Text(value.to_string()),
         };
         out.insert(q.id.clone(), answer);

@@ -2,6 +2,8 @@
 // Actions: ["radio", name, value], ["check", name, value] (checkbox), ["text", name, value],
 // ["select", name, value]. With JavaScript on, conditional questions only appear once the
 // answers they depend on are given, so actions are listed in the order a person would act.
+// `runningTotal`: what a constant sum's running total says once the page is filled (with
+// JavaScript on; off, there is none).
 
 const rows = (q, names, value) => names.map((r) => ["radio", `${q}.${r}`, value]);
 
@@ -63,7 +65,17 @@ export const plans = [
         do: [["radio", "often_coop.instituce", "4"], ["radio", "often_coop.navazujici", "3"], ["radio", "often_coop.site", "1"], ["radio", "often_coop.zmena_prostredi", "1"], ["radio", "well_coop.instituce", "4"]],
       },
       { id: "development", do: [["radio", "often_dev.koncepce", "1"], ["radio", "often_dev.prevence", "1"], ["radio", "often_dev.propagace", "1"], ["radio", "often_dev.vzdelavani", "5"]] },
-      { id: "documentation", do: rows("well_admin", ["predpisy", "zaznam", "statistiky", "ochrana_udaju", "zabezpeceni_udaju", "etika", "mlcenlivost"], "5") },
+      {
+        id: "documentation",
+        do: [
+          ...rows("well_admin", ["predpisy", "zaznam", "statistiky", "ochrana_udaju", "zabezpeceni_udaju", "etika", "mlcenlivost"], "5"),
+          // A constant sum: the blank "rozvoj" counts 0; the script shows the running total.
+          ["text", "time_split.klienti", "60"],
+          ["text", "time_split.spoluprace", "25"],
+          ["text", "time_split.administrativa", "15"],
+        ],
+        runningTotal: "Součet: 100 / 100",
+      },
       {
         id: "priorities",
         do: [["select", "obstacles.staff", "1"], ["select", "obstacles.agendas", "2"], ["select", "obstacles.admin", "3"], ["select", "obstacles.services", "4"], ["select", "obstacles.guidance", "5"]],

@@ -97,6 +97,11 @@ async function drive(plan, run) {
     for (const p of plan.pages) {
       assert.match(page.url(), new RegExp(`/p/${p.id}$`), `expected page ${p.id}`);
       for (const action of p.do) await act(page, action);
+      if (p.runningTotal && run.js) {
+        assert.equal(await page.textContent(".points-total"), p.runningTotal, "the running total follows the boxes");
+      } else if (p.runningTotal) {
+        assert.equal(await page.isHidden(".points-total"), true, "no running total without the script");
+      }
       if (run.js) {
         const counters = await page.locator("textarea").count();
         assert.equal(await page.locator(".counter").count() >= counters, true, "long text boxes have a live counter");

@@ -19,7 +19,7 @@ import pyreadstat
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 TEXT = ["role.other_text", "comment"]
-NUMBERS = ["hours", "rating", "agree", "works", "topics.law", "topics.debt"]
+NUMBERS = ["hours", "rating", "agree", "works", "topics.law", "topics.debt", "split.cases", "split.admin"]
 
 
 def restore(cell: str) -> str:
@@ -110,7 +110,7 @@ def workbooks(folder: Path, expected: list) -> None:
                 check(f"{name} row {i} role", row["role"], want["role_label"])
             else:
                 check(f"{name} row {i} role", row["role"], want["role"])
-                for column in ["hours", "rating", "agree", "works"]:
+                for column in ["hours", "rating", "agree", "works", "split.cases", "split.admin"]:
                     got = row[column]
                     assert got is None or isinstance(got, (int, float)), f"{name} {column}: {got!r} is not a number"
                     check(f"{name} row {i} {column}", got, number(want, column))
@@ -140,7 +140,7 @@ def statistics_files(folder: Path, expected: list) -> None:
         for column in TEXT:
             check(f"sav row {i} {column}", row[column].rstrip(), want.get(column, "").rstrip())
         check(f"sav row {i} role", roles.get(row["role"]), want["role_label"])
-        for column in ["hours", "agree", "works"]:
+        for column in ["hours", "agree", "works", "split.cases", "split.admin"]:
             got = row[column]
             check(f"sav row {i} {column}", None if math.isnan(got) else got, number(want, column))
         rating = row["rating"]
@@ -164,6 +164,9 @@ def statistics_files(folder: Path, expected: list) -> None:
         check(f"dta row {i} comment", row["comment"], want.get("comment", ""))
         check(f"dta row {i} other", row["role_other_text"], want.get("role.other_text", ""))
         check(f"dta row {i} role", roles.get(row["role"]), want["role_label"])
+        for column in ["split.cases", "split.admin"]:
+            got = row[column.replace(".", "_")]
+            check(f"dta row {i} {column}", None if math.isnan(got) else got, number(want, column))
         rating = row["rating"]
         if want.get("rating") == "not asked":
             check(f"dta row {i} rating", rating, "a")
@@ -187,6 +190,7 @@ def data_package(folder: Path, expected: list) -> None:
     types = {f["name"]: f["type"] for f in fields}
     check("datapackage hours", types["hours"], "number")
     check("datapackage day", types["day"], "date")
+    check("datapackage constant sum item", types["split.cases"], "number")
     role = next(f for f in fields if f["name"] == "role")
     check("datapackage role codes", role["constraints"]["enum"], ["sw", "lead", "other"])
     # The Frictionless reference implementation reads the package without errors.

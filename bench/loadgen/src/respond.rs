@@ -64,6 +64,11 @@ fn page_fields(page: &Page, answers: &Answers) -> Vec<(String, String)> {
                     out.push((format!("{id}.{row}"), code.clone()));
                 }
             }
+            Answer::Points(points) => {
+                for (item, n) in points {
+                    out.push((format!("{id}.{item}"), n.to_string()));
+                }
+            }
             Answer::Ranking(items) => {
                 for (i, code) in items.iter().enumerate() {
                     out.push((format!("{id}.{code}"), (i + 1).to_string()));

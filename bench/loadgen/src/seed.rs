@@ -146,6 +146,10 @@ pub fn export_sql(survey: &Survey) -> anyhow::Result<String> {
                     path(&format!("matrix.\"{row}\""))
                 )
             }
+            (Part::Points(item), _) => format!(
+                "json_extract(r.answers, {})",
+                path(&format!("points.\"{item}\""))
+            ),
             (Part::Rank(code), _) => format!(
                 "(SELECT key + 1 FROM json_each(r.answers, {}) WHERE value = {})",
                 path("ranking"),

@@ -22,6 +22,9 @@ pub enum ValueType {
     },
     /// A whole matrix: only `answered()` and `count()` apply; rows are `q.row`.
     Matrix,
+    /// A whole constant sum: only `answered()` and `count()` (items given points) apply;
+    /// an item's points are `q.item`.
+    Points,
     /// A display-only note: has no answer.
     NoValue,
     /// A question whose own definition has errors: checked no further, so one mistake
@@ -74,6 +77,7 @@ enum T {
     Choice(Vec<String>, String),
     Set(Vec<String>, String),
     Matrix(String),
+    Points(String),
     NoValue(String),
     Lit(String),
     List(Vec<(T, std::ops::Range<usize>)>),
@@ -91,6 +95,7 @@ impl T {
             T::Choice(_, n) => format!("the choice {n}"),
             T::Set(_, n) => format!("{n}, which can hold several answers"),
             T::Matrix(n) => format!("the matrix {n}"),
+            T::Points(n) => format!("the points of {n}"),
             T::NoValue(n) => format!("{n}, which has no answer"),
             T::Lit(s) => format!("the text '{s}'"),
             T::List(_) => "a list".into(),
@@ -156,6 +161,7 @@ impl Checker<'_> {
                     ValueType::Choice { codes } => T::Choice(codes, r.name),
                     ValueType::Set { codes } => T::Set(codes, r.name),
                     ValueType::Matrix => T::Matrix(r.name),
+                    ValueType::Points => T::Points(r.name),
                     ValueType::NoValue => T::NoValue(r.name),
                     ValueType::Unknown => T::Unknown,
                 },
@@ -227,12 +233,12 @@ impl Checker<'_> {
                 format!("{} can never be answered", t.describe()),
             )),
             (Func::Answered, _) => T::Bool,
-            (Func::Count, T::Set(..) | T::Matrix(_)) => T::Num,
+            (Func::Count, T::Set(..) | T::Matrix(_) | T::Points(_)) => T::Num,
             (Func::Count, other) => self.err(
                 ExprError::new(
                     arg.span.clone(),
                     format!(
-                        "count() needs a multiple-choice, ranking or matrix question, not {}",
+                        "count() needs a multiple-choice, ranking, matrix or constant sum question, not {}",
                         other.describe()
                     ),
                 )
@@ -273,9 +279,22 @@ impl Checker<'_> {
                 );
                 let ok = (l.is_numeric() && r.is_numeric()) || dates;
                 if !ok {
+                    // A question made of parts compares one part at a time.
+                    let help = match (&l, &r) {
+                        (T::Points(name) | T::Matrix(name), _)
+                        | (_, T::Points(name) | T::Matrix(name)) => format!(
+                            "compare one part at a time, e.g. {}.{}",
+                            name_only(name),
+                            if matches!((&l, &r), (T::Points(_), _) | (_, T::Points(_))) { "item_id" } else { "row_id" }
+                        ),
+                        _ => "`<`, `<=`, `>`, `>=` compare numbers, numeric codes and dates ('2024-01-16')".to_string(),
+                    };
                     self.err(
-                        ExprError::new(whole.span.clone(), format!("cannot order {} against {}", l.describe(), r.describe()))
-                            .with_help("`<`, `<=`, `>`, `>=` compare numbers, numeric codes and dates ('2024-01-16')"),
+                        ExprError::new(
+                            whole.span.clone(),
+                            format!("cannot order {} against {}", l.describe(), r.describe()),
+                        )
+                        .with_help(help),
                     );
                 } else {
                     self.check_date_literals(&l, &r, re);
@@ -344,6 +363,15 @@ impl Checker<'_> {
                         name_only(name),
                         name_only(name)
                     )),
+                );
+            }
+            (T::Points(name), _) | (_, T::Points(name)) => {
+                self.err(
+                    ExprError::new(
+                        whole.span.clone(),
+                        format!("{name} gives points to several items; compare one item's points"),
+                    )
+                    .with_help(format!("refer to an item as {}.item_id", name_only(name))),
                 );
             }
             (T::Matrix(name), _) | (_, T::Matrix(name)) => {

@@ -79,13 +79,18 @@ pub fn eval<'a>(expr: &'a Expr, answers: &'a dyn AnswerSource) -> Value<'a> {
             }
             let answer = answers.answer(question);
             match func {
-                Func::Answered => {
-                    Value::Bool(!matches!(reference(answer, row.as_deref()), Value::Missing))
-                }
+                // A question made of parts is answered once any part is (its whole has
+                // no single value to look at).
+                Func::Answered => Value::Bool(match (answer, row) {
+                    (Some(Answer::Matrix(rows)), None) => !rows.is_empty(),
+                    (Some(Answer::Points(points)), None) => !points.is_empty(),
+                    (answer, row) => !matches!(reference(answer, row.as_deref()), Value::Missing),
+                }),
                 Func::Count => Value::Num(match answer {
                     Some(Answer::Choices { values, .. }) => values.len(),
                     Some(Answer::Ranking(items)) => items.len(),
                     Some(Answer::Matrix(rows)) => rows.len(),
+                    Some(Answer::Points(points)) => points.values().filter(|&&p| p > 0).count(),
                     Some(_) => 1,
                     None => 0,
                 } as f64),
@@ -136,7 +141,11 @@ fn reference<'a>(answer: Option<&'a Answer>, row: Option<&str>) -> Value<'a> {
             Some(code) => Value::Str(Cow::Borrowed(code)),
             None => Value::Missing,
         },
-        (_, Some(_)) | (Answer::Matrix(_), None) => Value::Missing,
+        (Answer::Points(points), Some(item)) => match points.get(item) {
+            Some(&p) => Value::Num(f64::from(p)),
+            None => Value::Missing,
+        },
+        (_, Some(_)) | (Answer::Matrix(_) | Answer::Points(_), None) => Value::Missing,
         (Answer::Text(s), None) => Value::Str(Cow::Borrowed(s)),
         (Answer::Number(n), None) => Value::Num(*n),
         (Answer::Choice { value, .. }, None) => Value::Str(Cow::Borrowed(value)),
@@ -315,5 +324,7 @@ mod tests {
         assert_eq!(ev("answered(role)"), Some(true));
         assert_eq!(ev("answered(nothing)"), Some(false));
         assert_eq!(ev("answered(m.a) and not answered(m.b)"), Some(true));
+        // A whole matrix is answered once a row is (as the page script says too).
+        assert_eq!(ev("answered(m)"), Some(true));
     }
 }

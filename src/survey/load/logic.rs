@@ -113,10 +113,24 @@ impl Scope for SurveyScope<'_> {
                     return Err(e);
                 }
             }
+            (QuestionKind::ConstantSum { items, .. }, Some(item)) => {
+                if items.iter().any(|i| i.id == item) {
+                    ValueType::Number
+                } else {
+                    let mut e = ExprError::new(
+                        0..0,
+                        format!("constant sum `{question}` has no item `{item}`"),
+                    );
+                    if let Some(s) = did_you_mean(item, items.iter().map(|i| i.id.as_str())) {
+                        e = e.with_help(format!("did you mean `{question}.{s}`?"));
+                    }
+                    return Err(e);
+                }
+            }
             (_, Some(row)) => {
                 return Err(ExprError::new(
                     0..0,
-                    format!("`{question}` is not a matrix, so `{question}.{row}` means nothing"),
+                    format!("`{question}` is not a matrix or a constant sum, so `{question}.{row}` means nothing"),
                 )
                 .with_help(format!("write just `{question}`")));
             }
@@ -140,6 +154,7 @@ impl Scope for SurveyScope<'_> {
                 codes: options.codes(),
             },
             (QuestionKind::Matrix { .. }, None) => ValueType::Matrix,
+            (QuestionKind::ConstantSum { .. }, None) => ValueType::Points,
             (QuestionKind::Date { .. }, None) => ValueType::Date,
             (QuestionKind::YesNo | QuestionKind::Consent { .. }, None) => ValueType::Bool,
             (QuestionKind::Note, None) => ValueType::NoValue,

@@ -4,6 +4,7 @@
 mod choices;
 mod interview;
 mod invitation;
+mod kinds;
 mod logic;
 mod privacy;
 mod questions;
@@ -191,52 +192,11 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
     {
         ctx.error(id.span.clone(), format!("\"{}\" is not a valid survey id", id.value), Some("the id appears in links: use lower-case letters, digits and dashes, e.g. \"seminar-mas-2024\"".into()));
     }
-    let is_interview = match root.string(ctx, "kind", "\"questionnaire\"") {
-        None => false,
-        Some(kind) if kind.value == "questionnaire" => false,
-        Some(kind) if kind.value == "interview" => true,
-        Some(kind) => {
-            let help = suggest(&kind.value, ["questionnaire", "interview"], '"', || {
-                "use kind = \"questionnaire\" (the default) or kind = \"interview\"".into()
-            });
-            ctx.error(
-                kind.span,
-                format!("unknown survey kind \"{}\"", kind.value),
-                Some(help),
-            );
-            false
-        }
-    };
-    if is_interview {
-        for key in ["access", "review", "opens", "closes", "quota"] {
-            if let Some(span) = root.key_span(key) {
-                ctx.error(
-                    span,
-                    format!("`{key}` does not apply to an interview guide"),
-                    Some("interviews are filled in by interviewers in the staff area, not by respondents: remove it".into()),
-                );
-            }
-        }
-    }
+    let is_interview = read_is_interview(ctx, &mut root);
     let title = root.required_text(ctx, "title");
     let intro = root.text(ctx, "intro");
     let outro = root.text(ctx, "outro");
-    let access = match root.string(ctx, "access", "\"anonymous\"") {
-        None => Some(Access::Anonymous),
-        Some(a) if a.value == "anonymous" => Some(Access::Anonymous),
-        Some(a) if a.value == "token" => Some(Access::Token),
-        Some(a) => {
-            let help = suggest(&a.value, ["anonymous", "token"], '"', || {
-                "use \"anonymous\" (an open link) or \"token\" (personal invitations)".into()
-            });
-            ctx.error(
-                a.span,
-                format!("unknown access mode \"{}\"", a.value),
-                Some(help),
-            );
-            None
-        }
-    };
+    let access = read_access(ctx, &mut root);
     let invitation_span = root.key_span("invitation");
     let invitation_labels = invitation::read_labels(ctx, &mut root, access);
     let (schedule, timezone) = schedule::read_schedule(ctx, &mut root);
@@ -281,31 +241,8 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
     }
     let privacy_span = root.key_span("privacy");
     let privacy_table = privacy::take_rules_table(ctx, &mut root);
-    root.finish(ctx, &ROOT_KEYS, |key| match (key, is_interview) {
-        ("question" | "questions", false) => {
-            Some("questions belong to a page: write [[page.question]] after a [[page]]".into())
-        }
-        ("pages", false) => Some("did you mean `page`? Each page is a [[page]] table".into()),
-        ("page", true) => {
-            Some("an interview guide has topics: write [[topic]] instead of [[page]]".into())
-        }
-        ("interview" | "topic", false) => Some(
-            "[interview] and [[topic]] belong to interview guides: add kind = \"interview\"".into(),
-        ),
-        _ => None,
-    });
-    for l in &lists {
-        if !l.used {
-            ctx.warning(
-                l.name.span.clone(),
-                format!(
-                    "choice list \"{}\" is not used by any question",
-                    l.name.value
-                ),
-                Some("remove it or refer to it with choices = \"...\"".into()),
-            );
-        }
-    }
+    root.finish(ctx, &ROOT_KEYS, |key| misplaced_key_help(key, is_interview));
+    warn_unused_lists(ctx, &lists);
     // Interview records are not checked for k-anonymity: their items' classes do nothing.
     let undeclared = if is_interview {
         Vec::new()
@@ -373,6 +310,92 @@ fn read_survey(ctx: &mut Ctx<'_>, mut root: Table<'_, '_>, text: &str) -> Option
         lists.into_iter().map(|l| l.list).collect(),
         pages,
     ))
+}
+
+/// `kind = "interview"` or the default, a questionnaire; keys that only respondents'
+/// questionnaires have are errors in a guide.
+fn read_is_interview(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>) -> bool {
+    let is_interview = match root.string(ctx, "kind", "\"questionnaire\"") {
+        None => false,
+        Some(kind) if kind.value == "questionnaire" => false,
+        Some(kind) if kind.value == "interview" => true,
+        Some(kind) => {
+            let help = suggest(&kind.value, ["questionnaire", "interview"], '"', || {
+                "use kind = \"questionnaire\" (the default) or kind = \"interview\"".into()
+            });
+            ctx.error(
+                kind.span,
+                format!("unknown survey kind \"{}\"", kind.value),
+                Some(help),
+            );
+            false
+        }
+    };
+    if is_interview {
+        for key in ["access", "review", "opens", "closes", "quota"] {
+            if let Some(span) = root.key_span(key) {
+                ctx.error(
+                    span,
+                    format!("`{key}` does not apply to an interview guide"),
+                    Some("interviews are filled in by interviewers in the staff area, not by respondents: remove it".into()),
+                );
+            }
+        }
+    }
+    is_interview
+}
+
+/// `access`: an open link (the default) or personal invitations.
+fn read_access(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>) -> Option<Access> {
+    match root.string(ctx, "access", "\"anonymous\"") {
+        None => Some(Access::Anonymous),
+        Some(a) if a.value == "anonymous" => Some(Access::Anonymous),
+        Some(a) if a.value == "token" => Some(Access::Token),
+        Some(a) => {
+            let help = suggest(&a.value, ["anonymous", "token"], '"', || {
+                "use \"anonymous\" (an open link) or \"token\" (personal invitations)".into()
+            });
+            ctx.error(
+                a.span,
+                format!("unknown access mode \"{}\"", a.value),
+                Some(help),
+            );
+            None
+        }
+    }
+}
+
+/// A hint for an unknown top-level key that belongs elsewhere.
+fn misplaced_key_help(key: &str, is_interview: bool) -> Option<String> {
+    match (key, is_interview) {
+        ("question" | "questions", false) => {
+            Some("questions belong to a page: write [[page.question]] after a [[page]]".into())
+        }
+        ("pages", false) => Some("did you mean `page`? Each page is a [[page]] table".into()),
+        ("page", true) => {
+            Some("an interview guide has topics: write [[topic]] instead of [[page]]".into())
+        }
+        ("interview" | "topic", false) => Some(
+            "[interview] and [[topic]] belong to interview guides: add kind = \"interview\"".into(),
+        ),
+        _ => None,
+    }
+}
+
+/// A warning for each shared choice list no question uses.
+fn warn_unused_lists(ctx: &mut Ctx<'_>, lists: &[choices::SharedList]) {
+    for l in lists {
+        if !l.used {
+            ctx.warning(
+                l.name.span.clone(),
+                format!(
+                    "choice list \"{}\" is not used by any question",
+                    l.name.value
+                ),
+                Some("remove it or refer to it with choices = \"...\"".into()),
+            );
+        }
+    }
 }
 
 fn read_languages(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>) {

@@ -92,51 +92,10 @@ pub fn check_rules(
             rules.k = k.value;
         }
     }
-    if let Some(p) = t.string(ctx, "pseudonym", "\"response\"") {
-        let parsed = match p.value.as_str() {
-            "response" => Some(PseudonymSource::Response),
-            "row" => Some(PseudonymSource::RowNumber),
-            v => match v.strip_prefix("invitation.") {
-                Some(column) if access == Access::Token && !column.is_empty() => {
-                    Some(PseudonymSource::Invitation(column.to_string()))
-                }
-                Some(_) => {
-                    ctx.error(
-                        p.span.clone(),
-                        "only a survey with access = \"token\" has invitations to take a pseudonym from",
-                        Some("use a question that asks for a participant code, or \"response\"".into()),
-                    );
-                    None
-                }
-                None => match question(v) {
-                    Some(q) if q.privacy == Some(PrivacyClass::Identifier) => {
-                        Some(PseudonymSource::Question(v.to_string()))
-                    }
-                    Some(_) => {
-                        ctx.error(
-                            p.span.clone(),
-                            format!("question \"{v}\" is not marked as an identifier"),
-                            Some(format!("a pseudonym is computed from something that names a person: add privacy = \"identifier\" to \"{v}\"")),
-                        );
-                        None
-                    }
-                    None => {
-                        let help = suggest(v, question_ids.iter().copied(), '"', || {
-                            "use \"response\" (the default), \"row\", \"invitation.COLUMN\" or the id of an identifier question".into()
-                        });
-                        ctx.error(
-                            p.span.clone(),
-                            format!("unknown pseudonym source \"{v}\""),
-                            Some(help),
-                        );
-                        None
-                    }
-                },
-            },
-        };
-        if let Some(parsed) = parsed {
-            rules.pseudonym = parsed;
-        }
+    if let Some(p) = t.string(ctx, "pseudonym", "\"response\"")
+        && let Some(parsed) = read_pseudonym(ctx, p, access, pages)
+    {
+        rules.pseudonym = parsed;
     }
     if let Some(mut coarsen) = t.subtable(ctx, "coarsen", "coarsening table", "[privacy.coarsen]") {
         for (key, value) in coarsen.entries() {
@@ -176,36 +135,13 @@ pub fn check_rules(
             }
         }
     }
-    if let Some(mut inv) = t.subtable(
+    if let Some(inv) = t.subtable(
         ctx,
         "invitation",
         "invitation table",
         "[privacy.invitation]",
     ) {
-        if access != Access::Token {
-            ctx.error(
-                inv.span.clone(),
-                "only a survey with access = \"token\" has invitation columns",
-                Some("remove [privacy.invitation]".into()),
-            );
-        }
-        for (key, value) in inv.entries() {
-            let class = match value.get_ref() {
-                DeValue::String(s) => PrivacyClass::from_name(s),
-                _ => None,
-            };
-            match class {
-                Some(PrivacyClass::Sensitive) | None => ctx.error(
-                    value.span(),
-                    format!(
-                        "`{}` must be \"identifier\", \"quasi_identifier\" or \"none\"",
-                        key.value
-                    ),
-                    Some(format!("for example: {} = \"quasi_identifier\"", key.value)),
-                ),
-                Some(class) => rules.invitation.push((key.value.to_string(), class)),
-            }
-        }
+        read_invitation_classes(ctx, inv, access, &mut rules);
     }
     if let Some(keep) = t.string_list(ctx, "keep", "[\"municipality\"]") {
         for item in keep {
@@ -236,6 +172,97 @@ pub fn check_rules(
     }
     t.finish(ctx, &RULE_KEYS, |_| None);
     rules
+}
+
+/// `pseudonym = "..."`: the response id (the default), the row number, an invitation
+/// column (token surveys) or an identifier question.
+fn read_pseudonym(
+    ctx: &mut Ctx<'_>,
+    p: Sp<String>,
+    access: Access,
+    pages: &[Page],
+) -> Option<PseudonymSource> {
+    let question = |id: &str| pages.iter().flat_map(|p| &p.questions).find(|q| q.id == id);
+    let question_ids = || {
+        pages
+            .iter()
+            .flat_map(|p| &p.questions)
+            .map(|q| q.id.as_str())
+    };
+    match p.value.as_str() {
+        "response" => Some(PseudonymSource::Response),
+        "row" => Some(PseudonymSource::RowNumber),
+        v => match v.strip_prefix("invitation.") {
+            Some(column) if access == Access::Token && !column.is_empty() => {
+                Some(PseudonymSource::Invitation(column.to_string()))
+            }
+            Some(_) => {
+                ctx.error(
+                    p.span.clone(),
+                    "only a survey with access = \"token\" has invitations to take a pseudonym from",
+                    Some("use a question that asks for a participant code, or \"response\"".into()),
+                );
+                None
+            }
+            None => match question(v) {
+                Some(q) if q.privacy == Some(PrivacyClass::Identifier) => {
+                    Some(PseudonymSource::Question(v.to_string()))
+                }
+                Some(_) => {
+                    ctx.error(
+                        p.span.clone(),
+                        format!("question \"{v}\" is not marked as an identifier"),
+                        Some(format!("a pseudonym is computed from something that names a person: add privacy = \"identifier\" to \"{v}\"")),
+                    );
+                    None
+                }
+                None => {
+                    let help = suggest(v, question_ids(), '"', || {
+                        "use \"response\" (the default), \"row\", \"invitation.COLUMN\" or the id of an identifier question".into()
+                    });
+                    ctx.error(
+                        p.span.clone(),
+                        format!("unknown pseudonym source \"{v}\""),
+                        Some(help),
+                    );
+                    None
+                }
+            },
+        },
+    }
+}
+
+/// `[privacy.invitation]`: the class of each invitation column (token surveys only).
+fn read_invitation_classes(
+    ctx: &mut Ctx<'_>,
+    mut inv: Table<'_, '_>,
+    access: Access,
+    rules: &mut PrivacyRules,
+) {
+    if access != Access::Token {
+        ctx.error(
+            inv.span.clone(),
+            "only a survey with access = \"token\" has invitation columns",
+            Some("remove [privacy.invitation]".into()),
+        );
+    }
+    for (key, value) in inv.entries() {
+        let class = match value.get_ref() {
+            DeValue::String(s) => PrivacyClass::from_name(s),
+            _ => None,
+        };
+        match class {
+            Some(PrivacyClass::Sensitive) | None => ctx.error(
+                value.span(),
+                format!(
+                    "`{}` must be \"identifier\", \"quasi_identifier\" or \"none\"",
+                    key.value
+                ),
+                Some(format!("for example: {} = \"quasi_identifier\"", key.value)),
+            ),
+            Some(class) => rules.invitation.push((key.value.to_string(), class)),
+        }
+    }
 }
 
 /// One coarsening rule, checked against what it applies to (`None`: the submission time).
@@ -273,6 +300,7 @@ fn read_coarsening(
                     | QuestionKind::YesNo
                     | QuestionKind::Consent { .. }
                     | QuestionKind::Ranking { .. }
+                    | QuestionKind::ConstantSum { .. }
                     | QuestionKind::Note
                     | QuestionKind::Hidden { .. },
                 ) => wrong(

@@ -43,6 +43,7 @@ impl Likely {
             | QuestionKind::YesNo
             | QuestionKind::Consent { .. }
             | QuestionKind::Ranking { .. }
+            | QuestionKind::ConstantSum { .. }
             | QuestionKind::Note => None,
         }
     }

@@ -220,3 +220,33 @@ pub(super) fn ranking(q: &Question, ctx: &FieldCtx<'_>, options: &ChoiceList) ->
         }
     }
 }
+
+/// A constant sum: one whole-number box per item, and a running total that the script
+/// shows and keeps up to date (without it, the hint says what to do and the server adds
+/// up on submit).
+pub(super) fn constant_sum(
+    q: &Question,
+    ctx: &FieldCtx<'_>,
+    d: &Described<'_>,
+    items: &[MatrixRow],
+    total: u32,
+    unit: Option<&Text>,
+) -> Markup {
+    html! {
+        div.points data-points-total=(total) data-points-template=(ctx.ui.points_total_template()) {
+            @for item in items {
+                @let name = format!("{}.{}", q.id, item.id);
+                @let id = input_id(q, Some(&item.id));
+                div.point-item {
+                    label for=(id) { (ctx.text(&item.text)) }
+                    span.with-unit {
+                        input.num type="text" inputmode="numeric" id=(id) name=(name) value=(ctx.value(&name))
+                            autocomplete="off" aria-describedby=[d.aria] aria-invalid=[d.invalid()];
+                        @if let Some(unit) = unit { span.unit { (ctx.text(unit)) } }
+                    }
+                }
+            }
+            p.points-total aria-live="polite" hidden {}
+        }
+    }
+}
