@@ -253,64 +253,6 @@ pub fn crosstab_tests_publishable(
         .collect();
     let mut seen: Vec<std::collections::BTreeSet<u64>> = vec![Default::default(); withheld.len()];
     let mut visited = 0usize;
-    struct Walk<'a> {
-        withheld: &'a [(usize, usize)],
-        cells: &'a [Vec<Cell>],
-        threshold: u64,
-    }
-    fn walk(
-        w: &Walk<'_>,
-        k: usize,
-        table: &mut [Vec<u64>],
-        row_left: &mut [u64],
-        col_left: &mut [u64],
-        visited: &mut usize,
-        found: &mut dyn FnMut(&[Vec<u64>]) -> bool,
-    ) -> bool {
-        *visited += 1;
-        if *visited > ENUMERATION_LIMIT {
-            return false;
-        }
-        let Some(&(r, c)) = w.withheld.get(k) else {
-            // `found` says whether enough is seen: then the walk ends.
-            return !(row_left.iter().all(|&x| x == 0)
-                && col_left.iter().all(|&x| x == 0)
-                && found(table));
-        };
-        let last_in_row = !w.withheld[k + 1..].iter().any(|x| x.0 == r);
-        let last_in_col = !w.withheld[k + 1..].iter().any(|x| x.1 == c);
-        let high = row_left[r].min(col_left[c]);
-        let low = match w.cells[r][c] {
-            Cell::Small { .. } => 1,
-            Cell::Count(_) | Cell::Hidden => 0,
-        };
-        let high = match w.cells[r][c] {
-            Cell::Small { .. } => high.min(w.threshold - 1),
-            Cell::Count(_) | Cell::Hidden => high,
-        };
-        let range = if last_in_row {
-            row_left[r]..=row_left[r]
-        } else if last_in_col {
-            col_left[c]..=col_left[c]
-        } else {
-            low..=high
-        };
-        for v in range {
-            if v < low || v > high {
-                continue;
-            }
-            table[r][c] = v;
-            row_left[r] -= v;
-            col_left[c] -= v;
-            let go_on = walk(w, k + 1, table, row_left, col_left, visited, found);
-            row_left[r] += v;
-            col_left[c] += v;
-            if !go_on {
-                return false;
-            }
-        }
-        true
-    }
     let w = Walk {
         withheld: &withheld,
         cells,
@@ -357,6 +299,69 @@ pub fn crosstab_tests_publishable(
     // Enough seen (the walk stopped early or ran to its end), or not: withheld when the
     // limit came first.
     satisfied(&seen)
+}
+
+/// The tables a walk may visit: the withheld cells in order, what each may hold.
+struct Walk<'a> {
+    withheld: &'a [(usize, usize)],
+    cells: &'a [Vec<Cell>],
+    threshold: u64,
+}
+/// Fill withheld cell `k` onwards with every value it may hold, consistent with the
+/// published margins; `found` is called with each complete table and ends the walk by
+/// returning true. False when the walk was cut short (the limit, or `found`).
+fn walk(
+    w: &Walk<'_>,
+    k: usize,
+    table: &mut [Vec<u64>],
+    row_left: &mut [u64],
+    col_left: &mut [u64],
+    visited: &mut usize,
+    found: &mut dyn FnMut(&[Vec<u64>]) -> bool,
+) -> bool {
+    *visited += 1;
+    if *visited > ENUMERATION_LIMIT {
+        return false;
+    }
+    let Some(&(r, c)) = w.withheld.get(k) else {
+        // `found` says whether enough is seen: then the walk ends.
+        return !(row_left.iter().all(|&x| x == 0)
+            && col_left.iter().all(|&x| x == 0)
+            && found(table));
+    };
+    let last_in_row = !w.withheld[k + 1..].iter().any(|x| x.0 == r);
+    let last_in_col = !w.withheld[k + 1..].iter().any(|x| x.1 == c);
+    let high = row_left[r].min(col_left[c]);
+    let low = match w.cells[r][c] {
+        Cell::Small { .. } => 1,
+        Cell::Count(_) | Cell::Hidden => 0,
+    };
+    let high = match w.cells[r][c] {
+        Cell::Small { .. } => high.min(w.threshold - 1),
+        Cell::Count(_) | Cell::Hidden => high,
+    };
+    let range = if last_in_row {
+        row_left[r]..=row_left[r]
+    } else if last_in_col {
+        col_left[c]..=col_left[c]
+    } else {
+        low..=high
+    };
+    for v in range {
+        if v < low || v > high {
+            continue;
+        }
+        table[r][c] = v;
+        row_left[r] -= v;
+        col_left[c] -= v;
+        let go_on = walk(w, k + 1, table, row_left, col_left, visited, found);
+        row_left[r] += v;
+        col_left[c] += v;
+        if !go_on {
+            return false;
+        }
+    }
+    true
 }
 
 /// Whether an order statistic (minimum, quartile, median, maximum) of `values` may be

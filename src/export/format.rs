@@ -169,204 +169,119 @@ impl Format {
 
     pub fn spec(self) -> Spec {
         use Format as F;
-        let (name, suffix, content_type, description, job, companion, applies) = match self {
-            F::Csv => (
-                "csv",
-                "csv",
-                CSV,
-                (
-                    "Wide CSV: one row per response (for an interview guide: per interview), one column per variable",
-                    "CSV: jeden řádek na odpověď, jeden sloupec na proměnnou",
-                ),
-                Job::Responses(Layout::Wide),
-                None,
-                Applies::Both,
-            ),
+        let (name, suffix, content_type, job, companion) = match self {
+            F::Csv => ("csv", "csv", CSV, Job::Responses(Layout::Wide), None),
             F::CsvExcel => (
                 "csv-excel",
                 "excel.csv",
                 CSV,
-                (
-                    "Wide CSV for Czech Excel: UTF-8 with BOM, semicolons, decimal commas",
-                    "CSV pro český Excel: středníky, desetinné čárky",
-                ),
                 Job::Responses(Layout::WideExcel),
                 None,
-                Applies::Questionnaires,
             ),
             F::CsvLong => (
                 "csv-long",
                 "long.csv",
                 CSV,
-                (
-                    "Long CSV: response_id, variable, value (one row per non-empty value)",
-                    "Dlouhé CSV: odpověď, proměnná, hodnota",
-                ),
                 Job::Responses(Layout::Long),
                 None,
-                Applies::Questionnaires,
             ),
             F::Json => (
                 "json",
                 "jsonl",
                 "application/x-ndjson",
-                (
-                    "JSON lines: one object per response",
-                    "JSON lines: jeden objekt na odpověď",
-                ),
                 Job::Responses(Layout::JsonLines),
                 None,
-                Applies::Questionnaires,
             ),
             F::Xlsx => (
                 "xlsx",
                 "xlsx",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                (
-                    "Excel workbook with codes: typed data sheet and the codebook",
-                    "Sešit Excel s kódy: data a číselník",
-                ),
                 Job::Responses(Layout::Xlsx { labels: false }),
                 None,
-                Applies::Questionnaires,
             ),
             F::XlsxLabels => (
                 "xlsx-labels",
                 "labels.xlsx",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                (
-                    "Excel workbook with answer labels instead of codes",
-                    "Sešit Excel s texty odpovědí místo kódů",
-                ),
                 Job::Responses(Layout::Xlsx { labels: true }),
                 None,
-                Applies::Questionnaires,
             ),
             F::Sav => (
                 "sav",
                 "sav",
                 "application/x-spss-sav",
-                (
-                    "SPSS data file (.sav): labels, types, \"not asked\" as a user-missing code",
-                    "Datový soubor SPSS (.sav)",
-                ),
                 Job::Responses(Layout::Native(super::native::Native::Sav)),
                 None,
-                Applies::Questionnaires,
             ),
             F::Dta => (
                 "dta",
                 "dta",
                 "application/x-stata-dta",
-                (
-                    "Stata dataset (.dta, format 118): labels, types, \"not asked\" as .a",
-                    "Datový soubor Stata (.dta)",
-                ),
                 Job::Responses(Layout::Native(super::native::Native::Dta)),
                 None,
-                Applies::Questionnaires,
             ),
             F::Spss => (
                 "spss",
                 "spss.zip",
                 ZIP,
-                (
-                    "Wide CSV plus SPSS syntax (.sps) reading it with types and labels",
-                    "CSV se syntaxí SPSS (.sps)",
-                ),
                 Job::Responses(Layout::WideOneLine),
                 Some(Companion::SpssSyntax),
-                Applies::Questionnaires,
             ),
             F::R => (
                 "r",
                 "r.zip",
                 ZIP,
-                (
-                    "Wide CSV plus an R script reading it with factors and labels",
-                    "CSV se skriptem pro R",
-                ),
                 Job::Responses(Layout::Wide),
                 Some(Companion::RScript),
-                Applies::Questionnaires,
             ),
             F::DataPackage => (
                 "datapackage",
                 "datapackage.zip",
                 ZIP,
-                (
-                    "Wide CSV plus datapackage.json (Frictionless Table Schema) for open data",
-                    "CSV s popisem datapackage.json pro otevřená data",
-                ),
                 Job::Responses(Layout::Wide),
                 Some(Companion::DataPackage),
-                Applies::Questionnaires,
             ),
             F::Codebook => (
                 "codebook",
                 "codebook.csv",
                 CSV,
-                (
-                    "The codebook as CSV: variables, question texts, types, codes and labels",
-                    "Číselník (CSV)",
-                ),
                 Job::Codebook(CodebookFormat::Csv),
                 None,
-                Applies::Questionnaires,
             ),
             F::CodebookMd => (
                 "codebook-md",
                 "codebook.md",
                 "text/markdown; charset=utf-8",
-                ("The codebook as Markdown", "Číselník (Markdown)"),
                 Job::Codebook(CodebookFormat::Markdown),
                 None,
-                Applies::Questionnaires,
             ),
             F::CodebookJson => (
                 "codebook-json",
                 "codebook.json",
                 "application/json",
-                ("The codebook as JSON", "Číselník (JSON)"),
                 Job::Codebook(CodebookFormat::Json),
                 None,
-                Applies::Questionnaires,
             ),
             F::InterviewsMd => (
                 "interviews-md",
                 "interviews.md",
                 "text/markdown; charset=utf-8",
-                (
-                    "Finished interviews, one Markdown document after another",
-                    "Rozhovory jako Markdown",
-                ),
                 Job::Interviews(InterviewFormat::Markdown),
                 None,
-                Applies::InterviewGuides,
             ),
             F::InterviewsTxt => (
                 "interviews-txt",
                 "interviews.txt",
                 "text/plain; charset=utf-8",
-                (
-                    "Finished interviews as plain text (a form feed between interviews)",
-                    "Rozhovory jako prostý text",
-                ),
                 Job::Interviews(InterviewFormat::Text),
                 None,
-                Applies::InterviewGuides,
             ),
             F::InterviewsCsv => (
                 "interviews-csv",
                 "interviews.csv",
                 CSV,
-                (
-                    "Long CSV for coding software: interview, topic, field, text",
-                    "Rozhovory jako dlouhé CSV pro kódování",
-                ),
                 Job::Interviews(InterviewFormat::LongCsv),
                 None,
-                Applies::InterviewGuides,
             ),
         };
         Spec {
@@ -374,11 +289,102 @@ impl Format {
             name,
             suffix,
             content_type,
-            description,
+            description: self.description(),
             job,
             companion,
-            applies,
+            applies: self.applies(),
             roles: DATA_ROLES,
+        }
+    }
+
+    /// Whether it is for questionnaires, interview guides or both.
+    fn applies(self) -> Applies {
+        use Format as F;
+        match self {
+            F::Csv => Applies::Both,
+            F::CsvExcel
+            | F::CsvLong
+            | F::Json
+            | F::Xlsx
+            | F::XlsxLabels
+            | F::Sav
+            | F::Dta
+            | F::Spss
+            | F::R
+            | F::DataPackage
+            | F::Codebook
+            | F::CodebookMd
+            | F::CodebookJson => Applies::Questionnaires,
+            F::InterviewsMd | F::InterviewsTxt | F::InterviewsCsv => Applies::InterviewGuides,
+        }
+    }
+
+    /// One line for `--help` and the download list (English, Czech).
+    fn description(self) -> (&'static str, &'static str) {
+        use Format as F;
+        match self {
+            F::Csv => (
+                "Wide CSV: one row per response (for an interview guide: per interview), one column per variable",
+                "CSV: jeden řádek na odpověď, jeden sloupec na proměnnou",
+            ),
+            F::CsvExcel => (
+                "Wide CSV for Czech Excel: UTF-8 with BOM, semicolons, decimal commas",
+                "CSV pro český Excel: středníky, desetinné čárky",
+            ),
+            F::CsvLong => (
+                "Long CSV: response_id, variable, value (one row per non-empty value)",
+                "Dlouhé CSV: odpověď, proměnná, hodnota",
+            ),
+            F::Json => (
+                "JSON lines: one object per response",
+                "JSON lines: jeden objekt na odpověď",
+            ),
+            F::Xlsx => (
+                "Excel workbook with codes: typed data sheet and the codebook",
+                "Sešit Excel s kódy: data a číselník",
+            ),
+            F::XlsxLabels => (
+                "Excel workbook with answer labels instead of codes",
+                "Sešit Excel s texty odpovědí místo kódů",
+            ),
+            F::Sav => (
+                "SPSS data file (.sav): labels, types, \"not asked\" as a user-missing code",
+                "Datový soubor SPSS (.sav)",
+            ),
+            F::Dta => (
+                "Stata dataset (.dta, format 118): labels, types, \"not asked\" as .a",
+                "Datový soubor Stata (.dta)",
+            ),
+            F::Spss => (
+                "Wide CSV plus SPSS syntax (.sps) reading it with types and labels",
+                "CSV se syntaxí SPSS (.sps)",
+            ),
+            F::R => (
+                "Wide CSV plus an R script reading it with factors and labels",
+                "CSV se skriptem pro R",
+            ),
+            F::DataPackage => (
+                "Wide CSV plus datapackage.json (Frictionless Table Schema) for open data",
+                "CSV s popisem datapackage.json pro otevřená data",
+            ),
+            F::Codebook => (
+                "The codebook as CSV: variables, question texts, types, codes and labels",
+                "Číselník (CSV)",
+            ),
+            F::CodebookMd => ("The codebook as Markdown", "Číselník (Markdown)"),
+            F::CodebookJson => ("The codebook as JSON", "Číselník (JSON)"),
+            F::InterviewsMd => (
+                "Finished interviews, one Markdown document after another",
+                "Rozhovory jako Markdown",
+            ),
+            F::InterviewsTxt => (
+                "Finished interviews as plain text (a form feed between interviews)",
+                "Rozhovory jako prostý text",
+            ),
+            F::InterviewsCsv => (
+                "Long CSV for coding software: interview, topic, field, text",
+                "Rozhovory jako dlouhé CSV pro kódování",
+            ),
         }
     }
 

@@ -159,28 +159,7 @@ fn read_plan(
             "[[crosstab]] with rows and columns",
         )
         .into_iter()
-        .filter_map(|mut t| {
-            let rows = t.required_string(ctx, "rows", "\"satisfaction.methodologist\"");
-            let columns = t.required_string(ctx, "columns", "\"municipality.region\"");
-            t.finish(ctx, &["rows", "columns"], |_| None);
-            let rows = single(
-                ctx,
-                survey,
-                &specs,
-                rows?,
-                Kind::is_categorical,
-                "a choice or scale item",
-            )?;
-            let columns = single(
-                ctx,
-                survey,
-                &specs,
-                columns?,
-                Kind::is_categorical,
-                "a choice or scale item",
-            )?;
-            Some(CrosstabSpec { rows, columns })
-        })
+        .filter_map(|t| read_crosstab(ctx, t, survey, &specs))
         .collect();
     let comparisons = root
         .tables(
@@ -190,53 +169,12 @@ fn read_plan(
             "[[compare]] with variable and groups",
         )
         .into_iter()
-        .filter_map(|mut t| {
-            let variable = t.required_string(ctx, "variable", "\"sw_total\"");
-            let groups = t.required_string(ctx, "groups", "\"municipality.region\"");
-            t.finish(ctx, &["variable", "groups"], |_| None);
-            let variable = single(
-                ctx,
-                survey,
-                &specs,
-                variable?,
-                Kind::is_scored,
-                "a number or scale item",
-            )?;
-            let groups = single(
-                ctx,
-                survey,
-                &specs,
-                groups?,
-                Kind::is_categorical,
-                "a choice",
-            )?;
-            Some(CompareSpec { variable, groups })
-        })
+        .filter_map(|t| read_compare(ctx, t, survey, &specs))
         .collect();
     let scales = root
         .tables(ctx, "scale", "scale", "[[scale]] with id and items")
         .into_iter()
-        .filter_map(|mut t| {
-            let id = t.required_string(ctx, "id", "\"course_quality\"");
-            let title = t.text(ctx, "title");
-            let items = t.string_list(ctx, "items", "[\"course\"]");
-            let span = t.span.clone();
-            t.finish(ctx, &["id", "title", "items"], |_| None);
-            let items = scored_items(ctx, survey, &specs, items?, None)?;
-            if items.len() < 2 {
-                ctx.error(
-                    span,
-                    "a scale needs at least two items",
-                    Some("list two or more scored items, or a matrix question".into()),
-                );
-                return None;
-            }
-            Some(ScaleSpec {
-                id: id?.value,
-                title,
-                items,
-            })
-        })
+        .filter_map(|t| read_scale(ctx, t, survey, &specs))
         .collect();
     let prepost = root
         .tables(
@@ -259,6 +197,92 @@ fn read_plan(
         prepost,
         min_cell,
         correction,
+    })
+}
+
+/// A `[[crosstab]]`: two categorical variables.
+fn read_crosstab(
+    ctx: &mut Ctx<'_>,
+    mut t: Table<'_, '_>,
+    survey: &Survey,
+    specs: &[Spec],
+) -> Option<CrosstabSpec> {
+    let rows = t.required_string(ctx, "rows", "\"satisfaction.methodologist\"");
+    let columns = t.required_string(ctx, "columns", "\"municipality.region\"");
+    t.finish(ctx, &["rows", "columns"], |_| None);
+    let rows = single(
+        ctx,
+        survey,
+        specs,
+        rows?,
+        Kind::is_categorical,
+        "a choice or scale item",
+    )?;
+    let columns = single(
+        ctx,
+        survey,
+        specs,
+        columns?,
+        Kind::is_categorical,
+        "a choice or scale item",
+    )?;
+    Some(CrosstabSpec { rows, columns })
+}
+
+/// A `[[compare]]`: a scored variable across the groups of a choice.
+fn read_compare(
+    ctx: &mut Ctx<'_>,
+    mut t: Table<'_, '_>,
+    survey: &Survey,
+    specs: &[Spec],
+) -> Option<CompareSpec> {
+    let variable = t.required_string(ctx, "variable", "\"sw_total\"");
+    let groups = t.required_string(ctx, "groups", "\"municipality.region\"");
+    t.finish(ctx, &["variable", "groups"], |_| None);
+    let variable = single(
+        ctx,
+        survey,
+        specs,
+        variable?,
+        Kind::is_scored,
+        "a number or scale item",
+    )?;
+    let groups = single(
+        ctx,
+        survey,
+        specs,
+        groups?,
+        Kind::is_categorical,
+        "a choice",
+    )?;
+    Some(CompareSpec { variable, groups })
+}
+
+/// A `[[scale]]`: two or more scored items averaged into one score.
+fn read_scale(
+    ctx: &mut Ctx<'_>,
+    mut t: Table<'_, '_>,
+    survey: &Survey,
+    specs: &[Spec],
+) -> Option<ScaleSpec> {
+    let id = t.required_string(ctx, "id", "\"course_quality\"");
+    let title = t.text(ctx, "title");
+    let items = t.string_list(ctx, "items", "[\"course\"]");
+    let span = t.span.clone();
+    t.finish(ctx, &["id", "title", "items"], |_| None);
+    let items = scored_items(ctx, survey, specs, items?, None)?;
+    if items.len() < 2 {
+        ctx.error(
+            span,
+            "a scale needs at least two items",
+            Some("list two or more scored items, or a matrix question".into()),
+        );
+        return None;
+    }
+    Some(ScaleSpec {
+        id: id?.value,
+        title,
+        items,
     })
 }
 

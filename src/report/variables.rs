@@ -124,21 +124,7 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
             QuestionKind::Number { .. } | QuestionKind::Rating { .. } if coarsening.is_some() => {
                 // Only bands can coarsen a number (`anketa check` refuses other rules).
                 if let Some(Coarsening::Bands(bounds)) = coarsening {
-                    let whole = matches!(
-                        q.kind,
-                        QuestionKind::Number { integer: true, .. } | QuestionKind::Rating { .. }
-                    );
-                    let labels = band_labels(bounds, whole);
-                    out.push(spec(
-                        q.id.clone(),
-                        text.into(),
-                        Kind::Nominal,
-                        labels.iter().map(|l| Category::new(l, l)).collect(),
-                        Source::Bands {
-                            bounds: bounds.clone(),
-                            whole,
-                        },
-                    ));
+                    out.push(band_spec(q, text, bounds));
                 }
             }
             QuestionKind::Number { .. } | QuestionKind::Rating { .. } => out.push(spec(
@@ -277,6 +263,26 @@ pub(super) fn attribute_of<'a>(
         .iter()
         .find(|(a, _)| a == attribute)
         .map(|(_, v)| v.as_str())
+}
+
+/// A number published in the bands of its coarsening rule: a choice among the bands.
+fn band_spec(q: &Question, text: &str, bounds: &[f64]) -> Spec {
+    let whole = matches!(
+        q.kind,
+        QuestionKind::Number { integer: true, .. } | QuestionKind::Rating { .. }
+    );
+    let labels = band_labels(bounds, whole);
+    Spec {
+        name: q.id.clone(),
+        question: q.id.clone(),
+        label: text.into(),
+        kind: Kind::Nominal,
+        categories: labels.iter().map(|l| Category::new(l, l)).collect(),
+        source: Source::Bands {
+            bounds: bounds.to_vec(),
+            whole,
+        },
+    }
 }
 
 /// The variables of a single choice (a dropdown, a hidden value with a list): its codes,

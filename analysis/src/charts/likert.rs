@@ -77,45 +77,11 @@ pub fn likert_svg(chart: &LikertChart) -> String {
 
     let mut doc = Doc::new(&chart.meta, "likert");
     let width = chart_width(&chart.meta);
-    // Hatched fills for the negative levels.
-    let mut fill_refs = fills.clone();
-    for (j, base) in fills.iter().enumerate().take(half) {
-        let id = doc.id(&format!("hatch{j}"));
-        let stroke = if ink_on(base) == INK {
-            mix(base, "#000000", 0.45)
-        } else {
-            mix(base, "#ffffff", 0.45)
-        };
-        let inner = format!(
-            "<rect width=\"6\" height=\"6\" fill=\"{base}\"/>\
-             <line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"{stroke}\" stroke-width=\"1.6\"/>"
-        );
-        let attrs = [
-            ("id", id.clone()),
-            ("patternUnits", "userSpaceOnUse".to_owned()),
-            ("width", "6".to_owned()),
-            ("height", "6".to_owned()),
-            ("patternTransform", "rotate(45)".to_owned()),
-        ];
-        doc.def("pattern", &attrs, &inner);
-        fill_refs[j] = format!("url(#{id})");
-    }
+    let fill_refs = hatched_fills(&mut doc, &fills, half);
 
     let any_hidden = chart.items.iter().any(|i| i.hidden > 0);
     let hidden_fill = if any_hidden {
-        let id = doc.id("hidden");
-        let inner = format!(
-            "<rect width=\"6\" height=\"6\" fill=\"{HIDDEN}\"/>\
-             <path d=\"M0 0L6 6M6 0L0 6\" stroke=\"#6b6b6b\" stroke-width=\"1\"/>"
-        );
-        let attrs = [
-            ("id", id.clone()),
-            ("patternUnits", "userSpaceOnUse".to_owned()),
-            ("width", "6".to_owned()),
-            ("height", "6".to_owned()),
-        ];
-        doc.def("pattern", &attrs, &inner);
-        format!("url(#{id})")
+        hidden_pattern(&mut doc)
     } else {
         String::new()
     };
@@ -135,30 +101,7 @@ pub fn likert_svg(chart: &LikertChart) -> String {
     }
     y += doc.legend(&entries, y) + 10.0;
 
-    // Percentages per item, of all its answers (the hidden ones included); the hidden
-    // share is the last entry.
-    let rows: Vec<(u64, Vec<f64>)> = chart
-        .items
-        .iter()
-        .map(|item| {
-            let mut counts: Vec<u64> = (0..k)
-                .map(|j| item.counts.get(j).copied().unwrap_or(0))
-                .collect();
-            counts.push(item.hidden);
-            let n = counts.iter().fold(0u64, |a, &c| a.saturating_add(c));
-            let pct = counts
-                .iter()
-                .map(|&c| {
-                    if n == 0 {
-                        0.0
-                    } else {
-                        100.0 * c as f64 / n as f64
-                    }
-                })
-                .collect();
-            (n, pct)
-        })
-        .collect();
+    let rows = percentages(chart);
     // Extent of the bars left and right of the centre; each side of the axis is rounded
     // up to whole steps on its own, so the plot is not wasted on an empty side.
     let side = |p: &Vec<f64>, right: bool| {
@@ -222,6 +165,17 @@ pub fn likert_svg(chart: &LikertChart) -> String {
         &[centre, vec![("class", "centre".to_owned())]].concat(),
     );
 
+    let bars = Bars {
+        k,
+        half,
+        neutral,
+        cx,
+        px,
+        fills: &fills,
+        fill_refs: &fill_refs,
+        hidden_fill: &hidden_fill,
+        loc,
+    };
     for (i, (item, (n, pct))) in chart.items.iter().zip(&rows).enumerate() {
         let h = heights[i];
         let mid = y + h / 2.0;
@@ -241,6 +195,117 @@ pub fn likert_svg(chart: &LikertChart) -> String {
             n_font,
             "n",
         );
+        bars.draw(&mut doc, i, pct, mid);
+        y += h;
+    }
+
+    let desc = summary(chart, &rows, loc);
+    doc.finish(plot_y1 + 24.0 + MARGIN, &chart.meta.title, &desc)
+}
+
+/// The fills of the levels, the negative ones (left of the centre) hatched as well, so
+/// the chart reads in black and white.
+fn hatched_fills(doc: &mut Doc, fills: &[String], half: usize) -> Vec<String> {
+    let mut fill_refs = fills.to_vec();
+    for (j, base) in fills.iter().enumerate().take(half) {
+        let id = doc.id(&format!("hatch{j}"));
+        let stroke = if ink_on(base) == INK {
+            mix(base, "#000000", 0.45)
+        } else {
+            mix(base, "#ffffff", 0.45)
+        };
+        let inner = format!(
+            "<rect width=\"6\" height=\"6\" fill=\"{base}\"/>\
+             <line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"{stroke}\" stroke-width=\"1.6\"/>"
+        );
+        let attrs = [
+            ("id", id.clone()),
+            ("patternUnits", "userSpaceOnUse".to_owned()),
+            ("width", "6".to_owned()),
+            ("height", "6".to_owned()),
+            ("patternTransform", "rotate(45)".to_owned()),
+        ];
+        doc.def("pattern", &attrs, &inner);
+        fill_refs[j] = format!("url(#{id})");
+    }
+    fill_refs
+}
+
+/// The grey cross-hatched fill of withheld counts.
+fn hidden_pattern(doc: &mut Doc) -> String {
+    let id = doc.id("hidden");
+    let inner = format!(
+        "<rect width=\"6\" height=\"6\" fill=\"{HIDDEN}\"/>\
+         <path d=\"M0 0L6 6M6 0L0 6\" stroke=\"#6b6b6b\" stroke-width=\"1\"/>"
+    );
+    let attrs = [
+        ("id", id.clone()),
+        ("patternUnits", "userSpaceOnUse".to_owned()),
+        ("width", "6".to_owned()),
+        ("height", "6".to_owned()),
+    ];
+    doc.def("pattern", &attrs, &inner);
+    format!("url(#{id})")
+}
+
+/// Percentages per item, of all its answers (the hidden ones included); the hidden share
+/// is the last entry. With each item's n.
+fn percentages(chart: &LikertChart) -> Vec<(u64, Vec<f64>)> {
+    let k = chart.levels.len();
+    chart
+        .items
+        .iter()
+        .map(|item| {
+            let mut counts: Vec<u64> = (0..k)
+                .map(|j| item.counts.get(j).copied().unwrap_or(0))
+                .collect();
+            counts.push(item.hidden);
+            let n = counts.iter().fold(0u64, |a, &c| a.saturating_add(c));
+            let pct = counts
+                .iter()
+                .map(|&c| {
+                    if n == 0 {
+                        0.0
+                    } else {
+                        100.0 * c as f64 / n as f64
+                    }
+                })
+                .collect();
+            (n, pct)
+        })
+        .collect()
+}
+
+/// How the bars are laid out: the levels, the centre line and the scale, the fills.
+struct Bars<'a> {
+    k: usize,
+    /// Levels strictly left of the centre (or of the neutral level).
+    half: usize,
+    neutral: Option<usize>,
+    /// The centre line's x, and pixels per percentage point.
+    cx: f64,
+    px: f64,
+    fills: &'a [String],
+    fill_refs: &'a [String],
+    hidden_fill: &'a str,
+    loc: Locale,
+}
+
+impl Bars<'_> {
+    /// Item `item`'s bar around the centre, its segments labelled where they fit, and
+    /// its hidden segment after it.
+    fn draw(&self, doc: &mut Doc, item: usize, pct: &[f64], mid: f64) {
+        let Bars {
+            k,
+            half,
+            neutral,
+            cx,
+            px,
+            fills,
+            fill_refs,
+            hidden_fill,
+            loc,
+        } = *self;
         let (bar_h, top) = (20.0, mid - 10.0);
         let left: f64 = pct[..half].iter().sum::<f64>() + neutral.map_or(0.0, |m| pct[m] / 2.0);
         let mut x = cx - left * px;
@@ -253,7 +318,7 @@ pub fn likert_svg(chart: &LikertChart) -> String {
                 "rect",
                 &[
                     ("class", "seg".to_owned()),
-                    ("data-item", i.to_string()),
+                    ("data-item", item.to_string()),
                     ("data-level", j.to_string()),
                     ("data-pct", format!("{p:.2}")),
                     ("x", num(x)),
@@ -284,14 +349,14 @@ pub fn likert_svg(chart: &LikertChart) -> String {
                 "rect",
                 &[
                     ("class", "seg hidden".to_owned()),
-                    ("data-item", i.to_string()),
+                    ("data-item", item.to_string()),
                     ("data-level", "hidden".to_owned()),
                     ("data-pct", format!("{:.2}", pct[k])),
                     ("x", num(x)),
                     ("y", num(top)),
                     ("width", num(w)),
                     ("height", num(bar_h)),
-                    ("fill", hidden_fill.clone()),
+                    ("fill", hidden_fill.to_owned()),
                     ("stroke", "#6b6b6b".to_owned()),
                     ("stroke-width", "0.8".to_owned()),
                 ],
@@ -306,11 +371,7 @@ pub fn likert_svg(chart: &LikertChart) -> String {
                 doc.text(x + w / 2.0, mid + PCT_SIZE * 0.36, &text, font, "pct");
             }
         }
-        y += h;
     }
-
-    let desc = summary(chart, &rows, loc);
-    doc.finish(plot_y1 + 24.0 + MARGIN, &chart.meta.title, &desc)
 }
 
 /// The legend's name for withheld counts.

@@ -80,45 +80,10 @@ pub fn prepost_svg(chart: &PrePostChart) -> String {
         .rows
         .iter()
         .any(|r| r.before_ci.is_some() || r.after_ci.is_some());
-    let legend = [
-        (
-            Swatch::Marker {
-                filled: false,
-                whisker: has_ci,
-            },
-            chart.before_label.clone(),
-        ),
-        (
-            Swatch::Marker {
-                filled: true,
-                whisker: has_ci,
-            },
-            chart.after_label.clone(),
-        ),
-    ];
+    let legend = legend_entries(chart, has_ci);
     y += doc.legend(&legend, y) + 8.0;
 
-    // Axis range.
-    let mut values: Vec<f64> = Vec::new();
-    for r in &chart.rows {
-        values.extend(finite(r.before));
-        values.extend(finite(r.after));
-        for ci in [r.before_ci, r.after_ci]
-            .into_iter()
-            .flatten()
-            .filter_map(Interval::finite)
-        {
-            values.extend([ci.low, ci.high]);
-        }
-    }
-    let (lo, hi, step) = match chart
-        .scale
-        .and_then(Interval::finite)
-        .filter(|s| s.high > s.low)
-    {
-        Some(s) => (s.low, s.high, nice_step((s.high - s.low) / 5.0)),
-        None => nice_range(&values),
-    };
+    let (lo, hi, step) = axis_range(chart);
     let tick_dec = if step.fract().abs() < 1e-9 {
         0
     } else if (step * 10.0).fract().abs() < 1e-9 {
@@ -227,6 +192,53 @@ pub fn prepost_svg(chart: &PrePostChart) -> String {
     }
     let desc = summary(chart, dec, loc);
     doc.finish(plot_y1 + 24.0 + MARGIN, &chart.meta.title, &desc)
+}
+
+/// The legend: a hollow marker for before, a filled one for after (with whiskers when
+/// there are intervals).
+fn legend_entries(chart: &PrePostChart, has_ci: bool) -> [(Swatch, String); 2] {
+    [
+        (
+            Swatch::Marker {
+                filled: false,
+                whisker: has_ci,
+            },
+            chart.before_label.clone(),
+        ),
+        (
+            Swatch::Marker {
+                filled: true,
+                whisker: has_ci,
+            },
+            chart.after_label.clone(),
+        ),
+    ]
+}
+
+/// The value axis: the chart's scale when it gives one, else a nice range around every
+/// value and interval end; with its tick step.
+fn axis_range(chart: &PrePostChart) -> (f64, f64, f64) {
+    let finite = |v: Option<f64>| v.filter(|x| x.is_finite());
+    let mut values: Vec<f64> = Vec::new();
+    for r in &chart.rows {
+        values.extend(finite(r.before));
+        values.extend(finite(r.after));
+        for ci in [r.before_ci, r.after_ci]
+            .into_iter()
+            .flatten()
+            .filter_map(Interval::finite)
+        {
+            values.extend([ci.low, ci.high]);
+        }
+    }
+    match chart
+        .scale
+        .and_then(Interval::finite)
+        .filter(|s| s.high > s.low)
+    {
+        Some(s) => (s.low, s.high, nice_step((s.high - s.low) / 5.0)),
+        None => nice_range(&values),
+    }
 }
 
 /// A line with an arrowhead from `from` to `to`, stopping short of both markers; nothing

@@ -96,80 +96,19 @@ pub fn timeline_svg(chart: &TimelineChart) -> String {
     let plot_x0 = MARGIN + left_w;
     let plot_x1 = width - MARGIN - right_w;
 
-    // Axis titles with their swatches: bars above the left axis, line above the right one.
-    let font = Font {
-        fill: INK,
-        ..Font::small()
-    };
-    let count_label = truncate(
-        &chart.count_label,
-        SMALL_SIZE,
-        (width - 2.0 * MARGIN) / 2.0 - 30.0,
-    );
-    doc.elem(
-        "rect",
-        &[
-            ("x", num(MARGIN)),
-            ("y", num(y + 3.0)),
-            ("width", "14".to_owned()),
-            ("height", "12".to_owned()),
-            ("fill", BAR_FILL.to_owned()),
-            ("stroke", BAR_STROKE.to_owned()),
-        ],
-    );
-    doc.text(MARGIN + 20.0, y + 13.0, &count_label, font, "legend");
-    if let Some(label) = cumulative {
-        let label = truncate(label, SMALL_SIZE, (width - 2.0 * MARGIN) / 2.0 - 40.0);
-        let tx = width - MARGIN;
-        let lx = tx - text_width(&label, SMALL_SIZE, false) - 30.0;
-        doc.elem(
-            "line",
-            &line(lx, y + 9.0, lx + 22.0, y + 9.0, INK, 2.4, true),
-        );
-        doc.text(tx, y + 13.0, &label, font.anchor("end"), "legend");
-    }
+    axis_titles(&mut doc, chart, width, y);
     y += 28.0;
 
     let plot_y1 = y + PLOT_HEIGHT;
     let sy = |v: f64, t: f64| plot_y1 - v / t * PLOT_HEIGHT;
-    let ticks = (top / step).round() as usize;
-    for i in 0..=ticks.min(20) {
-        let v = i as f64 * step;
-        let yy = sy(v, top);
-        doc.elem(
-            "line",
-            &line(
-                plot_x0,
-                yy,
-                plot_x1,
-                yy,
-                if i == 0 { INK } else { GRID },
-                1.0,
-                false,
-            ),
-        );
-        doc.text(
-            plot_x0 - 6.0,
-            yy + 4.0,
-            &format!("{v}"),
-            Font::small().anchor("end"),
-            "tick",
-        );
-    }
-    if cumulative.is_some() {
-        let ticks = (cum_top / cum_step).round() as usize;
-        for i in 0..=ticks.min(20) {
-            let v = i as f64 * cum_step;
-            let yy = sy(v, cum_top);
-            doc.text(
-                plot_x1 + 6.0,
-                yy + 4.0,
-                &format!("{v}"),
-                Font::small(),
-                "tick-right",
-            );
-        }
-    }
+    let scales = Scales {
+        x0: plot_x0,
+        x1: plot_x1,
+        y1: plot_y1,
+        counts: (top, step),
+        cumulative: cumulative.map(|_| (cum_top, cum_step)),
+    };
+    scales.ticks(&mut doc);
 
     let m = points.len();
     let band = (plot_x1 - plot_x0) / m as f64;
@@ -234,6 +173,99 @@ pub fn timeline_svg(chart: &TimelineChart) -> String {
         &chart.meta.title,
         &desc,
     )
+}
+
+/// The axis titles with their swatches: bars above the left axis, the line above the
+/// right one.
+fn axis_titles(doc: &mut Doc, chart: &TimelineChart, width: f64, y: f64) {
+    let font = Font {
+        fill: INK,
+        ..Font::small()
+    };
+    let count_label = truncate(
+        &chart.count_label,
+        SMALL_SIZE,
+        (width - 2.0 * MARGIN) / 2.0 - 30.0,
+    );
+    doc.elem(
+        "rect",
+        &[
+            ("x", num(MARGIN)),
+            ("y", num(y + 3.0)),
+            ("width", "14".to_owned()),
+            ("height", "12".to_owned()),
+            ("fill", BAR_FILL.to_owned()),
+            ("stroke", BAR_STROKE.to_owned()),
+        ],
+    );
+    doc.text(MARGIN + 20.0, y + 13.0, &count_label, font, "legend");
+    if let Some(label) = chart.cumulative_label.as_deref() {
+        let label = truncate(label, SMALL_SIZE, (width - 2.0 * MARGIN) / 2.0 - 40.0);
+        let tx = width - MARGIN;
+        let lx = tx - text_width(&label, SMALL_SIZE, false) - 30.0;
+        doc.elem(
+            "line",
+            &line(lx, y + 9.0, lx + 22.0, y + 9.0, INK, 2.4, true),
+        );
+        doc.text(tx, y + 13.0, &label, font.anchor("end"), "legend");
+    }
+}
+
+/// The plot's extent and its two value scales: counts (top, step) on the left, the
+/// cumulative count on the right when there is one.
+struct Scales {
+    x0: f64,
+    x1: f64,
+    y1: f64,
+    counts: (f64, f64),
+    cumulative: Option<(f64, f64)>,
+}
+
+impl Scales {
+    /// Grid lines and tick labels of both scales.
+    fn ticks(&self, doc: &mut Doc) {
+        let plot_y1 = self.y1;
+        let sy = |v: f64, t: f64| plot_y1 - v / t * PLOT_HEIGHT;
+        let (top, step) = self.counts;
+        let ticks = (top / step).round() as usize;
+        for i in 0..=ticks.min(20) {
+            let v = i as f64 * step;
+            let yy = sy(v, top);
+            doc.elem(
+                "line",
+                &line(
+                    self.x0,
+                    yy,
+                    self.x1,
+                    yy,
+                    if i == 0 { INK } else { GRID },
+                    1.0,
+                    false,
+                ),
+            );
+            doc.text(
+                self.x0 - 6.0,
+                yy + 4.0,
+                &format!("{v}"),
+                Font::small().anchor("end"),
+                "tick",
+            );
+        }
+        if let Some((cum_top, cum_step)) = self.cumulative {
+            let ticks = (cum_top / cum_step).round() as usize;
+            for i in 0..=ticks.min(20) {
+                let v = i as f64 * cum_step;
+                let yy = sy(v, cum_top);
+                doc.text(
+                    self.x1 + 6.0,
+                    yy + 4.0,
+                    &format!("{v}"),
+                    Font::small(),
+                    "tick-right",
+                );
+            }
+        }
+    }
 }
 
 fn line(
