@@ -203,6 +203,15 @@ async fn filters_choose_status_dates_versions_and_answers(db: TestDb) {
         (partial.len(), partial[0]["submitted_at"].as_str()),
         (1, "")
     );
+    // The summary line names what was exported.
+    for (args, said) in [
+        (&["--status", "partial"][..], "exported 1 unfinished response(s) of \"kurz\""),
+        (&["--status", "all"][..], "exported 3 response(s) (complete and unfinished) of \"kurz\""),
+        (&[][..], "exported 2 complete response(s) of \"kurz\""),
+    ] {
+        let (ok, _, err) = export_with(&app, args);
+        assert!(ok && err.contains(said), "{args:?}: {err}");
+    }
     let sw = rows(&["--status", "all", "--where", "role=sw"]);
     assert_eq!(sw.len(), 2);
     assert!(sw.iter().all(|r| r["role"] == "sw"));

@@ -374,7 +374,11 @@ async fn write_rows(
     };
     Ok(ExportSummary {
         responses: count,
-        unit: "complete response(s)",
+        unit: match selection.status {
+            Some(crate::store::Status::Complete) => "complete response(s)",
+            Some(crate::store::Status::InProgress) => "unfinished response(s)",
+            None => "response(s) (complete and unfinished)",
+        },
         report,
     })
 }

@@ -216,6 +216,9 @@ pub fn decode_page(
     } else {
         errors.clear();
     }
+    // In page order (a rule's error is found after every type error), so the error
+    // summary reads top to bottom like the page.
+    errors.sort_by_key(|e| page.questions.iter().position(|q| q.id == e.question));
     let answers = page
         .questions
         .iter()

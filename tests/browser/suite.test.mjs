@@ -94,8 +94,15 @@ async function drive(plan, run) {
     assert.ok((await page.locator(".error-summary li").count()) > 0, "the error summary lists the problems");
     await checkState(page, run, "2-errors");
 
+    let ratings = 0;
     for (const p of plan.pages) {
       assert.match(page.url(), new RegExp(`/p/${p.id}$`), `expected page ${p.id}`);
+      // A rating of up to eleven points is one row, even on a 360 px phone.
+      const rows = await page.$$eval(".options.rating.one-row", (groups) =>
+        groups.map((g) => new Set(Array.from(g.querySelectorAll(".opt"), (o) => Math.round(o.getBoundingClientRect().top))).size),
+      );
+      assert.ok(rows.every((n) => n === 1), `page ${p.id}: a rating wraps (${rows})`);
+      ratings += rows.length;
       for (const action of p.do) await act(page, action);
       if (p.runningTotal && run.js) {
         assert.equal(await page.textContent(".points-total"), p.runningTotal, "the running total follows the boxes");
@@ -110,6 +117,7 @@ async function drive(plan, run) {
       const errors = await page.locator(".error-summary li").allTextContents();
       assert.deepEqual(errors, [], `page ${p.id} was accepted`);
     }
+    if (plan.survey === "seminar-mas-2024") assert.ok(ratings > 0, "the 0-10 rating was checked");
     if (plan.review) {
       assert.match(page.url(), /\/review$/);
       await checkState(page, run, "3-review");

@@ -336,6 +336,17 @@ fn validate_rules_reject_only_when_false() {
 }
 
 #[test]
+fn problems_come_in_page_order() {
+    // The rule on "years" is checked after the type rules of every question, yet its
+    // problem comes before those of later questions, as on the page.
+    let order: Vec<String> = problems(&[("years", "30"), ("nps", "11"), ("often.b", "")])
+        .into_iter()
+        .map(|(q, _)| q)
+        .collect();
+    assert_eq!(order, ["years", "often", "nps"]);
+}
+
+#[test]
 fn lenient_decoding_keeps_what_parses_and_reports_nothing() {
     let s = survey();
     let out = decode_page(

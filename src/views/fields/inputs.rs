@@ -146,9 +146,11 @@ pub(super) fn yes_no(q: &Question, ctx: &FieldCtx<'_>) -> Markup {
     }
 }
 
+/// A rating scale: one row of numbers up to 0-10 (eleven points fit a 360 px phone),
+/// wrapped beyond that.
 pub(super) fn rating(q: &Question, ctx: &FieldCtx<'_>, min: i64, max: i64) -> Markup {
     html! {
-        div.options.rating {
+        div.options.rating.one-row[max - min < 11] {
             @for n in min..=max { (radio(q, &q.id, &n.to_string(), &format_number(n as f64), ctx)) }
         }
     }
