@@ -4,6 +4,7 @@
 use crate::survey::Lang;
 use crate::survey::answer::format_number;
 use crate::survey::form::Problem;
+use crate::survey::model::{Question, QuestionKind};
 
 /// Fixed interface strings of one language. A struct (not a lookup table) so a missing
 /// translation is a compile error.
@@ -347,6 +348,64 @@ impl Ui {
         }
     }
 
+    /// The message for `problem` of question `q`. A required question left blank says
+    /// what to do with this question: its own `required_message`, or one derived from its
+    /// type; in the error summary (`in_summary`) followed by the question's text, so each
+    /// link names its question.
+    pub fn problem_for(&self, q: &Question, problem: &Problem, in_summary: bool) -> String {
+        match (problem, &q.required_message) {
+            (Problem::Required, Some(message)) => message.get(self.lang).to_string(),
+            (Problem::Required, None) => {
+                let ask = self.required(&q.kind);
+                match q.text.get(self.lang).trim() {
+                    text if in_summary && !text.is_empty() => format!("{ask}: {text}"),
+                    _ => format!("{ask}."),
+                }
+            }
+            (problem, _) => self.problem(problem),
+        }
+    }
+
+    /// What a required question of this kind asks for when left blank.
+    fn required(&self, kind: &QuestionKind) -> String {
+        let cs = self.lang == Lang::Cs;
+        let pick = |cs_text: &str, en_text: &str| if cs { cs_text } else { en_text }.to_string();
+        match kind {
+            QuestionKind::Text { .. } | QuestionKind::Textarea { .. } => {
+                pick("Napište odpověď", "Enter an answer")
+            }
+            QuestionKind::Email => pick("Zadejte e-mailovou adresu", "Enter an e-mail address"),
+            QuestionKind::Number { .. } => pick("Zadejte číslo", "Enter a number"),
+            QuestionKind::Date { .. } => pick("Zadejte datum", "Enter a date"),
+            QuestionKind::Single { .. }
+            | QuestionKind::Dropdown { .. }
+            | QuestionKind::Likert { .. }
+            | QuestionKind::Rating { .. }
+            | QuestionKind::YesNo
+            | QuestionKind::Hidden { .. }
+            | QuestionKind::Note => pick("Vyberte odpověď", "Select an answer"),
+            QuestionKind::Multi { .. } => pick(
+                "Vyberte alespoň jednu možnost",
+                "Select at least one option",
+            ),
+            QuestionKind::Matrix { .. } => pick("Odpovězte v každém řádku", "Answer every row"),
+            QuestionKind::Ranking { .. } => pick("Seřaďte položky", "Rank the items"),
+            QuestionKind::ConstantSum { total, unit, .. } => {
+                let n = *total as usize;
+                let unit = match (unit, cs) {
+                    (Some(u), _) => u.get(self.lang),
+                    (None, true) => plural_cs(n, "bod", "body", "bodů"),
+                    (None, false) => plural_en(n, "point", "points"),
+                };
+                pick(
+                    &format!("Rozdělte {total} {unit}"),
+                    &format!("Share {total} {unit}"),
+                )
+            }
+            QuestionKind::Consent { .. } => pick("Potvrďte souhlas", "Give your consent"),
+        }
+    }
+
     /// The message for a validation problem, in this language.
     pub fn problem(&self, problem: &Problem) -> String {
         let l = self.lang;
@@ -507,6 +566,87 @@ mod tests {
         assert_eq!(
             EN.points_hint(1, None),
             "Share 1 point among the items. A blank box counts as 0."
+        );
+    }
+
+    #[test]
+    fn a_blank_required_question_is_told_what_to_do_and_named_in_the_summary() {
+        let src = r#"
+id = "req"
+title = "R"
+languages = ["cs", "en"]
+[[page]]
+id = "p"
+  [[page.question]]
+  id = "name"
+  type = "text"
+  text = { cs = "Jméno", en = "Name" }
+  required = true
+  [[page.question]]
+  id = "topics"
+  type = "multi"
+  text = { cs = "Témata", en = "Topics" }
+  options = [ { value = "a", label = "A" } ]
+  required = true
+  [[page.question]]
+  id = "split"
+  type = "constant_sum"
+  text = { cs = "Čas", en = "Time" }
+  total = 100
+  unit = "%"
+  items = [ { id = "a", text = "A" } ]
+  required = true
+  [[page.question]]
+  id = "town"
+  type = "dropdown"
+  text = { cs = "Obec", en = "Town" }
+  options = [ { value = "a", label = "A" } ]
+  required = true
+  required_message = { cs = "Vyberte obec, za kterou odpovídáte.", en = "Choose the town you answer for." }
+"#;
+        let survey = crate::survey::load_str(std::path::Path::new("r.toml"), src)
+            .survey
+            .expect("valid");
+        let said = |ui: &Ui, id: &str, summary: bool| {
+            ui.problem_for(survey.question(id).unwrap(), &Problem::Required, summary)
+        };
+        let cases = [
+            (&CS, "name", true, "Napište odpověď: Jméno"),
+            (&CS, "name", false, "Napište odpověď."),
+            (&EN, "topics", true, "Select at least one option: Topics"),
+            (&CS, "split", false, "Rozdělte 100 %."),
+            (&CS, "town", true, "Vyberte obec, za kterou odpovídáte."),
+            (&EN, "town", false, "Choose the town you answer for."),
+        ];
+        assert!(!cases.is_empty());
+        for (ui, id, summary, want) in cases {
+            assert_eq!(said(ui, id, summary), want, "{id}");
+        }
+        // Other problems are the question's problem as before.
+        assert_eq!(
+            CS.problem_for(
+                survey.question("name").unwrap(),
+                &Problem::TooLong { max: 5 },
+                true
+            ),
+            CS.problem(&Problem::TooLong { max: 5 })
+        );
+        // A message for a question that is not required is never shown: a warning.
+        let loaded = crate::survey::load_str(
+            std::path::Path::new("r.toml"),
+            &src.replacen(
+                "  required = true\n  required_message",
+                "  required_message",
+                1,
+            ),
+        );
+        assert!(
+            loaded
+                .diagnostics
+                .iter()
+                .any(|d| d.to_string().contains("`required_message` is never shown")),
+            "{:?}",
+            loaded.diagnostics
         );
     }
 

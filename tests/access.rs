@@ -348,7 +348,10 @@ async fn review_lists_answers_and_submit_checks_every_page(db: TestDb) {
     );
     assert_eq!(page.h1(), "Dotazník s kontrolou");
     assert!(page.form_action().unwrap().ends_with("/p/mayors"));
-    assert_eq!(page.error_summary(), ["Odpovězte prosím na tuto otázku."]);
+    assert_eq!(
+        page.error_summary(),
+        ["Zadejte číslo: Kolikáté volební období"]
+    );
     let page = b.next(&[("term", "2")]).await.clone();
     assert!(page.url.ends_with("/p/last"), "{}", page.url);
     b.next(&[("ok", "1")]).await;

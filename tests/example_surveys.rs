@@ -125,7 +125,12 @@ async fn municipalities_survey(db: TestDb) {
     .await;
     // lawyer used "2" (rarely) or more: the lawyer satisfaction question is required.
     let page = b.next(&USE_FREQ).await;
-    assert_eq!(page.error_summary(), ["Odpovězte prosím na tuto otázku."]);
+    assert_eq!(
+        page.error_summary(),
+        [
+            "Vyberte odpověď: Jak jste spokojeni se sociálně-právní podporou právníka oblastní kanceláře?"
+        ]
+    );
     let mut regional = USE_FREQ.to_vec();
     regional.extend([
         ("satisfaction.availability", "4"),
@@ -281,7 +286,10 @@ async fn activities_survey_for_a_municipal_office(db: TestDb) {
     b.open("/s/cinnosti-socialni-prace").await;
     // No field work: the reasons become required (a same-page condition).
     let page = b.next(&[("office_type", "orp"), ("field_work", "0")]).await;
-    assert_eq!(page.error_summary(), ["Odpovězte prosím na tuto otázku."]);
+    assert_eq!(
+        page.error_summary(),
+        ["Vyberte alespoň jednu možnost: Co vám v terénní práci brání?"]
+    );
     let page = b
         .next(&[
             ("office_type", "orp"),

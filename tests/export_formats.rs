@@ -205,8 +205,14 @@ async fn filters_choose_status_dates_versions_and_answers(db: TestDb) {
     );
     // The summary line names what was exported.
     for (args, said) in [
-        (&["--status", "partial"][..], "exported 1 unfinished response(s) of \"kurz\""),
-        (&["--status", "all"][..], "exported 3 response(s) (complete and unfinished) of \"kurz\""),
+        (
+            &["--status", "partial"][..],
+            "exported 1 unfinished response(s) of \"kurz\"",
+        ),
+        (
+            &["--status", "all"][..],
+            "exported 3 response(s) (complete and unfinished) of \"kurz\"",
+        ),
         (&[][..], "exported 2 complete response(s) of \"kurz\""),
     ] {
         let (ok, _, err) = export_with(&app, args);

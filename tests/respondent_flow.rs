@@ -147,18 +147,18 @@ async fn validation_errors_keep_input_and_link_to_fields(db: TestDb) {
     assert_eq!(
         page.error_summary(),
         vec![
-            "Odpovězte prosím na tuto otázku.",
-            "Odpovězte prosím na tuto otázku."
+            "Napište odpověď: Uveďte prosím svou roli",
+            "Vyberte odpověď: Realizuje vaše MAS projekt s aktivitou sociální práce (např. z výzvy OPZ+ pro MAS)?"
         ],
-        "role_other (shown because role is other) and mas_project are missing"
+        "role_other (shown because role is other) and mas_project are missing: each names its question"
     );
     assert_eq!(
         page.field_error("role_other").as_deref(),
-        Some("Odpovězte prosím na tuto otázku.")
+        Some("Napište odpověď.")
     );
     assert_eq!(
         page.field_error("mas_project").as_deref(),
-        Some("Odpovězte prosím na tuto otázku.")
+        Some("Vyberte odpověď.")
     );
     assert_eq!(page.field_error("region"), None);
     assert_eq!(page.checked("role"), ["other"], "input is kept");
@@ -434,7 +434,10 @@ async fn the_interface_speaks_the_respondents_language(db: TestDb) {
     let page = b.open(&format!("/s/{SURVEY}?lang=en")).await;
     assert!(page.body.contains("<html lang=\"en\""));
     let page = b.next(&[]).await;
-    assert_eq!(page.error_summary()[0], "Please answer this question.");
+    assert_eq!(
+        page.error_summary()[0],
+        "Select an answer: In what role did you attend the seminar?"
+    );
     let page = b.open(&format!("/s/{SURVEY}/p/about?lang=cs")).await;
     assert_eq!(
         page.h1(),

@@ -243,6 +243,9 @@ pub struct Question {
     pub text: Text,
     pub help: Option<Text>,
     pub required: bool,
+    /// What to say when a required question is left blank (`required_message`); `None`:
+    /// a message derived from its type and text.
+    pub required_message: Option<Text>,
     pub show_if: Option<Condition>,
     pub validations: Vec<Validation>,
     pub kind: QuestionKind,

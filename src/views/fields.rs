@@ -118,7 +118,7 @@ fn question_inner(q: &Question, ctx: &FieldCtx<'_>) -> Markup {
     let d = Described {
         hints: &hints,
         hint_id: &hint_id,
-        error: error.map(|e| ctx.ui.problem(&e.problem)),
+        error: error.map(|e| ctx.ui.problem_for(q, &e.problem, false)),
         error_id: &error_id,
         aria: described.as_deref(),
     };

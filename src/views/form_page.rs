@@ -152,7 +152,7 @@ fn error_summary(p: &FormPage<'_>, ui: &i18n::Ui) -> Markup {
             ul {
                 @for e in p.errors {
                     @if let Some(q) = page.questions.iter().find(|q| q.id == e.question) {
-                        li { a href={ "#" (fields::error_target(q, e.part.as_deref())) } { (ui.problem(&e.problem)) } }
+                        li { a href={ "#" (fields::error_target(q, e.part.as_deref())) } { (ui.problem_for(q, &e.problem, true)) } }
                     }
                 }
             }

@@ -315,6 +315,7 @@ pub fn build_pages(ctx: &mut Ctx<'_>, drafts: Vec<PageDraft>) -> Vec<Page> {
                         text: q.text,
                         help: q.help,
                         required: q.required,
+                        required_message: q.required_message,
                         show_if,
                         validations: q
                             .validations

@@ -16,6 +16,7 @@ pub struct QuestionDraft {
     pub text: Text,
     pub help: Option<Text>,
     pub required: bool,
+    pub required_message: Option<Text>,
     pub show_if: Option<Sp<String>>,
     pub validations: Vec<(Sp<String>, Text)>,
     /// `None` when the type-specific keys had errors: the question still exists for
@@ -27,8 +28,16 @@ pub struct QuestionDraft {
     pub privacy_declared: bool,
 }
 
-const COMMON_KEYS: [&str; 8] = [
-    "id", "type", "text", "help", "required", "show_if", "validate", "privacy",
+const COMMON_KEYS: [&str; 9] = [
+    "id",
+    "type",
+    "text",
+    "help",
+    "required",
+    "required_message",
+    "show_if",
+    "validate",
+    "privacy",
 ];
 
 /// Keys that only some question types accept.
@@ -112,6 +121,8 @@ pub fn read_question(
     };
     let help = t.text(ctx, "help");
     let required = t.boolean(ctx, "required");
+    let required_message_span = t.key_span("required_message");
+    let required_message = t.text(ctx, "required_message");
     let show_if = t.string(ctx, "show_if", "\"role == 'other'\"");
     let validations = read_validations(ctx, &mut t);
     let privacy_declared = t.has("privacy");
@@ -176,11 +187,22 @@ pub fn read_question(
     });
 
     let consent = matches!(qtype, Some(QuestionType::Consent));
+    if let (Some(span), false) = (
+        required_message_span,
+        consent || required.as_ref().is_some_and(|r| r.value),
+    ) {
+        ctx.warning(
+            span,
+            "`required_message` is never shown: the question is not required",
+            Some("add required = true, or remove `required_message`".into()),
+        );
+    }
     Some(QuestionDraft {
         id: id?,
         text: text.unwrap_or_else(|| Text::plain("")),
         help,
         required: consent || required.is_some_and(|r| r.value),
+        required_message,
         show_if,
         validations,
         kind,
