@@ -3,6 +3,7 @@
 
 use crate::survey::Lang;
 use crate::survey::answer::format_number;
+use crate::survey::flow::Progress;
 use crate::survey::form::Problem;
 use crate::survey::model::{Question, QuestionKind};
 
@@ -265,10 +266,20 @@ impl Ui {
         }
     }
 
-    pub fn step(&self, current: usize, total: usize) -> String {
+    /// "Krok 2 z 5", or "Krok 2 z 5–7" while later pages depend on answers to come.
+    pub fn step(&self, progress: Progress) -> String {
+        let Progress {
+            current,
+            total,
+            at_most,
+        } = progress;
+        let of = match at_most > total {
+            true => format!("{total}–{at_most}"),
+            false => total.to_string(),
+        };
         match self.lang {
-            Lang::Cs => format!("Krok {current} z {total}"),
-            Lang::En => format!("Step {current} of {total}"),
+            Lang::Cs => format!("Krok {current} z {of}"),
+            Lang::En => format!("Step {current} of {of}"),
         }
     }
 
@@ -648,6 +659,18 @@ id = "p"
             "{:?}",
             loaded.diagnostics
         );
+    }
+
+    #[test]
+    fn progress_names_a_range_while_pages_may_still_apply() {
+        let p = |current, total, at_most| Progress {
+            current,
+            total,
+            at_most,
+        };
+        assert_eq!(CS.step(p(1, 3, 3)), "Krok 1 z 3");
+        assert_eq!(CS.step(p(1, 3, 5)), "Krok 1 z 3–5");
+        assert_eq!(EN.step(p(2, 4, 6)), "Step 2 of 4–6");
     }
 
     #[test]

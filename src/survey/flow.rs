@@ -29,11 +29,17 @@ pub fn previous_page(survey: &Survey, index: usize, answers: &Answers) -> Option
     (0..index).rev().find(|&i| page_applies(survey, i, answers))
 }
 
-/// Position of a page among the pages that apply: "step `current` of `total`".
+/// Position of a page among the pages that apply: "step `current` of `total`", or of
+/// `total` to `at_most` while later pages depend on answers not given yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
     pub current: usize,
+    /// The pages that apply for certain (this one included).
     pub total: usize,
+    /// With the later pages that may still apply: their condition is unknown because it
+    /// reads a question on this page or after it, not answered yet. Pages whose
+    /// condition reads only earlier pages are decided (unknown there hides the page).
+    pub at_most: usize,
 }
 
 pub fn progress(survey: &Survey, index: usize, answers: &Answers) -> Progress {
@@ -44,10 +50,28 @@ pub fn progress(survey: &Survey, index: usize, answers: &Answers) -> Progress {
         .iter()
         .position(|&i| i == index)
         .map_or(1, |p| p + 1);
+    let undecided = (index + 1..survey.pages.len())
+        .filter(|&i| may_still_apply(survey, i, index, answers))
+        .count();
     Progress {
         current,
         total: applicable.len(),
+        at_most: applicable.len() + undecided,
     }
+}
+
+/// Whether page `i`'s condition is unknown only because it reads a question on page
+/// `from` or later (one the respondent has yet to answer).
+fn may_still_apply(survey: &Survey, i: usize, from: usize, answers: &Answers) -> bool {
+    let Some(condition) = &survey.pages[i].show_if else {
+        return false;
+    };
+    eval_condition(&condition.expr, answers).is_none()
+        && condition
+            .expr
+            .references()
+            .iter()
+            .any(|(question, _, _)| survey.page_of(question).is_some_and(|page| page >= from))
 }
 
 /// The first page that applies but is not complete (a required answer missing, a rule
@@ -167,32 +191,23 @@ id = "end"
     #[test]
     fn progress_counts_only_pages_that_apply() {
         let s = survey();
+        let step = |index: usize, a: &Answers| {
+            let p = progress(&s, index, a);
+            (p.current, p.total, p.at_most)
+        };
         let mut a = Answers::new();
         a.insert("role".into(), choice("town"));
-        assert_eq!(
-            progress(&s, 3, &a),
-            Progress {
-                current: 2,
-                total: 2
-            }
-        );
+        assert_eq!(step(3, &a), (2, 2, 2));
         a.insert("role".into(), choice("mas"));
         a.insert("project".into(), Answer::Bool(false));
-        assert_eq!(
-            progress(&s, 1, &a),
-            Progress {
-                current: 2,
-                total: 3
-            }
-        );
-        assert_eq!(
-            progress(&s, 0, &Answers::new()),
-            Progress {
-                current: 1,
-                total: 2
-            },
-            "unknown conditions do not count"
-        );
+        assert_eq!(step(1, &a), (2, 3, 3));
+        // Nothing answered yet: the MAS page and the project page may apply.
+        assert_eq!(step(0, &Answers::new()), (1, 2, 4));
+        // The project question left blank: its page is decided once passed (an unknown
+        // condition hides it), so the count does not wait for it.
+        a.remove("project");
+        assert_eq!(step(1, &a), (2, 3, 4), "on the project's own page: it may");
+        assert_eq!(step(3, &a), (3, 3, 3), "after it: it does not");
     }
 
     #[test]

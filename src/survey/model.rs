@@ -622,6 +622,11 @@ impl Survey {
         self.languages[0]
     }
 
+    /// The index of the page that asks question `id`.
+    pub fn page_of(&self, id: &str) -> Option<usize> {
+        self.index.get(id).map(|&(page, _)| page)
+    }
+
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.index
             .get(id)

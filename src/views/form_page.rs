@@ -97,10 +97,10 @@ pub fn render(p: &FormPage<'_>) -> Markup {
     layout::page(
         &shell,
         html! {
-            @if p.progress.total > 1 {
+            @if p.progress.at_most > 1 {
                 div.progress {
-                    p #progress-text { (ui.step(p.progress.current, p.progress.total)) }
-                    progress max=(p.progress.total) value=(p.progress.current) aria-labelledby="progress-text" {}
+                    p #progress-text { (ui.step(p.progress)) }
+                    progress max=(p.progress.at_most) value=(p.progress.current) aria-labelledby="progress-text" {}
                 }
             }
             @if let Some(notice) = p.notice {
