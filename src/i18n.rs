@@ -93,7 +93,7 @@ pub static CS: Ui = Ui {
     resume_title: "Pokračovat ve vyplňování",
     resume_intro: "Zadejte kód, který jste dostali, když jste odpovědi uložili.",
     resume_label: "Kód pro pokračování",
-    resume_hint: "Kód má 32 znaků, například 7K2M-9QXA-… Na velikosti písmen ani pomlčkách nezáleží.",
+    resume_hint: "Kód má 12 znaků, například 7K2M-9QXA-4HTB. Na velikosti písmen ani pomlčkách nezáleží.",
     resume_not_found: "Tento kód neznáme nebo už neplatí. Zkontrolujte ho prosím.",
     token_resume_hint: "Ve vyplňování můžete kdykoli pokračovat přes svůj osobní odkaz z pozvánky; odpovědi z dokončených stránek jsou uložené.",
     review_title: "Zkontrolujte své odpovědi",
@@ -141,7 +141,7 @@ pub static EN: Ui = Ui {
     resume_title: "Continue where you left off",
     resume_intro: "Enter the code you were given when you saved your answers.",
     resume_label: "Code to continue",
-    resume_hint: "The code has 32 characters, for example 7K2M-9QXA-… Upper or lower case and dashes do not matter.",
+    resume_hint: "The code has 12 characters, for example 7K2M-9QXA-4HTB. Upper or lower case and dashes do not matter.",
     resume_not_found: "We do not recognise this code, or it has expired. Please check it.",
     token_resume_hint: "You can continue at any time with the personal link from your invitation; answers on finished pages are saved.",
     review_title: "Check your answers",
@@ -314,6 +314,27 @@ impl Ui {
                 format!("Select at most {b} {}.", plural_en(b, "option", "options"))
             }
         })
+    }
+
+    /// What is wrong with a typed resume code, or that it is unknown.
+    pub fn resume_problem(&self, typed: &crate::tokens::TypedCode) -> String {
+        use crate::tokens::{RESUME_DIGITS, TypedCode};
+        match (self.lang, typed) {
+            (_, TypedCode::Code(_)) => self.resume_not_found.to_string(),
+            (Lang::Cs, TypedCode::WrongLength(n)) => format!(
+                "Kód má {RESUME_DIGITS} znaků (písmena a číslice), vy jste zadali {n} {}. Zkontrolujte ho prosím.",
+                plural_cs(*n, "znak", "znaky", "znaků")
+            ),
+            (Lang::En, TypedCode::WrongLength(n)) => format!(
+                "A code has {RESUME_DIGITS} characters (letters and digits); you typed {n}. Please check it."
+            ),
+            (Lang::Cs, TypedCode::NotADigit(c)) => format!(
+                "Kód tvoří jen písmena bez diakritiky (kromě U) a číslice; „{c}“ v něm být nemůže."
+            ),
+            (Lang::En, TypedCode::NotADigit(c)) => {
+                format!("A code has only letters (no U) and digits; \"{c}\" cannot be in it.")
+            }
+        }
     }
 
     /// The hint under a constant sum: what to distribute, and that a blank box is 0.

@@ -219,7 +219,7 @@ async fn save_and_resume_on_another_device(db: TestDb) {
         .expect("a code is shown");
     let link = page.attr(".resume dd a", "href").expect("a link is shown");
     assert!(link.ends_with(&format!("/r/{code}")), "{link} / {code}");
-    assert_eq!(code.len(), 39);
+    assert_eq!(code.len(), 14, "12 characters in groups of four: {code}");
 
     // On the phone, with the link.
     let mut phone = app.browser();
@@ -249,6 +249,26 @@ async fn save_and_resume_on_another_device(db: TestDb) {
         page.error_summary(),
         ["Tento kód neznáme nebo už neplatí. Zkontrolujte ho prosím."]
     );
+    // A code of the wrong form says what is wrong with it.
+    for (typed, said) in [
+        (
+            &code[..code.len() - 1],
+            "Kód má 12 znaků (písmena a číslice), vy jste zadali 11 znaků. Zkontrolujte ho prosím.",
+        ),
+        (
+            "7K2M-9QXA-4HTU",
+            "Kód tvoří jen písmena bez diakritiky (kromě U) a číslice; „U“ v něm být nemůže.",
+        ),
+    ] {
+        let form = other.open("/s/seminar-mas-2024/resume").await.clone();
+        let page = other.post_form(&form, &[("code", typed)]).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(page.error_summary(), [said], "{typed}");
+        assert!(
+            page.body.contains(&format!("value=\"{typed}\"")),
+            "kept as typed"
+        );
+    }
     // Issuing a new code retires the old one.
     laptop.open("/s/seminar-mas-2024").await;
     laptop.press("save", &[]).await;

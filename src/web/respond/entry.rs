@@ -178,7 +178,7 @@ pub(super) async fn resume_form(
     let entry = respondent::load(&session, &survey_id).await?;
     let lang = respondent::language(&survey, &entry, None, &accept);
     let token = csrf::token(&session).await?;
-    Ok(views::resume::page(&survey, lang, &token, "", false).into_response())
+    Ok(views::resume::page(&survey, lang, &token, "", None).into_response())
 }
 
 pub(super) async fn resume_submit(
@@ -203,7 +203,7 @@ pub(super) async fn resume_submit(
     if !form_token.ok().await? {
         return Ok((
             StatusCode::FORBIDDEN,
-            views::resume::page(&survey, lang, &token, &typed, false),
+            views::resume::page(&survey, lang, &token, &typed, None),
         )
             .into_response());
     }
@@ -212,11 +212,16 @@ pub(super) async fn resume_submit(
         Some((found, response_id)) if found.id == survey.id => {
             bind(&session, &survey, response_id, false, None).await
         }
-        _ => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            views::resume::page(&survey, lang, &token, &typed, true),
-        )
-            .into_response()),
+        _ => {
+            // A code of the wrong form says what is wrong with it; one of the right form
+            // is unknown (or expired, or another survey's: the same words).
+            let problem = crate::i18n::ui(lang).resume_problem(&tokens::read_resume_code(&typed));
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                views::resume::page(&survey, lang, &token, &typed, Some(&problem)),
+            )
+                .into_response())
+        }
     }
 }
 
