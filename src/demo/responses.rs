@@ -312,20 +312,9 @@ id = "p"
 
     #[test]
     fn demo_points_add_up_to_the_total_and_pass_the_form_rules() {
-        let src = r#"
-id = "split"
-title = "Split"
-[[page]]
-id = "p"
-  [[page.question]]
-  id = "time"
-  type = "constant_sum"
-  text = "Time"
-  total = 100
-  required = true
-  items = [ { id = "a", text = "A" }, { id = "b", text = "B" }, { id = "c", text = "C" } ]
-"#;
-        let survey = crate::survey::load_str(std::path::Path::new("s.toml"), src)
+        let src = include_str!("../../tests/fixtures/constant_sum.toml")
+            .replace("unit = \"%\"", "unit = \"%\"\n  required = true");
+        let survey = crate::survey::load_str(std::path::Path::new("s.toml"), &src)
             .survey
             .expect("a valid survey");
         let mut rng = crate::demo::rng(3);
@@ -335,10 +324,13 @@ id = "p"
             let Some(Answer::Points(points)) = answers.get("time") else {
                 panic!("{answers:?}");
             };
-            assert_eq!(points.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
+            assert_eq!(
+                points.keys().collect::<Vec<_>>(),
+                ["admin", "cases", "network"]
+            );
             assert_eq!(crate::survey::form::points_sum(points), 100, "{points:?}");
             assert!(first_invalid_page(&survey, &answers).is_none());
-            spread.insert(points["a"]);
+            spread.insert(points["cases"]);
         }
         assert!(spread.len() > 20, "shares vary: {spread:?}");
     }

@@ -392,18 +392,7 @@ mod tests {
 
     #[test]
     fn each_item_of_a_constant_sum_is_a_numeric_variable_of_its_points() {
-        let src = r#"
-id = "split"
-title = "Split"
-[[page]]
-id = "p"
-  [[page.question]]
-  id = "time"
-  type = "constant_sum"
-  text = "Čas"
-  total = 100
-  items = [ { id = "cases", text = "Klienti" }, { id = "admin", text = "Úřad" } ]
-"#;
+        let src = include_str!("../../tests/fixtures/constant_sum.toml");
         let survey = crate::survey::load_str(Path::new("s.toml"), src)
             .survey
             .expect("valid");
@@ -416,12 +405,15 @@ id = "p"
             named,
             [
                 ("time.cases", "Klienti", Kind::Numeric),
-                ("time.admin", "Úřad", Kind::Numeric)
+                ("time.admin", "Administrativa", Kind::Numeric),
+                ("time.network", "Síť", Kind::Numeric),
+                ("why", "Proč tolik administrativy?", Kind::Text),
+                ("note", "Kolik činností?", Kind::Text),
             ]
         );
         assert_eq!(
             resolve(&specs, "time").len(),
-            2,
+            3,
             "the question stands for its items"
         );
         let responses = [

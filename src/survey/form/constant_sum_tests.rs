@@ -8,29 +8,7 @@ use crate::survey::expr::eval_condition;
 use crate::survey::load_str;
 use crate::survey::model::Survey;
 
-const SRC: &str = r#"
-id = "split"
-title = "Split"
-[[page]]
-id = "p"
-  [[page.question]]
-  id = "time"
-  type = "constant_sum"
-  text = "Rozdělte 100 % pracovní doby"
-  total = 100
-  unit = "%"
-  items = [ { id = "cases", text = "Klienti" }, { id = "admin", text = "Administrativa" }, { id = "network", text = "Síť" } ]
-  [[page.question]]
-  id = "why"
-  type = "text"
-  text = "Proč tolik administrativy?"
-  show_if = "time.admin >= 50"
-  [[page.question]]
-  id = "note"
-  type = "text"
-  text = "Kolik činností?"
-  validate = [ { rule = "not answered(time) or count(time) >= 2", message = "Aspoň dvě činnosti." } ]
-"#;
+const SRC: &str = include_str!("../../../tests/fixtures/constant_sum.toml");
 
 fn survey(src: &str) -> Survey {
     let loaded = load_str(Path::new("split.toml"), src);
