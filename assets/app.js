@@ -32,8 +32,12 @@
     return s === "" ? null : s;
   }
 
+  // As the server reads numbers: digits, a sign, a decimal point or comma, spaces
+  // between thousands; anything else (1e2, 0x10) is not a number.
   function number(s) {
-    var n = Number(s.replace(/[\s\u00a0\u202f]/g, "").replace(",", "."));
+    var c = s.replace(/[\s\u00a0\u202f]/g, "").replace(/,/g, ".");
+    if (!/^[0-9.+-]+$/.test(c)) return null;
+    var n = Number(c);
     return isFinite(n) ? n : null;
   }
 

@@ -386,7 +386,9 @@ impl Ui {
     /// link names its question.
     pub fn problem_for(&self, q: &Question, problem: &Problem, in_summary: bool) -> String {
         match (problem, &q.required_message) {
-            (Problem::Required, Some(message)) => message.get(self.lang).to_string(),
+            (Problem::Required | Problem::ConsentRequired, Some(message)) => {
+                message.get(self.lang).to_string()
+            }
             (Problem::Required, None) => {
                 let ask = self.required(&q.kind);
                 match q.text.get(self.lang).trim() {
@@ -545,7 +547,7 @@ impl Ui {
                     true => format!("přidejte ještě {}", u64::from(*total) - sum),
                     false => format!("uberte {}", sum - u64::from(*total)),
                 };
-                format!("Čísla dávají dohromady {sum}, ale musí dát přesně {total}: {fix}.")
+                format!("Součet je {sum}, musí být přesně {total}: {fix}.")
             }
             (Lang::En, Problem::SumMismatch { total, sum }) => {
                 let fix = match *sum < u64::from(*total) {
@@ -569,13 +571,9 @@ mod tests {
             (
                 &CS,
                 90,
-                "Čísla dávají dohromady 90, ale musí dát přesně 100: přidejte ještě 10.",
+                "Součet je 90, musí být přesně 100: přidejte ještě 10.",
             ),
-            (
-                &CS,
-                130,
-                "Čísla dávají dohromady 130, ale musí dát přesně 100: uberte 30.",
-            ),
+            (&CS, 130, "Součet je 130, musí být přesně 100: uberte 30."),
             (
                 &EN,
                 99,
@@ -635,6 +633,12 @@ id = "p"
   options = [ { value = "a", label = "A" } ]
   required = true
   required_message = { cs = "Vyberte obec, za kterou odpovídáte.", en = "Choose the town you answer for." }
+  [[page.question]]
+  id = "ok"
+  type = "consent"
+  text = { cs = "Souhlas", en = "Consent" }
+  version = "1"
+  required_message = { cs = "Bez souhlasu s nahráváním rozhovor nezačne.", en = "No recording without consent." }
 "#;
         let survey = crate::survey::load_str(std::path::Path::new("r.toml"), src)
             .survey
@@ -654,6 +658,15 @@ id = "p"
         for (ui, id, summary, want) in cases {
             assert_eq!(said(ui, id, summary), want, "{id}");
         }
+        // A consent's own message replaces the consent problem's too.
+        assert_eq!(
+            CS.problem_for(
+                survey.question("ok").unwrap(),
+                &Problem::ConsentRequired,
+                true
+            ),
+            "Bez souhlasu s nahráváním rozhovor nezačne."
+        );
         // Other problems are the question's problem as before.
         assert_eq!(
             CS.problem_for(

@@ -254,7 +254,7 @@ async fn an_export_imported_into_a_fresh_database_exports_the_same(db: TestDb) {
             .await;
         assert!(
             page.body
-                .contains("Čísla dávají dohromady 8, ale musí dát přesně 10: přidejte ještě 2."),
+                .contains("Součet je 8, musí být přesně 10: přidejte ještě 2."),
             "{}",
             page.body
         );

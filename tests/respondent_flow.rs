@@ -161,6 +161,14 @@ async fn validation_errors_keep_input_and_link_to_fields(db: TestDb) {
         Some("Vyberte odpověď.")
     );
     assert_eq!(page.field_error("region"), None);
+    // Without the script every conditional question is on the page: it says when it applies.
+    assert!(
+        page.body.contains(
+            "Odpovězte, jen pokud jste u otázky „V jaké roli jste se semináře účastnil(a)?“ zvolili „Jiná role“."
+        ),
+        "{}",
+        page.body
+    );
     assert_eq!(page.checked("role"), ["other"], "input is kept");
     assert_eq!(page.checked("region"), ["vysocina"]);
     assert_eq!(

@@ -131,7 +131,9 @@ fn entry(v: &Variable, page: &Page, q: &Question, langs: &[Lang], versions: Vec<
         (_, QuestionKind::YesNo) => vec!["1 = yes".into(), "0 = no".into()],
         (_, QuestionKind::Rating { min, max, .. }) => vec![format!("{min} to {max}")],
         (_, QuestionKind::ConstantSum { total, .. }) => {
-            vec![format!("0 to {total}; the items add up to {total}")]
+            vec![format!(
+                "0 to {total}; the items add up to {total} in complete responses"
+            )]
         }
         (_, QuestionKind::Number { min, max, .. }) => match (min, max) {
             (None, None) => Vec::new(),

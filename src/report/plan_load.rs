@@ -10,7 +10,7 @@ use super::plan::{
 use super::variables::{self, Kind, Spec};
 use crate::survey::diagnostic::{Diagnostic, SourceFile, suggest};
 use crate::survey::load::reader::{Ctx, Sp, Table};
-use crate::survey::model::{Access, PrivacyClass};
+use crate::survey::model::{Access, PrivacyClass, QuestionType};
 use crate::survey::{Lang, Survey};
 
 /// The default directory of plan files.
@@ -270,7 +270,24 @@ fn read_scale(
     let items = t.string_list(ctx, "items", "[\"course\"]");
     let span = t.span.clone();
     t.finish(ctx, &["id", "title", "items"], |_| None);
-    let items = scored_items(ctx, survey, specs, items?, None)?;
+    let items = items?;
+    // A constant sum's items add up to its total: their mean is the same for everyone.
+    if let Some(sum) = items.iter().find(|n| {
+        survey
+            .question(&n.value)
+            .is_some_and(|q| q.kind.question_type() == QuestionType::ConstantSum)
+    }) {
+        ctx.error(
+            sum.span.clone(),
+            format!(
+                "\"{}\" is a constant sum: its items always add up to the same total, so their mean says nothing",
+                sum.value
+            ),
+            Some("describe its items, or compare one of them (e.g. \"QUESTION.ITEM\")".into()),
+        );
+        return None;
+    }
+    let items = scored_items(ctx, survey, specs, items, None)?;
     if items.len() < 2 {
         ctx.error(
             span,

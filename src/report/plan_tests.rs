@@ -108,6 +108,13 @@ fn scales_need_two_scored_items() {
         p[0].contains("\"recommend\" is a choice, but items must be numbers or scale items"),
         "{p:?}"
     );
+    let p = problems(
+        "survey = \"cinnosti-socialni-prace\"\n[[scale]]\nid = \"x\"\nitems = [\"time_split\"]\n",
+    );
+    assert!(
+        p[0].starts_with("4: \"time_split\" is a constant sum: its items always add up"),
+        "{p:?}"
+    );
 }
 
 #[test]

@@ -36,42 +36,42 @@ pub struct Progress {
     pub current: usize,
     /// The pages that apply for certain (this one included).
     pub total: usize,
-    /// With the later pages that may still apply: their condition is unknown because it
-    /// reads a question on this page or after it, not answered yet. Pages whose
-    /// condition reads only earlier pages are decided (unknown there hides the page).
+    /// With the later pages that are not decided yet: their condition reads a question
+    /// on this page or after it that has no answer yet (whatever the condition says now:
+    /// `answered(q)` is false until it is true). Pages whose condition reads only pages
+    /// already passed are decided.
     pub at_most: usize,
 }
 
 pub fn progress(survey: &Survey, index: usize, answers: &Answers) -> Progress {
-    let applicable: Vec<usize> = (0..survey.pages.len())
-        .filter(|&i| i == index || page_applies(survey, i, answers))
-        .collect();
-    let current = applicable
-        .iter()
-        .position(|&i| i == index)
-        .map_or(1, |p| p + 1);
-    let undecided = (index + 1..survey.pages.len())
-        .filter(|&i| may_still_apply(survey, i, index, answers))
-        .count();
+    let (mut total, mut undecided, mut current) = (0, 0, 1);
+    for i in 0..survey.pages.len() {
+        if i == index {
+            total += 1;
+            current = total;
+        } else if i > index && undecided_page(survey, i, index, answers) {
+            undecided += 1;
+        } else if page_applies(survey, i, answers) {
+            total += 1;
+        }
+    }
     Progress {
         current,
-        total: applicable.len(),
-        at_most: applicable.len() + undecided,
+        total,
+        at_most: total + undecided,
     }
 }
 
-/// Whether page `i`'s condition is unknown only because it reads a question on page
-/// `from` or later (one the respondent has yet to answer).
-fn may_still_apply(survey: &Survey, i: usize, from: usize, answers: &Answers) -> bool {
+/// Whether page `i`'s condition reads a question on page `from` or later that has no
+/// answer yet (so it may still change).
+fn undecided_page(survey: &Survey, i: usize, from: usize, answers: &Answers) -> bool {
     let Some(condition) = &survey.pages[i].show_if else {
         return false;
     };
-    eval_condition(&condition.expr, answers).is_none()
-        && condition
-            .expr
-            .references()
-            .iter()
-            .any(|(question, _, _)| survey.page_of(question).is_some_and(|page| page >= from))
+    condition.expr.references().iter().any(|(question, _, _)| {
+        !answers.contains_key(*question)
+            && survey.page_of(question).is_some_and(|page| page >= from)
+    })
 }
 
 /// The first page that applies but is not complete (a required answer missing, a rule
@@ -208,6 +208,46 @@ id = "end"
         a.remove("project");
         assert_eq!(step(1, &a), (2, 3, 4), "on the project's own page: it may");
         assert_eq!(step(3, &a), (3, 3, 3), "after it: it does not");
+    }
+
+    #[test]
+    fn progress_does_not_jump_on_conditions_that_are_never_unknown() {
+        // answered() is false, not unknown, before x is answered: the page it guards is
+        // still undecided on x's page, and decided after it.
+        let src = r#"
+id = "a"
+title = "A"
+[[page]]
+id = "one"
+  [[page.question]]
+  id = "x"
+  type = "text"
+  text = "X"
+[[page]]
+id = "follow_up"
+show_if = "answered(x)"
+  [[page.question]]
+  id = "y"
+  type = "text"
+  text = "Y"
+[[page]]
+id = "last"
+  [[page.question]]
+  id = "z"
+  type = "text"
+  text = "Z"
+"#;
+        let s = load_str(Path::new("a.toml"), src).survey.expect("valid");
+        let step = |index: usize, a: &Answers| {
+            let p = progress(&s, index, a);
+            (p.current, p.total, p.at_most)
+        };
+        assert_eq!(step(0, &Answers::new()), (1, 2, 3));
+        let mut a = Answers::new();
+        a.insert("x".into(), Answer::Text("ano".into()));
+        assert_eq!(step(0, &a), (1, 3, 3), "answered: the page applies");
+        assert_eq!(step(1, &a), (2, 3, 3));
+        assert_eq!(step(2, &Answers::new()), (2, 2, 2), "x left blank: decided");
     }
 
     #[test]

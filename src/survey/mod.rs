@@ -3,6 +3,7 @@
 //! beyond reading survey files.
 
 pub mod answer;
+pub mod applies_when;
 pub mod client;
 pub mod diagnostic;
 pub mod expr;

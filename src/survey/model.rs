@@ -481,6 +481,30 @@ impl QuestionKind {
         }
     }
 
+    /// The label of the "other" option a single or multiple choice adds (`other = ...`).
+    pub fn other_label(&self) -> Option<&Text> {
+        match self {
+            QuestionKind::Single { other, .. } | QuestionKind::Multi { other, .. } => {
+                other.as_ref()
+            }
+            QuestionKind::Text { .. }
+            | QuestionKind::Textarea { .. }
+            | QuestionKind::Email
+            | QuestionKind::Number { .. }
+            | QuestionKind::Dropdown { .. }
+            | QuestionKind::Likert { .. }
+            | QuestionKind::Matrix { .. }
+            | QuestionKind::Rating { .. }
+            | QuestionKind::Date { .. }
+            | QuestionKind::YesNo
+            | QuestionKind::Consent { .. }
+            | QuestionKind::Ranking { .. }
+            | QuestionKind::ConstantSum { .. }
+            | QuestionKind::Note
+            | QuestionKind::Hidden { .. } => None,
+        }
+    }
+
     /// The parts a question's answer is made of, each its own variable `q.part`: a
     /// matrix's rows, a constant sum's items; `None` for every other kind.
     pub fn parts(&self) -> Option<&[MatrixRow]> {

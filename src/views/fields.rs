@@ -90,12 +90,15 @@ pub fn error_target(q: &Question, part: Option<&str>) -> String {
 }
 
 /// Render one question. `show_if` is the JSON condition of a question that depends on an
-/// answer on the same page: it is shown indented (the script hides it while the condition
-/// does not hold) and the server ignores it unless the condition holds on submit.
-pub fn question(q: &Question, ctx: &FieldCtx<'_>, show_if: Option<&str>) -> Markup {
+/// answer on the same page, with the condition in words: it is shown indented under a
+/// line saying when it applies (the script hides it while the condition does not hold)
+/// and the server ignores it unless the condition holds on submit.
+pub fn question(q: &Question, ctx: &FieldCtx<'_>, show_if: Option<(&str, &str)>) -> Markup {
     let inner = question_inner(q, ctx);
     match show_if {
-        Some(json) => html! { div.conditional data-show-if=(json) { (inner) } },
+        Some((json, when)) => html! {
+            div.conditional data-show-if=(json) { p.applies-when { (when) } (inner) }
+        },
         None => inner,
     }
 }

@@ -7,6 +7,7 @@ use super::fields::{self, FieldCtx};
 use super::layout::{self, LanguageSwitch, PAGE_FORM, Shell};
 use super::paragraphs;
 use crate::i18n;
+use crate::survey::applies_when::applies_when;
 use crate::survey::client::show_if_json;
 use crate::survey::flow::Progress;
 use crate::survey::form::{FieldError, FormInput, is_shown};
@@ -36,16 +37,17 @@ enum Visibility {
     Shown,
     /// Depends on an answer on this same page: the server decides on submit; the script
     /// shows and hides it live from the JSON condition.
-    Conditional(String),
+    /// With the condition in words, for pages seen without the script.
+    Conditional(String, String),
     Hidden,
 }
 
-fn visibility(page: &Page, q: &Question, answers: &Answers) -> Visibility {
+fn visibility(page: &Page, q: &Question, answers: &Answers, lang: Lang) -> Visibility {
     let Some(cond) = &q.show_if else {
         return Visibility::Shown;
     };
     match show_if_json(page, &cond.expr, answers) {
-        Some(json) => Visibility::Conditional(json),
+        Some(json) => Visibility::Conditional(json, applies_when(page, &cond.expr, lang)),
         None if is_shown(q, answers) => Visibility::Shown,
         None => Visibility::Hidden,
     }
@@ -117,9 +119,9 @@ pub fn render(p: &FormPage<'_>) -> Markup {
             form #(PAGE_FORM) method="post" action=(url(survey, page, p.from_review)) novalidate {
                 input type="hidden" name="_csrf" value=(p.csrf);
                 @for q in &page.questions {
-                    @match visibility(page, q, p.answers) {
+                    @match visibility(page, q, p.answers, p.lang) {
                         Visibility::Shown => (fields::question(q, &ctx, None)),
-                        Visibility::Conditional(json) => (fields::question(q, &ctx, Some(&json))),
+                        Visibility::Conditional(json, when) => (fields::question(q, &ctx, Some((&json, &when)))),
                         Visibility::Hidden => {},
                     }
                 }

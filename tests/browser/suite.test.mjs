@@ -99,7 +99,9 @@ async function drive(plan, run) {
       assert.match(page.url(), new RegExp(`/p/${p.id}$`), `expected page ${p.id}`);
       // A rating of up to eleven points is one row, even on a 360 px phone.
       const rows = await page.$$eval(".options.rating.one-row", (groups) =>
-        groups.map((g) => new Set(Array.from(g.querySelectorAll(".opt"), (o) => Math.round(o.getBoundingClientRect().top))).size),
+        groups
+          .filter((g) => g.offsetParent !== null)
+          .map((g) => new Set(Array.from(g.querySelectorAll(".opt"), (o) => Math.round(o.getBoundingClientRect().top))).size),
       );
       assert.ok(rows.every((n) => n === 1), `page ${p.id}: a rating wraps (${rows})`);
       ratings += rows.length;

@@ -208,6 +208,12 @@ fn mistakes_in_a_constant_sum_are_explained() {
             "gives points to several items",
         ),
         ("unit = \"%\"", "unit = \"%\"\n  rows = []", "`rows`"),
+        // Its items add up to the total: a blanked item could be worked out again.
+        (
+            "unit = \"%\"",
+            "unit = \"%\"\n  privacy = \"quasi_identifier\"",
+            "a constant_sum question has several values and cannot be a quasi-identifier",
+        ),
     ];
     assert!(!cases.is_empty());
     for (from, to, expected) in cases {

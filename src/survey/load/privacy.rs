@@ -39,7 +39,10 @@ pub fn read_question_class(
             );
             None
         }
-        (Some(qt @ (T::Multi | T::Matrix | T::Ranking)), PrivacyClass::QuasiIdentifier) => {
+        (
+            Some(qt @ (T::Multi | T::Matrix | T::Ranking | T::ConstantSum)),
+            PrivacyClass::QuasiIdentifier,
+        ) => {
             ctx.error(
                 name.span,
                 format!(
