@@ -2,6 +2,8 @@
 //! modules depend on each other (at the crate's top level, and among the modules of each
 //! folder), so every module can be read and tested from the bottom up. Test code
 //! (`tests.rs`, `*_tests.rs`, anything after `#[cfg(test)]`) and comments do not count.
+//! Also: no match over question kinds has a catch-all arm, and no function is longer than
+//! 150 lines.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -344,4 +346,164 @@ fn i(pair: (u8, &QuestionKind)) -> u8 {
     }
 }";
     assert_eq!(catch_alls_over_question_kinds(code), [4, 14, 27]);
+}
+
+/// The name of the function a line of code starts (`pub(crate) async fn name(`).
+fn fn_name(line: &str) -> Option<String> {
+    let mut rest = line.trim_start();
+    if let Some(r) = rest.strip_prefix("pub") {
+        rest = r.trim_start();
+        if rest.starts_with('(') {
+            rest = rest[rest.find(')')? + 1..].trim_start();
+        }
+    }
+    for word in ["const ", "async ", "unsafe "] {
+        rest = rest.strip_prefix(word).unwrap_or(rest);
+    }
+    let name: String = rest
+        .strip_prefix("fn ")?
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    (!name.is_empty()).then_some(name)
+}
+
+/// The functions of `code` longer than `limit` lines, from `fn` to the brace that closes
+/// its body, with their length. Braces in strings, raw strings and character literals do
+/// not count; a function inside another counts as part of it.
+fn long_functions(code: &str, limit: usize) -> Vec<(String, usize)> {
+    let lines: Vec<Vec<char>> = code.lines().map(|l| l.chars().collect()).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(name) = fn_name(&lines[i].iter().collect::<String>()) else {
+            i += 1;
+            continue;
+        };
+        let (mut depth, mut started, mut end) = (0i32, false, None);
+        let (mut in_str, mut raw): (bool, Option<usize>) = (false, None);
+        'lines: for (j, line) in lines.iter().enumerate().skip(i) {
+            let mut k = 0;
+            while k < line.len() {
+                let c = line[k];
+                if let Some(hashes) = raw {
+                    let closes = c == '"'
+                        && line.len() > k + hashes
+                        && line[k + 1..=k + hashes].iter().all(|&h| h == '#');
+                    if closes {
+                        raw = None;
+                        k += hashes;
+                    }
+                } else if in_str {
+                    match c {
+                        '\\' => k += 1,
+                        '"' => in_str = false,
+                        _ => {}
+                    }
+                } else {
+                    match c {
+                        'r' if k == 0 || !line[k - 1].is_alphanumeric() || line[k - 1] == 'b' => {
+                            let hashes = line[k + 1..].iter().take_while(|&&h| h == '#').count();
+                            if line.get(k + 1 + hashes) == Some(&'"') {
+                                raw = Some(hashes);
+                                k += 1 + hashes;
+                            }
+                        }
+                        '"' => in_str = true,
+                        '\'' => match (line.get(k + 1), line.get(k + 2)) {
+                            (Some('\\'), _) => {
+                                let rest = line.get(k + 3..).unwrap_or_default();
+                                k += 3 + rest.iter().position(|&q| q == '\'').unwrap_or(0);
+                            }
+                            (Some(_), Some('\'')) => k += 2,
+                            _ => {} // a lifetime
+                        },
+                        '{' => {
+                            depth += 1;
+                            started = true;
+                        }
+                        '}' => {
+                            depth -= 1;
+                            if started && depth == 0 {
+                                end = Some(j);
+                                break 'lines;
+                            }
+                        }
+                        ';' if !started => break 'lines, // a declaration without a body
+                        _ => {}
+                    }
+                }
+                k += 1;
+            }
+        }
+        match end {
+            Some(j) => {
+                if j - i + 1 > limit {
+                    out.push((name, j - i + 1));
+                }
+                i = j + 1;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// No god functions: anything longer is split into functions a reader can name (issue
+/// 20). Tests are exempt (a table of cases may be long).
+#[test]
+fn no_function_is_longer_than_150_lines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    rust_files(&root.join("analysis/src"), &mut files);
+    let mut long = Vec::new();
+    let mut functions = 0;
+    for file in &files {
+        let code = code(file);
+        functions += code.lines().filter(|l| fn_name(l).is_some()).count();
+        long.extend(
+            long_functions(&code, 150)
+                .into_iter()
+                .map(|(name, n)| format!("{}: {name} ({n} lines)", file.display())),
+        );
+    }
+    assert!(
+        functions > 500,
+        "the source was read: {functions} functions"
+    );
+    assert_eq!(long, Vec::<String>::new());
+}
+
+#[test]
+fn the_function_length_finder_measures_functions() {
+    let code = r##"
+pub(crate) async fn short() {
+    let s = "}}}";
+    let r = r#"{ "}" }"#;
+    let c = '}';
+    let e = '\'';
+}
+fn long<'a>(x: &'a str) -> usize {
+    let open = '{';
+    let text = "{ a \" {";
+    x.len()
+}
+fn declared();
+"##;
+    assert_eq!(long_functions(code, 6), vec![]);
+    assert_eq!(
+        long_functions(code, 5),
+        vec![("short".to_string(), 6)],
+        "braces in strings and characters do not count"
+    );
+    assert_eq!(
+        long_functions(code, 4),
+        vec![("short".to_string(), 6), ("long".to_string(), 5)]
+    );
+    assert_eq!(
+        fn_name("    pub(super) const fn f_1<T>() {"),
+        Some("f_1".into())
+    );
+    assert_eq!(fn_name("let f = 1;"), None);
 }
