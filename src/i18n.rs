@@ -339,22 +339,22 @@ impl Ui {
 
     /// The hint under a constant sum: what to distribute, and that a blank box is 0.
     pub fn points_hint(&self, total: u32, unit: Option<&str>) -> String {
-        let n = total as usize;
-        match (self.lang, unit) {
-            (Lang::Cs, Some(unit)) => {
+        let unit = self.points_unit(total, unit);
+        match self.lang {
+            Lang::Cs => {
                 format!("Rozdělte celkem {total} {unit} mezi položky. Prázdné pole znamená 0.")
             }
-            (Lang::Cs, None) => format!(
-                "Rozdělte celkem {total} {} mezi položky. Prázdné pole znamená 0.",
-                plural_cs(n, "bod", "body", "bodů")
-            ),
-            (Lang::En, Some(unit)) => {
-                format!("Share {total} {unit} among the items. A blank box counts as 0.")
-            }
-            (Lang::En, None) => format!(
-                "Share {total} {} among the items. A blank box counts as 0.",
-                plural_en(n, "point", "points")
-            ),
+            Lang::En => format!("Share {total} {unit} among the items. A blank box counts as 0."),
+        }
+    }
+
+    /// What a constant sum distributes: its `unit`, or points in the plural `total` needs.
+    fn points_unit<'a>(&self, total: u32, unit: Option<&'a str>) -> &'a str {
+        let n = total as usize;
+        match (self.lang, unit) {
+            (_, Some(unit)) => unit,
+            (Lang::Cs, None) => plural_cs(n, "bod", "body", "bodů"),
+            (Lang::En, None) => plural_en(n, "point", "points"),
         }
     }
 
@@ -425,12 +425,7 @@ impl Ui {
             QuestionKind::Matrix { .. } => pick("Odpovězte v každém řádku", "Answer every row"),
             QuestionKind::Ranking { .. } => pick("Seřaďte položky", "Rank the items"),
             QuestionKind::ConstantSum { total, unit, .. } => {
-                let n = *total as usize;
-                let unit = match (unit, cs) {
-                    (Some(u), _) => u.get(self.lang),
-                    (None, true) => plural_cs(n, "bod", "body", "bodů"),
-                    (None, false) => plural_en(n, "point", "points"),
-                };
+                let unit = self.points_unit(*total, unit.as_ref().map(|u| u.get(self.lang)));
                 pick(
                     &format!("Rozdělte {total} {unit}"),
                     &format!("Share {total} {unit}"),

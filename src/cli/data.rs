@@ -3,13 +3,14 @@
 
 use std::process::ExitCode;
 
+use anyhow::Context;
+
 use super::{ExportArgs, InviteArgs, StatusChoice};
 use crate::export::{Privacy, WriteSink};
 use crate::survey;
 use crate::{export, invite};
 
 pub(super) async fn invite(args: InviteArgs) -> anyhow::Result<ExitCode> {
-    use anyhow::Context;
     let Some(survey) = super::load_survey(&args.surveys, &args.survey_id)? else {
         return Ok(ExitCode::FAILURE);
     };
@@ -94,7 +95,6 @@ fn parent_dir(path: &std::path::Path) -> &std::path::Path {
 }
 
 pub(super) async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
-    use anyhow::Context;
     let spec = args.format.spec();
     check_output(&args, spec)?;
     let store = super::open_store(&args.database).await?;
@@ -270,7 +270,6 @@ async fn write_companion(
     companion: export::Companion,
     path: &std::path::Path,
 ) -> anyhow::Result<()> {
-    use anyhow::Context;
     let data_file = path
         .file_name()
         .map_or_else(|| "data.csv".into(), |n| n.to_string_lossy().to_string());
@@ -292,7 +291,6 @@ fn write_anonymization_report(
     report: &crate::anonymize::Report,
     args: &ExportArgs,
 ) -> anyhow::Result<()> {
-    use anyhow::Context;
     let anonymize = &args.anonymization;
     let text = report.markdown();
     let target = anonymize.report.clone().or_else(|| {

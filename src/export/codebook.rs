@@ -92,14 +92,9 @@ pub fn entries(versions: &[Survey]) -> Vec<Entry> {
 fn entry(v: &Variable, page: &Page, q: &Question, langs: &[Lang], versions: Vec<String>) -> Entry {
     let lang = langs[0];
     let part_text = |lang: Lang| match (&v.part, &q.kind) {
-        (Part::Row(row), QuestionKind::Matrix { rows, .. }) => rows
-            .iter()
-            .find(|r| &r.id == row)
-            .map(|r| format!(": {}", r.text.get(lang))),
-        (Part::Points(item), QuestionKind::ConstantSum { items, .. }) => items
-            .iter()
-            .find(|i| &i.id == item)
-            .map(|i| format!(": {}", i.text.get(lang))),
+        (Part::Row(id) | Part::Points(id), kind) => {
+            kind.part(id).map(|p| format!(": {}", p.text.get(lang)))
+        }
         (Part::Option(code) | Part::Rank(code), _) => q
             .kind
             .options()
@@ -107,7 +102,7 @@ fn entry(v: &Variable, page: &Page, q: &Question, langs: &[Lang], versions: Vec<
             .map(|o| format!(": {}", o.label.get(lang))),
         (Part::OtherText, _) => Some(": other (text)".into()),
         // A question's one value is described by its text alone.
-        (Part::Value | Part::Row(_) | Part::Points(_), _) => None,
+        (Part::Value, _) => None,
     };
     let text = langs
         .iter()

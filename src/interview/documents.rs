@@ -127,13 +127,7 @@ fn answer_text(q: &Question, a: &Answer, lang: Lang) -> String {
             .to_string()
     };
     // A matrix row's or constant sum item's text.
-    let part = |id: &str| {
-        q.kind
-            .parts()
-            .and_then(|parts| parts.iter().find(|p| p.id == id))
-            .map_or(id, |p| p.text.get(lang))
-            .to_string()
-    };
+    let part = |id: &str| q.kind.part(id).map_or(id, |p| p.text.get(lang)).to_string();
     match a {
         Answer::Text(t) => t.clone(),
         Answer::Number(n) => n.to_string(),

@@ -481,6 +481,11 @@ impl QuestionKind {
         }
     }
 
+    /// The row of a matrix or the item of a constant sum called `id`.
+    pub fn part(&self, id: &str) -> Option<&MatrixRow> {
+        self.parts()?.iter().find(|p| p.id == id)
+    }
+
     /// The label of the "other" option a single or multiple choice adds (`other = ...`).
     pub fn other_label(&self) -> Option<&Text> {
         match self {
