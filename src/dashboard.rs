@@ -3,6 +3,8 @@
 //! nobody chose, e.g. municipalities that have not answered), the completion funnel per
 //! page, and a per-day series with the empty days filled in.
 
+use crate::survey::types;
+
 use std::collections::BTreeMap;
 
 use crate::survey::model::{ChoiceList, Question, QuestionKind, Survey};
@@ -51,28 +53,28 @@ pub fn breakdown_questions(survey: &Survey) -> Vec<&Question> {
 
 fn single_choice_list(q: &Question) -> Option<&ChoiceList> {
     match &q.kind {
-        QuestionKind::Single { options, .. }
-        | QuestionKind::Dropdown { options }
-        | QuestionKind::Likert { options } => Some(options),
-        QuestionKind::Hidden {
+        QuestionKind::Single(types::Single { options, .. })
+        | QuestionKind::Dropdown(types::Dropdown { options })
+        | QuestionKind::Likert(types::Likert { options }) => Some(options),
+        QuestionKind::Hidden(types::Hidden {
             options: Some(options),
             ..
-        } => Some(options),
+        }) => Some(options),
         // Several answers per respondent (or rows of them), or no list at all.
-        QuestionKind::Hidden { options: None, .. }
-        | QuestionKind::Text { .. }
-        | QuestionKind::Textarea { .. }
-        | QuestionKind::Email
-        | QuestionKind::Number { .. }
-        | QuestionKind::Multi { .. }
-        | QuestionKind::Matrix { .. }
-        | QuestionKind::Rating { .. }
-        | QuestionKind::Date { .. }
-        | QuestionKind::YesNo
-        | QuestionKind::Consent { .. }
-        | QuestionKind::Ranking { .. }
-        | QuestionKind::ConstantSum { .. }
-        | QuestionKind::Note => None,
+        QuestionKind::Hidden(types::Hidden { options: None, .. })
+        | QuestionKind::Text(_)
+        | QuestionKind::Textarea(_)
+        | QuestionKind::Email(types::Email)
+        | QuestionKind::Number(_)
+        | QuestionKind::Multi(_)
+        | QuestionKind::Matrix(_)
+        | QuestionKind::Rating(_)
+        | QuestionKind::Date(_)
+        | QuestionKind::YesNo(types::YesNo)
+        | QuestionKind::Consent(_)
+        | QuestionKind::Ranking(_)
+        | QuestionKind::ConstantSum(_)
+        | QuestionKind::Note(types::Note) => None,
     }
 }
 

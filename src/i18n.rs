@@ -1,6 +1,8 @@
 //! The respondent interface in Czech and English: every fixed string, plural forms,
 //! number and date formatting, and the wording of validation problems.
 
+use crate::survey::types;
+
 use crate::survey::Lang;
 use crate::survey::answer::format_number;
 use crate::survey::flow::Progress;
@@ -405,33 +407,35 @@ impl Ui {
         let cs = self.lang == Lang::Cs;
         let pick = |cs_text: &str, en_text: &str| if cs { cs_text } else { en_text }.to_string();
         match kind {
-            QuestionKind::Text { .. } | QuestionKind::Textarea { .. } => {
+            QuestionKind::Text(_) | QuestionKind::Textarea(_) => {
                 pick("Napište odpověď", "Enter an answer")
             }
-            QuestionKind::Email => pick("Zadejte e-mailovou adresu", "Enter an e-mail address"),
-            QuestionKind::Number { .. } => pick("Zadejte číslo", "Enter a number"),
-            QuestionKind::Date { .. } => pick("Zadejte datum", "Enter a date"),
-            QuestionKind::Single { .. }
-            | QuestionKind::Dropdown { .. }
-            | QuestionKind::Likert { .. }
-            | QuestionKind::Rating { .. }
-            | QuestionKind::YesNo
-            | QuestionKind::Hidden { .. }
-            | QuestionKind::Note => pick("Vyberte odpověď", "Select an answer"),
-            QuestionKind::Multi { .. } => pick(
+            QuestionKind::Email(types::Email) => {
+                pick("Zadejte e-mailovou adresu", "Enter an e-mail address")
+            }
+            QuestionKind::Number(_) => pick("Zadejte číslo", "Enter a number"),
+            QuestionKind::Date(_) => pick("Zadejte datum", "Enter a date"),
+            QuestionKind::Single(_)
+            | QuestionKind::Dropdown(_)
+            | QuestionKind::Likert(_)
+            | QuestionKind::Rating(_)
+            | QuestionKind::YesNo(types::YesNo)
+            | QuestionKind::Hidden(_)
+            | QuestionKind::Note(types::Note) => pick("Vyberte odpověď", "Select an answer"),
+            QuestionKind::Multi(_) => pick(
                 "Vyberte alespoň jednu možnost",
                 "Select at least one option",
             ),
-            QuestionKind::Matrix { .. } => pick("Odpovězte v každém řádku", "Answer every row"),
-            QuestionKind::Ranking { .. } => pick("Seřaďte položky", "Rank the items"),
-            QuestionKind::ConstantSum { total, unit, .. } => {
+            QuestionKind::Matrix(_) => pick("Odpovězte v každém řádku", "Answer every row"),
+            QuestionKind::Ranking(_) => pick("Seřaďte položky", "Rank the items"),
+            QuestionKind::ConstantSum(types::ConstantSum { total, unit, .. }) => {
                 let unit = self.points_unit(*total, unit.as_ref().map(|u| u.get(self.lang)));
                 pick(
                     &format!("Rozdělte {total} {unit}"),
                     &format!("Share {total} {unit}"),
                 )
             }
-            QuestionKind::Consent { .. } => pick("Potvrďte souhlas", "Give your consent"),
+            QuestionKind::Consent(_) => pick("Potvrďte souhlas", "Give your consent"),
         }
     }
 

@@ -5,6 +5,8 @@
 //! identified record an export would write into the anonymized one; the export module
 //! does the reading and the two passes over the data.
 
+use crate::survey::types;
+
 pub mod coarsen;
 pub mod interviews;
 pub mod kanon;
@@ -180,7 +182,8 @@ fn variable_treatment(
             whole: q.is_some_and(|q| {
                 matches!(
                     q.kind,
-                    QuestionKind::Number { integer: true, .. } | QuestionKind::Rating { .. }
+                    QuestionKind::Number(types::Number { integer: true, .. })
+                        | QuestionKind::Rating(_)
                 )
             }),
         },

@@ -4,6 +4,8 @@
 //! repeatable from a seed; every interview goes through [`Interview::record_consent`]
 //! and [`Interview::save_topic`], so demo data obeys the same rules as real data.
 
+use crate::survey::types;
+
 pub mod pages;
 pub mod responses;
 pub mod training;
@@ -111,29 +113,31 @@ pub fn interview(
 /// A plausible form value for a structured item (`None`: left unanswered).
 fn demo_value(kind: &QuestionKind, rng: &mut StdRng) -> Option<String> {
     match kind {
-        QuestionKind::Rating { min, max, .. } => {
+        QuestionKind::Rating(types::Rating { min, max, .. }) => {
             // Ratings lean positive, as they do in evaluation interviews.
             let top = (*max - 1).max(*min);
             Some(rng.random_range(top.min(*min + 1)..=*max).to_string())
         }
-        QuestionKind::YesNo => Some(if rng.random_bool(0.65) { "1" } else { "0" }.into()),
+        QuestionKind::YesNo(types::YesNo) => {
+            Some(if rng.random_bool(0.65) { "1" } else { "0" }.into())
+        }
         // One option of a list; kinds without one (typed answers, dates, notes) are left
         // unanswered, as interviewers often leave a structured item.
-        QuestionKind::Text { .. }
-        | QuestionKind::Textarea { .. }
-        | QuestionKind::Email
-        | QuestionKind::Number { .. }
-        | QuestionKind::Single { .. }
-        | QuestionKind::Dropdown { .. }
-        | QuestionKind::Multi { .. }
-        | QuestionKind::Likert { .. }
-        | QuestionKind::Matrix { .. }
-        | QuestionKind::Date { .. }
-        | QuestionKind::Consent { .. }
-        | QuestionKind::Ranking { .. }
-        | QuestionKind::ConstantSum { .. }
-        | QuestionKind::Note
-        | QuestionKind::Hidden { .. } => kind
+        QuestionKind::Text(_)
+        | QuestionKind::Textarea(_)
+        | QuestionKind::Email(types::Email)
+        | QuestionKind::Number(_)
+        | QuestionKind::Single(_)
+        | QuestionKind::Dropdown(_)
+        | QuestionKind::Multi(_)
+        | QuestionKind::Likert(_)
+        | QuestionKind::Matrix(_)
+        | QuestionKind::Date(_)
+        | QuestionKind::Consent(_)
+        | QuestionKind::Ranking(_)
+        | QuestionKind::ConstantSum(_)
+        | QuestionKind::Note(types::Note)
+        | QuestionKind::Hidden(_) => kind
             .options()
             .and_then(|l| l.options.choose(rng))
             .map(|o| o.value.clone()),

@@ -4,6 +4,8 @@
 //! Scale answers lean the same way within a response (as real ones do), centred on the
 //! favourable side of the scale. Pure and repeatable from a seed.
 
+use crate::survey::types;
+
 use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
@@ -141,18 +143,19 @@ fn demo_answer(kind: &QuestionKind, leaning: f64, rng: &mut StdRng) -> Option<An
         list.options.choose(rng).map(|o| o.value.clone())
     };
     Some(match kind {
-        QuestionKind::Text { max_length, .. } | QuestionKind::Textarea { max_length } => {
+        QuestionKind::Text(types::Text { max_length, .. })
+        | QuestionKind::Textarea(types::Textarea { max_length }) => {
             let text = COMMENTS.choose(rng)?;
             Answer::Text(text.chars().take(*max_length).collect())
         }
         // Addresses at example.org, reserved for examples (RFC 2606: no mail reaches it).
-        QuestionKind::Email => Answer::Text(format!(
+        QuestionKind::Email(types::Email) => Answer::Text(format!(
             "respondent{}@example.org",
             rng.random_range(1000..100_000)
         )),
-        QuestionKind::Number {
+        QuestionKind::Number(types::Number {
             min, max, integer, ..
-        } => {
+        }) => {
             let lo = min.unwrap_or(0.0);
             let hi = max.unwrap_or(lo + 20.0).min(lo + 20.0);
             let n = rng.random_range(lo..=hi);
@@ -162,19 +165,18 @@ fn demo_answer(kind: &QuestionKind, leaning: f64, rng: &mut StdRng) -> Option<An
                 (n * 10.0).round() / 10.0
             })
         }
-        QuestionKind::Likert { options } => Answer::Choice {
+        QuestionKind::Likert(types::Likert { options }) => Answer::Choice {
             value: scale(options, rng)?,
             other: None,
         },
-        QuestionKind::Single { options, .. } | QuestionKind::Dropdown { options } => {
-            Answer::Choice {
-                value: code(options, rng)?,
-                other: None,
-            }
-        }
-        QuestionKind::Multi {
+        QuestionKind::Single(types::Single { options, .. })
+        | QuestionKind::Dropdown(types::Dropdown { options }) => Answer::Choice {
+            value: code(options, rng)?,
+            other: None,
+        },
+        QuestionKind::Multi(types::Multi {
             options, min, max, ..
-        } => {
+        }) => {
             let lo = min.unwrap_or(1).max(1).min(options.options.len());
             let hi = max
                 .unwrap_or(options.options.len())
@@ -192,40 +194,40 @@ fn demo_answer(kind: &QuestionKind, leaning: f64, rng: &mut StdRng) -> Option<An
                 other: None,
             }
         }
-        QuestionKind::Matrix { rows, options } => Answer::Matrix(
+        QuestionKind::Matrix(types::Matrix { rows, options }) => Answer::Matrix(
             rows.iter()
                 .filter_map(|r| Some((r.id.clone(), scale(options, rng)?)))
                 .collect(),
         ),
-        QuestionKind::Rating { min, max, .. } => {
+        QuestionKind::Rating(types::Rating { min, max, .. }) => {
             let points = usize::try_from(max - min + 1).ok()?;
             let centre = 0.68 * (points - 1) as f64;
             Answer::Number((*min + scale_point(points, centre, leaning, rng) as i64) as f64)
         }
-        QuestionKind::Date { min, max } => {
+        QuestionKind::Date(types::Date { min, max }) => {
             let lo = min.unwrap_or(Date::from_calendar_date(2020, time::Month::January, 1).ok()?);
             // Saturating: `min` may be near the last date `time` supports (found by cargo fuzz).
             let hi = max.unwrap_or(lo.saturating_add(Duration::days(1000)));
             let span = (hi - lo).whole_days().max(0);
             Answer::Date(lo + Duration::days(rng.random_range(0..=span)))
         }
-        QuestionKind::YesNo => Answer::Bool(rng.random_bool(0.6)),
-        QuestionKind::Consent { version, .. } => Answer::Consent {
+        QuestionKind::YesNo(types::YesNo) => Answer::Bool(rng.random_bool(0.6)),
+        QuestionKind::Consent(types::Consent { version, .. }) => Answer::Consent {
             version: version.clone(),
         },
-        QuestionKind::Ranking { options } => {
+        QuestionKind::Ranking(types::Ranking { options }) => {
             let mut codes = options.codes();
             codes.shuffle(rng);
             Answer::Ranking(codes)
         }
-        QuestionKind::ConstantSum { items, total, .. } => Answer::Points(
+        QuestionKind::ConstantSum(types::ConstantSum { items, total, .. }) => Answer::Points(
             items
                 .iter()
                 .map(|i| i.id.clone())
                 .zip(allocation(items.len(), *total, rng))
                 .collect(),
         ),
-        QuestionKind::Note | QuestionKind::Hidden { .. } => return None,
+        QuestionKind::Note(types::Note) | QuestionKind::Hidden(_) => return None,
     })
 }
 

@@ -5,6 +5,8 @@
 //! topic and person. Some participants skip one of the questionnaires. Pure and repeatable
 //! from a seed.
 
+use crate::survey::types;
+
 use std::collections::BTreeMap;
 
 use rand::Rng;
@@ -105,7 +107,7 @@ impl Person {
             ("knowledge", KNOWLEDGE_GAIN),
             ("confidence", CONFIDENCE_GAIN),
         ] {
-            let Some(QuestionKind::Matrix { rows, options }) =
+            let Some(QuestionKind::Matrix(types::Matrix { rows, options })) =
                 survey.question(question).map(|q| &q.kind)
             else {
                 return Err(format!("\"{}\" has no matrix \"{question}\"", survey.id));

@@ -4,6 +4,8 @@
 //! Written as CSV, Markdown or JSON; built from the stored versions (pure, see
 //! [`entries`]).
 
+use crate::survey::types;
+
 use serde::Serialize;
 
 use super::{ChunkSink, ChunkedCsv, ExportError, ExportSummary, survey_versions};
@@ -123,14 +125,16 @@ fn entry(v: &Variable, page: &Page, q: &Question, langs: &[Lang], versions: Vec<
         (Part::Option(_), _) => vec!["1 = chosen".into(), "0 = not chosen".into()],
         (Part::Rank(_), _) => vec!["1 = first place".into()],
         (Part::OtherText, _) => Vec::new(),
-        (_, QuestionKind::YesNo) => vec!["1 = yes".into(), "0 = no".into()],
-        (_, QuestionKind::Rating { min, max, .. }) => vec![format!("{min} to {max}")],
-        (_, QuestionKind::ConstantSum { total, .. }) => {
+        (_, QuestionKind::YesNo(types::YesNo)) => vec!["1 = yes".into(), "0 = no".into()],
+        (_, QuestionKind::Rating(types::Rating { min, max, .. })) => {
+            vec![format!("{min} to {max}")]
+        }
+        (_, QuestionKind::ConstantSum(types::ConstantSum { total, .. })) => {
             vec![format!(
                 "0 to {total}; the items add up to {total} in complete responses"
             )]
         }
-        (_, QuestionKind::Number { min, max, .. }) => match (min, max) {
+        (_, QuestionKind::Number(types::Number { min, max, .. })) => match (min, max) {
             (None, None) => Vec::new(),
             _ => vec![format!(
                 "{} to {}",
@@ -138,10 +142,10 @@ fn entry(v: &Variable, page: &Page, q: &Question, langs: &[Lang], versions: Vec<
                 max.map_or("…".into(), |m| m.to_string())
             )],
         },
-        (_, QuestionKind::Consent { version, .. }) => {
+        (_, QuestionKind::Consent(types::Consent { version, .. })) => {
             vec![format!("consent text version {version}")]
         }
-        (_, QuestionKind::Single { options, other }) => {
+        (_, QuestionKind::Single(types::Single { options, other })) => {
             let mut values = labels(options);
             if let Some(other) = other {
                 values.push(format!("{OTHER} = {}", other.get(lang)));
@@ -150,25 +154,25 @@ fn entry(v: &Variable, page: &Page, q: &Question, langs: &[Lang], versions: Vec<
         }
         (
             _,
-            QuestionKind::Dropdown { options }
-            | QuestionKind::Multi { options, .. }
-            | QuestionKind::Likert { options }
-            | QuestionKind::Matrix { options, .. }
-            | QuestionKind::Ranking { options }
-            | QuestionKind::Hidden {
+            QuestionKind::Dropdown(types::Dropdown { options })
+            | QuestionKind::Multi(types::Multi { options, .. })
+            | QuestionKind::Likert(types::Likert { options })
+            | QuestionKind::Matrix(types::Matrix { options, .. })
+            | QuestionKind::Ranking(types::Ranking { options })
+            | QuestionKind::Hidden(types::Hidden {
                 options: Some(options),
                 ..
-            },
+            }),
         ) => labels(options),
         // Typed answers and dates have no value labels; notes have no value.
         (
             _,
-            QuestionKind::Text { .. }
-            | QuestionKind::Textarea { .. }
-            | QuestionKind::Email
-            | QuestionKind::Date { .. }
-            | QuestionKind::Note
-            | QuestionKind::Hidden { options: None, .. },
+            QuestionKind::Text(_)
+            | QuestionKind::Textarea(_)
+            | QuestionKind::Email(types::Email)
+            | QuestionKind::Date(_)
+            | QuestionKind::Note(types::Note)
+            | QuestionKind::Hidden(types::Hidden { options: None, .. }),
         ) => Vec::new(),
     };
     let condition = [&page.show_if, &q.show_if]

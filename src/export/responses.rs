@@ -3,6 +3,8 @@
 //! row per non-empty value) and JSON lines (one object per response). Values are the
 //! stable codes; CSV is UTF-8 and RFC 4180 (CRLF line ends, quotes only where needed).
 
+use crate::survey::types;
+
 use futures_util::TryStreamExt;
 use time::format_description::well_known::Rfc3339;
 
@@ -117,24 +119,22 @@ impl Columns {
                     // A matrix row holds the code chosen; "other" what was typed.
                     (Part::Row(_) | Part::OtherText, _) | (Part::Value, None) => ColumnKind::Text,
                     (Part::Value, Some(kind)) => match kind {
-                        QuestionKind::Number { .. } | QuestionKind::Rating { .. } => {
-                            ColumnKind::Number
-                        }
-                        QuestionKind::Date { .. } => ColumnKind::Date,
-                        QuestionKind::Text { .. }
-                        | QuestionKind::Textarea { .. }
-                        | QuestionKind::Email
-                        | QuestionKind::Single { .. }
-                        | QuestionKind::Dropdown { .. }
-                        | QuestionKind::Multi { .. }
-                        | QuestionKind::Likert { .. }
-                        | QuestionKind::Matrix { .. }
-                        | QuestionKind::YesNo
-                        | QuestionKind::Consent { .. }
-                        | QuestionKind::Ranking { .. }
-                        | QuestionKind::ConstantSum { .. }
-                        | QuestionKind::Note
-                        | QuestionKind::Hidden { .. } => ColumnKind::Text,
+                        QuestionKind::Number(_) | QuestionKind::Rating(_) => ColumnKind::Number,
+                        QuestionKind::Date(_) => ColumnKind::Date,
+                        QuestionKind::Text(_)
+                        | QuestionKind::Textarea(_)
+                        | QuestionKind::Email(types::Email)
+                        | QuestionKind::Single(_)
+                        | QuestionKind::Dropdown(_)
+                        | QuestionKind::Multi(_)
+                        | QuestionKind::Likert(_)
+                        | QuestionKind::Matrix(_)
+                        | QuestionKind::YesNo(types::YesNo)
+                        | QuestionKind::Consent(_)
+                        | QuestionKind::Ranking(_)
+                        | QuestionKind::ConstantSum(_)
+                        | QuestionKind::Note(types::Note)
+                        | QuestionKind::Hidden(_) => ColumnKind::Text,
                     },
                 }
             }))

@@ -3,6 +3,8 @@
 //! number that is not one, a tick that is not 0 or 1, ...). Ranges, lengths and
 //! `required` are left to the form rules (see `checks.rs`).
 
+use crate::survey::types;
+
 use std::collections::BTreeMap;
 
 use crate::survey::answer::{Answer, OTHER};
@@ -38,23 +40,23 @@ impl CellProblem {
 /// for questions spread over several columns (multi, matrix, ranking).
 pub(super) fn question_column(q: &Question) -> String {
     match q.kind {
-        QuestionKind::Multi { .. }
-        | QuestionKind::Matrix { .. }
-        | QuestionKind::Ranking { .. }
-        | QuestionKind::ConstantSum { .. } => format!("{}.*", q.id),
-        QuestionKind::Text { .. }
-        | QuestionKind::Textarea { .. }
-        | QuestionKind::Email
-        | QuestionKind::Number { .. }
-        | QuestionKind::Single { .. }
-        | QuestionKind::Dropdown { .. }
-        | QuestionKind::Likert { .. }
-        | QuestionKind::Rating { .. }
-        | QuestionKind::Date { .. }
-        | QuestionKind::YesNo
-        | QuestionKind::Consent { .. }
-        | QuestionKind::Note
-        | QuestionKind::Hidden { .. } => q.id.clone(),
+        QuestionKind::Multi(_)
+        | QuestionKind::Matrix(_)
+        | QuestionKind::Ranking(_)
+        | QuestionKind::ConstantSum(_) => format!("{}.*", q.id),
+        QuestionKind::Text(_)
+        | QuestionKind::Textarea(_)
+        | QuestionKind::Email(types::Email)
+        | QuestionKind::Number(_)
+        | QuestionKind::Single(_)
+        | QuestionKind::Dropdown(_)
+        | QuestionKind::Likert(_)
+        | QuestionKind::Rating(_)
+        | QuestionKind::Date(_)
+        | QuestionKind::YesNo(types::YesNo)
+        | QuestionKind::Consent(_)
+        | QuestionKind::Note(types::Note)
+        | QuestionKind::Hidden(_) => q.id.clone(),
     }
 }
 
@@ -95,7 +97,7 @@ fn decode(
         None
     };
     match &q.kind {
-        QuestionKind::Note => None,
+        QuestionKind::Note(types::Note) => None,
         _ if value.is_empty() && cells.iter().any(|(v, _)| v.part == Part::Value) => {
             // An unanswered single choice must not come with an "other" text either.
             if let Some((v, _)) = other_text.filter(|(_, t)| !t.is_empty()) {
@@ -103,27 +105,29 @@ fn decode(
             }
             None
         }
-        QuestionKind::Text { .. } | QuestionKind::Textarea { .. } => {
+        QuestionKind::Text(_) | QuestionKind::Textarea(_) => {
             Some(Answer::Text(value.replace("\r\n", "\n")))
         }
-        QuestionKind::Email => match crate::survey::form::parse_email(value) {
+        QuestionKind::Email(types::Email) => match crate::survey::form::parse_email(value) {
             Some(address) => Some(Answer::Text(address)),
             None => fail(
                 format!("\"{value}\" is not an e-mail address"),
                 Some("write it like jana.novakova@obec.cz, or leave the cell empty".into()),
             ),
         },
-        QuestionKind::Hidden { options: None, .. } => Some(Answer::Text(value.to_string())),
-        QuestionKind::Hidden {
+        QuestionKind::Hidden(types::Hidden { options: None, .. }) => {
+            Some(Answer::Text(value.to_string()))
+        }
+        QuestionKind::Hidden(types::Hidden {
             options: Some(list),
             ..
-        }
-        | QuestionKind::Dropdown { options: list }
-        | QuestionKind::Likert { options: list } => match list.get(value) {
+        })
+        | QuestionKind::Dropdown(types::Dropdown { options: list })
+        | QuestionKind::Likert(types::Likert { options: list }) => match list.get(value) {
             Some(c) => Some(choice(&c.value, None)),
             None => fail(not_a_code(value, id), Some(codes_hint(value, list, false))),
         },
-        QuestionKind::Single { options, other } => {
+        QuestionKind::Single(types::Single { options, other }) => {
             let text = other_text.map_or("", |(_, t)| *t);
             if value == OTHER && other.is_some() {
                 // An empty text is the form's "other text missing" (checks.rs).
@@ -141,28 +145,28 @@ fn decode(
             }
             Some(choice(&c.value, None))
         }
-        QuestionKind::Number { .. } => match parse_number(value) {
+        QuestionKind::Number(_) => match parse_number(value) {
             Some(n) => Some(Answer::Number(n)),
             None => fail(
                 format!("\"{value}\" is not a number"),
                 Some("write digits with a decimal point or comma, e.g. 12 or 2.5".into()),
             ),
         },
-        QuestionKind::Rating { min, max, .. } => match value.parse::<i64>() {
+        QuestionKind::Rating(types::Rating { min, max, .. }) => match value.parse::<i64>() {
             Ok(n) if (*min..=*max).contains(&n) => Some(Answer::Number(n as f64)),
             _ => fail(
                 format!("\"{value}\" is not a rating: write a whole number from {min} to {max}"),
                 None,
             ),
         },
-        QuestionKind::Date { .. } => match parse_date(value) {
+        QuestionKind::Date(_) => match parse_date(value) {
             Some(d) => Some(Answer::Date(d)),
             None => fail(
                 format!("\"{value}\" is not a date"),
                 Some("write YYYY-MM-DD, e.g. 2024-03-05".into()),
             ),
         },
-        QuestionKind::YesNo => match value {
+        QuestionKind::YesNo(types::YesNo) => match value {
             "1" => Some(Answer::Bool(true)),
             "0" => Some(Answer::Bool(false)),
             _ => fail(
@@ -170,7 +174,7 @@ fn decode(
                 Some("write 1 for yes, 0 for no, or leave it empty".into()),
             ),
         },
-        QuestionKind::Consent { version, .. } => {
+        QuestionKind::Consent(types::Consent { version, .. }) => {
             if value == version {
                 Some(Answer::Consent {
                     version: version.clone(),
@@ -184,8 +188,8 @@ fn decode(
                 )
             }
         }
-        QuestionKind::Multi { .. } => multi(id, cells, other_text, problems),
-        QuestionKind::Matrix { options, .. } => {
+        QuestionKind::Multi(_) => multi(id, cells, other_text, problems),
+        QuestionKind::Matrix(types::Matrix { options, .. }) => {
             let mut rows = BTreeMap::new();
             for (var, cell) in cells {
                 if let (Part::Row(row), false) = (&var.part, cell.is_empty()) {
@@ -202,8 +206,10 @@ fn decode(
             }
             (!rows.is_empty()).then_some(Answer::Matrix(rows))
         }
-        QuestionKind::Ranking { options } => ranking(q, cells, options.options.len(), problems),
-        QuestionKind::ConstantSum { .. } => points(cells, problems),
+        QuestionKind::Ranking(types::Ranking { options }) => {
+            ranking(q, cells, options.options.len(), problems)
+        }
+        QuestionKind::ConstantSum(_) => points(cells, problems),
     }
 }
 

@@ -5,6 +5,8 @@
 //! lengths, "other" texts and the survey's `validate` rules. Messages are in English,
 //! for the person fixing the file.
 
+use crate::survey::types;
+
 use std::collections::BTreeSet;
 
 use super::cells::{CellProblem, question_column};
@@ -126,27 +128,25 @@ fn describe(
     };
     match &error.problem {
         Problem::Required => match q.kind {
-            QuestionKind::Multi { .. } => one(format!(
+            QuestionKind::Multi(_) => one(format!(
                 "required question \"{id}\" has no answer: no option is ticked"
             )),
-            QuestionKind::Text { .. }
-            | QuestionKind::Textarea { .. }
-            | QuestionKind::Email
-            | QuestionKind::Number { .. }
-            | QuestionKind::Single { .. }
-            | QuestionKind::Dropdown { .. }
-            | QuestionKind::Likert { .. }
-            | QuestionKind::Matrix { .. }
-            | QuestionKind::Rating { .. }
-            | QuestionKind::Date { .. }
-            | QuestionKind::YesNo
-            | QuestionKind::Consent { .. }
-            | QuestionKind::Ranking { .. }
-            | QuestionKind::ConstantSum { .. }
-            | QuestionKind::Note
-            | QuestionKind::Hidden { .. } => {
-                one(format!("required question \"{id}\" has no answer"))
-            }
+            QuestionKind::Text(_)
+            | QuestionKind::Textarea(_)
+            | QuestionKind::Email(types::Email)
+            | QuestionKind::Number(_)
+            | QuestionKind::Single(_)
+            | QuestionKind::Dropdown(_)
+            | QuestionKind::Likert(_)
+            | QuestionKind::Matrix(_)
+            | QuestionKind::Rating(_)
+            | QuestionKind::Date(_)
+            | QuestionKind::YesNo(types::YesNo)
+            | QuestionKind::Consent(_)
+            | QuestionKind::Ranking(_)
+            | QuestionKind::ConstantSum(_)
+            | QuestionKind::Note(types::Note)
+            | QuestionKind::Hidden(_) => one(format!("required question \"{id}\" has no answer")),
         },
         Problem::ConsentRequired => {
             let version = q.kind.consent().map_or("", |(version, _)| version);

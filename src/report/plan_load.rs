@@ -9,8 +9,8 @@ use super::plan::{
 };
 use super::variables::{self, Kind, Spec};
 use crate::survey::diagnostic::{Diagnostic, SourceFile, suggest};
-use crate::survey::load::reader::{Ctx, Sp, Table};
 use crate::survey::model::{Access, PrivacyClass, QuestionType};
+use crate::survey::reader::{Ctx, Sp, Table};
 use crate::survey::{Lang, Survey};
 
 /// The default directory of plan files.

@@ -10,6 +10,8 @@
 //! choice as the attribute the rule names, with its other attributes left out, since they
 //! may be finer); typed text is only ever counted.
 
+use crate::survey::types;
+
 use std::collections::BTreeSet;
 
 use analysis::table::Category;
@@ -121,34 +123,34 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
             source,
         };
         match &q.kind {
-            QuestionKind::Number { .. } | QuestionKind::Rating { .. } if coarsening.is_some() => {
+            QuestionKind::Number(_) | QuestionKind::Rating(_) if coarsening.is_some() => {
                 // Only bands can coarsen a number (`anketa check` refuses other rules).
                 if let Some(Coarsening::Bands(bounds)) = coarsening {
                     out.push(band_spec(q, text, bounds));
                 }
             }
-            QuestionKind::Number { .. } | QuestionKind::Rating { .. } => out.push(spec(
+            QuestionKind::Number(_) | QuestionKind::Rating(_) => out.push(spec(
                 q.id.clone(),
                 text.into(),
                 Kind::Numeric,
                 Vec::new(),
                 Source::Value,
             )),
-            QuestionKind::Text { .. } | QuestionKind::Textarea { .. } => out.push(spec(
+            QuestionKind::Text(_) | QuestionKind::Textarea(_) => out.push(spec(
                 q.id.clone(),
                 text.into(),
                 Kind::Text,
                 Vec::new(),
                 Source::Value,
             )),
-            QuestionKind::Likert { options } => out.push(spec(
+            QuestionKind::Likert(types::Likert { options }) => out.push(spec(
                 q.id.clone(),
                 text.into(),
                 Kind::Ordered,
                 labels(options),
                 Source::Value,
             )),
-            QuestionKind::YesNo => {
+            QuestionKind::YesNo(types::YesNo) => {
                 let ui = crate::i18n::ui(lang);
                 out.push(spec(
                     q.id.clone(),
@@ -158,7 +160,7 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
                     Source::Value,
                 ));
             }
-            QuestionKind::Multi { options, other, .. } => {
+            QuestionKind::Multi(types::Multi { options, other, .. }) => {
                 let mut cats = labels(options);
                 if let Some(o) = other {
                     cats.push(Category::new(OTHER, o.get(lang)));
@@ -171,7 +173,7 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
                     Source::Value,
                 ));
             }
-            QuestionKind::Matrix { rows, options } => {
+            QuestionKind::Matrix(types::Matrix { rows, options }) => {
                 for r in rows {
                     out.push(spec(
                         format!("{}.{}", q.id, r.id),
@@ -182,7 +184,7 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
                     ));
                 }
             }
-            QuestionKind::ConstantSum { items, .. } => {
+            QuestionKind::ConstantSum(types::ConstantSum { items, .. }) => {
                 for item in items {
                     out.push(spec(
                         format!("{}.{}", q.id, item.id),
@@ -193,14 +195,14 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
                     ));
                 }
             }
-            QuestionKind::Single { options, .. }
-            | QuestionKind::Dropdown { options }
-            | QuestionKind::Hidden {
+            QuestionKind::Single(types::Single { options, .. })
+            | QuestionKind::Dropdown(types::Dropdown { options })
+            | QuestionKind::Hidden(types::Hidden {
                 options: Some(options),
                 ..
-            } => {
+            }) => {
                 let mut cats = labels(options);
-                if let QuestionKind::Single { other: Some(o), .. } = &q.kind {
+                if let QuestionKind::Single(types::Single { other: Some(o), .. }) = &q.kind {
                     cats.push(Category::new(OTHER, o.get(lang)));
                 }
                 let label = if text.is_empty() {
@@ -212,12 +214,12 @@ pub fn specs(survey: &Survey, lang: Lang, invitation_columns: &[String]) -> Vec<
             }
             // Dates, consents, rankings, notes and free hidden values are not analysed, nor
             // e-mail addresses (declared other than identifiers, they are still one per person).
-            QuestionKind::Email
-            | QuestionKind::Date { .. }
-            | QuestionKind::Consent { .. }
-            | QuestionKind::Ranking { .. }
-            | QuestionKind::Note
-            | QuestionKind::Hidden { options: None, .. } => {}
+            QuestionKind::Email(types::Email)
+            | QuestionKind::Date(_)
+            | QuestionKind::Consent(_)
+            | QuestionKind::Ranking(_)
+            | QuestionKind::Note(types::Note)
+            | QuestionKind::Hidden(types::Hidden { options: None, .. }) => {}
         }
     }
     for column in invitation_columns {
@@ -269,7 +271,7 @@ pub(super) fn attribute_of<'a>(
 fn band_spec(q: &Question, text: &str, bounds: &[f64]) -> Spec {
     let whole = matches!(
         q.kind,
-        QuestionKind::Number { integer: true, .. } | QuestionKind::Rating { .. }
+        QuestionKind::Number(types::Number { integer: true, .. }) | QuestionKind::Rating(_)
     );
     let labels = band_labels(bounds, whole);
     Spec {

@@ -4,6 +4,8 @@
 //! choice equal to or among codes, a ticked option, a yes/no answer, `and` of those);
 //! anything else gets a general sentence.
 
+use crate::survey::types;
+
 use super::answer::OTHER;
 use super::expr::{BinOp, Expr, ExprKind, UnOp};
 use super::model::{Page, QuestionKind};
@@ -63,7 +65,7 @@ fn clause(page: &Page, e: &Expr, lang: Lang) -> Option<String> {
     };
     let yes_no = |name: &str, yes: bool| -> Option<String> {
         let q = question(name)?;
-        if !matches!(q.kind, QuestionKind::YesNo) {
+        if !matches!(q.kind, QuestionKind::YesNo(types::YesNo)) {
             return None;
         }
         let text = q.text.get(lang).trim();

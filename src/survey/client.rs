@@ -5,6 +5,8 @@
 //! the tree with the same three-valued logic as [`crate::survey::expr::eval`]. Without
 //! JavaScript the server decides, as always.
 
+use crate::survey::types;
+
 use serde_json::{Value as Json, json};
 
 use super::answer::{Answers, OTHER};
@@ -29,40 +31,40 @@ pub fn show_if_json(page: &Page, condition: &Expr, answers: &Answers) -> Option<
 fn field(page: &Page, question: &str, row: Option<&str>) -> Option<Json> {
     let q = page.questions.iter().find(|q| q.id == question)?;
     Some(match (&q.kind, row) {
-        (QuestionKind::Matrix { .. }, Some(row)) => {
+        (QuestionKind::Matrix(_), Some(row)) => {
             json!({"f": format!("{question}.{row}"), "k": "choice"})
         }
-        (QuestionKind::Matrix { rows, .. }, None) => {
+        (QuestionKind::Matrix(types::Matrix { rows, .. }), None) => {
             json!({"f": rows.iter().map(|r| format!("{question}.{}", r.id)).collect::<Vec<_>>(), "k": "rows"})
         }
-        (QuestionKind::ConstantSum { items, .. }, Some(item)) => {
+        (QuestionKind::ConstantSum(types::ConstantSum { items, .. }), Some(item)) => {
             json!({"f": format!("{question}.{item}"), "k": "point", "all": items.iter().map(|i| format!("{question}.{}", i.id)).collect::<Vec<_>>()})
         }
-        (QuestionKind::ConstantSum { items, .. }, None) => {
+        (QuestionKind::ConstantSum(types::ConstantSum { items, .. }), None) => {
             json!({"f": items.iter().map(|i| format!("{question}.{}", i.id)).collect::<Vec<_>>(), "k": "points"})
         }
-        (QuestionKind::Text { .. } | QuestionKind::Textarea { .. } | QuestionKind::Email, _) => {
+        (
+            QuestionKind::Text(_) | QuestionKind::Textarea(_) | QuestionKind::Email(types::Email),
+            _,
+        ) => {
             json!({"f": question, "k": "text"})
         }
-        (QuestionKind::Number { .. } | QuestionKind::Rating { .. }, _) => {
+        (QuestionKind::Number(_) | QuestionKind::Rating(_), _) => {
             json!({"f": question, "k": "num"})
         }
-        (QuestionKind::YesNo, _) => json!({"f": question, "k": "bool"}),
-        (QuestionKind::Consent { .. }, _) => json!({"f": question, "k": "check"}),
-        (QuestionKind::Date { .. }, _) => json!({"f": question, "k": "text"}),
-        (QuestionKind::Multi { other, .. }, _) => {
+        (QuestionKind::YesNo(types::YesNo), _) => json!({"f": question, "k": "bool"}),
+        (QuestionKind::Consent(_), _) => json!({"f": question, "k": "check"}),
+        (QuestionKind::Date(_), _) => json!({"f": question, "k": "text"}),
+        (QuestionKind::Multi(types::Multi { other, .. }), _) => {
             json!({"f": question, "k": "set", "other": other.is_some().then_some(OTHER)})
         }
-        (QuestionKind::Ranking { options }, _) => {
+        (QuestionKind::Ranking(types::Ranking { options }), _) => {
             json!({"f": options.options.iter().map(|c| format!("{question}.{}", c.value)).collect::<Vec<_>>(), "k": "rank", "codes": options.codes()})
         }
-        (
-            QuestionKind::Single { .. }
-            | QuestionKind::Dropdown { .. }
-            | QuestionKind::Likert { .. },
-            _,
-        ) => json!({"f": question, "k": "choice"}),
-        (QuestionKind::Hidden { .. } | QuestionKind::Note, _) => return None,
+        (QuestionKind::Single(_) | QuestionKind::Dropdown(_) | QuestionKind::Likert(_), _) => {
+            json!({"f": question, "k": "choice"})
+        }
+        (QuestionKind::Hidden(_) | QuestionKind::Note(types::Note), _) => return None,
     })
 }
 

@@ -99,7 +99,7 @@ pub fn first_invalid_page(survey: &Survey, answers: &Answers) -> Option<(usize, 
 pub fn effective_answers(survey: &Survey, answers: &Answers) -> Answers {
     let mut kept = Answers::new();
     for q in survey.questions() {
-        if let (QuestionKind::Hidden { .. }, Some(a)) = (&q.kind, answers.get(&q.id)) {
+        if let (QuestionKind::Hidden(_), Some(a)) = (&q.kind, answers.get(&q.id)) {
             kept.insert(q.id.clone(), a.clone());
         }
     }

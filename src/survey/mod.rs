@@ -4,16 +4,20 @@
 
 pub mod answer;
 pub mod applies_when;
+pub mod choice;
 pub mod client;
 pub mod diagnostic;
 pub mod expr;
 pub mod flow;
 pub mod form;
+pub mod input;
 pub mod load;
 pub mod model;
 pub mod privacy;
+pub mod reader;
 pub mod response;
 pub mod text;
+pub mod types;
 pub mod variables;
 
 pub use answer::{Answer, Answers};

@@ -2,12 +2,16 @@
 //! so handlers, storage and exports can rely on every invariant the checker enforces
 //! (unique ids, resolved choice lists, well-typed expressions, complete translations).
 
+use crate::survey::types;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
+pub use super::choice::{Choice, ChoiceList, MatrixRow};
 use super::expr::Expr;
 pub use super::privacy::{Coarsening, PrivacyClass, PrivacyRules, PseudonymSource};
 use super::text::{Lang, Text};
+pub use super::types::{QuestionKind, QuestionType};
 
 #[derive(Debug)]
 pub struct Survey {
@@ -259,226 +263,16 @@ pub struct Validation {
     pub message: Text,
 }
 
-#[derive(Debug)]
-pub struct ChoiceList {
-    /// The name of a shared list (`[choices.agree5]`); `None` for inline `options`.
-    pub name: Option<String>,
-    /// Names of the attributes every option may carry (e.g. `region`).
-    pub attributes: Vec<String>,
-    pub options: Vec<Choice>,
-}
-
-#[derive(Debug)]
-pub struct Choice {
-    /// The stable code that goes into exports.
-    pub value: String,
-    pub label: Text,
-    /// Attribute name -> value, e.g. `region = "Praha"`.
-    pub attributes: Vec<(String, String)>,
-}
-
-impl ChoiceList {
-    pub fn get(&self, value: &str) -> Option<&Choice> {
-        self.options.iter().find(|c| c.value == value)
-    }
-
-    pub fn codes(&self) -> Vec<String> {
-        self.options.iter().map(|c| c.value.clone()).collect()
-    }
-}
-
-/// A row of a matrix, or an item of a constant sum: an id (the variable name's second
-/// part) and its text.
-#[derive(Debug)]
-pub struct MatrixRow {
-    pub id: String,
-    pub text: Text,
-}
-
-#[derive(Debug)]
-pub enum QuestionKind {
-    Text {
-        max_length: usize,
-        autocomplete: Option<String>,
-    },
-    Textarea {
-        max_length: usize,
-    },
-    /// An e-mail address: checked for its form, an identifier unless the file says
-    /// otherwise.
-    Email,
-    Number {
-        min: Option<f64>,
-        max: Option<f64>,
-        integer: bool,
-        unit: Option<Text>,
-    },
-    Single {
-        options: Arc<ChoiceList>,
-        other: Option<Text>,
-    },
-    Dropdown {
-        options: Arc<ChoiceList>,
-    },
-    Multi {
-        options: Arc<ChoiceList>,
-        min: Option<usize>,
-        max: Option<usize>,
-        other: Option<Text>,
-    },
-    Likert {
-        options: Arc<ChoiceList>,
-    },
-    Matrix {
-        rows: Vec<MatrixRow>,
-        options: Arc<ChoiceList>,
-    },
-    Rating {
-        min: i64,
-        max: i64,
-        min_label: Option<Text>,
-        max_label: Option<Text>,
-    },
-    Date {
-        min: Option<time::Date>,
-        max: Option<time::Date>,
-    },
-    YesNo,
-    Consent {
-        version: String,
-        label: Option<Text>,
-    },
-    Ranking {
-        options: Arc<ChoiceList>,
-    },
-    /// Distribute `total` points (whole numbers) over `items`: the answer gives each
-    /// item its points, and they must add up to `total` exactly.
-    ConstantSum {
-        items: Vec<MatrixRow>,
-        total: u32,
-        unit: Option<Text>,
-    },
-    Note,
-    Hidden {
-        param: String,
-        options: Option<Arc<ChoiceList>>,
-    },
-}
-
-/// The question types, as written in survey files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QuestionType {
-    Text,
-    Textarea,
-    Email,
-    Number,
-    Single,
-    Multi,
-    Dropdown,
-    Likert,
-    Matrix,
-    Rating,
-    Date,
-    YesNo,
-    Consent,
-    Ranking,
-    ConstantSum,
-    Note,
-    Hidden,
-}
-
 impl QuestionType {
-    pub const ALL: [QuestionType; 17] = [
-        QuestionType::Text,
-        QuestionType::Textarea,
-        QuestionType::Email,
-        QuestionType::Number,
-        QuestionType::Single,
-        QuestionType::Multi,
-        QuestionType::Dropdown,
-        QuestionType::Likert,
-        QuestionType::Matrix,
-        QuestionType::Rating,
-        QuestionType::Date,
-        QuestionType::YesNo,
-        QuestionType::Consent,
-        QuestionType::Ranking,
-        QuestionType::ConstantSum,
-        QuestionType::Note,
-        QuestionType::Hidden,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            QuestionType::Text => "text",
-            QuestionType::Textarea => "textarea",
-            QuestionType::Email => "email",
-            QuestionType::Number => "number",
-            QuestionType::Single => "single",
-            QuestionType::Multi => "multi",
-            QuestionType::Dropdown => "dropdown",
-            QuestionType::Likert => "likert",
-            QuestionType::Matrix => "matrix",
-            QuestionType::Rating => "rating",
-            QuestionType::Date => "date",
-            QuestionType::YesNo => "yesno",
-            QuestionType::Consent => "consent",
-            QuestionType::Ranking => "ranking",
-            QuestionType::ConstantSum => "constant_sum",
-            QuestionType::Note => "note",
-            QuestionType::Hidden => "hidden",
-        }
-    }
-
     pub fn from_name(name: &str) -> Option<QuestionType> {
         QuestionType::ALL.into_iter().find(|t| t.name() == name)
     }
 }
 
 impl QuestionKind {
-    pub fn question_type(&self) -> QuestionType {
-        match self {
-            QuestionKind::Text { .. } => QuestionType::Text,
-            QuestionKind::Email => QuestionType::Email,
-            QuestionKind::Textarea { .. } => QuestionType::Textarea,
-            QuestionKind::Number { .. } => QuestionType::Number,
-            QuestionKind::Single { .. } => QuestionType::Single,
-            QuestionKind::Dropdown { .. } => QuestionType::Dropdown,
-            QuestionKind::Multi { .. } => QuestionType::Multi,
-            QuestionKind::Likert { .. } => QuestionType::Likert,
-            QuestionKind::Matrix { .. } => QuestionType::Matrix,
-            QuestionKind::Rating { .. } => QuestionType::Rating,
-            QuestionKind::Date { .. } => QuestionType::Date,
-            QuestionKind::YesNo => QuestionType::YesNo,
-            QuestionKind::Consent { .. } => QuestionType::Consent,
-            QuestionKind::Ranking { .. } => QuestionType::Ranking,
-            QuestionKind::ConstantSum { .. } => QuestionType::ConstantSum,
-            QuestionKind::Note => QuestionType::Note,
-            QuestionKind::Hidden { .. } => QuestionType::Hidden,
-        }
-    }
-
     /// The choice list a respondent picks from, if any.
     pub fn options(&self) -> Option<&Arc<ChoiceList>> {
-        match self {
-            QuestionKind::Single { options, .. }
-            | QuestionKind::Dropdown { options }
-            | QuestionKind::Multi { options, .. }
-            | QuestionKind::Likert { options }
-            | QuestionKind::Matrix { options, .. }
-            | QuestionKind::Ranking { options } => Some(options),
-            QuestionKind::Hidden { options, .. } => options.as_ref(),
-            QuestionKind::Email
-            | QuestionKind::Text { .. }
-            | QuestionKind::Textarea { .. }
-            | QuestionKind::Number { .. }
-            | QuestionKind::Rating { .. }
-            | QuestionKind::Date { .. }
-            | QuestionKind::YesNo
-            | QuestionKind::Consent { .. }
-            | QuestionKind::ConstantSum { .. }
-            | QuestionKind::Note => None,
-        }
+        self.rules().options()
     }
 
     /// The row of a matrix or the item of a constant sum called `id`.
@@ -488,80 +282,25 @@ impl QuestionKind {
 
     /// The label of the "other" option a single or multiple choice adds (`other = ...`).
     pub fn other_label(&self) -> Option<&Text> {
-        match self {
-            QuestionKind::Single { other, .. } | QuestionKind::Multi { other, .. } => {
-                other.as_ref()
-            }
-            QuestionKind::Text { .. }
-            | QuestionKind::Textarea { .. }
-            | QuestionKind::Email
-            | QuestionKind::Number { .. }
-            | QuestionKind::Dropdown { .. }
-            | QuestionKind::Likert { .. }
-            | QuestionKind::Matrix { .. }
-            | QuestionKind::Rating { .. }
-            | QuestionKind::Date { .. }
-            | QuestionKind::YesNo
-            | QuestionKind::Consent { .. }
-            | QuestionKind::Ranking { .. }
-            | QuestionKind::ConstantSum { .. }
-            | QuestionKind::Note
-            | QuestionKind::Hidden { .. } => None,
-        }
+        self.rules().other_label()
     }
 
     /// The parts a question's answer is made of, each its own variable `q.part`: a
     /// matrix's rows, a constant sum's items; `None` for every other kind.
     pub fn parts(&self) -> Option<&[MatrixRow]> {
-        match self {
-            QuestionKind::Matrix { rows, .. } => Some(rows),
-            QuestionKind::ConstantSum { items, .. } => Some(items),
-            QuestionKind::Text { .. }
-            | QuestionKind::Textarea { .. }
-            | QuestionKind::Email
-            | QuestionKind::Number { .. }
-            | QuestionKind::Single { .. }
-            | QuestionKind::Dropdown { .. }
-            | QuestionKind::Multi { .. }
-            | QuestionKind::Likert { .. }
-            | QuestionKind::Rating { .. }
-            | QuestionKind::Date { .. }
-            | QuestionKind::YesNo
-            | QuestionKind::Consent { .. }
-            | QuestionKind::Ranking { .. }
-            | QuestionKind::Note
-            | QuestionKind::Hidden { .. } => None,
-        }
+        self.rules().parts()
     }
 
     /// The version and tick-box label of a consent question; `None` for every other kind.
     /// A required consent's problem, its name in the review and its import cell depend
     /// on it.
     pub fn consent(&self) -> Option<(&str, Option<&Text>)> {
-        match self {
-            QuestionKind::Consent { version, label } => Some((version.as_str(), label.as_ref())),
-            QuestionKind::Text { .. }
-            | QuestionKind::Textarea { .. }
-            | QuestionKind::Email
-            | QuestionKind::Number { .. }
-            | QuestionKind::Single { .. }
-            | QuestionKind::Dropdown { .. }
-            | QuestionKind::Multi { .. }
-            | QuestionKind::Likert { .. }
-            | QuestionKind::Matrix { .. }
-            | QuestionKind::Rating { .. }
-            | QuestionKind::Date { .. }
-            | QuestionKind::YesNo
-            | QuestionKind::Ranking { .. }
-            | QuestionKind::ConstantSum { .. }
-            | QuestionKind::Note
-            | QuestionKind::Hidden { .. } => None,
-        }
+        self.rules().consent()
     }
 
     /// Whether a respondent can give an answer (notes and hidden fields cannot).
     pub fn is_answerable(&self) -> bool {
-        !matches!(self, QuestionKind::Note | QuestionKind::Hidden { .. })
+        self.rules().is_answerable()
     }
 }
 
@@ -673,7 +412,7 @@ impl Survey {
 
     pub fn hidden_questions(&self) -> impl Iterator<Item = (&Question, &str)> {
         self.questions().filter_map(|q| {
-            if let QuestionKind::Hidden { param, .. } = &q.kind {
+            if let QuestionKind::Hidden(types::Hidden { param, .. }) = &q.kind {
                 Some((q, param.as_str()))
             } else {
                 None

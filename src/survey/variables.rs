@@ -1,6 +1,8 @@
 //! Export variables: how questions become columns (`role`, `blocks.a`, `topics.law`)
 //! and how an answer becomes a cell. Shared by every export format.
 
+use crate::survey::types;
+
 use super::answer::{Answer, Answers, OTHER, write_number};
 use super::model::{QuestionKind, Survey};
 
@@ -37,26 +39,26 @@ pub fn variables(survey: &Survey) -> Vec<Variable> {
     for q in survey.questions() {
         // Typed text (free text: sensitive unless declared otherwise).
         let typed = match &q.kind {
-            QuestionKind::Text { .. }
-            | QuestionKind::Textarea { .. }
-            | QuestionKind::Email
-            | QuestionKind::Hidden { options: None, .. } => true,
-            QuestionKind::Hidden {
+            QuestionKind::Text(_)
+            | QuestionKind::Textarea(_)
+            | QuestionKind::Email(types::Email)
+            | QuestionKind::Hidden(types::Hidden { options: None, .. }) => true,
+            QuestionKind::Hidden(types::Hidden {
                 options: Some(_), ..
-            }
-            | QuestionKind::Number { .. }
-            | QuestionKind::Single { .. }
-            | QuestionKind::Dropdown { .. }
-            | QuestionKind::Multi { .. }
-            | QuestionKind::Likert { .. }
-            | QuestionKind::Matrix { .. }
-            | QuestionKind::Rating { .. }
-            | QuestionKind::Date { .. }
-            | QuestionKind::YesNo
-            | QuestionKind::Consent { .. }
-            | QuestionKind::Ranking { .. }
-            | QuestionKind::ConstantSum { .. }
-            | QuestionKind::Note => false,
+            })
+            | QuestionKind::Number(_)
+            | QuestionKind::Single(_)
+            | QuestionKind::Dropdown(_)
+            | QuestionKind::Multi(_)
+            | QuestionKind::Likert(_)
+            | QuestionKind::Matrix(_)
+            | QuestionKind::Rating(_)
+            | QuestionKind::Date(_)
+            | QuestionKind::YesNo(types::YesNo)
+            | QuestionKind::Consent(_)
+            | QuestionKind::Ranking(_)
+            | QuestionKind::ConstantSum(_)
+            | QuestionKind::Note(types::Note) => false,
         };
         let var = |part: Part, suffix: Option<&str>| Variable {
             name: match suffix {
@@ -68,14 +70,14 @@ pub fn variables(survey: &Survey) -> Vec<Variable> {
             part,
         };
         match &q.kind {
-            QuestionKind::Note => {}
-            QuestionKind::Single { other, .. } => {
+            QuestionKind::Note(types::Note) => {}
+            QuestionKind::Single(types::Single { other, .. }) => {
                 out.push(var(Part::Value, None));
                 if other.is_some() {
                     out.push(var(Part::OtherText, Some("other_text")));
                 }
             }
-            QuestionKind::Multi { options, other, .. } => {
+            QuestionKind::Multi(types::Multi { options, other, .. }) => {
                 for c in &options.options {
                     out.push(var(Part::Option(c.value.clone()), Some(&c.value)));
                 }
@@ -84,33 +86,33 @@ pub fn variables(survey: &Survey) -> Vec<Variable> {
                     out.push(var(Part::OtherText, Some("other_text")));
                 }
             }
-            QuestionKind::Matrix { rows, .. } => {
+            QuestionKind::Matrix(types::Matrix { rows, .. }) => {
                 for r in rows {
                     out.push(var(Part::Row(r.id.clone()), Some(&r.id)));
                 }
             }
-            QuestionKind::Ranking { options } => {
+            QuestionKind::Ranking(types::Ranking { options }) => {
                 for c in &options.options {
                     out.push(var(Part::Rank(c.value.clone()), Some(&c.value)));
                 }
             }
-            QuestionKind::ConstantSum { items, .. } => {
+            QuestionKind::ConstantSum(types::ConstantSum { items, .. }) => {
                 for i in items {
                     out.push(var(Part::Points(i.id.clone()), Some(&i.id)));
                 }
             }
             // One answer, one column.
-            QuestionKind::Text { .. }
-            | QuestionKind::Textarea { .. }
-            | QuestionKind::Email
-            | QuestionKind::Number { .. }
-            | QuestionKind::Dropdown { .. }
-            | QuestionKind::Likert { .. }
-            | QuestionKind::Rating { .. }
-            | QuestionKind::Date { .. }
-            | QuestionKind::YesNo
-            | QuestionKind::Consent { .. }
-            | QuestionKind::Hidden { .. } => out.push(var(Part::Value, None)),
+            QuestionKind::Text(_)
+            | QuestionKind::Textarea(_)
+            | QuestionKind::Email(types::Email)
+            | QuestionKind::Number(_)
+            | QuestionKind::Dropdown(_)
+            | QuestionKind::Likert(_)
+            | QuestionKind::Rating(_)
+            | QuestionKind::Date(_)
+            | QuestionKind::YesNo(types::YesNo)
+            | QuestionKind::Consent(_)
+            | QuestionKind::Hidden(_) => out.push(var(Part::Value, None)),
         }
     }
     out

@@ -2,6 +2,8 @@
 //! assistive technology: every input has a label, groups are fieldsets with legends,
 //! hints and errors are tied to inputs with `aria-describedby`.
 
+use crate::survey::types;
+
 mod inputs;
 
 use maud::{Markup, html};
@@ -52,38 +54,38 @@ pub fn error_target(q: &Question, part: Option<&str>) -> String {
     };
     match (&q.kind, part) {
         (_, Some("other_text")) => input_id(q, Some("other_text")),
-        (QuestionKind::Matrix { rows, options }, row) => {
+        (QuestionKind::Matrix(types::Matrix { rows, options }), row) => {
             let row = row
                 .map(str::to_string)
                 .or_else(|| rows.first().map(|r| r.id.clone()))
                 .unwrap_or_default();
             input_id(q, Some(&format!("{row}-{}", first_code(options))))
         }
-        (QuestionKind::Ranking { options }, code) => {
+        (QuestionKind::Ranking(types::Ranking { options }), code) => {
             input_id(q, Some(code.unwrap_or(&first_code(options))))
         }
-        (QuestionKind::ConstantSum { items, .. }, item) => {
+        (QuestionKind::ConstantSum(types::ConstantSum { items, .. }), item) => {
             let first = items.first().map(|i| i.id.as_str()).unwrap_or_default();
             input_id(q, Some(item.unwrap_or(first)))
         }
         (
-            QuestionKind::Single { options, .. }
-            | QuestionKind::Multi { options, .. }
-            | QuestionKind::Likert { options },
+            QuestionKind::Single(types::Single { options, .. })
+            | QuestionKind::Multi(types::Multi { options, .. })
+            | QuestionKind::Likert(types::Likert { options }),
             _,
         ) => input_id(q, Some(&first_code(options))),
-        (QuestionKind::YesNo, _) => input_id(q, Some("1")),
-        (QuestionKind::Rating { min, .. }, _) => input_id(q, Some(&min.to_string())),
+        (QuestionKind::YesNo(types::YesNo), _) => input_id(q, Some("1")),
+        (QuestionKind::Rating(types::Rating { min, .. }), _) => input_id(q, Some(&min.to_string())),
         (
-            QuestionKind::Text { .. }
-            | QuestionKind::Textarea { .. }
-            | QuestionKind::Email
-            | QuestionKind::Number { .. }
-            | QuestionKind::Dropdown { .. }
-            | QuestionKind::Date { .. }
-            | QuestionKind::Consent { .. }
-            | QuestionKind::Note
-            | QuestionKind::Hidden { .. },
+            QuestionKind::Text(_)
+            | QuestionKind::Textarea(_)
+            | QuestionKind::Email(types::Email)
+            | QuestionKind::Number(_)
+            | QuestionKind::Dropdown(_)
+            | QuestionKind::Date(_)
+            | QuestionKind::Consent(_)
+            | QuestionKind::Note(types::Note)
+            | QuestionKind::Hidden(_),
             _,
         ) => input_id(q, None),
     }
@@ -131,74 +133,78 @@ fn question_inner(q: &Question, ctx: &FieldCtx<'_>) -> Markup {
         if error.is_some() { " q-error" } else { "" }
     );
     match &q.kind {
-        QuestionKind::Note => {
+        QuestionKind::Note(types::Note) => {
             html! { div class=(class) id=(input_id(q, None)) { (paragraphs(ctx.text(&q.text))) } }
         }
-        QuestionKind::Hidden { .. } => html! {},
-        QuestionKind::Text {
+        QuestionKind::Hidden(_) => html! {},
+        QuestionKind::Text(types::Text {
             autocomplete,
             max_length,
-        } => labelled(
+        }) => labelled(
             q,
             ctx,
             &class,
             &d,
             inputs::text(q, ctx, &d, autocomplete.as_deref(), *max_length),
         ),
-        QuestionKind::Email => labelled(q, ctx, &class, &d, inputs::email(q, ctx, &d)),
-        QuestionKind::Textarea { max_length } => labelled(
+        QuestionKind::Email(types::Email) => {
+            labelled(q, ctx, &class, &d, inputs::email(q, ctx, &d))
+        }
+        QuestionKind::Textarea(types::Textarea { max_length }) => labelled(
             q,
             ctx,
             &class,
             &d,
             inputs::textarea(q, ctx, &d, *max_length),
         ),
-        QuestionKind::Number { integer, unit, .. } => labelled(
+        QuestionKind::Number(types::Number { integer, unit, .. }) => labelled(
             q,
             ctx,
             &class,
             &d,
             inputs::number(q, ctx, &d, *integer, unit.as_ref()),
         ),
-        QuestionKind::Date { min, max } => {
+        QuestionKind::Date(types::Date { min, max }) => {
             labelled(q, ctx, &class, &d, inputs::date(q, ctx, &d, *min, *max))
         }
-        QuestionKind::Dropdown { options } => {
+        QuestionKind::Dropdown(types::Dropdown { options }) => {
             labelled(q, ctx, &class, &d, inputs::dropdown(q, ctx, &d, options))
         }
-        QuestionKind::Consent { label, .. } => inputs::consent(q, ctx, &class, &d, label.as_ref()),
-        QuestionKind::Single { options, other } => grouped(
+        QuestionKind::Consent(types::Consent { label, .. }) => {
+            inputs::consent(q, ctx, &class, &d, label.as_ref())
+        }
+        QuestionKind::Single(types::Single { options, other }) => grouped(
             q,
             ctx,
             &class,
             &d,
             inputs::single(q, ctx, options, other.as_ref()),
         ),
-        QuestionKind::Likert { options } => {
+        QuestionKind::Likert(types::Likert { options }) => {
             grouped(q, ctx, &class, &d, inputs::likert(q, ctx, options))
         }
-        QuestionKind::YesNo => grouped(q, ctx, &class, &d, inputs::yes_no(q, ctx)),
-        QuestionKind::Rating { min, max, .. } => {
+        QuestionKind::YesNo(types::YesNo) => grouped(q, ctx, &class, &d, inputs::yes_no(q, ctx)),
+        QuestionKind::Rating(types::Rating { min, max, .. }) => {
             grouped(q, ctx, &class, &d, inputs::rating(q, ctx, *min, *max))
         }
-        QuestionKind::Multi { options, other, .. } => grouped(
+        QuestionKind::Multi(types::Multi { options, other, .. }) => grouped(
             q,
             ctx,
             &class,
             &d,
             inputs::multi(q, ctx, options, other.as_ref()),
         ),
-        QuestionKind::Matrix { rows, options } => grouped(
+        QuestionKind::Matrix(types::Matrix { rows, options }) => grouped(
             q,
             ctx,
             &class,
             &d,
             inputs::matrix(q, ctx, &d, rows, options),
         ),
-        QuestionKind::Ranking { options } => {
+        QuestionKind::Ranking(types::Ranking { options }) => {
             grouped(q, ctx, &class, &d, inputs::ranking(q, ctx, options))
         }
-        QuestionKind::ConstantSum { items, total, unit } => grouped(
+        QuestionKind::ConstantSum(types::ConstantSum { items, total, unit }) => grouped(
             q,
             ctx,
             &class,
@@ -237,23 +243,27 @@ impl Described<'_> {
 fn hints(q: &Question, ctx: &FieldCtx<'_>) -> Vec<String> {
     let mut out: Vec<String> = q.help.iter().map(|h| ctx.text(h).to_string()).collect();
     match &q.kind {
-        QuestionKind::Multi { min, max, .. } => out.extend(ctx.ui.select_limits(*min, *max)),
-        QuestionKind::Textarea { max_length } => out.push(ctx.ui.max_chars(*max_length)),
-        QuestionKind::Text { max_length, .. } if *max_length < 500 => {
+        QuestionKind::Multi(types::Multi { min, max, .. }) => {
+            out.extend(ctx.ui.select_limits(*min, *max))
+        }
+        QuestionKind::Textarea(types::Textarea { max_length }) => {
             out.push(ctx.ui.max_chars(*max_length))
         }
-        QuestionKind::Date { .. } => out.push(ctx.ui.date_hint.to_string()),
-        QuestionKind::Ranking { .. } => out.push(ctx.ui.rank_hint.to_string()),
-        QuestionKind::ConstantSum { total, unit, .. } => out.push(
+        QuestionKind::Text(types::Text { max_length, .. }) if *max_length < 500 => {
+            out.push(ctx.ui.max_chars(*max_length))
+        }
+        QuestionKind::Date(_) => out.push(ctx.ui.date_hint.to_string()),
+        QuestionKind::Ranking(_) => out.push(ctx.ui.rank_hint.to_string()),
+        QuestionKind::ConstantSum(types::ConstantSum { total, unit, .. }) => out.push(
             ctx.ui
                 .points_hint(*total, unit.as_ref().map(|u| ctx.text(u))),
         ),
-        QuestionKind::Rating {
+        QuestionKind::Rating(types::Rating {
             min,
             max,
             min_label,
             max_label,
-        } => {
+        }) => {
             if let Some(l) = min_label {
                 out.push(format!("{min} = {}", ctx.text(l)));
             }
@@ -262,17 +272,17 @@ fn hints(q: &Question, ctx: &FieldCtx<'_>) -> Vec<String> {
             }
         }
         // Long limits are not worth a hint; the other types' help says it all.
-        QuestionKind::Text { .. }
-        | QuestionKind::Email
-        | QuestionKind::Number { .. }
-        | QuestionKind::Single { .. }
-        | QuestionKind::Dropdown { .. }
-        | QuestionKind::Likert { .. }
-        | QuestionKind::Matrix { .. }
-        | QuestionKind::YesNo
-        | QuestionKind::Consent { .. }
-        | QuestionKind::Note
-        | QuestionKind::Hidden { .. } => {}
+        QuestionKind::Text(_)
+        | QuestionKind::Email(types::Email)
+        | QuestionKind::Number(_)
+        | QuestionKind::Single(_)
+        | QuestionKind::Dropdown(_)
+        | QuestionKind::Likert(_)
+        | QuestionKind::Matrix(_)
+        | QuestionKind::YesNo(types::YesNo)
+        | QuestionKind::Consent(_)
+        | QuestionKind::Note(types::Note)
+        | QuestionKind::Hidden(_) => {}
     }
     out
 }

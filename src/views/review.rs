@@ -1,6 +1,8 @@
 //! The review page: every answer of the pages that apply, with a link to change each
 //! page, and the final Submit.
 
+use crate::survey::types;
+
 use maud::{Markup, html};
 
 use super::survey_page::frame;
@@ -87,7 +89,7 @@ pub fn answer(q: &Question, a: Option<&Answer>, lang: Lang, ui: &Ui) -> Markup {
     };
     match (&q.kind, a) {
         (
-            QuestionKind::Single { options, other },
+            QuestionKind::Single(types::Single { options, other }),
             Answer::Choice {
                 value,
                 other: typed,
@@ -97,11 +99,12 @@ pub fn answer(q: &Question, a: Option<&Answer>, lang: Lang, ui: &Ui) -> Markup {
             @if let Some(t) = typed { ": " (t) }
         },
         (
-            QuestionKind::Dropdown { options } | QuestionKind::Likert { options },
+            QuestionKind::Dropdown(types::Dropdown { options })
+            | QuestionKind::Likert(types::Likert { options }),
             Answer::Choice { value, .. },
         ) => html! { (label(options, value, None, lang)) },
         (
-            QuestionKind::Multi { options, other, .. },
+            QuestionKind::Multi(types::Multi { options, other, .. }),
             Answer::Choices {
                 values,
                 other: typed,
@@ -111,7 +114,7 @@ pub fn answer(q: &Question, a: Option<&Answer>, lang: Lang, ui: &Ui) -> Markup {
                 li { (label(options, v, other.as_ref(), lang)) @if v == OTHER { @if let Some(t) = typed { ": " (t) } } }
             } }
         },
-        (QuestionKind::Matrix { rows, options }, Answer::Matrix(given)) => html! {
+        (QuestionKind::Matrix(types::Matrix { rows, options }), Answer::Matrix(given)) => html! {
             ul { @for row in rows {
                 li { (row.text.get(lang)) ": " @match given.get(&row.id) {
                     Some(code) => (label(options, code, None, lang)),
@@ -119,22 +122,25 @@ pub fn answer(q: &Question, a: Option<&Answer>, lang: Lang, ui: &Ui) -> Markup {
                 } }
             } }
         },
-        (QuestionKind::ConstantSum { items, unit, .. }, Answer::Points(points)) => html! {
+        (
+            QuestionKind::ConstantSum(types::ConstantSum { items, unit, .. }),
+            Answer::Points(points),
+        ) => html! {
             ul { @for item in items {
                 li { (item.text.get(lang)) ": " (points.get(&item.id).copied().unwrap_or(0))
                     @if let Some(u) = unit { " " (u.get(lang)) } }
             } }
         },
-        (QuestionKind::Ranking { options }, Answer::Ranking(items)) => html! {
+        (QuestionKind::Ranking(types::Ranking { options }), Answer::Ranking(items)) => html! {
             ol { @for code in items { li { (label(options, code, None, lang)) } } }
         },
-        (QuestionKind::Number { unit, .. }, Answer::Number(n)) => {
+        (QuestionKind::Number(types::Number { unit, .. }), Answer::Number(n)) => {
             html! { (i18n::number(lang, *n)) @if let Some(u) = unit { " " (u.get(lang)) } }
         }
         (_, Answer::Number(n)) => html! { (i18n::number(lang, *n)) },
         (_, Answer::Date(d)) => html! { (i18n::date(lang, *d)) },
         (_, Answer::Bool(b)) => html! { (if *b { ui.yes } else { ui.no }) },
-        (QuestionKind::Consent { .. }, Answer::Consent { .. }) => html! { (ui.yes) },
+        (QuestionKind::Consent(_), Answer::Consent { .. }) => html! { (ui.yes) },
         (_, Answer::Text(t)) => html! { span.multiline { (t) } },
         // An answer of another shape than its question's (stored under an older version
         // of the survey): shown as stored.

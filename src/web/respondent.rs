@@ -1,6 +1,8 @@
 //! What a respondent's session remembers per survey (their response, values from the
 //! link for hidden questions, their language) and how the page language is chosen.
 
+use crate::survey::types;
+
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
@@ -78,10 +80,10 @@ pub fn prefill<'a>(
             continue;
         }
         let answer = match &q.kind {
-            QuestionKind::Hidden {
+            QuestionKind::Hidden(types::Hidden {
                 options: Some(list),
                 ..
-            } => match list.get(value) {
+            }) => match list.get(value) {
                 Some(c) => Answer::Choice {
                     value: c.value.clone(),
                     other: None,
@@ -92,23 +94,23 @@ pub fn prefill<'a>(
                 }
             },
             // Only hidden questions take a link parameter (`param`).
-            QuestionKind::Hidden { options: None, .. }
-            | QuestionKind::Text { .. }
-            | QuestionKind::Textarea { .. }
-            | QuestionKind::Email
-            | QuestionKind::Number { .. }
-            | QuestionKind::Single { .. }
-            | QuestionKind::Dropdown { .. }
-            | QuestionKind::Multi { .. }
-            | QuestionKind::Likert { .. }
-            | QuestionKind::Matrix { .. }
-            | QuestionKind::Rating { .. }
-            | QuestionKind::Date { .. }
-            | QuestionKind::YesNo
-            | QuestionKind::Consent { .. }
-            | QuestionKind::Ranking { .. }
-            | QuestionKind::ConstantSum { .. }
-            | QuestionKind::Note => Answer::Text(value.to_string()),
+            QuestionKind::Hidden(types::Hidden { options: None, .. })
+            | QuestionKind::Text(_)
+            | QuestionKind::Textarea(_)
+            | QuestionKind::Email(types::Email)
+            | QuestionKind::Number(_)
+            | QuestionKind::Single(_)
+            | QuestionKind::Dropdown(_)
+            | QuestionKind::Multi(_)
+            | QuestionKind::Likert(_)
+            | QuestionKind::Matrix(_)
+            | QuestionKind::Rating(_)
+            | QuestionKind::Date(_)
+            | QuestionKind::YesNo(types::YesNo)
+            | QuestionKind::Consent(_)
+            | QuestionKind::Ranking(_)
+            | QuestionKind::ConstantSum(_)
+            | QuestionKind::Note(types::Note) => Answer::Text(value.to_string()),
         };
         out.insert(q.id.clone(), answer);
     }

@@ -1,6 +1,8 @@
 //! Seeding many complete responses quickly (for the export benchmark), and the SQL that
 //! sqlite3 runs for the closest equivalent of anketa's wide CSV export.
 
+use anketa::survey::types;
+
 use std::str::FromStr;
 use std::time::Instant;
 
@@ -112,22 +114,22 @@ pub fn export_sql(survey: &Survey) -> anyhow::Result<String> {
             .with_context(|| format!("no question {}", v.question))?;
         let path = |rest: &str| quoted(&format!("$.\"{}\".{rest}", v.question));
         let expr = match (&v.part, &q.kind) {
-            (Part::Value, QuestionKind::Number { .. } | QuestionKind::Rating { .. }) => {
+            (Part::Value, QuestionKind::Number(_) | QuestionKind::Rating(_)) => {
                 format!("json_extract(r.answers, {})", path("number"))
             }
-            (Part::Value, QuestionKind::YesNo) => {
+            (Part::Value, QuestionKind::YesNo(types::YesNo)) => {
                 format!("json_extract(r.answers, {})", path("bool"))
             }
-            (Part::Value, QuestionKind::Date { .. }) => {
+            (Part::Value, QuestionKind::Date(_)) => {
                 format!("json_extract(r.answers, {})", path("date"))
             }
-            (Part::Value, QuestionKind::Consent { .. }) => {
+            (Part::Value, QuestionKind::Consent(_)) => {
                 format!("json_extract(r.answers, {})", path("consent.version"))
             }
-            (Part::Value, QuestionKind::Text { .. } | QuestionKind::Textarea { .. }) => {
+            (Part::Value, QuestionKind::Text(_) | QuestionKind::Textarea(_)) => {
                 format!("json_extract(r.answers, {})", path("text"))
             }
-            (Part::Value, QuestionKind::Hidden { options, .. }) => {
+            (Part::Value, QuestionKind::Hidden(types::Hidden { options, .. })) => {
                 if options.is_some() {
                     format!("json_extract(r.answers, {})", path("choice.value"))
                 } else {
@@ -155,7 +157,7 @@ pub fn export_sql(survey: &Survey) -> anyhow::Result<String> {
                 path("ranking"),
                 quoted(code)
             ),
-            (Part::OtherText, QuestionKind::Multi { .. }) => {
+            (Part::OtherText, QuestionKind::Multi(_)) => {
                 format!("json_extract(r.answers, {})", path("choices.other"))
             }
             (Part::OtherText, _) => format!("json_extract(r.answers, {})", path("choice.other")),

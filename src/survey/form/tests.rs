@@ -6,6 +6,7 @@ use std::path::Path;
 use super::*;
 use crate::survey::load_str;
 use crate::survey::model::Survey;
+use crate::survey::text::Text;
 
 const SRC: &str = r#"
 id = "form"

@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
-use super::choices::{self, SharedList};
-use super::reader::{Ctx, Sp, Table};
 use super::{content_version, is_identifier};
 use crate::survey::diagnostic::suggest;
 use crate::survey::model::{ChoiceList, Probe};
+use crate::survey::reader::choices::{self, SharedList};
+use crate::survey::reader::{Ctx, Sp, Table};
 use crate::survey::text::Text;
 
 /// The `[interview]` table, read.

@@ -96,7 +96,7 @@ fn a_guide_loads_with_topics_probes_and_structured_items() {
     assert!(survey.pages[1].questions.is_empty());
     assert!(matches!(
         survey.question("situation_rating").unwrap().kind,
-        QuestionKind::Rating { .. }
+        QuestionKind::Rating(_)
     ));
 }
 

@@ -2,9 +2,9 @@
 //! in reports and on staff pages (`[invitation.columns]`, one text per column), and the
 //! warning for a column that reports would show under its bare name.
 
-use super::reader::{Ctx, Sp, Table};
 use crate::survey::model::Access;
 use crate::survey::privacy::{PrivacyClass, PrivacyRules};
+use crate::survey::reader::{Ctx, Sp, Table};
 use crate::survey::text::Text;
 
 /// The labels of `[invitation.columns]`, with the span of each column's name.

@@ -2,15 +2,17 @@
 //! expressions parse, refer only to questions answered before them, are well typed,
 //! and can actually be true.
 
+use crate::survey::types;
+
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::questions::QuestionDraft;
-use super::reader::{Ctx, Sp};
 use crate::survey::answer::{Answers, OTHER};
 use crate::survey::diagnostic::did_you_mean;
 use crate::survey::expr::{self, ExprError, RefType, Scope, ValueType};
 use crate::survey::model::{Condition, Page, Question, QuestionKind, Validation};
+use crate::survey::reader::{Ctx, Sp};
 use crate::survey::text::Text;
 
 pub struct PageDraft {
@@ -99,7 +101,7 @@ impl Scope for SurveyScope<'_> {
             });
         };
         let ty = match (kind, row) {
-            (QuestionKind::Matrix { rows, options }, Some(row)) => {
+            (QuestionKind::Matrix(types::Matrix { rows, options }), Some(row)) => {
                 if rows.iter().any(|r| r.id == row) {
                     ValueType::Choice {
                         codes: options.codes(),
@@ -113,7 +115,7 @@ impl Scope for SurveyScope<'_> {
                     return Err(e);
                 }
             }
-            (QuestionKind::ConstantSum { items, .. }, Some(item)) => {
+            (QuestionKind::ConstantSum(types::ConstantSum { items, .. }), Some(item)) => {
                 if items.iter().any(|i| i.id == item) {
                     ValueType::Number
                 } else {
@@ -135,39 +137,43 @@ impl Scope for SurveyScope<'_> {
                 .with_help(format!("write just `{question}`")));
             }
             (
-                QuestionKind::Text { .. } | QuestionKind::Textarea { .. } | QuestionKind::Email,
+                QuestionKind::Text(_)
+                | QuestionKind::Textarea(_)
+                | QuestionKind::Email(types::Email),
                 None,
             ) => ValueType::Text,
-            (QuestionKind::Number { .. } | QuestionKind::Rating { .. }, None) => ValueType::Number,
-            (QuestionKind::Single { options, other }, None) => ValueType::Choice {
+            (QuestionKind::Number(_) | QuestionKind::Rating(_), None) => ValueType::Number,
+            (QuestionKind::Single(types::Single { options, other }), None) => ValueType::Choice {
                 codes: with_other(options.codes(), other.is_some()),
             },
-            (QuestionKind::Dropdown { options } | QuestionKind::Likert { options }, None) => {
-                ValueType::Choice {
-                    codes: options.codes(),
-                }
-            }
-            (QuestionKind::Multi { options, other, .. }, None) => ValueType::Set {
-                codes: with_other(options.codes(), other.is_some()),
-            },
-            (QuestionKind::Ranking { options }, None) => ValueType::Set {
-                codes: options.codes(),
-            },
-            (QuestionKind::Matrix { .. }, None) => ValueType::Matrix,
-            (QuestionKind::ConstantSum { .. }, None) => ValueType::Points,
-            (QuestionKind::Date { .. }, None) => ValueType::Date,
-            (QuestionKind::YesNo | QuestionKind::Consent { .. }, None) => ValueType::Bool,
-            (QuestionKind::Note, None) => ValueType::NoValue,
             (
-                QuestionKind::Hidden {
-                    options: Some(options),
-                    ..
-                },
+                QuestionKind::Dropdown(types::Dropdown { options })
+                | QuestionKind::Likert(types::Likert { options }),
                 None,
             ) => ValueType::Choice {
                 codes: options.codes(),
             },
-            (QuestionKind::Hidden { options: None, .. }, None) => ValueType::Text,
+            (QuestionKind::Multi(types::Multi { options, other, .. }), None) => ValueType::Set {
+                codes: with_other(options.codes(), other.is_some()),
+            },
+            (QuestionKind::Ranking(types::Ranking { options }), None) => ValueType::Set {
+                codes: options.codes(),
+            },
+            (QuestionKind::Matrix(_), None) => ValueType::Matrix,
+            (QuestionKind::ConstantSum(_), None) => ValueType::Points,
+            (QuestionKind::Date(_), None) => ValueType::Date,
+            (QuestionKind::YesNo(types::YesNo) | QuestionKind::Consent(_), None) => ValueType::Bool,
+            (QuestionKind::Note(types::Note), None) => ValueType::NoValue,
+            (
+                QuestionKind::Hidden(types::Hidden {
+                    options: Some(options),
+                    ..
+                }),
+                None,
+            ) => ValueType::Choice {
+                codes: options.codes(),
+            },
+            (QuestionKind::Hidden(types::Hidden { options: None, .. }), None) => ValueType::Text,
         };
         Ok(RefType { ty, name })
     }

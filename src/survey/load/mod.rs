@@ -1,14 +1,11 @@
 //! Loading survey files: TOML text -> validated [`Survey`], or every problem found as
 //! [`Diagnostic`]s. `anketa check` and `anketa serve` both go through [`load_paths`].
 
-mod choices;
 mod interview;
 mod invitation;
-mod kinds;
 mod logic;
 mod privacy;
 mod questions;
-pub(crate) mod reader;
 mod schedule;
 mod undeclared;
 
@@ -17,10 +14,11 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use self::logic::PageDraft;
-use self::reader::{Ctx, Sp, Table};
 use super::diagnostic::{Diagnostic, SourceFile, suggest};
 use super::model::{Access, Guide, Survey, SurveyHead, SurveyKind, Topic};
 use super::text::Lang;
+pub(crate) use crate::survey::reader::is_identifier;
+use crate::survey::reader::{Ctx, Sp, Table, choices};
 
 /// The result of loading one file: the survey if it has no errors, and every
 /// diagnostic (errors and warnings) in file order.
@@ -41,22 +39,6 @@ impl Catalog {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
-}
-
-/// `[a-z][a-z0-9_]*`, at most 64 characters: question, row, list and attribute ids.
-pub(crate) fn is_identifier(s: &str) -> bool {
-    s.len() <= 64
-        && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-}
-
-/// Letters, digits, `-` and `_`, at most 64 characters: option values (export codes).
-pub(crate) fn is_code(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 64
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// `[a-z0-9][a-z0-9-]*`, at most 64 characters: survey ids (they appear in URLs).

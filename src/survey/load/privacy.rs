@@ -2,12 +2,14 @@
 //! `[privacy]` table (`k`, `pseudonym`, `[privacy.coarsen]`, `[privacy.invitation]`),
 //! checked against the questions they name.
 
+use crate::survey::types;
+
 use toml::de::DeValue;
 
-use super::reader::{Ctx, Sp, Table, describe, number_value};
 use crate::survey::diagnostic::suggest;
 use crate::survey::model::{Access, ChoiceList, Page, QuestionKind, QuestionType};
 use crate::survey::privacy::{Coarsening, PrivacyClass, PrivacyRules, PseudonymSource};
+use crate::survey::reader::{Ctx, Sp, Table, describe, number_value};
 
 const RULE_KEYS: [&str; 5] = ["k", "pseudonym", "coarsen", "invitation", "keep"];
 
@@ -103,8 +105,8 @@ pub fn check_rules(
     if let Some(mut coarsen) = t.subtable(ctx, "coarsen", "coarsening table", "[privacy.coarsen]") {
         for (key, value) in coarsen.entries() {
             // An interview guide's organisation list coarsens like a choice question's.
-            let organisation_kind =
-                organisation.map(|l| QuestionKind::Dropdown { options: l.clone() });
+            let organisation_kind = organisation
+                .map(|l| QuestionKind::Dropdown(types::Dropdown { options: l.clone() }));
             let kind = match (key.value, &organisation_kind) {
                 ("submitted_at", _) => Some(None),
                 ("organisation", Some(k)) => Some(Some(k)),
@@ -288,24 +290,24 @@ fn read_coarsening(
                 Coarsening::Year
             };
             match kind {
-                None | Some(QuestionKind::Date { .. }) => Some(rule),
+                None | Some(QuestionKind::Date(_)) => Some(rule),
                 Some(
-                    QuestionKind::Text { .. }
-                    | QuestionKind::Textarea { .. }
-                    | QuestionKind::Email
-                    | QuestionKind::Number { .. }
-                    | QuestionKind::Single { .. }
-                    | QuestionKind::Dropdown { .. }
-                    | QuestionKind::Multi { .. }
-                    | QuestionKind::Likert { .. }
-                    | QuestionKind::Matrix { .. }
-                    | QuestionKind::Rating { .. }
-                    | QuestionKind::YesNo
-                    | QuestionKind::Consent { .. }
-                    | QuestionKind::Ranking { .. }
-                    | QuestionKind::ConstantSum { .. }
-                    | QuestionKind::Note
-                    | QuestionKind::Hidden { .. },
+                    QuestionKind::Text(_)
+                    | QuestionKind::Textarea(_)
+                    | QuestionKind::Email(types::Email)
+                    | QuestionKind::Number(_)
+                    | QuestionKind::Single(_)
+                    | QuestionKind::Dropdown(_)
+                    | QuestionKind::Multi(_)
+                    | QuestionKind::Likert(_)
+                    | QuestionKind::Matrix(_)
+                    | QuestionKind::Rating(_)
+                    | QuestionKind::YesNo(types::YesNo)
+                    | QuestionKind::Consent(_)
+                    | QuestionKind::Ranking(_)
+                    | QuestionKind::ConstantSum(_)
+                    | QuestionKind::Note(types::Note)
+                    | QuestionKind::Hidden(_),
                 ) => wrong(
                     ctx,
                     format!("\"{s}\" applies to dates, and \"{target}\" is not a date question"),
@@ -345,7 +347,7 @@ fn read_coarsening(
         DeValue::Array(items) => {
             if !matches!(
                 kind,
-                Some(QuestionKind::Number { .. } | QuestionKind::Rating { .. })
+                Some(QuestionKind::Number(_) | QuestionKind::Rating(_))
             ) {
                 return wrong(
                     ctx,

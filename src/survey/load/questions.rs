@@ -1,12 +1,11 @@
 //! Reading `[[page.question]]` tables: the keys every question shares (the keys of each
 //! type are read in `kinds.rs`).
 
-use super::choices::SharedList;
 use super::is_identifier;
-use super::kinds::read_kind;
-use super::reader::{Ctx, Sp, Table};
 use crate::survey::diagnostic::suggest;
 use crate::survey::model::{QuestionKind, QuestionType};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::{Ctx, Sp, Table};
 use crate::survey::text::Text;
 
 /// A question read from the file, with its conditions still as source text (they are
@@ -41,34 +40,16 @@ const COMMON_KEYS: [&str; 9] = [
 ];
 
 /// Keys that only some question types accept.
-const TYPE_KEYS: &[(&str, &[QuestionType])] = {
-    use QuestionType::*;
-    &[
-        ("max_length", &[Text, Textarea]),
-        ("autocomplete", &[Text]),
-        ("min", &[Number, Multi, Rating, Date]),
-        ("max", &[Number, Multi, Rating, Date]),
-        ("integer", &[Number]),
-        ("unit", &[Number, ConstantSum]),
-        ("items", &[ConstantSum]),
-        ("total", &[ConstantSum]),
-        (
-            "options",
-            &[Single, Dropdown, Multi, Likert, Matrix, Ranking, Hidden],
-        ),
-        (
-            "choices",
-            &[Single, Dropdown, Multi, Likert, Matrix, Ranking, Hidden],
-        ),
-        ("other", &[Single, Multi]),
-        ("rows", &[Matrix]),
-        ("min_label", &[Rating]),
-        ("max_label", &[Rating]),
-        ("version", &[Consent]),
-        ("label", &[Consent]),
-        ("param", &[Hidden]),
-    ]
-};
+/// Every key some question type takes, each once, in the order of the types.
+fn type_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = Vec::new();
+    for key in QuestionType::ALL.iter().flat_map(|qt| qt.keys()) {
+        if !keys.contains(key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
 
 pub fn read_question(
     ctx: &mut Ctx<'_>,
@@ -131,10 +112,10 @@ pub fn read_question(
         .or((qtype == Some(QuestionType::Email) && !privacy_declared)
             .then_some(crate::survey::privacy::PrivacyClass::Identifier));
 
-    let kind = qtype.and_then(|qt| read_kind(ctx, &mut t, qt, id.as_ref(), lists));
+    let kind = qtype.and_then(|qt| qt.load(ctx, &mut t, lists, id.as_ref()));
     if qtype.is_none() {
         // Without a valid type, type-specific keys cannot be judged: accept them silently.
-        for (key, _) in TYPE_KEYS {
+        for key in type_keys() {
             t.get(key);
         }
     }
@@ -173,17 +154,13 @@ pub fn read_question(
 
     let type_known = qtype.is_some();
     t.finish(ctx, &known_keys(qtype), |key| {
-        let types = TYPE_KEYS.iter().find(|(k, _)| *k == key)?.1;
-        type_known.then(|| {
-            format!(
-                "`{key}` applies to: {}",
-                types
-                    .iter()
-                    .map(|t| t.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })
+        let types: Vec<&str> = QuestionType::ALL
+            .iter()
+            .filter(|qt| qt.keys().contains(&key))
+            .map(|qt| qt.name())
+            .collect();
+        (type_known && !types.is_empty())
+            .then(|| format!("`{key}` applies to: {}", types.join(", ")))
     });
 
     let consent = matches!(qtype, Some(QuestionType::Consent));
@@ -213,10 +190,9 @@ pub fn read_question(
 
 fn known_keys(qtype: Option<QuestionType>) -> Vec<&'static str> {
     let mut keys: Vec<&str> = COMMON_KEYS.to_vec();
-    for (k, types) in TYPE_KEYS {
-        if qtype.is_none_or(|qt| types.contains(&qt)) {
-            keys.push(k);
-        }
+    match qtype {
+        Some(qt) => keys.extend(qt.keys()),
+        None => keys.extend(type_keys()),
     }
     keys
 }

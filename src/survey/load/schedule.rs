@@ -7,8 +7,8 @@ use time::OffsetDateTime;
 use toml::de::DeValue;
 use toml::value::{Datetime, Offset};
 
-use super::reader::{Ctx, Table, describe};
 use crate::survey::model::Schedule;
+use crate::survey::reader::{Ctx, Table, describe};
 
 pub const DEFAULT_TIMEZONE: &str = "Europe/Prague";
 

@@ -1,6 +1,8 @@
 //! Tests of the loader: valid surveys build the right model, and every kind of mistake
 //! produces a diagnostic at the right line and column.
 
+use crate::survey::types;
+
 use std::path::Path;
 
 use super::load_str;
@@ -135,7 +137,8 @@ fn valid_survey_loads_into_the_model() {
         role_other.show_if.as_ref().unwrap().source,
         "role == 'other'"
     );
-    let QuestionKind::Hidden { param, options } = &s.question("town").unwrap().kind else {
+    let QuestionKind::Hidden(types::Hidden { param, options }) = &s.question("town").unwrap().kind
+    else {
         panic!()
     };
     assert_eq!(param, "town");
@@ -144,7 +147,8 @@ fn valid_survey_loads_into_the_model() {
         most.attributes,
         vec![("region".to_string(), "Praha".to_string())]
     );
-    let QuestionKind::Likert { options } = &s.question("useful").unwrap().kind else {
+    let QuestionKind::Likert(types::Likert { options }) = &s.question("useful").unwrap().kind
+    else {
         panic!()
     };
     assert_eq!(

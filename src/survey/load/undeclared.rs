@@ -2,10 +2,12 @@
 //! choices whose options carry attributes, in a questionnaire question without `privacy`.
 //! Writing any `privacy` value, `"none"` included, acknowledges the choice and silences it.
 
+use crate::survey::types;
+
 use super::logic::PageDraft;
-use super::reader::{Ctx, Sp};
 use crate::survey::model::QuestionKind;
 use crate::survey::privacy::PrivacyRules;
+use crate::survey::reader::{Ctx, Sp};
 
 /// Why a question is likely a quasi-identifier.
 pub enum Likely {
@@ -24,27 +26,28 @@ impl Likely {
             (!list.attributes.is_empty()).then(|| Likely::Attributes(list.attributes.clone()))
         };
         match kind {
-            QuestionKind::Number { .. } => Some(Likely::Number),
-            QuestionKind::Date { .. } => Some(Likely::Date),
-            QuestionKind::Single { options, .. } | QuestionKind::Dropdown { options } => {
-                attributes(options)
+            QuestionKind::Number(_) => Some(Likely::Number),
+            QuestionKind::Date(_) => Some(Likely::Date),
+            QuestionKind::Single(types::Single { options, .. })
+            | QuestionKind::Dropdown(types::Dropdown { options }) => attributes(options),
+            QuestionKind::Hidden(types::Hidden { options, .. }) => {
+                options.as_deref().and_then(attributes)
             }
-            QuestionKind::Hidden { options, .. } => options.as_deref().and_then(attributes),
             // Scales and ratings are opinions; several values cannot be a quasi-identifier;
             // typed text is already dropped unless declared otherwise.
             // An e-mail address is an identifier by default.
-            QuestionKind::Email
-            | QuestionKind::Text { .. }
-            | QuestionKind::Textarea { .. }
-            | QuestionKind::Multi { .. }
-            | QuestionKind::Likert { .. }
-            | QuestionKind::Matrix { .. }
-            | QuestionKind::Rating { .. }
-            | QuestionKind::YesNo
-            | QuestionKind::Consent { .. }
-            | QuestionKind::Ranking { .. }
-            | QuestionKind::ConstantSum { .. }
-            | QuestionKind::Note => None,
+            QuestionKind::Email(types::Email)
+            | QuestionKind::Text(_)
+            | QuestionKind::Textarea(_)
+            | QuestionKind::Multi(_)
+            | QuestionKind::Likert(_)
+            | QuestionKind::Matrix(_)
+            | QuestionKind::Rating(_)
+            | QuestionKind::YesNo(types::YesNo)
+            | QuestionKind::Consent(_)
+            | QuestionKind::Ranking(_)
+            | QuestionKind::ConstantSum(_)
+            | QuestionKind::Note(types::Note) => None,
         }
     }
 

@@ -36,9 +36,7 @@ impl PageQuery {
 fn saved_values(page: &Page, answers: &Answers, lang: Lang) -> FormInput {
     let mut input = form::answers_to_input(page, answers);
     for q in &page.questions {
-        if let (QuestionKind::Number { .. }, Some(Answer::Number(n))) =
-            (&q.kind, answers.get(&q.id))
-        {
+        if let (QuestionKind::Number(_), Some(Answer::Number(n))) = (&q.kind, answers.get(&q.id)) {
             input.set(&q.id, i18n::number(lang, *n));
         }
     }

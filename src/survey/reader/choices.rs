@@ -5,9 +5,9 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::de::{DeArray, DeValue};
 
-use super::reader::{Ctx, Sp, Table, describe};
+use super::{Ctx, Sp, Table, describe};
 use super::{is_code, is_identifier};
-use crate::survey::model::{Choice, ChoiceList};
+use crate::survey::choice::{Choice, ChoiceList};
 
 /// A shared list with where it was defined and whether any question uses it.
 pub struct SharedList {

@@ -2,6 +2,9 @@
 //! missing key and unknown key becomes a [`Diagnostic`] and reading goes on, so one
 //! run reports every problem in a file.
 
+pub mod choices;
+pub mod keys;
+
 use std::ops::Range;
 
 use toml::Spanned;
@@ -500,4 +503,20 @@ impl<'a, 'i> Table<'a, 'i> {
             );
         }
     }
+}
+
+/// `[a-z][a-z0-9_]*`, at most 64 characters: question, row, list and attribute ids.
+pub(crate) fn is_identifier(s: &str) -> bool {
+    s.len() <= 64
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Letters, digits, `-` and `_`, at most 64 characters: option values (export codes).
+pub(crate) fn is_code(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }

@@ -1,0 +1,59 @@
+//! The `consent` question type.
+
+use crate::survey::answer::Answer;
+use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::text::Text;
+
+/// Agreement to a consent text of a given version, by ticking a box.
+#[derive(Debug)]
+pub struct Consent {
+    /// The version of the consent text agreed to (stored with the answer).
+    pub version: String,
+    /// The tick-box label; `None`: the standard one.
+    pub label: Option<Text>,
+}
+
+impl super::Load for Consent {
+    const KEYS: &'static [&'static str] = &["version", "label"];
+
+    /// `consent`: the consent text's `version` (not empty), the tick box's `label`.
+    fn load(
+        ctx: &mut Ctx<'_>,
+        t: &mut Table<'_, '_>,
+        _lists: &mut [SharedList],
+        _id: Option<&Sp<String>>,
+    ) -> Option<Self> {
+        let version = t.required_string(ctx, "version", "\"2024-01\"");
+        if let Some(v) = &version
+            && v.value.trim().is_empty()
+        {
+            ctx.error(v.span.clone(), "the consent version is empty", Some("name the version of the consent text, e.g. \"2024-01\"; it is stored with every agreement".into()));
+        }
+        Some(Consent {
+            version: version?.value,
+            label: t.text(ctx, "label"),
+        })
+    }
+}
+
+impl super::Rules for Consent {
+    fn decode(&self, id: &str, input: &FormInput) -> Decoded {
+        match input.value(id) {
+            None => Ok(None),
+            Some("yes") => Ok(Some(Answer::Consent {
+                version: self.version.clone(),
+            })),
+            Some(_) => input::fail(Problem::InvalidChoice),
+        }
+    }
+
+    fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
+        None
+    }
+
+    fn consent(&self) -> Option<(&str, Option<&Text>)> {
+        Some((self.version.as_str(), self.label.as_ref()))
+    }
+}

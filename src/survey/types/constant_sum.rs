@@ -1,0 +1,119 @@
+//! The `constant_sum` question type.
+
+use std::collections::BTreeMap;
+
+use crate::survey::answer::Answer;
+use crate::survey::choice::MatrixRow;
+use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::keys;
+use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::text::Text;
+
+/// The largest `total` of a constant sum: a million points is already more than anyone
+/// distributes by hand.
+const MAX_TOTAL: i64 = 1_000_000;
+
+/// Distribute `total` points (whole numbers) over `items`: the answer gives each
+/// item its points, and they must add up to `total` exactly.
+#[derive(Debug)]
+pub struct ConstantSum {
+    pub items: Vec<MatrixRow>,
+    pub total: u32,
+    /// What is distributed (`%`, `hodin`); `None`: points.
+    pub unit: Option<Text>,
+}
+
+impl super::Load for ConstantSum {
+    const KEYS: &'static [&'static str] = &["items", "total", "unit"];
+
+    /// `constant_sum`: `items`, `total` (1 to `MAX_TOTAL`), `unit`.
+    fn load(
+        ctx: &mut Ctx<'_>,
+        t: &mut Table<'_, '_>,
+        _lists: &mut [SharedList],
+        _id: Option<&Sp<String>>,
+    ) -> Option<Self> {
+        let items = keys::parts(ctx, t, keys::Parts::ITEMS);
+        let total = t.integer(ctx, "total", "100");
+        if total.is_none() && !t.has("total") {
+            t.missing(ctx, "total", "100");
+        }
+        let total = match total {
+            Some(n) if !(1..=MAX_TOTAL).contains(&n.value) => {
+                ctx.error(
+                    n.span,
+                    format!("a total of {} points is not possible", n.value),
+                    Some(format!(
+                        "`total` is a whole number from 1 to {MAX_TOTAL}, e.g. total = 100"
+                    )),
+                );
+                None
+            }
+            Some(n) => u32::try_from(n.value).ok(),
+            None => None,
+        };
+        Some(ConstantSum {
+            items,
+            total: total?,
+            unit: t.text(ctx, "unit"),
+        })
+    }
+}
+
+impl super::Rules for ConstantSum {
+    /// Each item a whole number from 0 to `total`; items left blank count 0 once any
+    /// item has points, so the answer always names every item.
+    fn decode(&self, id: &str, input: &FormInput) -> Decoded {
+        let total = self.total;
+        let mut given = BTreeMap::new();
+        for item in &self.items {
+            let Some(v) = input.value(&format!("{id}.{}", item.id)) else {
+                continue;
+            };
+            let part = || Some(item.id.clone());
+            let n = input::parse_number(v).ok_or((part(), Problem::NotANumber))?;
+            if n.fract() != 0.0 {
+                return Err((part(), Problem::NotWhole));
+            }
+            if n < 0.0 {
+                return Err((part(), Problem::BelowMin { min: 0.0 }));
+            }
+            if n > f64::from(total) {
+                return Err((
+                    part(),
+                    Problem::AboveMax {
+                        max: f64::from(total),
+                    },
+                ));
+            }
+            given.insert(item.id.clone(), n as u32);
+        }
+        if given.is_empty() {
+            return Ok(None);
+        }
+        for item in &self.items {
+            given.entry(item.id.clone()).or_insert(0);
+        }
+        Ok(Some(Answer::Points(given)))
+    }
+
+    /// The points must add up to the total (checked here, not in [`super::Rules::decode`], so a
+    /// wrong sum keeps what was typed).
+    fn completeness(&self, _required: bool, answer: &Answer) -> Option<Problem> {
+        match answer {
+            Answer::Points(points) => {
+                let sum = input::points_sum(points);
+                (sum != u64::from(self.total)).then_some(Problem::SumMismatch {
+                    total: self.total,
+                    sum,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn parts(&self) -> Option<&[MatrixRow]> {
+        Some(&self.items)
+    }
+}

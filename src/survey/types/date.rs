@@ -1,0 +1,57 @@
+//! The `date` question type.
+
+use crate::survey::answer::Answer;
+use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::{Ctx, Sp, Table};
+
+/// A calendar date within optional bounds.
+#[derive(Debug)]
+pub struct Date {
+    pub min: Option<time::Date>,
+    pub max: Option<time::Date>,
+}
+
+impl super::Load for Date {
+    const KEYS: &'static [&'static str] = &["min", "max"];
+
+    /// `date`: `min`, `max`.
+    fn load(
+        ctx: &mut Ctx<'_>,
+        t: &mut Table<'_, '_>,
+        _lists: &mut [SharedList],
+        _id: Option<&Sp<String>>,
+    ) -> Option<Self> {
+        let min = t.date(ctx, "min");
+        let max = t.date(ctx, "max");
+        if let (Some(lo), Some(hi)) = (&min, &max)
+            && lo.value > hi.value
+        {
+            ctx.error(hi.span.clone(), "`max` is earlier than `min`", None);
+        }
+        Some(Date {
+            min: min.map(|d| d.value),
+            max: max.map(|d| d.value),
+        })
+    }
+}
+
+impl super::Rules for Date {
+    fn decode(&self, id: &str, input: &FormInput) -> Decoded {
+        let Some(v) = input.value(id) else {
+            return Ok(None);
+        };
+        let d = input::parse_date(v).ok_or((None, Problem::InvalidDate))?;
+        if let Some(min) = self.min.filter(|m| d < *m) {
+            return input::fail(Problem::DateBefore { min });
+        }
+        if let Some(max) = self.max.filter(|m| d > *m) {
+            return input::fail(Problem::DateAfter { max });
+        }
+        Ok(Some(Answer::Date(d)))
+    }
+
+    fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
+        None
+    }
+}

@@ -1,0 +1,45 @@
+//! The `dropdown` question type.
+
+use std::sync::Arc;
+
+use crate::survey::answer::Answer;
+use crate::survey::choice::ChoiceList;
+use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::keys;
+use crate::survey::reader::{Ctx, Sp, Table};
+
+/// One option of a long list, picked from a drop-down.
+#[derive(Debug)]
+pub struct Dropdown {
+    pub options: Arc<ChoiceList>,
+}
+
+impl super::Load for Dropdown {
+    const KEYS: &'static [&'static str] = &["options", "choices"];
+
+    fn load(
+        ctx: &mut Ctx<'_>,
+        t: &mut Table<'_, '_>,
+        lists: &mut [SharedList],
+        _id: Option<&Sp<String>>,
+    ) -> Option<Self> {
+        Some(Dropdown {
+            options: keys::options(ctx, t, lists, false)?,
+        })
+    }
+}
+
+impl super::Rules for Dropdown {
+    fn decode(&self, id: &str, input: &FormInput) -> Decoded {
+        input::one_choice(input, id, &self.options)
+    }
+
+    fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
+        None
+    }
+
+    fn options(&self) -> Option<&Arc<ChoiceList>> {
+        Some(&self.options)
+    }
+}

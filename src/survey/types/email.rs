@@ -1,0 +1,40 @@
+//! The `email` question type.
+
+use crate::survey::answer::Answer;
+use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::{Ctx, Sp, Table};
+
+/// An e-mail address: checked for its form, an identifier unless the file says
+/// otherwise.
+#[derive(Debug)]
+pub struct Email;
+
+impl super::Load for Email {
+    const KEYS: &'static [&'static str] = &[];
+
+    fn load(
+        _ctx: &mut Ctx<'_>,
+        _t: &mut Table<'_, '_>,
+        _lists: &mut [SharedList],
+        _id: Option<&Sp<String>>,
+    ) -> Option<Self> {
+        Some(Email)
+    }
+}
+
+impl super::Rules for Email {
+    fn decode(&self, id: &str, input: &FormInput) -> Decoded {
+        let Some(v) = input.value(id) else {
+            return Ok(None);
+        };
+        match input::parse_email(v) {
+            Some(address) => Ok(Some(Answer::Text(address))),
+            None => input::fail(Problem::NotAnEmail),
+        }
+    }
+
+    fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
+        None
+    }
+}

@@ -1,0 +1,67 @@
+//! The `hidden` question type.
+
+use std::sync::Arc;
+
+use crate::survey::answer::Answer;
+use crate::survey::choice::ChoiceList;
+use crate::survey::input::{Decoded, FormInput, Problem};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::keys;
+use crate::survey::reader::{Ctx, Sp, Table};
+
+/// A value carried in the survey link (`?param=...`), never shown.
+#[derive(Debug)]
+pub struct Hidden {
+    /// The link parameter it is read from.
+    pub param: String,
+    /// The codes it may take, when it has a list.
+    pub options: Option<Arc<ChoiceList>>,
+}
+
+impl super::Load for Hidden {
+    const KEYS: &'static [&'static str] = &["param", "options", "choices"];
+
+    /// `hidden`: the URL `param` (default the id), an optional choice list.
+    fn load(
+        ctx: &mut Ctx<'_>,
+        t: &mut Table<'_, '_>,
+        lists: &mut [SharedList],
+        id: Option<&Sp<String>>,
+    ) -> Option<Self> {
+        let param = t.string(ctx, "param", "\"municipality\"");
+        if let Some(p) = &param
+            && !crate::survey::reader::is_code(&p.value)
+        {
+            ctx.error(
+                p.span.clone(),
+                format!("\"{}\" is not a usable URL parameter name", p.value),
+                Some("use letters, digits, - and _".into()),
+            );
+        }
+        let options = keys::options(ctx, t, lists, true);
+        Some(Hidden {
+            param: param
+                .map(|p| p.value)
+                .or_else(|| id.map(|i| i.value.clone()))?,
+            options,
+        })
+    }
+}
+
+impl super::Rules for Hidden {
+    fn decode(&self, _id: &str, _input: &FormInput) -> Decoded {
+        Ok(None)
+    }
+
+    fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
+        None
+    }
+
+    fn options(&self) -> Option<&Arc<ChoiceList>> {
+        self.options.as_ref()
+    }
+
+    fn is_answerable(&self) -> bool {
+        false
+    }
+}

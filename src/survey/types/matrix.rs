@@ -1,0 +1,68 @@
+//! The `matrix` question type.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::survey::answer::Answer;
+use crate::survey::choice::{ChoiceList, MatrixRow};
+use crate::survey::input::{Decoded, FormInput, Problem};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::keys;
+use crate::survey::reader::{Ctx, Sp, Table};
+
+/// Several rows, each answered on the same scale of options.
+#[derive(Debug)]
+pub struct Matrix {
+    pub rows: Vec<MatrixRow>,
+    pub options: Arc<ChoiceList>,
+}
+
+impl super::Load for Matrix {
+    const KEYS: &'static [&'static str] = &["rows", "options", "choices"];
+
+    fn load(
+        ctx: &mut Ctx<'_>,
+        t: &mut Table<'_, '_>,
+        lists: &mut [SharedList],
+        _id: Option<&Sp<String>>,
+    ) -> Option<Self> {
+        let rows = keys::parts(ctx, t, keys::Parts::ROWS);
+        let options = keys::options(ctx, t, lists, false)?;
+        Some(Matrix { rows, options })
+    }
+}
+
+impl super::Rules for Matrix {
+    fn decode(&self, id: &str, input: &FormInput) -> Decoded {
+        let mut given = BTreeMap::new();
+        for row in &self.rows {
+            if let Some(v) = input.value(&format!("{id}.{}", row.id)) {
+                if self.options.get(v).is_none() {
+                    return Err((Some(row.id.clone()), Problem::InvalidChoice));
+                }
+                given.insert(row.id.clone(), v.to_string());
+            }
+        }
+        Ok((!given.is_empty()).then_some(Answer::Matrix(given)))
+    }
+
+    /// A required matrix must be answered in every row.
+    fn completeness(&self, required: bool, answer: &Answer) -> Option<Problem> {
+        match answer {
+            Answer::Matrix(given) if required && given.len() < self.rows.len() => {
+                Some(Problem::RowsMissing {
+                    missing: self.rows.len() - given.len(),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn options(&self) -> Option<&Arc<ChoiceList>> {
+        Some(&self.options)
+    }
+
+    fn parts(&self) -> Option<&[MatrixRow]> {
+        Some(&self.rows)
+    }
+}

@@ -1,0 +1,181 @@
+//! The question types: one module per type holding its settings (the struct a
+//! survey file's keys load into) and everything the type must answer (the [`Rules`]
+//! trait), and the registry below that lists each type once. [`QuestionKind`] (a
+//! question's type with its settings), [`QuestionType`] (a type's name) and the
+//! dispatch from one to the other are generated from that list, so a type added there
+//! and nowhere else fails to compile until it implements every rule.
+
+use std::sync::Arc;
+
+use crate::survey::answer::Answer;
+use crate::survey::choice::{ChoiceList, MatrixRow};
+use crate::survey::input::{Decoded, FormInput, Problem};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::{Ctx, Sp, Table};
+
+pub mod consent;
+pub mod constant_sum;
+pub mod date;
+pub mod dropdown;
+pub mod email;
+pub mod hidden;
+pub mod likert;
+pub mod matrix;
+pub mod multi;
+pub mod note;
+pub mod number;
+pub mod ranking;
+pub mod rating;
+pub mod single;
+pub mod text;
+pub mod textarea;
+pub mod yes_no;
+
+/// What every question type answers. The methods with a default describe what most
+/// types do not have (options, parts, an "other" option, a consent version); a type
+/// that has one overrides it.
+pub trait Rules: std::fmt::Debug + Send + Sync {
+    /// The answer to question `id` from a submitted page (its fields are named `id`,
+    /// `id.part`, `id.other_text`): `Ok(None)` when left blank, or the part at fault and
+    /// what is wrong with it.
+    fn decode(&self, id: &str, input: &FormInput) -> Decoded;
+
+    /// What is wrong with an answer as a whole though each of its parts parsed (a
+    /// required matrix answered in part, a constant sum that does not add up). The
+    /// answer is kept, so going back keeps it; moving on is refused.
+    fn completeness(&self, required: bool, answer: &Answer) -> Option<Problem>;
+
+    /// The choice list a respondent picks from, if any.
+    fn options(&self) -> Option<&Arc<ChoiceList>> {
+        None
+    }
+
+    /// The parts an answer is made of, each its own variable `q.part`: a matrix's rows,
+    /// a constant sum's items.
+    fn parts(&self) -> Option<&[MatrixRow]> {
+        None
+    }
+
+    /// The label of the "other" option (`other = ...`).
+    fn other_label(&self) -> Option<&crate::survey::text::Text> {
+        None
+    }
+
+    /// The version and tick-box label of a consent question.
+    fn consent(&self) -> Option<(&str, Option<&crate::survey::text::Text>)> {
+        None
+    }
+
+    /// Whether a respondent can give an answer (notes and hidden fields cannot).
+    fn is_answerable(&self) -> bool {
+        true
+    }
+}
+
+/// Reading a type's settings from its question table in a survey file.
+pub trait Load: Sized {
+    /// The keys this type takes besides those every question takes (`id`, `text`,
+    /// `required`, ...).
+    const KEYS: &'static [&'static str];
+
+    /// The settings, from [`Load::KEYS`] in `t`; `None` when they have errors, each
+    /// reported on its line through `ctx`. `lists` are the file's shared choice lists
+    /// (`choices = "name"`), `id` the question's id.
+    fn load(
+        ctx: &mut Ctx<'_>,
+        t: &mut Table<'_, '_>,
+        lists: &mut [SharedList],
+        id: Option<&Sp<String>>,
+    ) -> Option<Self>;
+}
+
+/// Generates [`QuestionKind`], [`QuestionType`] and the dispatch between them from one
+/// line per type: `Variant(module) = "name in survey files"`.
+macro_rules! registry {
+    ($($variant:ident($module:ident) = $name:literal,)*) => {
+        $(pub use $module::$variant;)*
+
+        /// A question's type with its settings.
+        #[derive(Debug)]
+        pub enum QuestionKind {
+            $($variant($module::$variant),)*
+        }
+
+        /// The question types, as written in survey files.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum QuestionType {
+            $($variant,)*
+        }
+
+        impl QuestionType {
+            /// Every type, in the order the registry lists them.
+            pub const ALL: [QuestionType; [$($name),*].len()] = [$(QuestionType::$variant),*];
+
+            /// The type's name in survey files (`type = "rating"`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(QuestionType::$variant => $name,)*
+                }
+            }
+        }
+
+        impl QuestionType {
+            /// The keys of this type besides the common ones.
+            pub fn keys(self) -> &'static [&'static str] {
+                match self {
+                    $(QuestionType::$variant => <$module::$variant as Load>::KEYS,)*
+                }
+            }
+
+            /// A question of this type, its settings read from `t` (see [`Load::load`]).
+            pub(crate) fn load(
+                self,
+                ctx: &mut Ctx<'_>,
+                t: &mut Table<'_, '_>,
+                lists: &mut [SharedList],
+                id: Option<&Sp<String>>,
+            ) -> Option<QuestionKind> {
+                match self {
+                    $(QuestionType::$variant => {
+                        $module::$variant::load(ctx, t, lists, id).map(QuestionKind::$variant)
+                    })*
+                }
+            }
+        }
+
+        impl QuestionKind {
+            pub fn question_type(&self) -> QuestionType {
+                match self {
+                    $(QuestionKind::$variant(_) => QuestionType::$variant,)*
+                }
+            }
+
+            /// This type's answers to the [`Rules`].
+            pub fn rules(&self) -> &dyn Rules {
+                match self {
+                    $(QuestionKind::$variant(kind) => kind,)*
+                }
+            }
+        }
+    };
+}
+
+registry! {
+    Text(text) = "text",
+    Textarea(textarea) = "textarea",
+    Email(email) = "email",
+    Number(number) = "number",
+    Single(single) = "single",
+    Multi(multi) = "multi",
+    Dropdown(dropdown) = "dropdown",
+    Likert(likert) = "likert",
+    Matrix(matrix) = "matrix",
+    Rating(rating) = "rating",
+    Date(date) = "date",
+    YesNo(yes_no) = "yesno",
+    Consent(consent) = "consent",
+    Ranking(ranking) = "ranking",
+    ConstantSum(constant_sum) = "constant_sum",
+    Note(note) = "note",
+    Hidden(hidden) = "hidden",
+}

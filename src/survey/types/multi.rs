@@ -1,0 +1,117 @@
+//! The `multi` question type.
+
+use std::sync::Arc;
+
+use crate::survey::answer::Answer;
+use crate::survey::answer::OTHER;
+use crate::survey::choice::ChoiceList;
+use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::keys;
+use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::text::Text;
+
+/// Any number of options of a list (between `min` and `max`), with an optional
+/// "other".
+#[derive(Debug)]
+pub struct Multi {
+    pub options: Arc<ChoiceList>,
+    pub min: Option<usize>,
+    pub max: Option<usize>,
+    /// The label of the "other" option (`other = ...`).
+    pub other: Option<Text>,
+}
+
+impl super::Load for Multi {
+    const KEYS: &'static [&'static str] = &["options", "choices", "other", "min", "max"];
+
+    /// `multi`: the options, `other`, and `min`/`max` ticks between 1 and the number of options.
+    fn load(
+        ctx: &mut Ctx<'_>,
+        t: &mut Table<'_, '_>,
+        lists: &mut [SharedList],
+        _id: Option<&Sp<String>>,
+    ) -> Option<Self> {
+        let options = keys::options(ctx, t, lists, false)?;
+        let other = keys::other(ctx, t, &options);
+        let available = options.options.len() + usize::from(other.is_some());
+        let min = t.count(ctx, "min", "1");
+        let max = t.count(ctx, "max", "3");
+        for b in [&min, &max].into_iter().flatten() {
+            if b.value == 0 || b.value > available {
+                ctx.error(
+                    b.span.clone(),
+                    format!("must be between 1 and the number of options ({available})"),
+                    None,
+                );
+            }
+        }
+        if let (Some(lo), Some(hi)) = (&min, &max)
+            && lo.value > hi.value
+        {
+            ctx.error(
+                hi.span.clone(),
+                format!("`max` ({}) is smaller than `min` ({})", hi.value, lo.value),
+                None,
+            );
+        }
+        Some(Multi {
+            options,
+            min: min.map(|m| m.value),
+            max: max.map(|m| m.value),
+            other,
+        })
+    }
+}
+
+impl super::Rules for Multi {
+    /// The ticked codes in option order; text typed into "other" ticks it.
+    fn decode(&self, id: &str, input: &FormInput) -> Decoded {
+        let typed_other =
+            self.other.is_some() && input.value(&format!("{id}.other_text")).is_some();
+        let mut values = Vec::new();
+        for c in &self.options.options {
+            if input.contains(id, &c.value) {
+                values.push(c.value.clone());
+            }
+        }
+        let ticked_other = self.other.is_some() && (input.contains(id, OTHER) || typed_other);
+        if input
+            .all(id)
+            .any(|v| !v.is_empty() && v != OTHER && self.options.get(v).is_none())
+        {
+            return input::fail(Problem::InvalidChoice);
+        }
+        let other_value = if ticked_other {
+            values.push(OTHER.into());
+            Some(input::other_text(id, input)?)
+        } else {
+            None
+        };
+        if values.is_empty() {
+            return Ok(None);
+        }
+        if let Some(min) = self.min.filter(|m| values.len() < *m) {
+            return input::fail(Problem::TooFew { min });
+        }
+        if let Some(max) = self.max.filter(|m| values.len() > *m) {
+            return input::fail(Problem::TooMany { max });
+        }
+        Ok(Some(Answer::Choices {
+            values,
+            other: other_value,
+        }))
+    }
+
+    fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
+        None
+    }
+
+    fn options(&self) -> Option<&Arc<ChoiceList>> {
+        Some(&self.options)
+    }
+
+    fn other_label(&self) -> Option<&Text> {
+        self.other.as_ref()
+    }
+}

@@ -1,0 +1,37 @@
+//! The `note` question type.
+
+use crate::survey::answer::Answer;
+use crate::survey::input::{Decoded, FormInput, Problem};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::{Ctx, Sp, Table};
+
+/// Text shown between questions; nothing to answer.
+#[derive(Debug)]
+pub struct Note;
+
+impl super::Load for Note {
+    const KEYS: &'static [&'static str] = &[];
+
+    fn load(
+        _ctx: &mut Ctx<'_>,
+        _t: &mut Table<'_, '_>,
+        _lists: &mut [SharedList],
+        _id: Option<&Sp<String>>,
+    ) -> Option<Self> {
+        Some(Note)
+    }
+}
+
+impl super::Rules for Note {
+    fn decode(&self, _id: &str, _input: &FormInput) -> Decoded {
+        Ok(None)
+    }
+
+    fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
+        None
+    }
+
+    fn is_answerable(&self) -> bool {
+        false
+    }
+}

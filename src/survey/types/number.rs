@@ -1,0 +1,83 @@
+//! The `number` question type.
+
+use crate::survey::answer::Answer;
+use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::text::Text;
+
+/// A number, whole or not, within optional bounds.
+#[derive(Debug)]
+pub struct Number {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// Whole numbers only.
+    pub integer: bool,
+    /// What is counted (`osob`, `hours`), shown after the field.
+    pub unit: Option<Text>,
+}
+
+impl super::Load for Number {
+    const KEYS: &'static [&'static str] = &["min", "max", "integer", "unit"];
+
+    /// `number`: `min`, `max` (`max` not below `min`), `integer` (whole-number bounds), `unit`.
+    fn load(
+        ctx: &mut Ctx<'_>,
+        t: &mut Table<'_, '_>,
+        _lists: &mut [SharedList],
+        _id: Option<&Sp<String>>,
+    ) -> Option<Self> {
+        let min = t.number(ctx, "min", "0");
+        let max = t.number(ctx, "max", "120");
+        if let (Some(lo), Some(hi)) = (&min, &max)
+            && lo.value > hi.value
+        {
+            ctx.error(
+                hi.span.clone(),
+                format!("`max` ({}) is smaller than `min` ({})", hi.value, lo.value),
+                None,
+            );
+        }
+        let integer = t.boolean(ctx, "integer").is_some_and(|b| b.value);
+        if integer {
+            for b in [&min, &max].into_iter().flatten() {
+                if b.value.fract() != 0.0 {
+                    ctx.error(
+                        b.span.clone(),
+                        "an integer question needs whole-number bounds",
+                        None,
+                    );
+                }
+            }
+        }
+        Some(Number {
+            min: min.map(|m| m.value),
+            max: max.map(|m| m.value),
+            integer,
+            unit: t.text(ctx, "unit"),
+        })
+    }
+}
+
+impl super::Rules for Number {
+    fn decode(&self, id: &str, input: &FormInput) -> Decoded {
+        let Some(v) = input.value(id) else {
+            return Ok(None);
+        };
+        let n = input::parse_number(v).ok_or((None, Problem::NotANumber))?;
+        if self.integer && n.fract() != 0.0 {
+            return input::fail(Problem::NotWhole);
+        }
+        if let Some(min) = self.min.filter(|m| n < *m) {
+            return input::fail(Problem::BelowMin { min });
+        }
+        if let Some(max) = self.max.filter(|m| n > *m) {
+            return input::fail(Problem::AboveMax { max });
+        }
+        Ok(Some(Answer::Number(n)))
+    }
+
+    fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
+        None
+    }
+}

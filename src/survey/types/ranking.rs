@@ -1,0 +1,73 @@
+//! The `ranking` question type.
+
+use std::sync::Arc;
+
+use crate::survey::answer::Answer;
+use crate::survey::choice::ChoiceList;
+use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::keys;
+use crate::survey::reader::{Ctx, Sp, Table};
+
+/// Options put in order: ranks 1, 2, 3 ... without gaps or repeats.
+#[derive(Debug)]
+pub struct Ranking {
+    pub options: Arc<ChoiceList>,
+}
+
+impl super::Load for Ranking {
+    const KEYS: &'static [&'static str] = &["options", "choices"];
+
+    fn load(
+        ctx: &mut Ctx<'_>,
+        t: &mut Table<'_, '_>,
+        lists: &mut [SharedList],
+        _id: Option<&Sp<String>>,
+    ) -> Option<Self> {
+        Some(Ranking {
+            options: keys::options(ctx, t, lists, false)?,
+        })
+    }
+}
+
+impl super::Rules for Ranking {
+    /// A rank per option; ranks run 1, 2, 3 ... without a gap or a repeat.
+    fn decode(&self, id: &str, input: &FormInput) -> Decoded {
+        let n = self.options.options.len();
+        let mut ranked: Vec<(usize, String)> = Vec::new();
+        for c in &self.options.options {
+            let Some(v) = input.value(&format!("{id}.{}", c.value)) else {
+                continue;
+            };
+            let rank = match v.parse::<usize>() {
+                Ok(r) if (1..=n).contains(&r) => r,
+                _ => return Err((Some(c.value.clone()), Problem::InvalidChoice)),
+            };
+            if ranked.iter().any(|(r, _)| *r == rank) {
+                return Err((Some(c.value.clone()), Problem::RankUsedTwice { rank }));
+            }
+            ranked.push((rank, c.value.clone()));
+        }
+        ranked.sort();
+        // Ranks count from 1 without gaps, so "the top three" means ranks 1, 2 and 3.
+        if let Some(missing) = (1..=ranked.len()).find(|r| ranked[r - 1].0 != *r) {
+            return input::fail(Problem::RankSkipped { rank: missing });
+        }
+        Ok((!ranked.is_empty())
+            .then(|| Answer::Ranking(ranked.into_iter().map(|(_, c)| c).collect())))
+    }
+
+    /// A required ranking must rank every option.
+    fn completeness(&self, required: bool, answer: &Answer) -> Option<Problem> {
+        match answer {
+            Answer::Ranking(given) if required && given.len() < self.options.options.len() => {
+                Some(Problem::RankingIncomplete)
+            }
+            _ => None,
+        }
+    }
+
+    fn options(&self) -> Option<&Arc<ChoiceList>> {
+        Some(&self.options)
+    }
+}

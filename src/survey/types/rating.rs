@@ -1,0 +1,72 @@
+//! The `rating` question type.
+
+use crate::survey::answer::Answer;
+use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::text::Text;
+
+/// A whole number from `min` to `max` (0-10, 1-5), labelled at its ends.
+#[derive(Debug)]
+pub struct Rating {
+    pub min: i64,
+    pub max: i64,
+    pub min_label: Option<Text>,
+    pub max_label: Option<Text>,
+}
+
+impl super::Load for Rating {
+    const KEYS: &'static [&'static str] = &["min", "max", "min_label", "max_label"];
+
+    /// `rating`: `min` (default 1) and `max`, at most 20 points apart; the end labels.
+    fn load(
+        ctx: &mut Ctx<'_>,
+        t: &mut Table<'_, '_>,
+        _lists: &mut [SharedList],
+        _id: Option<&Sp<String>>,
+    ) -> Option<Self> {
+        let min = t.integer(ctx, "min", "1");
+        let max = t.integer(ctx, "max", "5");
+        if max.is_none() && !t.has("max") {
+            t.missing(ctx, "max", "5");
+        }
+        let lo = min.as_ref().map_or(1, |m| m.value);
+        let hi = max.as_ref().map_or(lo + 1, |m| m.value);
+        if hi <= lo || hi - lo > 20 {
+            let span = max
+                .as_ref()
+                .or(min.as_ref())
+                .map_or(t.span.clone(), |s| s.span.clone());
+            ctx.error(
+                span,
+                format!("a rating scale from {lo} to {hi} is not possible"),
+                Some(
+                    "`max` must be above `min` and at most 20 points apart (e.g. min = 0, max = 10)"
+                        .into(),
+                ),
+            );
+        }
+        Some(Rating {
+            min: lo,
+            max: hi,
+            min_label: t.text(ctx, "min_label"),
+            max_label: t.text(ctx, "max_label"),
+        })
+    }
+}
+
+impl super::Rules for Rating {
+    fn decode(&self, id: &str, input: &FormInput) -> Decoded {
+        let Some(v) = input.value(id) else {
+            return Ok(None);
+        };
+        match v.parse::<i64>() {
+            Ok(n) if (self.min..=self.max).contains(&n) => Ok(Some(Answer::Number(n as f64))),
+            _ => input::fail(Problem::InvalidChoice),
+        }
+    }
+
+    fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
+        None
+    }
+}

@@ -1,0 +1,63 @@
+//! The `single` question type.
+
+use std::sync::Arc;
+
+use crate::survey::answer::Answer;
+use crate::survey::answer::OTHER;
+use crate::survey::choice::ChoiceList;
+use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::keys;
+use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::text::Text;
+
+/// One option of a list, with an optional "other" that asks for a text.
+#[derive(Debug)]
+pub struct Single {
+    pub options: Arc<ChoiceList>,
+    /// The label of the "other" option (`other = ...`).
+    pub other: Option<Text>,
+}
+
+impl super::Load for Single {
+    const KEYS: &'static [&'static str] = &["options", "choices", "other"];
+
+    fn load(
+        ctx: &mut Ctx<'_>,
+        t: &mut Table<'_, '_>,
+        lists: &mut [SharedList],
+        _id: Option<&Sp<String>>,
+    ) -> Option<Self> {
+        let options = keys::options(ctx, t, lists, false)?;
+        let other = keys::other(ctx, t, &options);
+        Some(Single { options, other })
+    }
+}
+
+impl super::Rules for Single {
+    fn decode(&self, id: &str, input: &FormInput) -> Decoded {
+        let Some(v) = input.value(id) else {
+            return Ok(None);
+        };
+        if v == OTHER && self.other.is_some() {
+            let text = input::other_text(id, input)?;
+            return Ok(Some(Answer::Choice {
+                value: OTHER.into(),
+                other: Some(text),
+            }));
+        }
+        input::choice(&self.options, v)
+    }
+
+    fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
+        None
+    }
+
+    fn options(&self) -> Option<&Arc<ChoiceList>> {
+        Some(&self.options)
+    }
+
+    fn other_label(&self) -> Option<&Text> {
+        self.other.as_ref()
+    }
+}

@@ -1,0 +1,72 @@
+//! The `text` question type.
+
+use crate::survey::answer::Answer;
+use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::keys;
+use crate::survey::reader::{Ctx, Sp, Table};
+
+/// `autocomplete` tokens that make sense in a survey (HTML autofill detail tokens).
+const AUTOCOMPLETE: [&str; 12] = [
+    "name",
+    "given-name",
+    "family-name",
+    "email",
+    "tel",
+    "organization",
+    "organization-title",
+    "street-address",
+    "postal-code",
+    "address-level2",
+    "country-name",
+    "bday",
+];
+
+/// A line of text.
+#[derive(Debug)]
+pub struct Text {
+    /// At most this many characters.
+    pub max_length: usize,
+    /// An HTML autofill token (`name`, `email`, ...).
+    pub autocomplete: Option<String>,
+}
+
+impl super::Load for Text {
+    const KEYS: &'static [&'static str] = &["max_length", "autocomplete"];
+
+    /// `text`: `max_length`, `autocomplete`.
+    fn load(
+        ctx: &mut Ctx<'_>,
+        t: &mut Table<'_, '_>,
+        _lists: &mut [SharedList],
+        _id: Option<&Sp<String>>,
+    ) -> Option<Self> {
+        Some(Text {
+            max_length: keys::max_length(ctx, t, 500),
+            autocomplete: t.string(ctx, "autocomplete", "\"email\"").and_then(|a| {
+                if AUTOCOMPLETE.contains(&a.value.as_str()) {
+                    return Some(a.value);
+                }
+                let help = crate::survey::diagnostic::suggest(&a.value, AUTOCOMPLETE, '"', || {
+                    format!("use one of: {}", AUTOCOMPLETE.join(", "))
+                });
+                ctx.error(
+                    a.span,
+                    format!("unknown autocomplete value \"{}\"", a.value),
+                    Some(help),
+                );
+                None
+            }),
+        })
+    }
+}
+
+impl super::Rules for Text {
+    fn decode(&self, id: &str, input: &FormInput) -> Decoded {
+        input::text(input, id, self.max_length)
+    }
+
+    fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
+        None
+    }
+}

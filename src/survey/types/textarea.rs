@@ -1,0 +1,39 @@
+//! The `textarea` question type.
+
+use crate::survey::answer::Answer;
+use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::keys;
+use crate::survey::reader::{Ctx, Sp, Table};
+
+/// Several lines of text.
+#[derive(Debug)]
+pub struct Textarea {
+    /// At most this many characters.
+    pub max_length: usize,
+}
+
+impl super::Load for Textarea {
+    const KEYS: &'static [&'static str] = &["max_length"];
+
+    fn load(
+        ctx: &mut Ctx<'_>,
+        t: &mut Table<'_, '_>,
+        _lists: &mut [SharedList],
+        _id: Option<&Sp<String>>,
+    ) -> Option<Self> {
+        Some(Textarea {
+            max_length: keys::max_length(ctx, t, 5000),
+        })
+    }
+}
+
+impl super::Rules for Textarea {
+    fn decode(&self, id: &str, input: &FormInput) -> Decoded {
+        input::text(input, id, self.max_length)
+    }
+
+    fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
+        None
+    }
+}

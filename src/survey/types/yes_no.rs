@@ -1,0 +1,38 @@
+//! The `yesno` question type.
+
+use crate::survey::answer::Answer;
+use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::reader::choices::SharedList;
+use crate::survey::reader::{Ctx, Sp, Table};
+
+/// Yes or no.
+#[derive(Debug)]
+pub struct YesNo;
+
+impl super::Load for YesNo {
+    const KEYS: &'static [&'static str] = &[];
+
+    fn load(
+        _ctx: &mut Ctx<'_>,
+        _t: &mut Table<'_, '_>,
+        _lists: &mut [SharedList],
+        _id: Option<&Sp<String>>,
+    ) -> Option<Self> {
+        Some(YesNo)
+    }
+}
+
+impl super::Rules for YesNo {
+    fn decode(&self, id: &str, input: &FormInput) -> Decoded {
+        match input.value(id) {
+            None => Ok(None),
+            Some("1") => Ok(Some(Answer::Bool(true))),
+            Some("0") => Ok(Some(Answer::Bool(false))),
+            Some(_) => input::fail(Problem::InvalidChoice),
+        }
+    }
+
+    fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
+        None
+    }
+}
