@@ -67,6 +67,35 @@ pub fn write_number(n: f64, out: &mut String) {
     };
 }
 
+/// One piece of an answer, one export column each (see [`crate::survey::variables`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// The question's single value.
+    Value,
+    /// One option of a multiple-choice question: 1 ticked, 0 not.
+    Option(String),
+    /// One row of a matrix: the code chosen.
+    Row(String),
+    /// One option of a ranking: its rank.
+    Rank(String),
+    /// One item of a constant sum: its points.
+    Points(String),
+    /// The text typed for "other".
+    OtherText,
+}
+
+impl Part {
+    /// What the part adds to the question id in its column's name (`q.suffix`):
+    /// nothing for the value, the option, row or item id, or `other_text`.
+    pub fn suffix(&self) -> Option<&str> {
+        match self {
+            Part::Value => None,
+            Part::Option(id) | Part::Row(id) | Part::Rank(id) | Part::Points(id) => Some(id),
+            Part::OtherText => Some("other_text"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,13 +5,11 @@
 //! the tree with the same three-valued logic as [`crate::survey::expr::eval`]. Without
 //! JavaScript the server decides, as always.
 
-use crate::survey::types;
-
 use serde_json::{Value as Json, json};
 
-use super::answer::{Answers, OTHER};
+use super::answer::Answers;
 use super::expr::{self, Expr, ExprKind, Func, UnOp, Value};
-use super::model::{Page, QuestionKind};
+use super::model::Page;
 
 /// The JSON condition for a question on `page`, or `None` when its condition does not
 /// depend on the page (the server then decides alone).
@@ -30,42 +28,7 @@ pub fn show_if_json(page: &Page, condition: &Expr, answers: &Answers) -> Option<
 /// How the script reads a field of the page: its form name and kind.
 fn field(page: &Page, question: &str, row: Option<&str>) -> Option<Json> {
     let q = page.questions.iter().find(|q| q.id == question)?;
-    Some(match (&q.kind, row) {
-        (QuestionKind::Matrix(_), Some(row)) => {
-            json!({"f": format!("{question}.{row}"), "k": "choice"})
-        }
-        (QuestionKind::Matrix(types::Matrix { rows, .. }), None) => {
-            json!({"f": rows.iter().map(|r| format!("{question}.{}", r.id)).collect::<Vec<_>>(), "k": "rows"})
-        }
-        (QuestionKind::ConstantSum(types::ConstantSum { items, .. }), Some(item)) => {
-            json!({"f": format!("{question}.{item}"), "k": "point", "all": items.iter().map(|i| format!("{question}.{}", i.id)).collect::<Vec<_>>()})
-        }
-        (QuestionKind::ConstantSum(types::ConstantSum { items, .. }), None) => {
-            json!({"f": items.iter().map(|i| format!("{question}.{}", i.id)).collect::<Vec<_>>(), "k": "points"})
-        }
-        (
-            QuestionKind::Text(_) | QuestionKind::Textarea(_) | QuestionKind::Email(types::Email),
-            _,
-        ) => {
-            json!({"f": question, "k": "text"})
-        }
-        (QuestionKind::Number(_) | QuestionKind::Rating(_), _) => {
-            json!({"f": question, "k": "num"})
-        }
-        (QuestionKind::YesNo(types::YesNo), _) => json!({"f": question, "k": "bool"}),
-        (QuestionKind::Consent(_), _) => json!({"f": question, "k": "check"}),
-        (QuestionKind::Date(_), _) => json!({"f": question, "k": "text"}),
-        (QuestionKind::Multi(types::Multi { other, .. }), _) => {
-            json!({"f": question, "k": "set", "other": other.is_some().then_some(OTHER)})
-        }
-        (QuestionKind::Ranking(types::Ranking { options }), _) => {
-            json!({"f": options.options.iter().map(|c| format!("{question}.{}", c.value)).collect::<Vec<_>>(), "k": "rank", "codes": options.codes()})
-        }
-        (QuestionKind::Single(_) | QuestionKind::Dropdown(_) | QuestionKind::Likert(_), _) => {
-            json!({"f": question, "k": "choice"})
-        }
-        (QuestionKind::Hidden(_) | QuestionKind::Note(types::Note), _) => return None,
-    })
+    q.kind.rules().client_field(question, row)
 }
 
 fn constant(v: Value<'_>) -> Json {

@@ -1,10 +1,9 @@
 //! Export variables: how questions become columns (`role`, `blocks.a`, `topics.law`)
 //! and how an answer becomes a cell. Shared by every export format.
 
-use crate::survey::types;
-
-use super::answer::{Answer, Answers, OTHER, write_number};
-use super::model::{QuestionKind, Survey};
+pub use super::answer::Part;
+use super::answer::{Answer, Answers, write_number};
+use super::model::Survey;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variable {
@@ -17,102 +16,22 @@ pub struct Variable {
     pub free_text: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Part {
-    /// The question's single value.
-    Value,
-    /// One option of a multiple-choice question: 1 ticked, 0 not.
-    Option(String),
-    /// One row of a matrix: the code chosen.
-    Row(String),
-    /// One option of a ranking: its rank.
-    Rank(String),
-    /// One item of a constant sum: its points.
-    Points(String),
-    /// The text typed for "other".
-    OtherText,
-}
-
 /// The variables of one survey version, in questionnaire order.
 pub fn variables(survey: &Survey) -> Vec<Variable> {
     let mut out = Vec::new();
     for q in survey.questions() {
         // Typed text (free text: sensitive unless declared otherwise).
-        let typed = match &q.kind {
-            QuestionKind::Text(_)
-            | QuestionKind::Textarea(_)
-            | QuestionKind::Email(types::Email)
-            | QuestionKind::Hidden(types::Hidden { options: None, .. }) => true,
-            QuestionKind::Hidden(types::Hidden {
-                options: Some(_), ..
-            })
-            | QuestionKind::Number(_)
-            | QuestionKind::Single(_)
-            | QuestionKind::Dropdown(_)
-            | QuestionKind::Multi(_)
-            | QuestionKind::Likert(_)
-            | QuestionKind::Matrix(_)
-            | QuestionKind::Rating(_)
-            | QuestionKind::Date(_)
-            | QuestionKind::YesNo(types::YesNo)
-            | QuestionKind::Consent(_)
-            | QuestionKind::Ranking(_)
-            | QuestionKind::ConstantSum(_)
-            | QuestionKind::Note(types::Note) => false,
-        };
-        let var = |part: Part, suffix: Option<&str>| Variable {
-            name: match suffix {
-                Some(s) => format!("{}.{s}", q.id),
-                None => q.id.clone(),
-            },
-            question: q.id.clone(),
-            free_text: typed || part == Part::OtherText,
-            part,
-        };
-        match &q.kind {
-            QuestionKind::Note(types::Note) => {}
-            QuestionKind::Single(types::Single { other, .. }) => {
-                out.push(var(Part::Value, None));
-                if other.is_some() {
-                    out.push(var(Part::OtherText, Some("other_text")));
-                }
-            }
-            QuestionKind::Multi(types::Multi { options, other, .. }) => {
-                for c in &options.options {
-                    out.push(var(Part::Option(c.value.clone()), Some(&c.value)));
-                }
-                if other.is_some() {
-                    out.push(var(Part::Option(OTHER.into()), Some(OTHER)));
-                    out.push(var(Part::OtherText, Some("other_text")));
-                }
-            }
-            QuestionKind::Matrix(types::Matrix { rows, .. }) => {
-                for r in rows {
-                    out.push(var(Part::Row(r.id.clone()), Some(&r.id)));
-                }
-            }
-            QuestionKind::Ranking(types::Ranking { options }) => {
-                for c in &options.options {
-                    out.push(var(Part::Rank(c.value.clone()), Some(&c.value)));
-                }
-            }
-            QuestionKind::ConstantSum(types::ConstantSum { items, .. }) => {
-                for i in items {
-                    out.push(var(Part::Points(i.id.clone()), Some(&i.id)));
-                }
-            }
-            // One answer, one column.
-            QuestionKind::Text(_)
-            | QuestionKind::Textarea(_)
-            | QuestionKind::Email(types::Email)
-            | QuestionKind::Number(_)
-            | QuestionKind::Dropdown(_)
-            | QuestionKind::Likert(_)
-            | QuestionKind::Rating(_)
-            | QuestionKind::Date(_)
-            | QuestionKind::YesNo(types::YesNo)
-            | QuestionKind::Consent(_)
-            | QuestionKind::Hidden(_) => out.push(var(Part::Value, None)),
+        let typed = q.kind.rules().typed_text();
+        for part in q.kind.rules().columns() {
+            out.push(Variable {
+                name: match part.suffix() {
+                    Some(s) => format!("{}.{s}", q.id),
+                    None => q.id.clone(),
+                },
+                question: q.id.clone(),
+                free_text: typed || part == Part::OtherText,
+                part,
+            });
         }
     }
     out

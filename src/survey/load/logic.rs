@@ -2,13 +2,11 @@
 //! expressions parse, refer only to questions answered before them, are well typed,
 //! and can actually be true.
 
-use crate::survey::types;
-
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::questions::QuestionDraft;
-use crate::survey::answer::{Answers, OTHER};
+use crate::survey::answer::Answers;
 use crate::survey::diagnostic::did_you_mean;
 use crate::survey::expr::{self, ExprError, RefType, Scope, ValueType};
 use crate::survey::model::{Condition, Page, Question, QuestionKind, Validation};
@@ -100,90 +98,12 @@ impl Scope for SurveyScope<'_> {
                 name,
             });
         };
-        let ty = match (kind, row) {
-            (QuestionKind::Matrix(types::Matrix { rows, options }), Some(row)) => {
-                if rows.iter().any(|r| r.id == row) {
-                    ValueType::Choice {
-                        codes: options.codes(),
-                    }
-                } else {
-                    let mut e =
-                        ExprError::new(0..0, format!("matrix `{question}` has no row `{row}`"));
-                    if let Some(s) = did_you_mean(row, rows.iter().map(|r| r.id.as_str())) {
-                        e = e.with_help(format!("did you mean `{question}.{s}`?"));
-                    }
-                    return Err(e);
-                }
-            }
-            (QuestionKind::ConstantSum(types::ConstantSum { items, .. }), Some(item)) => {
-                if items.iter().any(|i| i.id == item) {
-                    ValueType::Number
-                } else {
-                    let mut e = ExprError::new(
-                        0..0,
-                        format!("constant sum `{question}` has no item `{item}`"),
-                    );
-                    if let Some(s) = did_you_mean(item, items.iter().map(|i| i.id.as_str())) {
-                        e = e.with_help(format!("did you mean `{question}.{s}`?"));
-                    }
-                    return Err(e);
-                }
-            }
-            (_, Some(row)) => {
-                return Err(ExprError::new(
-                    0..0,
-                    format!("`{question}` is not a matrix or a constant sum, so `{question}.{row}` means nothing"),
-                )
-                .with_help(format!("write just `{question}`")));
-            }
-            (
-                QuestionKind::Text(_)
-                | QuestionKind::Textarea(_)
-                | QuestionKind::Email(types::Email),
-                None,
-            ) => ValueType::Text,
-            (QuestionKind::Number(_) | QuestionKind::Rating(_), None) => ValueType::Number,
-            (QuestionKind::Single(types::Single { options, other }), None) => ValueType::Choice {
-                codes: with_other(options.codes(), other.is_some()),
-            },
-            (
-                QuestionKind::Dropdown(types::Dropdown { options })
-                | QuestionKind::Likert(types::Likert { options }),
-                None,
-            ) => ValueType::Choice {
-                codes: options.codes(),
-            },
-            (QuestionKind::Multi(types::Multi { options, other, .. }), None) => ValueType::Set {
-                codes: with_other(options.codes(), other.is_some()),
-            },
-            (QuestionKind::Ranking(types::Ranking { options }), None) => ValueType::Set {
-                codes: options.codes(),
-            },
-            (QuestionKind::Matrix(_), None) => ValueType::Matrix,
-            (QuestionKind::ConstantSum(_), None) => ValueType::Points,
-            (QuestionKind::Date(_), None) => ValueType::Date,
-            (QuestionKind::YesNo(types::YesNo) | QuestionKind::Consent(_), None) => ValueType::Bool,
-            (QuestionKind::Note(types::Note), None) => ValueType::NoValue,
-            (
-                QuestionKind::Hidden(types::Hidden {
-                    options: Some(options),
-                    ..
-                }),
-                None,
-            ) => ValueType::Choice {
-                codes: options.codes(),
-            },
-            (QuestionKind::Hidden(types::Hidden { options: None, .. }), None) => ValueType::Text,
+        let ty = match row {
+            Some(part) => kind.rules().part_value_type(question, part)?,
+            None => kind.rules().value_type(),
         };
         Ok(RefType { ty, name })
     }
-}
-
-fn with_other(mut codes: Vec<String>, other: bool) -> Vec<String> {
-    if other {
-        codes.push(OTHER.to_string());
-    }
-    codes
 }
 
 /// Map a span inside an expression to the file: exact when the TOML string has no

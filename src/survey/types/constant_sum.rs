@@ -2,8 +2,14 @@
 
 use std::collections::BTreeMap;
 
+use serde_json::{Value as Json, json};
+
 use crate::survey::answer::Answer;
+use crate::survey::answer::Part;
 use crate::survey::choice::MatrixRow;
+use crate::survey::diagnostic::did_you_mean;
+use crate::survey::expr::ExprError;
+use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
@@ -111,6 +117,46 @@ impl super::Rules for ConstantSum {
             }
             _ => None,
         }
+    }
+
+    fn typed_text(&self) -> bool {
+        false
+    }
+
+    fn columns(&self) -> Vec<Part> {
+        (self.items.iter())
+            .map(|i| Part::Points(i.id.clone()))
+            .collect()
+    }
+
+    fn client_field(&self, question: &str, part: Option<&str>) -> Option<Json> {
+        let fields = || {
+            (self.items.iter())
+                .map(|i| format!("{question}.{}", i.id))
+                .collect::<Vec<_>>()
+        };
+        Some(match part {
+            Some(item) => json!({"f": format!("{question}.{item}"), "k": "point", "all": fields()}),
+            None => json!({"f": fields(), "k": "points"}),
+        })
+    }
+
+    fn value_type(&self) -> ValueType {
+        ValueType::Points
+    }
+
+    fn part_value_type(&self, question: &str, item: &str) -> Result<ValueType, ExprError> {
+        if self.items.iter().any(|i| i.id == item) {
+            return Ok(ValueType::Number);
+        }
+        let mut e = ExprError::new(
+            0..0,
+            format!("constant sum `{question}` has no item `{item}`"),
+        );
+        if let Some(s) = did_you_mean(item, self.items.iter().map(|i| i.id.as_str())) {
+            e = e.with_help(format!("did you mean `{question}.{s}`?"));
+        }
+        Err(e)
     }
 
     fn parts(&self) -> Option<&[MatrixRow]> {

@@ -1,6 +1,10 @@
 //! The `date` question type.
 
+use serde_json::{Value as Json, json};
+
 use crate::survey::answer::Answer;
+use crate::survey::answer::Part;
+use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::{Ctx, Sp, Table};
@@ -53,5 +57,21 @@ impl super::Rules for Date {
 
     fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
         None
+    }
+
+    fn typed_text(&self) -> bool {
+        false
+    }
+
+    fn columns(&self) -> Vec<Part> {
+        vec![Part::Value]
+    }
+
+    fn client_field(&self, question: &str, _part: Option<&str>) -> Option<Json> {
+        Some(json!({"f": question, "k": "text"}))
+    }
+
+    fn value_type(&self) -> ValueType {
+        ValueType::Date
     }
 }

@@ -2,8 +2,12 @@
 
 use std::sync::Arc;
 
+use serde_json::{Value as Json, json};
+
 use crate::survey::answer::Answer;
+use crate::survey::answer::Part;
 use crate::survey::choice::ChoiceList;
+use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
@@ -37,6 +41,24 @@ impl super::Rules for Dropdown {
 
     fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
         None
+    }
+
+    fn typed_text(&self) -> bool {
+        false
+    }
+
+    fn columns(&self) -> Vec<Part> {
+        vec![Part::Value]
+    }
+
+    fn client_field(&self, question: &str, _part: Option<&str>) -> Option<Json> {
+        Some(json!({"f": question, "k": "choice"}))
+    }
+
+    fn value_type(&self) -> ValueType {
+        ValueType::Choice {
+            codes: self.options.codes(),
+        }
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

@@ -2,8 +2,12 @@
 
 use std::sync::Arc;
 
+use serde_json::Value as Json;
+
 use crate::survey::answer::Answer;
+use crate::survey::answer::Part;
 use crate::survey::choice::ChoiceList;
+use crate::survey::expr::ValueType;
 use crate::survey::input::{Decoded, FormInput, Problem};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
@@ -55,6 +59,27 @@ impl super::Rules for Hidden {
 
     fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
         None
+    }
+
+    fn typed_text(&self) -> bool {
+        self.options.is_none()
+    }
+
+    fn columns(&self) -> Vec<Part> {
+        vec![Part::Value]
+    }
+
+    fn client_field(&self, _question: &str, _part: Option<&str>) -> Option<Json> {
+        None
+    }
+
+    fn value_type(&self) -> ValueType {
+        match &self.options {
+            Some(options) => ValueType::Choice {
+                codes: options.codes(),
+            },
+            None => ValueType::Text,
+        }
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

@@ -3,8 +3,14 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use serde_json::{Value as Json, json};
+
 use crate::survey::answer::Answer;
+use crate::survey::answer::Part;
 use crate::survey::choice::{ChoiceList, MatrixRow};
+use crate::survey::diagnostic::did_you_mean;
+use crate::survey::expr::ExprError;
+use crate::survey::expr::ValueType;
 use crate::survey::input::{Decoded, FormInput, Problem};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
@@ -56,6 +62,42 @@ impl super::Rules for Matrix {
             }
             _ => None,
         }
+    }
+
+    fn typed_text(&self) -> bool {
+        false
+    }
+
+    fn columns(&self) -> Vec<Part> {
+        (self.rows.iter())
+            .map(|r| Part::Row(r.id.clone()))
+            .collect()
+    }
+
+    fn client_field(&self, question: &str, part: Option<&str>) -> Option<Json> {
+        Some(match part {
+            Some(row) => json!({"f": format!("{question}.{row}"), "k": "choice"}),
+            None => {
+                json!({"f": self.rows.iter().map(|r| format!("{question}.{}", r.id)).collect::<Vec<_>>(), "k": "rows"})
+            }
+        })
+    }
+
+    fn value_type(&self) -> ValueType {
+        ValueType::Matrix
+    }
+
+    fn part_value_type(&self, question: &str, row: &str) -> Result<ValueType, ExprError> {
+        if self.rows.iter().any(|r| r.id == row) {
+            return Ok(ValueType::Choice {
+                codes: self.options.codes(),
+            });
+        }
+        let mut e = ExprError::new(0..0, format!("matrix `{question}` has no row `{row}`"));
+        if let Some(s) = did_you_mean(row, self.rows.iter().map(|r| r.id.as_str())) {
+            e = e.with_help(format!("did you mean `{question}.{s}`?"));
+        }
+        Err(e)
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

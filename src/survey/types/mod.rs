@@ -7,8 +7,11 @@
 
 use std::sync::Arc;
 
-use crate::survey::answer::Answer;
+use serde_json::Value as Json;
+
+use crate::survey::answer::{Answer, OTHER, Part};
 use crate::survey::choice::{ChoiceList, MatrixRow};
+use crate::survey::expr::{ExprError, ValueType};
 use crate::survey::input::{Decoded, FormInput, Problem};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::{Ctx, Sp, Table};
@@ -44,6 +47,34 @@ pub trait Rules: std::fmt::Debug + Send + Sync {
     /// required matrix answered in part, a constant sum that does not add up). The
     /// answer is kept, so going back keeps it; moving on is refused.
     fn completeness(&self, required: bool, answer: &Answer) -> Option<Problem>;
+
+    /// Whether answers are typed text (they may name people or places: free text,
+    /// left out of exports without identifiers unless declared otherwise).
+    fn typed_text(&self) -> bool;
+
+    /// The export columns of an answer, in order: one [`Part::Value`], or one per
+    /// option, row, rank or item (and the "other" text).
+    fn columns(&self) -> Vec<Part>;
+
+    /// How the page script reads the field of question `question` (or of its row or
+    /// item `part`) to evaluate a condition in the browser; `None`: no field on the page.
+    fn client_field(&self, question: &str, part: Option<&str>) -> Option<Json>;
+
+    /// What a reference to the question yields in conditions and rules.
+    fn value_type(&self) -> ValueType;
+
+    /// What `question.part` yields in conditions and rules, for types made of parts (a
+    /// matrix's rows, a constant sum's items); an error for every other type or an
+    /// unknown part.
+    fn part_value_type(&self, question: &str, part: &str) -> Result<ValueType, ExprError> {
+        Err(ExprError::new(
+            0..0,
+            format!(
+                "`{question}` is not a matrix or a constant sum, so `{question}.{part}` means nothing"
+            ),
+        )
+        .with_help(format!("write just `{question}`")))
+    }
 
     /// The choice list a respondent picks from, if any.
     fn options(&self) -> Option<&Arc<ChoiceList>> {
@@ -87,6 +118,14 @@ pub trait Load: Sized {
         lists: &mut [SharedList],
         id: Option<&Sp<String>>,
     ) -> Option<Self>;
+}
+
+/// `codes` with the "other" option's code after them, when the question has one.
+fn with_other(mut codes: Vec<String>, other: bool) -> Vec<String> {
+    if other {
+        codes.push(OTHER.to_string());
+    }
+    codes
 }
 
 /// Generates [`QuestionKind`], [`QuestionType`] and the dispatch between them from one

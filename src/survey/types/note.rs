@@ -1,6 +1,10 @@
 //! The `note` question type.
 
+use serde_json::Value as Json;
+
 use crate::survey::answer::Answer;
+use crate::survey::answer::Part;
+use crate::survey::expr::ValueType;
 use crate::survey::input::{Decoded, FormInput, Problem};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::{Ctx, Sp, Table};
@@ -29,6 +33,22 @@ impl super::Rules for Note {
 
     fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
         None
+    }
+
+    fn typed_text(&self) -> bool {
+        false
+    }
+
+    fn columns(&self) -> Vec<Part> {
+        Vec::new()
+    }
+
+    fn client_field(&self, _question: &str, _part: Option<&str>) -> Option<Json> {
+        None
+    }
+
+    fn value_type(&self) -> ValueType {
+        ValueType::NoValue
     }
 
     fn is_answerable(&self) -> bool {

@@ -2,8 +2,12 @@
 
 use std::sync::Arc;
 
+use serde_json::{Value as Json, json};
+
 use crate::survey::answer::Answer;
+use crate::survey::answer::Part;
 use crate::survey::choice::ChoiceList;
+use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
@@ -64,6 +68,28 @@ impl super::Rules for Ranking {
                 Some(Problem::RankingIncomplete)
             }
             _ => None,
+        }
+    }
+
+    fn typed_text(&self) -> bool {
+        false
+    }
+
+    fn columns(&self) -> Vec<Part> {
+        (self.options.options.iter())
+            .map(|c| Part::Rank(c.value.clone()))
+            .collect()
+    }
+
+    fn client_field(&self, question: &str, _part: Option<&str>) -> Option<Json> {
+        Some(
+            json!({"f": self.options.options.iter().map(|c| format!("{question}.{}", c.value)).collect::<Vec<_>>(), "k": "rank", "codes": self.options.codes()}),
+        )
+    }
+
+    fn value_type(&self) -> ValueType {
+        ValueType::Set {
+            codes: self.options.codes(),
         }
     }
 

@@ -2,9 +2,14 @@
 
 use std::sync::Arc;
 
+use serde_json::{Value as Json, json};
+
+use super::with_other;
 use crate::survey::answer::Answer;
 use crate::survey::answer::OTHER;
+use crate::survey::answer::Part;
 use crate::survey::choice::ChoiceList;
+use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
@@ -51,6 +56,28 @@ impl super::Rules for Single {
 
     fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
         None
+    }
+
+    fn typed_text(&self) -> bool {
+        false
+    }
+
+    fn columns(&self) -> Vec<Part> {
+        let mut parts = vec![Part::Value];
+        if self.other.is_some() {
+            parts.push(Part::OtherText);
+        }
+        parts
+    }
+
+    fn client_field(&self, question: &str, _part: Option<&str>) -> Option<Json> {
+        Some(json!({"f": question, "k": "choice"}))
+    }
+
+    fn value_type(&self) -> ValueType {
+        ValueType::Choice {
+            codes: with_other(self.options.codes(), self.other.is_some()),
+        }
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

@@ -1,6 +1,10 @@
 //! The `yesno` question type.
 
+use serde_json::{Value as Json, json};
+
 use crate::survey::answer::Answer;
+use crate::survey::answer::Part;
+use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::{Ctx, Sp, Table};
@@ -34,5 +38,21 @@ impl super::Rules for YesNo {
 
     fn completeness(&self, _required: bool, _answer: &Answer) -> Option<Problem> {
         None
+    }
+
+    fn typed_text(&self) -> bool {
+        false
+    }
+
+    fn columns(&self) -> Vec<Part> {
+        vec![Part::Value]
+    }
+
+    fn client_field(&self, question: &str, _part: Option<&str>) -> Option<Json> {
+        Some(json!({"f": question, "k": "bool"}))
+    }
+
+    fn value_type(&self) -> ValueType {
+        ValueType::Bool
     }
 }
