@@ -300,7 +300,7 @@ impl QuestionKind {
 
     /// Whether a respondent can give an answer (notes and hidden fields cannot).
     pub fn is_answerable(&self) -> bool {
-        self.rules().is_answerable()
+        self.question_type().nature().answerable
     }
 }
 

@@ -158,3 +158,23 @@ impl PrivacyRules {
             .map_or(PrivacyClass::Identifier, |(_, class)| *class)
     }
 }
+/// Why a question is likely a quasi-identifier.
+pub enum Likely {
+    /// An exact number: a year, an age, years of experience, a count of staff.
+    Number,
+    /// A date: a birthday, when a project or a job started.
+    Date,
+    /// A single choice whose options carry these attributes (municipality -> region):
+    /// the options are places or organisations, so the answer says where someone is.
+    Attributes(Vec<String>),
+}
+
+/// Which coarsening by value applies to a question's answer (an option attribute
+/// applies to any question with options).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueCoarsening {
+    /// Months or years: dates.
+    Dates,
+    /// Bands of a list of lower ends: numbers and ratings.
+    Bands,
+}

@@ -8,7 +8,9 @@ use toml::de::DeValue;
 
 use crate::survey::diagnostic::suggest;
 use crate::survey::model::{Access, ChoiceList, Page, QuestionKind, QuestionType};
-use crate::survey::privacy::{Coarsening, PrivacyClass, PrivacyRules, PseudonymSource};
+use crate::survey::privacy::{
+    Coarsening, PrivacyClass, PrivacyRules, PseudonymSource, ValueCoarsening,
+};
 use crate::survey::reader::{Ctx, Sp, Table, describe, number_value};
 
 const RULE_KEYS: [&str; 5] = ["k", "pseudonym", "coarsen", "invitation", "keep"];
@@ -31,9 +33,8 @@ pub fn read_question_class(
         );
         return None;
     };
-    use QuestionType as T;
-    match (qtype, class) {
-        (Some(qt @ (T::Note | T::Consent)), _) => {
+    match qtype.map(|qt| (qt, qt.nature())) {
+        Some((qt, nature)) if !nature.classified => {
             ctx.error(
                 name.span,
                 format!("a {} question has no answer to classify", qt.name()),
@@ -41,10 +42,7 @@ pub fn read_question_class(
             );
             None
         }
-        (
-            Some(qt @ (T::Multi | T::Matrix | T::Ranking | T::ConstantSum)),
-            PrivacyClass::QuasiIdentifier,
-        ) => {
+        Some((qt, nature)) if !nature.single_value && class == PrivacyClass::QuasiIdentifier => {
             ctx.error(
                 name.span,
                 format!(
@@ -55,7 +53,7 @@ pub fn read_question_class(
             );
             None
         }
-        _ => Some(class),
+        Some(_) | None => Some(class),
     }
 }
 
@@ -289,26 +287,9 @@ fn read_coarsening(
             } else {
                 Coarsening::Year
             };
-            match kind {
-                None | Some(QuestionKind::Date(_)) => Some(rule),
-                Some(
-                    QuestionKind::Text(_)
-                    | QuestionKind::Textarea(_)
-                    | QuestionKind::Email(types::Email)
-                    | QuestionKind::Number(_)
-                    | QuestionKind::Single(_)
-                    | QuestionKind::Dropdown(_)
-                    | QuestionKind::Multi(_)
-                    | QuestionKind::Likert(_)
-                    | QuestionKind::Matrix(_)
-                    | QuestionKind::Rating(_)
-                    | QuestionKind::YesNo(types::YesNo)
-                    | QuestionKind::Consent(_)
-                    | QuestionKind::Ranking(_)
-                    | QuestionKind::ConstantSum(_)
-                    | QuestionKind::Note(types::Note)
-                    | QuestionKind::Hidden(_),
-                ) => wrong(
+            match kind.map(|k| k.rules().value_coarsening()) {
+                None | Some(Some(ValueCoarsening::Dates)) => Some(rule),
+                Some(Some(ValueCoarsening::Bands) | None) => wrong(
                     ctx,
                     format!("\"{s}\" applies to dates, and \"{target}\" is not a date question"),
                     "use an option attribute for choices, or a list of band starts for numbers",
@@ -345,10 +326,7 @@ fn read_coarsening(
             }
         }
         DeValue::Array(items) => {
-            if !matches!(
-                kind,
-                Some(QuestionKind::Number(_) | QuestionKind::Rating(_))
-            ) {
+            if kind.and_then(|k| k.rules().value_coarsening()) != Some(ValueCoarsening::Bands) {
                 return wrong(
                     ctx,
                     format!(

@@ -96,9 +96,9 @@ pub fn read_question(
         }
         found
     });
-    let text = match qtype {
-        Some(QuestionType::Hidden) => t.text(ctx, "text"),
-        _ => t.required_text(ctx, "text"),
+    let text = match qtype.is_none_or(|qt| qt.nature().shown) {
+        true => t.required_text(ctx, "text"),
+        false => t.text(ctx, "text"),
     };
     let help = t.text(ctx, "help");
     let required = t.boolean(ctx, "required");
@@ -108,9 +108,9 @@ pub fn read_question(
     let validations = read_validations(ctx, &mut t);
     let privacy_declared = t.has("privacy");
     // An e-mail address names its owner: an identifier unless the file says otherwise.
-    let privacy = super::privacy::read_question_class(ctx, &mut t, qtype)
-        .or((qtype == Some(QuestionType::Email) && !privacy_declared)
-            .then_some(crate::survey::privacy::PrivacyClass::Identifier));
+    let privacy = super::privacy::read_question_class(ctx, &mut t, qtype).or(qtype
+        .and_then(|qt| qt.nature().default_privacy)
+        .filter(|_| !privacy_declared));
 
     let kind = qtype.and_then(|qt| qt.load(ctx, &mut t, lists, id.as_ref()));
     if qtype.is_none() {
@@ -121,28 +121,24 @@ pub fn read_question(
     }
 
     if let (Some(qt), Some(req)) = (qtype, &required) {
-        match qt {
-            QuestionType::Note | QuestionType::Hidden => {
-                ctx.error(
-                    req.span.clone(),
-                    format!(
-                        "a {} question cannot be required: respondents do not answer it",
-                        qt.name()
-                    ),
-                    Some("remove `required`".into()),
-                );
-            }
-            QuestionType::Consent if !req.value => {
-                ctx.error(
-                    req.span.clone(),
-                    "a consent question is always required",
-                    Some("remove `required = false`".into()),
-                );
-            }
-            _ => {}
+        if !qt.nature().answerable {
+            ctx.error(
+                req.span.clone(),
+                format!(
+                    "a {} question cannot be required: respondents do not answer it",
+                    qt.name()
+                ),
+                Some("remove `required`".into()),
+            );
+        } else if qt.nature().always_required && !req.value {
+            ctx.error(
+                req.span.clone(),
+                format!("a {} question is always required", qt.name()),
+                Some("remove `required = false`".into()),
+            );
         }
     }
-    if let Some(qt @ (QuestionType::Note | QuestionType::Hidden)) = qtype
+    if let Some(qt) = qtype.filter(|qt| !qt.nature().answerable)
         && let Some((rule, _)) = validations.first()
     {
         ctx.error(
@@ -163,10 +159,10 @@ pub fn read_question(
             .then(|| format!("`{key}` applies to: {}", types.join(", ")))
     });
 
-    let consent = matches!(qtype, Some(QuestionType::Consent));
+    let always_required = qtype.is_some_and(|qt| qt.nature().always_required);
     if let (Some(span), false) = (
         required_message_span,
-        consent || required.as_ref().is_some_and(|r| r.value),
+        always_required || required.as_ref().is_some_and(|r| r.value),
     ) {
         ctx.warning(
             span,
@@ -178,7 +174,7 @@ pub fn read_question(
         id: id?,
         text: text.unwrap_or_else(|| Text::plain("")),
         help,
-        required: consent || required.is_some_and(|r| r.value),
+        required: always_required || required.is_some_and(|r| r.value),
         required_message,
         show_if,
         validations,

@@ -2,55 +2,11 @@
 //! choices whose options carry attributes, in a questionnaire question without `privacy`.
 //! Writing any `privacy` value, `"none"` included, acknowledges the choice and silences it.
 
-use crate::survey::types;
-
 use super::logic::PageDraft;
-use crate::survey::model::QuestionKind;
-use crate::survey::privacy::PrivacyRules;
+use crate::survey::privacy::{Likely, PrivacyRules};
 use crate::survey::reader::{Ctx, Sp};
 
-/// Why a question is likely a quasi-identifier.
-pub enum Likely {
-    /// An exact number: a year, an age, years of experience, a count of staff.
-    Number,
-    /// A date: a birthday, when a project or a job started.
-    Date,
-    /// A single choice whose options carry these attributes (municipality -> region):
-    /// the options are places or organisations, so the answer says where someone is.
-    Attributes(Vec<String>),
-}
-
 impl Likely {
-    fn of(kind: &QuestionKind) -> Option<Likely> {
-        let attributes = |list: &crate::survey::model::ChoiceList| {
-            (!list.attributes.is_empty()).then(|| Likely::Attributes(list.attributes.clone()))
-        };
-        match kind {
-            QuestionKind::Number(_) => Some(Likely::Number),
-            QuestionKind::Date(_) => Some(Likely::Date),
-            QuestionKind::Single(types::Single { options, .. })
-            | QuestionKind::Dropdown(types::Dropdown { options }) => attributes(options),
-            QuestionKind::Hidden(types::Hidden { options, .. }) => {
-                options.as_deref().and_then(attributes)
-            }
-            // Scales and ratings are opinions; several values cannot be a quasi-identifier;
-            // typed text is already dropped unless declared otherwise.
-            // An e-mail address is an identifier by default.
-            QuestionKind::Email(types::Email)
-            | QuestionKind::Text(_)
-            | QuestionKind::Textarea(_)
-            | QuestionKind::Multi(_)
-            | QuestionKind::Likert(_)
-            | QuestionKind::Matrix(_)
-            | QuestionKind::Rating(_)
-            | QuestionKind::YesNo(types::YesNo)
-            | QuestionKind::Consent(_)
-            | QuestionKind::Ranking(_)
-            | QuestionKind::ConstantSum(_)
-            | QuestionKind::Note(types::Note) => None,
-        }
-    }
-
     fn what(&self) -> String {
         match self {
             Likely::Number => "an exact number (a year, an age, a count)".into(),
@@ -86,7 +42,12 @@ pub fn candidates(pages: &[PageDraft]) -> Vec<(Sp<String>, Likely)> {
         .iter()
         .flat_map(|p| &p.questions)
         .filter(|q| !q.privacy_declared)
-        .filter_map(|q| Some((q.id.clone(), Likely::of(q.kind.as_ref()?)?)))
+        .filter_map(|q| {
+            Some((
+                q.id.clone(),
+                q.kind.as_ref()?.rules().likely_quasi_identifier()?,
+            ))
+        })
         .collect()
 }
 

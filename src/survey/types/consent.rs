@@ -2,10 +2,12 @@
 
 use serde_json::{Value as Json, json};
 
+use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::{Ctx, Sp, Table};
 use crate::survey::text::Text;
@@ -19,8 +21,14 @@ pub struct Consent {
     pub label: Option<Text>,
 }
 
-impl super::Load for Consent {
+impl Load for Consent {
     const KEYS: &'static [&'static str] = &["version", "label"];
+
+    const NATURE: Nature = Nature {
+        always_required: true,
+        classified: false,
+        ..Nature::ANSWERED
+    };
 
     /// `consent`: the consent text's `version` (not empty), the tick box's `label`.
     fn load(
@@ -71,6 +79,14 @@ impl super::Rules for Consent {
 
     fn value_type(&self) -> ValueType {
         ValueType::Bool
+    }
+
+    fn value_coarsening(&self) -> Option<ValueCoarsening> {
+        None
+    }
+
+    fn likely_quasi_identifier(&self) -> Option<Likely> {
+        None
     }
 
     fn consent(&self) -> Option<(&str, Option<&Text>)> {

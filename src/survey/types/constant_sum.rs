@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value as Json, json};
 
+use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
 use crate::survey::choice::MatrixRow;
@@ -11,6 +12,7 @@ use crate::survey::diagnostic::did_you_mean;
 use crate::survey::expr::ExprError;
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
@@ -30,8 +32,13 @@ pub struct ConstantSum {
     pub unit: Option<Text>,
 }
 
-impl super::Load for ConstantSum {
+impl Load for ConstantSum {
     const KEYS: &'static [&'static str] = &["items", "total", "unit"];
+
+    const NATURE: Nature = Nature {
+        single_value: false,
+        ..Nature::ANSWERED
+    };
 
     /// `constant_sum`: `items`, `total` (1 to `MAX_TOTAL`), `unit`.
     fn load(
@@ -143,6 +150,14 @@ impl super::Rules for ConstantSum {
 
     fn value_type(&self) -> ValueType {
         ValueType::Points
+    }
+
+    fn value_coarsening(&self) -> Option<ValueCoarsening> {
+        None
+    }
+
+    fn likely_quasi_identifier(&self) -> Option<Likely> {
+        None
     }
 
     fn part_value_type(&self, question: &str, item: &str) -> Result<ValueType, ExprError> {

@@ -4,11 +4,13 @@ use std::sync::Arc;
 
 use serde_json::{Value as Json, json};
 
+use super::likely_from_attributes;
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
 use crate::survey::choice::ChoiceList;
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
@@ -59,6 +61,14 @@ impl super::Rules for Dropdown {
         ValueType::Choice {
             codes: self.options.codes(),
         }
+    }
+
+    fn value_coarsening(&self) -> Option<ValueCoarsening> {
+        None
+    }
+
+    fn likely_quasi_identifier(&self) -> Option<Likely> {
+        likely_from_attributes(&self.options)
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

@@ -2,10 +2,12 @@
 
 use serde_json::{Value as Json, json};
 
+use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::privacy::{Likely, PrivacyClass, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::{Ctx, Sp, Table};
 
@@ -14,8 +16,14 @@ use crate::survey::reader::{Ctx, Sp, Table};
 #[derive(Debug)]
 pub struct Email;
 
-impl super::Load for Email {
+impl Load for Email {
     const KEYS: &'static [&'static str] = &[];
+
+    // An e-mail address names its owner.
+    const NATURE: Nature = Nature {
+        default_privacy: Some(PrivacyClass::Identifier),
+        ..Nature::ANSWERED
+    };
 
     fn load(
         _ctx: &mut Ctx<'_>,
@@ -56,5 +64,13 @@ impl super::Rules for Email {
 
     fn value_type(&self) -> ValueType {
         ValueType::Text
+    }
+
+    fn value_coarsening(&self) -> Option<ValueCoarsening> {
+        None
+    }
+
+    fn likely_quasi_identifier(&self) -> Option<Likely> {
+        None
     }
 }

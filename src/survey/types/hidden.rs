@@ -4,11 +4,13 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
+use super::{Load, Nature, likely_from_attributes};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
 use crate::survey::choice::ChoiceList;
 use crate::survey::expr::ValueType;
 use crate::survey::input::{Decoded, FormInput, Problem};
+use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
@@ -22,8 +24,14 @@ pub struct Hidden {
     pub options: Option<Arc<ChoiceList>>,
 }
 
-impl super::Load for Hidden {
+impl Load for Hidden {
     const KEYS: &'static [&'static str] = &["param", "options", "choices"];
+
+    const NATURE: Nature = Nature {
+        answerable: false,
+        shown: false,
+        ..Nature::ANSWERED
+    };
 
     /// `hidden`: the URL `param` (default the id), an optional choice list.
     fn load(
@@ -82,11 +90,15 @@ impl super::Rules for Hidden {
         }
     }
 
-    fn options(&self) -> Option<&Arc<ChoiceList>> {
-        self.options.as_ref()
+    fn value_coarsening(&self) -> Option<ValueCoarsening> {
+        None
     }
 
-    fn is_answerable(&self) -> bool {
-        false
+    fn likely_quasi_identifier(&self) -> Option<Likely> {
+        self.options.as_deref().and_then(likely_from_attributes)
+    }
+
+    fn options(&self) -> Option<&Arc<ChoiceList>> {
+        self.options.as_ref()
     }
 }

@@ -9,6 +9,7 @@ use crate::survey::answer::Part;
 use crate::survey::choice::ChoiceList;
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
@@ -59,6 +60,14 @@ impl super::Rules for Likert {
         ValueType::Choice {
             codes: self.options.codes(),
         }
+    }
+
+    fn value_coarsening(&self) -> Option<ValueCoarsening> {
+        None
+    }
+
+    fn likely_quasi_identifier(&self) -> Option<Likely> {
+        None
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{Value as Json, json};
 
+use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
 use crate::survey::choice::{ChoiceList, MatrixRow};
@@ -12,6 +13,7 @@ use crate::survey::diagnostic::did_you_mean;
 use crate::survey::expr::ExprError;
 use crate::survey::expr::ValueType;
 use crate::survey::input::{Decoded, FormInput, Problem};
+use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
@@ -23,8 +25,13 @@ pub struct Matrix {
     pub options: Arc<ChoiceList>,
 }
 
-impl super::Load for Matrix {
+impl Load for Matrix {
     const KEYS: &'static [&'static str] = &["rows", "options", "choices"];
+
+    const NATURE: Nature = Nature {
+        single_value: false,
+        ..Nature::ANSWERED
+    };
 
     fn load(
         ctx: &mut Ctx<'_>,
@@ -85,6 +92,14 @@ impl super::Rules for Matrix {
 
     fn value_type(&self) -> ValueType {
         ValueType::Matrix
+    }
+
+    fn value_coarsening(&self) -> Option<ValueCoarsening> {
+        None
+    }
+
+    fn likely_quasi_identifier(&self) -> Option<Likely> {
+        None
     }
 
     fn part_value_type(&self, question: &str, row: &str) -> Result<ValueType, ExprError> {

@@ -13,6 +13,7 @@ use crate::survey::answer::{Answer, OTHER, Part};
 use crate::survey::choice::{ChoiceList, MatrixRow};
 use crate::survey::expr::{ExprError, ValueType};
 use crate::survey::input::{Decoded, FormInput, Problem};
+use crate::survey::privacy::{Likely, PrivacyClass, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::{Ctx, Sp, Table};
 
@@ -76,6 +77,13 @@ pub trait Rules: std::fmt::Debug + Send + Sync {
         .with_help(format!("write just `{question}`")))
     }
 
+    /// Which coarsening by value a `[privacy.coarsen]` rule may apply to the answer.
+    fn value_coarsening(&self) -> Option<ValueCoarsening>;
+
+    /// Why a question of this type without `privacy` is likely a quasi-identifier (the
+    /// loader warns), if it is.
+    fn likely_quasi_identifier(&self) -> Option<Likely>;
+
     /// The choice list a respondent picks from, if any.
     fn options(&self) -> Option<&Arc<ChoiceList>> {
         None
@@ -96,11 +104,39 @@ pub trait Rules: std::fmt::Debug + Send + Sync {
     fn consent(&self) -> Option<(&str, Option<&crate::survey::text::Text>)> {
         None
     }
+}
 
-    /// Whether a respondent can give an answer (notes and hidden fields cannot).
-    fn is_answerable(&self) -> bool {
-        true
-    }
+/// What questions of a type are, before any is read: what the loader checks the common
+/// keys (`required`, `text`, `privacy`) against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nature {
+    /// Respondents answer it (notes and hidden fields are not answered, so cannot be
+    /// required or validated).
+    pub answerable: bool,
+    /// Always required (a consent): `required = false` is an error.
+    pub always_required: bool,
+    /// Shown to respondents, so it needs a `text` (hidden fields are not).
+    pub shown: bool,
+    /// Its answer can take a privacy class (a note has none; a consent is a record of
+    /// agreement, not data about the respondent).
+    pub classified: bool,
+    /// One value per answer: only such a question can be a quasi-identifier.
+    pub single_value: bool,
+    /// The privacy class when the file declares none; `None`: the one that follows
+    /// from the type (see `survey::privacy`).
+    pub default_privacy: Option<PrivacyClass>,
+}
+
+impl Nature {
+    /// A question respondents see and answer with one value.
+    pub const ANSWERED: Nature = Nature {
+        answerable: true,
+        always_required: false,
+        shown: true,
+        classified: true,
+        single_value: true,
+        default_privacy: None,
+    };
 }
 
 /// Reading a type's settings from its question table in a survey file.
@@ -108,6 +144,9 @@ pub trait Load: Sized {
     /// The keys this type takes besides those every question takes (`id`, `text`,
     /// `required`, ...).
     const KEYS: &'static [&'static str];
+
+    /// What questions of this type are, before any is read.
+    const NATURE: Nature = Nature::ANSWERED;
 
     /// The settings, from [`Load::KEYS`] in `t`; `None` when they have errors, each
     /// reported on its line through `ctx`. `lists` are the file's shared choice lists
@@ -126,6 +165,12 @@ fn with_other(mut codes: Vec<String>, other: bool) -> Vec<String> {
         codes.push(OTHER.to_string());
     }
     codes
+}
+
+/// A choice whose options carry attributes (municipality -> region) says where someone
+/// is: likely a quasi-identifier.
+fn likely_from_attributes(list: &ChoiceList) -> Option<Likely> {
+    (!list.attributes.is_empty()).then(|| Likely::Attributes(list.attributes.clone()))
 }
 
 /// Generates [`QuestionKind`], [`QuestionType`] and the dispatch between them from one
@@ -163,6 +208,13 @@ macro_rules! registry {
             pub fn keys(self) -> &'static [&'static str] {
                 match self {
                     $(QuestionType::$variant => <$module::$variant as Load>::KEYS,)*
+                }
+            }
+
+            /// What questions of this type are (see [`Load::NATURE`]).
+            pub fn nature(self) -> Nature {
+                match self {
+                    $(QuestionType::$variant => <$module::$variant as Load>::NATURE,)*
                 }
             }
 

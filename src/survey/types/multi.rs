@@ -5,12 +5,14 @@ use std::sync::Arc;
 use serde_json::{Value as Json, json};
 
 use super::with_other;
+use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::OTHER;
 use crate::survey::answer::Part;
 use crate::survey::choice::ChoiceList;
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
@@ -27,8 +29,13 @@ pub struct Multi {
     pub other: Option<Text>,
 }
 
-impl super::Load for Multi {
+impl Load for Multi {
     const KEYS: &'static [&'static str] = &["options", "choices", "other", "min", "max"];
+
+    const NATURE: Nature = Nature {
+        single_value: false,
+        ..Nature::ANSWERED
+    };
 
     /// `multi`: the options, `other`, and `min`/`max` ticks between 1 and the number of options.
     fn load(
@@ -135,6 +142,14 @@ impl super::Rules for Multi {
         ValueType::Set {
             codes: with_other(self.options.codes(), self.other.is_some()),
         }
+    }
+
+    fn value_coarsening(&self) -> Option<ValueCoarsening> {
+        None
+    }
+
+    fn likely_quasi_identifier(&self) -> Option<Likely> {
+        None
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

@@ -2,10 +2,12 @@
 
 use serde_json::Value as Json;
 
+use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
 use crate::survey::expr::ValueType;
 use crate::survey::input::{Decoded, FormInput, Problem};
+use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::{Ctx, Sp, Table};
 
@@ -13,8 +15,14 @@ use crate::survey::reader::{Ctx, Sp, Table};
 #[derive(Debug)]
 pub struct Note;
 
-impl super::Load for Note {
+impl Load for Note {
     const KEYS: &'static [&'static str] = &[];
+
+    const NATURE: Nature = Nature {
+        answerable: false,
+        classified: false,
+        ..Nature::ANSWERED
+    };
 
     fn load(
         _ctx: &mut Ctx<'_>,
@@ -51,7 +59,11 @@ impl super::Rules for Note {
         ValueType::NoValue
     }
 
-    fn is_answerable(&self) -> bool {
-        false
+    fn value_coarsening(&self) -> Option<ValueCoarsening> {
+        None
+    }
+
+    fn likely_quasi_identifier(&self) -> Option<Likely> {
+        None
     }
 }

@@ -4,11 +4,13 @@ use std::sync::Arc;
 
 use serde_json::{Value as Json, json};
 
+use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
 use crate::survey::choice::ChoiceList;
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
@@ -19,8 +21,13 @@ pub struct Ranking {
     pub options: Arc<ChoiceList>,
 }
 
-impl super::Load for Ranking {
+impl Load for Ranking {
     const KEYS: &'static [&'static str] = &["options", "choices"];
+
+    const NATURE: Nature = Nature {
+        single_value: false,
+        ..Nature::ANSWERED
+    };
 
     fn load(
         ctx: &mut Ctx<'_>,
@@ -91,6 +98,14 @@ impl super::Rules for Ranking {
         ValueType::Set {
             codes: self.options.codes(),
         }
+    }
+
+    fn value_coarsening(&self) -> Option<ValueCoarsening> {
+        None
+    }
+
+    fn likely_quasi_identifier(&self) -> Option<Likely> {
+        None
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use serde_json::{Value as Json, json};
 
+use super::likely_from_attributes;
 use super::with_other;
 use crate::survey::answer::Answer;
 use crate::survey::answer::OTHER;
@@ -11,6 +12,7 @@ use crate::survey::answer::Part;
 use crate::survey::choice::ChoiceList;
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
@@ -78,6 +80,14 @@ impl super::Rules for Single {
         ValueType::Choice {
             codes: with_other(self.options.codes(), self.other.is_some()),
         }
+    }
+
+    fn value_coarsening(&self) -> Option<ValueCoarsening> {
+        None
+    }
+
+    fn likely_quasi_identifier(&self) -> Option<Likely> {
+        likely_from_attributes(&self.options)
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

@@ -6,6 +6,7 @@ use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
+use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
@@ -55,5 +56,13 @@ impl super::Rules for Textarea {
 
     fn value_type(&self) -> ValueType {
         ValueType::Text
+    }
+
+    fn value_coarsening(&self) -> Option<ValueCoarsening> {
+        None
+    }
+
+    fn likely_quasi_identifier(&self) -> Option<Likely> {
+        None
     }
 }
