@@ -4,18 +4,14 @@
 //! Scale answers lean the same way within a response (as real ones do), centred on the
 //! favourable side of the scale. Pure and repeatable from a seed.
 
-use crate::survey::types;
-
 use rand::Rng;
 use rand::rngs::StdRng;
-use rand::seq::{IndexedRandom, SliceRandom};
 use rand_distr::StandardNormal;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Duration, OffsetDateTime};
 
 use crate::survey::answer::{Answer, Answers};
 use crate::survey::flow::{first_invalid_page, page_applies};
 use crate::survey::form::is_shown;
-use crate::survey::model::QuestionKind;
 use crate::survey::{Lang, Survey};
 
 /// One generated response.
@@ -27,17 +23,6 @@ pub struct DemoResponse {
     /// The last page that applies (where a submitted response stands).
     pub last_page: String,
 }
-
-const COMMENTS: [&str; 8] = [
-    "Nejvíc nám pomohla supervize a metodická setkání v oblastní kanceláři.",
-    "Chybí sociální bydlení a terénní služby pro menší obce v okolí.",
-    "Administrativa projektu byla náročná, monitorovací zprávy zabraly hodně času.",
-    "Kontaktní osoba: Jana Nováková, tel. 603 123 456, jana.novakova@example.cz.",
-    "Pracovníci by uvítali kurzy zaměřené na dluhovou problematiku.",
-    "Spolupráce s ORP se zlepšila, pravidelně se potkáváme na případových konferencích.",
-    "Financování po skončení projektu je nejisté; volejte prosím +420 777 888 999.",
-    "Vzdělávání je těžké skloubit s provozem úřadu.",
-];
 
 /// `count` complete responses; with `one_per`, one response for each option of that
 /// choice question, in option order (e.g. one per municipality).
@@ -113,7 +98,7 @@ pub(crate) fn answer_all(
                     other: None,
                 }),
                 _ if !q.required && rng.random_bool(0.15) => None,
-                _ => demo_answer(&q.kind, leaning, rng),
+                _ => q.kind.rules().sample_answer(leaning, rng),
             };
             if let Some(a) = answer {
                 answers.insert(q.id.clone(), a);
@@ -121,130 +106,6 @@ pub(crate) fn answer_all(
         }
     }
     answers
-}
-
-/// A score on a scale of `points` (0-based), centred on the upper middle of the scale as
-/// evaluation answers tend to be, moved by the respondent's `leaning`.
-fn scale_point(points: usize, centre: f64, leaning: f64, rng: &mut StdRng) -> usize {
-    let noise: f64 = rng.sample(StandardNormal);
-    let x = centre + 0.8 * leaning + 0.7 * noise;
-    x.round().clamp(0.0, points.saturating_sub(1) as f64) as usize
-}
-
-fn demo_answer(kind: &QuestionKind, leaning: f64, rng: &mut StdRng) -> Option<Answer> {
-    let scale = |list: &crate::survey::model::ChoiceList, rng: &mut StdRng| {
-        let k = list.options.len();
-        let centre = 0.62 * k.saturating_sub(1) as f64;
-        list.options
-            .get(scale_point(k, centre, leaning, rng))
-            .map(|o| o.value.clone())
-    };
-    let code = |list: &crate::survey::model::ChoiceList, rng: &mut StdRng| {
-        list.options.choose(rng).map(|o| o.value.clone())
-    };
-    Some(match kind {
-        QuestionKind::Text(types::Text { max_length, .. })
-        | QuestionKind::Textarea(types::Textarea { max_length }) => {
-            let text = COMMENTS.choose(rng)?;
-            Answer::Text(text.chars().take(*max_length).collect())
-        }
-        // Addresses at example.org, reserved for examples (RFC 2606: no mail reaches it).
-        QuestionKind::Email(types::Email) => Answer::Text(format!(
-            "respondent{}@example.org",
-            rng.random_range(1000..100_000)
-        )),
-        QuestionKind::Number(types::Number {
-            min, max, integer, ..
-        }) => {
-            let lo = min.unwrap_or(0.0);
-            let hi = max.unwrap_or(lo + 20.0).min(lo + 20.0);
-            let n = rng.random_range(lo..=hi);
-            Answer::Number(if *integer {
-                n.round().clamp(lo, hi)
-            } else {
-                (n * 10.0).round() / 10.0
-            })
-        }
-        QuestionKind::Likert(types::Likert { options }) => Answer::Choice {
-            value: scale(options, rng)?,
-            other: None,
-        },
-        QuestionKind::Single(types::Single { options, .. })
-        | QuestionKind::Dropdown(types::Dropdown { options }) => Answer::Choice {
-            value: code(options, rng)?,
-            other: None,
-        },
-        QuestionKind::Multi(types::Multi {
-            options, min, max, ..
-        }) => {
-            let lo = min.unwrap_or(1).max(1).min(options.options.len());
-            let hi = max
-                .unwrap_or(options.options.len())
-                .clamp(lo, options.options.len());
-            let n = rng.random_range(lo..=hi);
-            let mut picked: Vec<&str> = options
-                .options
-                .choose_multiple(rng, n)
-                .map(|o| o.value.as_str())
-                .collect();
-            // In option order, as the form stores them.
-            picked.sort_by_key(|v| options.options.iter().position(|o| o.value == *v));
-            Answer::Choices {
-                values: picked.into_iter().map(String::from).collect(),
-                other: None,
-            }
-        }
-        QuestionKind::Matrix(types::Matrix { rows, options }) => Answer::Matrix(
-            rows.iter()
-                .filter_map(|r| Some((r.id.clone(), scale(options, rng)?)))
-                .collect(),
-        ),
-        QuestionKind::Rating(types::Rating { min, max, .. }) => {
-            let points = usize::try_from(max - min + 1).ok()?;
-            let centre = 0.68 * (points - 1) as f64;
-            Answer::Number((*min + scale_point(points, centre, leaning, rng) as i64) as f64)
-        }
-        QuestionKind::Date(types::Date { min, max }) => {
-            let lo = min.unwrap_or(Date::from_calendar_date(2020, time::Month::January, 1).ok()?);
-            // Saturating: `min` may be near the last date `time` supports (found by cargo fuzz).
-            let hi = max.unwrap_or(lo.saturating_add(Duration::days(1000)));
-            let span = (hi - lo).whole_days().max(0);
-            Answer::Date(lo + Duration::days(rng.random_range(0..=span)))
-        }
-        QuestionKind::YesNo(types::YesNo) => Answer::Bool(rng.random_bool(0.6)),
-        QuestionKind::Consent(types::Consent { version, .. }) => Answer::Consent {
-            version: version.clone(),
-        },
-        QuestionKind::Ranking(types::Ranking { options }) => {
-            let mut codes = options.codes();
-            codes.shuffle(rng);
-            Answer::Ranking(codes)
-        }
-        QuestionKind::ConstantSum(types::ConstantSum { items, total, .. }) => Answer::Points(
-            items
-                .iter()
-                .map(|i| i.id.clone())
-                .zip(allocation(items.len(), *total, rng))
-                .collect(),
-        ),
-        QuestionKind::Note(types::Note) | QuestionKind::Hidden(_) => return None,
-    })
-}
-
-/// `total` split over `parts` at random, each share a whole number: `parts - 1` random
-/// cuts of `0..=total`, the shares the gaps between them (so they add up exactly).
-fn allocation(parts: usize, total: u32, rng: &mut impl Rng) -> Vec<u32> {
-    let mut cuts: Vec<u32> = (1..parts).map(|_| rng.random_range(0..=total)).collect();
-    cuts.sort_unstable();
-    cuts.push(total);
-    let mut last = 0;
-    cuts.into_iter()
-        .map(|cut| {
-            let share = cut - last;
-            last = cut;
-            share
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -343,7 +204,7 @@ id = "p"
         let cases = [(1, 10), (2, 0), (5, 1), (4, 1_000_000)];
         assert!(!cases.is_empty());
         for (parts, total) in cases {
-            let shares = allocation(parts, total, &mut rng);
+            let shares = crate::survey::sample::allocation(parts, total, &mut rng);
             assert_eq!(shares.len(), parts);
             assert_eq!(
                 shares.iter().map(|&s| u64::from(s)).sum::<u64>(),

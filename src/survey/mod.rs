@@ -16,6 +16,7 @@ pub mod model;
 pub mod privacy;
 pub mod reader;
 pub mod response;
+pub mod sample;
 pub mod text;
 pub mod types;
 pub mod variables;

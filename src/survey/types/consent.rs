@@ -1,5 +1,6 @@
 //! The `consent` question type.
 
+use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
 
 use super::{Load, Nature};
@@ -87,6 +88,12 @@ impl super::Rules for Consent {
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
         None
+    }
+
+    fn sample_answer(&self, _leaning: f64, _rng: &mut StdRng) -> Option<Answer> {
+        Some(Answer::Consent {
+            version: self.version.clone(),
+        })
     }
 
     fn consent(&self) -> Option<(&str, Option<&Text>)> {

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
 
 use super::{Load, Nature};
@@ -16,6 +17,7 @@ use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::sample;
 use crate::survey::text::Text;
 
 /// The largest `total` of a constant sum: a million points is already more than anyone
@@ -158,6 +160,15 @@ impl super::Rules for ConstantSum {
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
         None
+    }
+
+    fn sample_answer(&self, _leaning: f64, rng: &mut StdRng) -> Option<Answer> {
+        Some(Answer::Points(
+            (self.items.iter())
+                .map(|i| i.id.clone())
+                .zip(sample::allocation(self.items.len(), self.total, rng))
+                .collect(),
+        ))
     }
 
     fn part_value_type(&self, question: &str, item: &str) -> Result<ValueType, ExprError> {

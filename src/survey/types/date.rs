@@ -1,6 +1,9 @@
 //! The `date` question type.
 
+use rand::Rng;
+use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
+use time::{Duration, Month};
 
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
@@ -82,5 +85,16 @@ impl super::Rules for Date {
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
         Some(Likely::Date)
+    }
+
+    fn sample_answer(&self, _leaning: f64, rng: &mut StdRng) -> Option<Answer> {
+        let lo =
+            (self.min).unwrap_or(time::Date::from_calendar_date(2020, Month::January, 1).ok()?);
+        // Saturating: `min` may be near the last date `time` supports (found by cargo fuzz).
+        let hi = self.max.unwrap_or(lo.saturating_add(Duration::days(1000)));
+        let span = (hi - lo).whole_days().max(0);
+        Some(Answer::Date(
+            lo + Duration::days(rng.random_range(0..=span)),
+        ))
     }
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
 
 use super::likely_from_attributes;
@@ -14,6 +15,7 @@ use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::sample;
 
 /// One option of a long list, picked from a drop-down.
 #[derive(Debug)]
@@ -69,6 +71,13 @@ impl super::Rules for Dropdown {
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
         likely_from_attributes(&self.options)
+    }
+
+    fn sample_answer(&self, _leaning: f64, rng: &mut StdRng) -> Option<Answer> {
+        Some(Answer::Choice {
+            value: sample::code(&self.options, rng)?,
+            other: None,
+        })
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

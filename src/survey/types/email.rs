@@ -1,5 +1,7 @@
 //! The `email` question type.
 
+use rand::Rng;
+use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
 
 use super::{Load, Nature};
@@ -72,5 +74,13 @@ impl super::Rules for Email {
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
         None
+    }
+
+    fn sample_answer(&self, _leaning: f64, rng: &mut StdRng) -> Option<Answer> {
+        // Addresses at example.org, reserved for examples (RFC 2606: no mail reaches it).
+        Some(Answer::Text(format!(
+            "respondent{}@example.org",
+            rng.random_range(1000..100_000)
+        )))
     }
 }

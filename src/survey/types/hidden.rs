@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use rand::rngs::StdRng;
 use serde_json::Value as Json;
 
 use super::{Load, Nature, likely_from_attributes};
@@ -96,6 +97,10 @@ impl super::Rules for Hidden {
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
         self.options.as_deref().and_then(likely_from_attributes)
+    }
+
+    fn sample_answer(&self, _leaning: f64, _rng: &mut StdRng) -> Option<Answer> {
+        None
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

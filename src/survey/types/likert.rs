@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
 
 use crate::survey::answer::Answer;
@@ -13,6 +14,7 @@ use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::sample;
 
 /// One point of an ordered agreement scale.
 #[derive(Debug)]
@@ -68,6 +70,13 @@ impl super::Rules for Likert {
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
         None
+    }
+
+    fn sample_answer(&self, leaning: f64, rng: &mut StdRng) -> Option<Answer> {
+        Some(Answer::Choice {
+            value: sample::scale(&self.options, leaning, rng)?,
+            other: None,
+        })
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
 
 use super::{Load, Nature};
@@ -17,6 +18,7 @@ use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::sample;
 
 /// Several rows, each answered on the same scale of options.
 #[derive(Debug)]
@@ -100,6 +102,14 @@ impl super::Rules for Matrix {
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
         None
+    }
+
+    fn sample_answer(&self, leaning: f64, rng: &mut StdRng) -> Option<Answer> {
+        Some(Answer::Matrix(
+            (self.rows.iter())
+                .filter_map(|r| Some((r.id.clone(), sample::scale(&self.options, leaning, rng)?)))
+                .collect(),
+        ))
     }
 
     fn part_value_type(&self, question: &str, row: &str) -> Result<ValueType, ExprError> {

@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use rand::rngs::StdRng;
 use serde_json::Value as Json;
 
 use crate::survey::answer::{Answer, OTHER, Part};
@@ -76,6 +77,11 @@ pub trait Rules: std::fmt::Debug + Send + Sync {
         )
         .with_help(format!("write just `{question}`")))
     }
+
+    /// A plausible answer for demo data and benchmarks; `leaning` shifts every scale
+    /// answer of one respondent the same way. `None`: left unanswered (notes, hidden
+    /// fields, or settings no answer fits).
+    fn sample_answer(&self, leaning: f64, rng: &mut StdRng) -> Option<Answer>;
 
     /// Which coarsening by value a `[privacy.coarsen]` rule may apply to the answer.
     fn value_coarsening(&self) -> Option<ValueCoarsening>;

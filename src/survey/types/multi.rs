@@ -2,6 +2,9 @@
 
 use std::sync::Arc;
 
+use rand::Rng;
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
 use serde_json::{Value as Json, json};
 
 use super::with_other;
@@ -150,6 +153,23 @@ impl super::Rules for Multi {
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
         None
+    }
+
+    fn sample_answer(&self, _leaning: f64, rng: &mut StdRng) -> Option<Answer> {
+        let options = &self.options.options;
+        let lo = self.min.unwrap_or(1).max(1).min(options.len());
+        let hi = self.max.unwrap_or(options.len()).clamp(lo, options.len());
+        let n = rng.random_range(lo..=hi);
+        let mut picked: Vec<&str> = options
+            .choose_multiple(rng, n)
+            .map(|o| o.value.as_str())
+            .collect();
+        // In option order, as the form stores them.
+        picked.sort_by_key(|v| options.iter().position(|o| o.value == *v));
+        Some(Answer::Choices {
+            values: picked.into_iter().map(String::from).collect(),
+            other: None,
+        })
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

@@ -1,5 +1,6 @@
 //! The `note` question type.
 
+use rand::rngs::StdRng;
 use serde_json::Value as Json;
 
 use super::{Load, Nature};
@@ -64,6 +65,10 @@ impl super::Rules for Note {
     }
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
+        None
+    }
+
+    fn sample_answer(&self, _leaning: f64, _rng: &mut StdRng) -> Option<Answer> {
         None
     }
 }

@@ -1,5 +1,7 @@
 //! The `number` question type.
 
+use rand::Rng;
+use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
 
 use crate::survey::answer::Answer;
@@ -108,5 +110,16 @@ impl super::Rules for Number {
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
         Some(Likely::Number)
+    }
+
+    fn sample_answer(&self, _leaning: f64, rng: &mut StdRng) -> Option<Answer> {
+        let lo = self.min.unwrap_or(0.0);
+        let hi = self.max.unwrap_or(lo + 20.0).min(lo + 20.0);
+        let n = rng.random_range(lo..=hi);
+        Some(Answer::Number(if self.integer {
+            n.round().clamp(lo, hi)
+        } else {
+            (n * 10.0).round() / 10.0
+        }))
     }
 }

@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
 use serde_json::{Value as Json, json};
 
 use super::{Load, Nature};
@@ -106,6 +108,12 @@ impl super::Rules for Ranking {
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
         None
+    }
+
+    fn sample_answer(&self, _leaning: f64, rng: &mut StdRng) -> Option<Answer> {
+        let mut codes = self.options.codes();
+        codes.shuffle(rng);
+        Some(Answer::Ranking(codes))
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

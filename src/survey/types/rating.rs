@@ -1,5 +1,6 @@
 //! The `rating` question type.
 
+use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
 
 use crate::survey::answer::Answer;
@@ -9,6 +10,7 @@ use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::sample;
 use crate::survey::text::Text;
 
 /// A whole number from `min` to `max` (0-10, 1-5), labelled at its ends.
@@ -97,5 +99,12 @@ impl super::Rules for Rating {
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
         None
+    }
+
+    fn sample_answer(&self, leaning: f64, rng: &mut StdRng) -> Option<Answer> {
+        let points = usize::try_from(self.max - self.min + 1).ok()?;
+        let centre = 0.68 * (points - 1) as f64;
+        let point = sample::scale_point(points, centre, leaning, rng) as i64;
+        Some(Answer::Number((self.min + point) as f64))
     }
 }

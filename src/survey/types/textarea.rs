@@ -1,5 +1,7 @@
 //! The `textarea` question type.
 
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
 use serde_json::{Value as Json, json};
 
 use crate::survey::answer::Answer;
@@ -10,6 +12,7 @@ use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::sample;
 
 /// Several lines of text.
 #[derive(Debug)]
@@ -64,5 +67,10 @@ impl super::Rules for Textarea {
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
         None
+    }
+
+    fn sample_answer(&self, _leaning: f64, rng: &mut StdRng) -> Option<Answer> {
+        let text = sample::COMMENTS.choose(rng)?;
+        Some(Answer::Text(text.chars().take(self.max_length).collect()))
     }
 }

@@ -1,5 +1,7 @@
 //! The `yesno` question type.
 
+use rand::Rng;
+use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
 
 use crate::survey::answer::Answer;
@@ -63,5 +65,9 @@ impl super::Rules for YesNo {
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
         None
+    }
+
+    fn sample_answer(&self, _leaning: f64, rng: &mut StdRng) -> Option<Answer> {
+        Some(Answer::Bool(rng.random_bool(0.6)))
     }
 }
