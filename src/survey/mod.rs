@@ -4,6 +4,7 @@
 
 pub mod answer;
 pub mod applies_when;
+pub mod cells;
 pub mod choice;
 pub mod client;
 pub mod diagnostic;

@@ -6,6 +6,7 @@ use serde_json::{Value as Json, json};
 use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
+use crate::survey::cells::{self, Cell, CellProblem};
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::privacy::{Likely, ValueCoarsening};
@@ -94,6 +95,29 @@ impl super::Rules for Consent {
         Some(Answer::Consent {
             version: self.version.clone(),
         })
+    }
+
+    fn read_cells(
+        &self,
+        id: &str,
+        cells: &[Cell<'_>],
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<Answer> {
+        let value = cells::value(cells);
+        let version = &self.version;
+        if value == version {
+            return Some(Answer::Consent {
+                version: version.clone(),
+            });
+        }
+        cells::fail(
+            problems,
+            id,
+            format!("\"{value}\" is not the consent version of this survey"),
+            Some(format!(
+                "write \"{version}\" when the respondent agreed, or leave it empty"
+            )),
+        )
     }
 
     fn consent(&self) -> Option<(&str, Option<&Text>)> {

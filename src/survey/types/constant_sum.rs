@@ -8,6 +8,7 @@ use serde_json::{Value as Json, json};
 use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
+use crate::survey::cells::{Cell, CellProblem};
 use crate::survey::choice::MatrixRow;
 use crate::survey::diagnostic::did_you_mean;
 use crate::survey::expr::ExprError;
@@ -169,6 +170,44 @@ impl super::Rules for ConstantSum {
                 .zip(sample::allocation(self.items.len(), self.total, rng))
                 .collect(),
         ))
+    }
+
+    /// One column per item with its points, a whole number of 0 or more; empty cells
+    /// count 0 once any item has points. Whether they add up is a form rule.
+    fn read_cells(
+        &self,
+        _id: &str,
+        cells: &[Cell<'_>],
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<Answer> {
+        let mut points = BTreeMap::new();
+        let mut any = false;
+        for cell in cells {
+            let Part::Points(item) = cell.part else {
+                continue;
+            };
+            let n = match cell.value {
+                "" => 0,
+                text => match input::parse_number(text) {
+                    Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => {
+                        any = true;
+                        n as u32
+                    }
+                    _ => {
+                        problems.push(
+                            CellProblem::new(
+                                cell.column,
+                                format!("\"{text}\" is not a number of points"),
+                            )
+                            .hint("write a whole number of 0 or more, or leave the cell empty"),
+                        );
+                        continue;
+                    }
+                },
+            };
+            points.insert(item.clone(), n);
+        }
+        any.then_some(Answer::Points(points))
     }
 
     fn part_value_type(&self, question: &str, item: &str) -> Result<ValueType, ExprError> {

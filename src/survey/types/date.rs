@@ -7,6 +7,7 @@ use time::{Duration, Month};
 
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
+use crate::survey::cells::{self, Cell, CellProblem};
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::privacy::{Likely, ValueCoarsening};
@@ -96,5 +97,23 @@ impl super::Rules for Date {
         Some(Answer::Date(
             lo + Duration::days(rng.random_range(0..=span)),
         ))
+    }
+
+    fn read_cells(
+        &self,
+        id: &str,
+        cells: &[Cell<'_>],
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<Answer> {
+        let value = cells::value(cells);
+        match input::parse_date(value) {
+            Some(d) => Some(Answer::Date(d)),
+            None => cells::fail(
+                problems,
+                id,
+                format!("\"{value}\" is not a date"),
+                Some("write YYYY-MM-DD, e.g. 2024-03-05".into()),
+            ),
+        }
     }
 }

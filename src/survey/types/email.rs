@@ -7,6 +7,7 @@ use serde_json::{Value as Json, json};
 use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
+use crate::survey::cells::{self, Cell, CellProblem};
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::privacy::{Likely, PrivacyClass, ValueCoarsening};
@@ -82,5 +83,23 @@ impl super::Rules for Email {
             "respondent{}@example.org",
             rng.random_range(1000..100_000)
         )))
+    }
+
+    fn read_cells(
+        &self,
+        id: &str,
+        cells: &[Cell<'_>],
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<Answer> {
+        let value = cells::value(cells);
+        match input::parse_email(value) {
+            Some(address) => Some(Answer::Text(address)),
+            None => cells::fail(
+                problems,
+                id,
+                format!("\"{value}\" is not an e-mail address"),
+                Some("write it like jana.novakova@obec.cz, or leave the cell empty".into()),
+            ),
+        }
     }
 }

@@ -8,6 +8,7 @@ use serde_json::Value as Json;
 use super::{Load, Nature, likely_from_attributes};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
+use crate::survey::cells::{self, Cell, CellProblem};
 use crate::survey::choice::ChoiceList;
 use crate::survey::expr::ValueType;
 use crate::survey::input::{Decoded, FormInput, Problem};
@@ -101,6 +102,19 @@ impl super::Rules for Hidden {
 
     fn sample_answer(&self, _leaning: f64, _rng: &mut StdRng) -> Option<Answer> {
         None
+    }
+
+    fn read_cells(
+        &self,
+        id: &str,
+        cells: &[Cell<'_>],
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<Answer> {
+        let value = cells::value(cells);
+        match &self.options {
+            None => Some(Answer::Text(value.to_string())),
+            Some(list) => cells::one_code(problems, id, value, list),
+        }
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

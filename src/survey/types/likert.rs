@@ -7,6 +7,7 @@ use serde_json::{Value as Json, json};
 
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
+use crate::survey::cells::{self, Cell, CellProblem};
 use crate::survey::choice::ChoiceList;
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
@@ -77,6 +78,15 @@ impl super::Rules for Likert {
             value: sample::scale(&self.options, leaning, rng)?,
             other: None,
         })
+    }
+
+    fn read_cells(
+        &self,
+        id: &str,
+        cells: &[Cell<'_>],
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<Answer> {
+        cells::one_code(problems, id, cells::value(cells), &self.options)
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

@@ -9,6 +9,7 @@ use serde_json::{Value as Json, json};
 use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
+use crate::survey::cells::{self, Cell, CellProblem};
 use crate::survey::choice::{ChoiceList, MatrixRow};
 use crate::survey::diagnostic::did_you_mean;
 use crate::survey::expr::ExprError;
@@ -110,6 +111,29 @@ impl super::Rules for Matrix {
                 .filter_map(|r| Some((r.id.clone(), sample::scale(&self.options, leaning, rng)?)))
                 .collect(),
         ))
+    }
+
+    fn read_cells(
+        &self,
+        id: &str,
+        cells: &[Cell<'_>],
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<Answer> {
+        let mut rows = BTreeMap::new();
+        for cell in cells {
+            if let (Part::Row(row), false) = (cell.part, cell.value.is_empty()) {
+                match self.options.get(cell.value) {
+                    Some(c) => {
+                        rows.insert(row.clone(), c.value.clone());
+                    }
+                    None => problems.push(
+                        CellProblem::new(cell.column, cells::not_a_code(cell.value, id))
+                            .hint(cells::codes_hint(cell.value, &self.options, false)),
+                    ),
+                }
+            }
+        }
+        (!rows.is_empty()).then_some(Answer::Matrix(rows))
     }
 
     fn part_value_type(&self, question: &str, row: &str) -> Result<ValueType, ExprError> {

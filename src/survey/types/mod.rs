@@ -11,6 +11,7 @@ use rand::rngs::StdRng;
 use serde_json::Value as Json;
 
 use crate::survey::answer::{Answer, OTHER, Part};
+use crate::survey::cells::{Cell, CellProblem};
 use crate::survey::choice::{ChoiceList, MatrixRow};
 use crate::survey::expr::{ExprError, ValueType};
 use crate::survey::input::{Decoded, FormInput, Problem};
@@ -82,6 +83,17 @@ pub trait Rules: std::fmt::Debug + Send + Sync {
     /// answer of one respondent the same way. `None`: left unanswered (notes, hidden
     /// fields, or settings no answer fits).
     fn sample_answer(&self, leaning: f64, rng: &mut StdRng) -> Option<Answer>;
+
+    /// The answer in question `id`'s export cells (see [`crate::survey::cells`]), the
+    /// reverse of writing them; `None` when none holds anything or one cannot be read,
+    /// each such cell a problem in `problems`. A question with a value column whose
+    /// cell is empty never gets here: it is unanswered.
+    fn read_cells(
+        &self,
+        id: &str,
+        cells: &[Cell<'_>],
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<Answer>;
 
     /// Which coarsening by value a `[privacy.coarsen]` rule may apply to the answer.
     fn value_coarsening(&self) -> Option<ValueCoarsening>;

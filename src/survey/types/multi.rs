@@ -12,6 +12,7 @@ use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::OTHER;
 use crate::survey::answer::Part;
+use crate::survey::cells::{self, Cell, CellProblem};
 use crate::survey::choice::ChoiceList;
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
@@ -169,6 +170,44 @@ impl super::Rules for Multi {
         Some(Answer::Choices {
             values: picked.into_iter().map(String::from).collect(),
             other: None,
+        })
+    }
+
+    /// One 1/0 column per option (and "other"), plus the "other" text.
+    fn read_cells(
+        &self,
+        id: &str,
+        cells: &[Cell<'_>],
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<Answer> {
+        let mut values = Vec::new();
+        for cell in cells {
+            let Part::Option(code) = cell.part else {
+                continue;
+            };
+            match cell.value {
+                "1" => values.push(code.clone()),
+                "0" | "" => {}
+                _ => problems.push(
+                    CellProblem::new(cell.column, format!("\"{}\" is not a tick", cell.value))
+                        .hint("write 1 when the option is ticked, 0 or nothing when not"),
+                ),
+            }
+        }
+        let text = cells::other_text(cells);
+        let ticked_other = values.iter().any(|v| v == OTHER);
+        if let (Some(other), false) = (text, ticked_other) {
+            problems.push(
+                CellProblem::new(
+                    other.column,
+                    format!("an \"other\" text is given but \"{id}.{OTHER}\" is not 1"),
+                )
+                .hint(format!("write 1 in \"{id}.{OTHER}\", or clear this cell")),
+            );
+        }
+        (!values.is_empty()).then(|| Answer::Choices {
+            values,
+            other: text.filter(|_| ticked_other).map(|t| t.value.to_string()),
         })
     }
 

@@ -6,6 +6,7 @@ use serde_json::Value as Json;
 use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
+use crate::survey::cells::{Cell, CellProblem};
 use crate::survey::expr::ValueType;
 use crate::survey::input::{Decoded, FormInput, Problem};
 use crate::survey::privacy::{Likely, ValueCoarsening};
@@ -69,6 +70,15 @@ impl super::Rules for Note {
     }
 
     fn sample_answer(&self, _leaning: f64, _rng: &mut StdRng) -> Option<Answer> {
+        None
+    }
+
+    fn read_cells(
+        &self,
+        _id: &str,
+        _cells: &[Cell<'_>],
+        _problems: &mut Vec<CellProblem>,
+    ) -> Option<Answer> {
         None
     }
 }

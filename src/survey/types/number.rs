@@ -6,6 +6,7 @@ use serde_json::{Value as Json, json};
 
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
+use crate::survey::cells::{self, Cell, CellProblem};
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::privacy::{Likely, ValueCoarsening};
@@ -121,5 +122,23 @@ impl super::Rules for Number {
         } else {
             (n * 10.0).round() / 10.0
         }))
+    }
+
+    fn read_cells(
+        &self,
+        id: &str,
+        cells: &[Cell<'_>],
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<Answer> {
+        let value = cells::value(cells);
+        match input::parse_number(value) {
+            Some(n) => Some(Answer::Number(n)),
+            None => cells::fail(
+                problems,
+                id,
+                format!("\"{value}\" is not a number"),
+                Some("write digits with a decimal point or comma, e.g. 12 or 2.5".into()),
+            ),
+        }
     }
 }

@@ -9,6 +9,7 @@ use serde_json::{Value as Json, json};
 use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
+use crate::survey::cells::{Cell, CellProblem};
 use crate::survey::choice::ChoiceList;
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
@@ -114,6 +115,59 @@ impl super::Rules for Ranking {
         let mut codes = self.options.codes();
         codes.shuffle(rng);
         Some(Answer::Ranking(codes))
+    }
+
+    /// One column per option with its rank; ranks run 1, 2, 3 ... without a gap or a
+    /// repeat (the top three may be ranked and the rest left empty).
+    fn read_cells(
+        &self,
+        id: &str,
+        cells: &[Cell<'_>],
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<Answer> {
+        let n = self.options.options.len();
+        let before = problems.len();
+        let mut ranked: Vec<(usize, String, &str)> = Vec::new();
+        for cell in cells {
+            let (Part::Rank(code), false) = (cell.part, cell.value.is_empty()) else {
+                continue;
+            };
+            let rank = match cell.value.parse::<usize>() {
+                Ok(r) if (1..=n).contains(&r) => r,
+                _ => {
+                    problems.push(CellProblem::new(
+                        cell.column,
+                        format!(
+                            "\"{}\" is not a rank: write a whole number from 1 to {n}",
+                            cell.value
+                        ),
+                    ));
+                    continue;
+                }
+            };
+            if let Some((_, _, first)) = ranked.iter().find(|(r, _, _)| *r == rank) {
+                problems.push(
+                    CellProblem::new(cell.column, format!("rank {rank} is given twice")).hint(
+                        format!("\"{first}\" has rank {rank} too: each rank goes to one option"),
+                    ),
+                );
+                continue;
+            }
+            ranked.push((rank, code.clone(), cell.column));
+        }
+        if problems.len() > before {
+            return None;
+        }
+        ranked.sort();
+        if let Some(missing) = (1..=ranked.len()).find(|r| ranked[r - 1].0 != *r) {
+            problems.push(
+                CellProblem::new(format!("{id}.*"), format!("rank {missing} is missing"))
+                    .hint("ranks run 1, 2, 3 ... without a gap"),
+            );
+            return None;
+        }
+        (!ranked.is_empty())
+            .then(|| Answer::Ranking(ranked.into_iter().map(|(_, c, _)| c).collect()))
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

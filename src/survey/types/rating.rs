@@ -5,6 +5,7 @@ use serde_json::{Value as Json, json};
 
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
+use crate::survey::cells::{self, Cell, CellProblem};
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::privacy::{Likely, ValueCoarsening};
@@ -106,5 +107,24 @@ impl super::Rules for Rating {
         let centre = 0.68 * (points - 1) as f64;
         let point = sample::scale_point(points, centre, leaning, rng) as i64;
         Some(Answer::Number((self.min + point) as f64))
+    }
+
+    fn read_cells(
+        &self,
+        id: &str,
+        cells: &[Cell<'_>],
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<Answer> {
+        let value = cells::value(cells);
+        let (min, max) = (self.min, self.max);
+        match value.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Some(Answer::Number(n as f64)),
+            _ => cells::fail(
+                problems,
+                id,
+                format!("\"{value}\" is not a rating: write a whole number from {min} to {max}"),
+                None,
+            ),
+        }
     }
 }

@@ -10,6 +10,7 @@ use super::with_other;
 use crate::survey::answer::Answer;
 use crate::survey::answer::OTHER;
 use crate::survey::answer::Part;
+use crate::survey::cells::{self, Cell, CellProblem};
 use crate::survey::choice::ChoiceList;
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
@@ -97,6 +98,40 @@ impl super::Rules for Single {
             value: sample::code(&self.options, rng)?,
             other: None,
         })
+    }
+
+    fn read_cells(
+        &self,
+        id: &str,
+        cells: &[Cell<'_>],
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<Answer> {
+        let value = cells::value(cells);
+        let other_text = cells::other_text(cells);
+        if value == OTHER && self.other.is_some() {
+            // An empty text is the form's "other text missing" (import checks).
+            return Some(cells::choice(
+                OTHER,
+                other_text.map(|t| t.value.to_string()),
+            ));
+        }
+        let Some(c) = self.options.get(value) else {
+            return cells::fail(
+                problems,
+                id,
+                cells::not_a_code(value, id),
+                Some(cells::codes_hint(
+                    value,
+                    &self.options,
+                    self.other.is_some(),
+                )),
+            );
+        };
+        if let Some(text) = other_text {
+            problems.push(cells::other_text_without_other(id, text.column));
+            return None;
+        }
+        Some(cells::choice(&c.value, None))
     }
 
     fn options(&self) -> Option<&Arc<ChoiceList>> {

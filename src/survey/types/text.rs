@@ -6,6 +6,7 @@ use serde_json::{Value as Json, json};
 
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
+use crate::survey::cells::{self, Cell, CellProblem};
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::privacy::{Likely, ValueCoarsening};
@@ -105,5 +106,14 @@ impl super::Rules for Text {
     fn sample_answer(&self, _leaning: f64, rng: &mut StdRng) -> Option<Answer> {
         let text = sample::COMMENTS.choose(rng)?;
         Some(Answer::Text(text.chars().take(self.max_length).collect()))
+    }
+
+    fn read_cells(
+        &self,
+        _id: &str,
+        cells: &[Cell<'_>],
+        _problems: &mut Vec<CellProblem>,
+    ) -> Option<Answer> {
+        Some(Answer::Text(cells::value(cells).replace("\r\n", "\n")))
     }
 }

@@ -6,6 +6,7 @@ use serde_json::{Value as Json, json};
 
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
+use crate::survey::cells::{self, Cell, CellProblem};
 use crate::survey::expr::ValueType;
 use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::privacy::{Likely, ValueCoarsening};
@@ -69,5 +70,24 @@ impl super::Rules for YesNo {
 
     fn sample_answer(&self, _leaning: f64, rng: &mut StdRng) -> Option<Answer> {
         Some(Answer::Bool(rng.random_bool(0.6)))
+    }
+
+    fn read_cells(
+        &self,
+        id: &str,
+        cells: &[Cell<'_>],
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<Answer> {
+        let value = cells::value(cells);
+        match value {
+            "1" => Some(Answer::Bool(true)),
+            "0" => Some(Answer::Bool(false)),
+            _ => cells::fail(
+                problems,
+                id,
+                format!("\"{value}\" is not a yes/no answer"),
+                Some("write 1 for yes, 0 for no, or leave it empty".into()),
+            ),
+        }
     }
 }
