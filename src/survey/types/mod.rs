@@ -288,3 +288,56 @@ registry! {
     Note(note) = "note",
     Hidden(hidden) = "hidden",
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The row of docs/survey-format.md's type table that starts with `` `name` ``,
+    /// split into its cells.
+    fn documented(table: &str, name: &str) -> Option<Vec<String>> {
+        let start = format!("| `{name}` |");
+        let row = table.lines().find(|l| l.starts_with(&start))?;
+        Some(row.split(" | ").map(str::to_string).collect())
+    }
+
+    #[test]
+    fn every_type_and_each_of_its_keys_is_documented() {
+        let docs = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/survey-format.md"),
+        )
+        .expect("docs/survey-format.md");
+        let table = &docs[docs.find("### Types").expect("the type table")..];
+        let mut missing = Vec::new();
+        for qt in QuestionType::ALL {
+            let Some(row) = documented(table, qt.name()) else {
+                missing.push(format!("type {}", qt.name()));
+                continue;
+            };
+            for key in qt.keys() {
+                // `key` or `key = [ ... ]`
+                if ![format!("`{key}`"), format!("`{key} =")]
+                    .iter()
+                    .any(|k| row[1].contains(k))
+                {
+                    missing.push(format!("key {key} of {}", qt.name()));
+                }
+            }
+        }
+        assert_eq!(missing, Vec::<String>::new());
+        // The check reads the table: a type that is not in it is missed.
+        assert!(documented(table, "no_such_type").is_none());
+        assert!(documented(table, "rating").is_some_and(|r| r[1].contains("`max`")));
+    }
+
+    #[test]
+    fn names_are_unique_and_read_back() {
+        for qt in QuestionType::ALL {
+            assert_eq!(QuestionType::from_name(qt.name()), Some(qt));
+        }
+        let mut names: Vec<&str> = QuestionType::ALL.iter().map(|qt| qt.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), QuestionType::ALL.len());
+    }
+}
