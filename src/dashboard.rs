@@ -3,11 +3,10 @@
 //! nobody chose, e.g. municipalities that have not answered), the completion funnel per
 //! page, and a per-day series with the empty days filled in.
 
-use crate::survey::types;
-
 use std::collections::BTreeMap;
 
 use crate::survey::model::{ChoiceList, Question, QuestionKind, Survey};
+use crate::survey::types;
 use crate::survey::{Answer, Answers, Text};
 
 /// Complete responses per option of one choice question.

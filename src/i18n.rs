@@ -1,13 +1,12 @@
 //! The respondent interface in Czech and English: every fixed string, plural forms,
 //! number and date formatting, and the wording of validation problems.
 
-use crate::survey::types;
-
 use crate::survey::Lang;
 use crate::survey::answer::format_number;
 use crate::survey::flow::Progress;
 use crate::survey::form::Problem;
 use crate::survey::model::{Question, QuestionKind};
+use crate::survey::types;
 
 /// Fixed interface strings of one language. A struct (not a lookup table) so a missing
 /// translation is a compile error.

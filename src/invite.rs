@@ -144,8 +144,8 @@ fn csv_message(e: &csv::Error) -> String {
 pub fn prefilled_questions<'a>(survey: &'a Survey, headers: &[String]) -> Vec<(&'a str, &'a str)> {
     survey
         .hidden_questions()
-        .filter(|(_, param)| headers.iter().any(|h| h == param))
-        .map(|(q, param)| (q.id.as_str(), param))
+        .filter(|(_, hidden)| headers.contains(&hidden.param))
+        .map(|(q, hidden)| (q.id.as_str(), hidden.param.as_str()))
         .collect()
 }
 

@@ -5,8 +5,6 @@
 //! identified record an export would write into the anonymized one; the export module
 //! does the reading and the two passes over the data.
 
-use crate::survey::types;
-
 pub mod coarsen;
 pub mod interviews;
 pub mod kanon;
@@ -22,6 +20,7 @@ pub use self::report::Report;
 pub use self::scrub::{Redactions, Scrubber};
 use crate::survey::Survey;
 use crate::survey::model::{ChoiceList, Coarsening, PrivacyClass, PseudonymSource, QuestionKind};
+use crate::survey::types;
 use crate::survey::variables::{Part, Variable};
 
 /// What the evaluator asked for.

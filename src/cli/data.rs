@@ -71,11 +71,11 @@ pub(super) async fn invite(args: InviteArgs) -> anyhow::Result<ExitCode> {
     for (question, column) in invite::prefilled_questions(survey, &prepared.headers) {
         eprintln!("  column \"{column}\" fills the hidden question \"{question}\"");
     }
-    for (q, param) in survey.hidden_questions() {
-        if !prepared.headers.iter().any(|h| h == param) {
+    for (q, hidden) in survey.hidden_questions() {
+        if !prepared.headers.contains(&hidden.param) {
             eprintln!(
-                "warning: no column \"{param}\" for the hidden question \"{}\"",
-                q.id
+                "warning: no column \"{}\" for the hidden question \"{}\"",
+                hidden.param, q.id
             );
         }
     }

@@ -4,8 +4,6 @@
 //! repeatable from a seed; every interview goes through [`Interview::record_consent`]
 //! and [`Interview::save_topic`], so demo data obeys the same rules as real data.
 
-use crate::survey::types;
-
 pub mod pages;
 pub mod responses;
 pub mod training;
@@ -19,6 +17,7 @@ use crate::interview::Interview;
 use crate::survey::Lang;
 use crate::survey::form::FormInput;
 use crate::survey::model::{InterviewGuide, InterviewMode, QuestionKind, SkipReason};
+use crate::survey::types;
 
 /// How many interviews of each example guide the project held (seed 002).
 pub const PROJECT_INTERVIEWS: [(&str, usize); 3] = [

@@ -5,8 +5,6 @@
 //! topic and person. Some participants skip one of the questionnaires. Pure and repeatable
 //! from a seed.
 
-use crate::survey::types;
-
 use std::collections::BTreeMap;
 
 use rand::Rng;
@@ -19,6 +17,7 @@ use crate::survey::Survey;
 use crate::survey::answer::Answer;
 use crate::survey::flow::first_invalid_page;
 use crate::survey::model::QuestionKind;
+use crate::survey::types;
 
 /// The entry and exit questionnaires.
 pub const BEFORE: &str = "skoleni-pred";

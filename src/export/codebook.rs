@@ -4,14 +4,13 @@
 //! Written as CSV, Markdown or JSON; built from the stored versions (pure, see
 //! [`entries`]).
 
-use crate::survey::types;
-
 use serde::Serialize;
 
 use super::{ChunkSink, ChunkedCsv, ExportError, ExportSummary, survey_versions};
 use crate::store::Store;
 use crate::survey::answer::OTHER;
 use crate::survey::model::{ChoiceList, Page, Question};
+use crate::survey::types;
 use crate::survey::variables::{Part, Variable, merged_variables, variables};
 use crate::survey::{Lang, QuestionKind, Survey};
 

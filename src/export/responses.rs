@@ -3,8 +3,6 @@
 //! row per non-empty value) and JSON lines (one object per response). Values are the
 //! stable codes; CSV is UTF-8 and RFC 4180 (CRLF line ends, quotes only where needed).
 
-use crate::survey::types;
-
 use futures_util::TryStreamExt;
 use time::format_description::well_known::Rfc3339;
 
@@ -14,6 +12,7 @@ use super::{ChunkSink, ExportError, ExportSummary, Privacy, Selection, survey_ve
 use crate::anonymize::{Redactions, Source, Tuple};
 use crate::response_filter::Filter;
 use crate::store::{ExportedResponse, Status, Store};
+use crate::survey::types;
 use crate::survey::variables::{Part, Variable, merged_variables, write_cell};
 use crate::survey::{Answer, QuestionKind, Survey};
 

@@ -12,7 +12,8 @@ use crate::survey::variables::{Part, Variable};
 /// The column that stands for a question as a whole: its own column, or `QUESTION.*`
 /// for questions spread over several columns (multi, matrix, ranking, constant sum).
 pub(super) fn question_column(q: &Question) -> String {
-    match q.kind.question_type().nature().single_value {
+    let columns = q.kind.rules().columns();
+    match columns.is_empty() || columns.contains(&Part::Value) {
         true => q.id.clone(),
         false => format!("{}.*", q.id),
     }

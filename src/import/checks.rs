@@ -5,8 +5,6 @@
 //! lengths, "other" texts and the survey's `validate` rules. Messages are in English,
 //! for the person fixing the file.
 
-use crate::survey::types;
-
 use std::collections::BTreeSet;
 
 use super::cells::{CellProblem, question_column};
@@ -14,6 +12,7 @@ use crate::survey::answer::{Answer, format_number};
 use crate::survey::flow;
 use crate::survey::form::{FieldError, Problem, Strictness, answers_to_input, decode_page};
 use crate::survey::model::{Condition, Question, QuestionKind};
+use crate::survey::types;
 use crate::survey::variables::{Part, Variable};
 use crate::survey::{Answers, Survey};
 

@@ -10,8 +10,6 @@
 //! choice as the attribute the rule names, with its other attributes left out, since they
 //! may be finer); typed text is only ever counted.
 
-use crate::survey::types;
-
 use std::collections::BTreeSet;
 
 use analysis::table::Category;
@@ -19,6 +17,7 @@ use analysis::table::Category;
 use crate::anonymize::coarsen::band_labels;
 use crate::survey::answer::OTHER;
 use crate::survey::model::{ChoiceList, Coarsening, PrivacyClass, Question, QuestionKind};
+use crate::survey::types;
 use crate::survey::{Lang, Survey};
 
 /// What kind of column a variable is.

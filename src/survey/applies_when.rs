@@ -4,12 +4,11 @@
 //! choice equal to or among codes, a ticked option, a yes/no answer, `and` of those);
 //! anything else gets a general sentence.
 
-use crate::survey::types;
-
 use super::answer::OTHER;
 use super::expr::{BinOp, Expr, ExprKind, UnOp};
 use super::model::{Page, QuestionKind};
 use super::text::Lang;
+use crate::survey::types;
 
 /// When the question applies, as a sentence in `lang`.
 pub fn applies_when(page: &Page, condition: &Expr, lang: Lang) -> String {

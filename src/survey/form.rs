@@ -69,9 +69,9 @@ pub fn decode_page(
             continue;
         }
         shown.push(q);
-        match decode_question(q, input) {
+        match q.kind.rules().decode(&q.id, input) {
             Ok(Some(answer)) => {
-                if let Some(problem) = completeness(q, &answer) {
+                if let Some(problem) = q.kind.rules().completeness(q.required, &answer) {
                     errors.push(FieldError {
                         question: q.id.clone(),
                         part: None,
@@ -136,17 +136,6 @@ pub fn is_shown(q: &Question, answers: &Answers) -> bool {
     q.show_if
         .as_ref()
         .is_none_or(|c| eval_condition(&c.expr, answers) == Some(true))
-}
-
-/// What is wrong with an answer as a whole, though each of its parts parsed: a required
-/// matrix or ranking must be answered in full, a constant sum must add up. The answer is
-/// kept (going back keeps it); moving on is refused.
-fn completeness(q: &Question, answer: &Answer) -> Option<Problem> {
-    q.kind.rules().completeness(q.required, answer)
-}
-
-fn decode_question(q: &Question, input: &FormInput) -> Decoded {
-    q.kind.rules().decode(&q.id, input)
 }
 
 /// The form fields that show `answers` for the questions of `page`.

@@ -124,7 +124,7 @@ pub(crate) fn choice(options: &ChoiceList, v: &str) -> Decoded {
     }
 }
 
-/// A one-line answer of at most `max_length` characters (line ends as `\n`).
+/// A typed answer of at most `max_length` characters (line ends as `\n`).
 pub(crate) fn text(input: &FormInput, id: &str, max_length: usize) -> Decoded {
     let Some(v) = input.value(id) else {
         return Ok(None);
@@ -145,7 +145,7 @@ pub(crate) fn one_choice(input: &FormInput, id: &str, options: &ChoiceList) -> D
 }
 
 /// The text typed into the "other" box of question `id`.
-pub(crate) fn other_text(id: &str, input: &FormInput) -> Result<String, (Option<String>, Problem)> {
+pub(crate) fn other_text(input: &FormInput, id: &str) -> Result<String, (Option<String>, Problem)> {
     match input.value(&format!("{id}.other_text")) {
         Some(t) if t.chars().count() > 500 => {
             Err((Some("other_text".into()), Problem::TooLong { max: 500 }))

@@ -2,8 +2,6 @@
 //! so handlers, storage and exports can rely on every invariant the checker enforces
 //! (unique ids, resolved choice lists, well-typed expressions, complete translations).
 
-use crate::survey::types;
-
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -12,6 +10,7 @@ use super::expr::Expr;
 pub use super::privacy::{Coarsening, PrivacyClass, PrivacyRules, PseudonymSource};
 use super::text::{Lang, Text};
 pub use super::types::{QuestionKind, QuestionType};
+use crate::survey::types;
 
 #[derive(Debug)]
 pub struct Survey {
@@ -410,13 +409,13 @@ impl Survey {
         self.pages.iter().position(|p| p.id == id)
     }
 
-    pub fn hidden_questions(&self) -> impl Iterator<Item = (&Question, &str)> {
+    /// The hidden questions (values from the link or an invitation) with their settings.
+    pub fn hidden_questions(&self) -> impl Iterator<Item = (&Question, &types::Hidden)> {
         self.questions().filter_map(|q| {
-            if let QuestionKind::Hidden(types::Hidden { param, .. }) = &q.kind {
-                Some((q, param.as_str()))
-            } else {
-                None
-            }
+            let QuestionKind::Hidden(hidden) = &q.kind else {
+                return None;
+            };
+            Some((q, hidden))
         })
     }
 }

@@ -158,6 +158,7 @@ impl PrivacyRules {
             .map_or(PrivacyClass::Identifier, |(_, class)| *class)
     }
 }
+
 /// Why a question is likely a quasi-identifier.
 pub enum Likely {
     /// An exact number: a year, an age, years of experience, a count of staff.
@@ -167,6 +168,36 @@ pub enum Likely {
     /// A single choice whose options carry these attributes (municipality -> region):
     /// the options are places or organisations, so the answer says where someone is.
     Attributes(Vec<String>),
+}
+
+impl Likely {
+    /// What the answer is, in a warning: "an exact number (a year, an age, a count)".
+    pub fn what(&self) -> String {
+        match self {
+            Likely::Number => "an exact number (a year, an age, a count)".into(),
+            Likely::Date => "a date".into(),
+            Likely::Attributes(a) => format!(
+                "a choice whose options carry {} ({})",
+                if a.len() == 1 {
+                    "an attribute"
+                } else {
+                    "attributes"
+                },
+                a.join(", ")
+            ),
+        }
+    }
+
+    /// An example coarsening rule for the question, and what it publishes.
+    pub fn rule(&self, id: &str) -> String {
+        match self {
+            Likely::Number => {
+                format!("{id} = [5, 10, 20] publishes the bands <5, 5-9, 10-19, 20+")
+            }
+            Likely::Date => format!("{id} = \"year\" publishes the year"),
+            Likely::Attributes(a) => format!("{id} = \"{0}\" publishes the option's {0}", a[0]),
+        }
+    }
 }
 
 /// Which coarsening by value applies to a question's answer (an option attribute

@@ -2,8 +2,6 @@
 //! assistive technology: every input has a label, groups are fieldsets with legends,
 //! hints and errors are tied to inputs with `aria-describedby`.
 
-use crate::survey::types;
-
 mod inputs;
 
 use maud::{Markup, html};
@@ -12,6 +10,7 @@ use super::paragraphs;
 use crate::i18n::Ui;
 use crate::survey::form::{FieldError, FormInput};
 use crate::survey::model::{ChoiceList, Question, QuestionKind};
+use crate::survey::types;
 use crate::survey::{Lang, Text};
 
 /// What every widget needs besides its question.

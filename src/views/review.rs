@@ -1,8 +1,6 @@
 //! The review page: every answer of the pages that apply, with a link to change each
 //! page, and the final Submit.
 
-use crate::survey::types;
-
 use maud::{Markup, html};
 
 use super::survey_page::frame;
@@ -10,6 +8,7 @@ use crate::i18n::{self, Ui};
 use crate::survey::answer::{Answer, OTHER};
 use crate::survey::form::is_shown;
 use crate::survey::model::{ChoiceList, Question, QuestionKind};
+use crate::survey::types;
 use crate::survey::{Answers, Lang, Survey, Text};
 
 pub struct Review<'a> {

@@ -1,14 +1,11 @@
 //! What a respondent's session remembers per survey (their response, values from the
 //! link for hidden questions, their language) and how the page language is chosen.
 
-use crate::survey::types;
-
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 use super::error::AppError;
 use super::extract::AcceptLanguage;
-use crate::survey::model::QuestionKind;
 use crate::survey::{Answer, Answers, Lang, Survey};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -71,7 +68,8 @@ pub fn prefill<'a>(
     pairs: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
 ) -> Answers {
     let mut out = Answers::new();
-    for (q, param) in survey.hidden_questions() {
+    for (q, hidden) in survey.hidden_questions() {
+        let param = hidden.param.as_str();
         let Some((_, value)) = pairs.clone().into_iter().find(|(k, _)| *k == param) else {
             continue;
         };
@@ -79,11 +77,8 @@ pub fn prefill<'a>(
         if value.is_empty() || value.chars().count() > 200 {
             continue;
         }
-        let answer = match &q.kind {
-            QuestionKind::Hidden(types::Hidden {
-                options: Some(list),
-                ..
-            }) => match list.get(value) {
+        let answer = match &hidden.options {
+            Some(list) => match list.get(value) {
                 Some(c) => Answer::Choice {
                     value: c.value.clone(),
                     other: None,
@@ -93,24 +88,7 @@ pub fn prefill<'a>(
                     continue;
                 }
             },
-            // Only hidden questions take a link parameter (`param`).
-            QuestionKind::Hidden(types::Hidden { options: None, .. })
-            | QuestionKind::Text(_)
-            | QuestionKind::Textarea(_)
-            | QuestionKind::Email(types::Email)
-            | QuestionKind::Number(_)
-            | QuestionKind::Single(_)
-            | QuestionKind::Dropdown(_)
-            | QuestionKind::Multi(_)
-            | QuestionKind::Likert(_)
-            | QuestionKind::Matrix(_)
-            | QuestionKind::Rating(_)
-            | QuestionKind::Date(_)
-            | QuestionKind::YesNo(types::YesNo)
-            | QuestionKind::Consent(_)
-            | QuestionKind::Ranking(_)
-            | QuestionKind::ConstantSum(_)
-            | QuestionKind::Note(types::Note) => Answer::Text(value.to_string()),
+            None => Answer::Text(value.to_string()),
         };
         out.insert(q.id.clone(), answer);
     }

@@ -2,8 +2,6 @@
 //! `[privacy]` table (`k`, `pseudonym`, `[privacy.coarsen]`, `[privacy.invitation]`),
 //! checked against the questions they name.
 
-use crate::survey::types;
-
 use toml::de::DeValue;
 
 use crate::survey::diagnostic::suggest;
@@ -12,6 +10,7 @@ use crate::survey::privacy::{
     Coarsening, PrivacyClass, PrivacyRules, PseudonymSource, ValueCoarsening,
 };
 use crate::survey::reader::{Ctx, Sp, Table, describe, number_value};
+use crate::survey::types;
 
 const RULE_KEYS: [&str; 5] = ["k", "pseudonym", "coarsen", "invitation", "keep"];
 

@@ -1,5 +1,5 @@
-//! Reading `[[page.question]]` tables: the keys every question shares (the keys of each
-//! type are read in `kinds.rs`).
+//! Reading `[[page.question]]` tables: the keys every question shares (each type reads
+//! its own keys in its module under `survey::types`).
 
 use super::is_identifier;
 use crate::survey::diagnostic::suggest;
@@ -39,7 +39,6 @@ const COMMON_KEYS: [&str; 9] = [
     "privacy",
 ];
 
-/// Keys that only some question types accept.
 /// Every key some question type takes, each once, in the order of the types.
 fn type_keys() -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = Vec::new();

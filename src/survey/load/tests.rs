@@ -1,14 +1,13 @@
 //! Tests of the loader: valid surveys build the right model, and every kind of mistake
 //! produces a diagnostic at the right line and column.
 
-use crate::survey::types;
-
 use std::path::Path;
 
 use super::load_str;
 use crate::survey::diagnostic::{Diagnostic, Severity};
 use crate::survey::model::QuestionKind;
 use crate::survey::text::Lang;
+use crate::survey::types;
 
 const VALID: &str = r#"
 id = "seminar"

@@ -6,35 +6,6 @@ use super::logic::PageDraft;
 use crate::survey::privacy::{Likely, PrivacyRules};
 use crate::survey::reader::{Ctx, Sp};
 
-impl Likely {
-    fn what(&self) -> String {
-        match self {
-            Likely::Number => "an exact number (a year, an age, a count)".into(),
-            Likely::Date => "a date".into(),
-            Likely::Attributes(a) => format!(
-                "a choice whose options carry {} ({})",
-                if a.len() == 1 {
-                    "an attribute"
-                } else {
-                    "attributes"
-                },
-                a.join(", ")
-            ),
-        }
-    }
-
-    /// An example coarsening rule for the question, and what it publishes.
-    fn rule(&self, id: &str) -> String {
-        match self {
-            Likely::Number => {
-                format!("{id} = [5, 10, 20] publishes the bands <5, 5-9, 10-19, 20+")
-            }
-            Likely::Date => format!("{id} = \"year\" publishes the year"),
-            Likely::Attributes(a) => format!("{id} = \"{0}\" publishes the option's {0}", a[0]),
-        }
-    }
-}
-
 /// The questions of a questionnaire that are likely quasi-identifiers and have no
 /// `privacy` (taken before the drafts become pages).
 pub fn candidates(pages: &[PageDraft]) -> Vec<(Sp<String>, Likely)> {

@@ -36,7 +36,7 @@ pub struct ConstantSum {
 }
 
 impl Load for ConstantSum {
-    const KEYS: &'static [&'static str] = &["items", "total", "unit"];
+    const KEYS: &'static [&'static str] = &["unit", "items", "total"];
 
     const NATURE: Nature = Nature {
         single_value: false,

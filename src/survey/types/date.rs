@@ -1,5 +1,6 @@
 //! The `date` question type.
 
+use super::{Load, Nature};
 use rand::Rng;
 use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
@@ -21,8 +22,9 @@ pub struct Date {
     pub max: Option<time::Date>,
 }
 
-impl super::Load for Date {
+impl Load for Date {
     const KEYS: &'static [&'static str] = &["min", "max"];
+    const NATURE: Nature = Nature::ANSWERED;
 
     /// `date`: `min`, `max`.
     fn load(

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
 
-use super::likely_from_attributes;
+use super::{Load, Nature, likely_from_attributes};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
 use crate::survey::cells::{self, Cell, CellProblem};
@@ -24,8 +24,9 @@ pub struct Dropdown {
     pub options: Arc<ChoiceList>,
 }
 
-impl super::Load for Dropdown {
+impl Load for Dropdown {
     const KEYS: &'static [&'static str] = &["options", "choices"];
+    const NATURE: Nature = Nature::ANSWERED;
 
     fn load(
         ctx: &mut Ctx<'_>,

@@ -74,6 +74,7 @@ impl super::Rules for Email {
     }
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
+        // An e-mail address is an identifier by default, not a quasi-identifier.
         None
     }
 

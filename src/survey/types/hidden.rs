@@ -27,7 +27,7 @@ pub struct Hidden {
 }
 
 impl Load for Hidden {
-    const KEYS: &'static [&'static str] = &["param", "options", "choices"];
+    const KEYS: &'static [&'static str] = &["options", "choices", "param"];
 
     const NATURE: Nature = Nature {
         answerable: false,

@@ -1,5 +1,6 @@
 //! The `likert` question type.
 
+use super::{Load, Nature};
 use std::sync::Arc;
 
 use rand::rngs::StdRng;
@@ -23,8 +24,9 @@ pub struct Likert {
     pub options: Arc<ChoiceList>,
 }
 
-impl super::Load for Likert {
+impl Load for Likert {
     const KEYS: &'static [&'static str] = &["options", "choices"];
+    const NATURE: Nature = Nature::ANSWERED;
 
     fn load(
         ctx: &mut Ctx<'_>,
@@ -70,6 +72,7 @@ impl super::Rules for Likert {
     }
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
+        // A scale is an opinion, not a fact about the respondent.
         None
     }
 

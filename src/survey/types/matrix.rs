@@ -29,7 +29,7 @@ pub struct Matrix {
 }
 
 impl Load for Matrix {
-    const KEYS: &'static [&'static str] = &["rows", "options", "choices"];
+    const KEYS: &'static [&'static str] = &["options", "choices", "rows"];
 
     const NATURE: Nature = Nature {
         single_value: false,

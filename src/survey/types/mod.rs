@@ -40,7 +40,7 @@ pub mod yes_no;
 /// What every question type answers. The methods with a default describe what most
 /// types do not have (options, parts, an "other" option, a consent version); a type
 /// that has one overrides it.
-pub trait Rules: std::fmt::Debug + Send + Sync {
+pub trait Rules: std::fmt::Debug {
     /// The answer to question `id` from a submitted page (its fields are named `id`,
     /// `id.part`, `id.other_text`): `Ok(None)` when left blank, or the part at fault and
     /// what is wrong with it.
@@ -163,8 +163,9 @@ pub trait Load: Sized {
     /// `required`, ...).
     const KEYS: &'static [&'static str];
 
-    /// What questions of this type are, before any is read.
-    const NATURE: Nature = Nature::ANSWERED;
+    /// What questions of this type are, before any is read (most are
+    /// [`Nature::ANSWERED`]).
+    const NATURE: Nature;
 
     /// The settings, from [`Load::KEYS`] in `t`; `None` when they have errors, each
     /// reported on its line through `ctx`. `lists` are the file's shared choice lists

@@ -34,7 +34,7 @@ pub struct Multi {
 }
 
 impl Load for Multi {
-    const KEYS: &'static [&'static str] = &["options", "choices", "other", "min", "max"];
+    const KEYS: &'static [&'static str] = &["min", "max", "options", "choices", "other"];
 
     const NATURE: Nature = Nature {
         single_value: false,
@@ -100,7 +100,7 @@ impl super::Rules for Multi {
         }
         let other_value = if ticked_other {
             values.push(OTHER.into());
-            Some(input::other_text(id, input)?)
+            Some(input::other_text(input, id)?)
         } else {
             None
         };
@@ -153,6 +153,7 @@ impl super::Rules for Multi {
     }
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
+        // Several values cannot be a quasi-identifier.
         None
     }
 

@@ -1,5 +1,6 @@
 //! The `number` question type.
 
+use super::{Load, Nature};
 use rand::Rng;
 use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
@@ -25,8 +26,9 @@ pub struct Number {
     pub unit: Option<Text>,
 }
 
-impl super::Load for Number {
+impl Load for Number {
     const KEYS: &'static [&'static str] = &["min", "max", "integer", "unit"];
+    const NATURE: Nature = Nature::ANSWERED;
 
     /// `number`: `min`, `max` (`max` not below `min`), `integer` (whole-number bounds), `unit`.
     fn load(

@@ -1,5 +1,6 @@
 //! The `rating` question type.
 
+use super::{Load, Nature};
 use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
 
@@ -23,8 +24,9 @@ pub struct Rating {
     pub max_label: Option<Text>,
 }
 
-impl super::Load for Rating {
+impl Load for Rating {
     const KEYS: &'static [&'static str] = &["min", "max", "min_label", "max_label"];
+    const NATURE: Nature = Nature::ANSWERED;
 
     /// `rating`: `min` (default 1) and `max`, at most 20 points apart; the end labels.
     fn load(
@@ -99,6 +101,7 @@ impl super::Rules for Rating {
     }
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
+        // Ratings are opinions, not facts about the respondent.
         None
     }
 

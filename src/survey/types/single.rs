@@ -5,8 +5,8 @@ use std::sync::Arc;
 use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
 
-use super::likely_from_attributes;
 use super::with_other;
+use super::{Load, Nature, likely_from_attributes};
 use crate::survey::answer::Answer;
 use crate::survey::answer::OTHER;
 use crate::survey::answer::Part;
@@ -29,8 +29,9 @@ pub struct Single {
     pub other: Option<Text>,
 }
 
-impl super::Load for Single {
+impl Load for Single {
     const KEYS: &'static [&'static str] = &["options", "choices", "other"];
+    const NATURE: Nature = Nature::ANSWERED;
 
     fn load(
         ctx: &mut Ctx<'_>,
@@ -50,7 +51,7 @@ impl super::Rules for Single {
             return Ok(None);
         };
         if v == OTHER && self.other.is_some() {
-            let text = input::other_text(id, input)?;
+            let text = input::other_text(input, id)?;
             return Ok(Some(Answer::Choice {
                 value: OTHER.into(),
                 other: Some(text),

@@ -1,5 +1,6 @@
 //! The `text` question type.
 
+use super::{Load, Nature};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use serde_json::{Value as Json, json};
@@ -40,8 +41,9 @@ pub struct Text {
     pub autocomplete: Option<String>,
 }
 
-impl super::Load for Text {
+impl Load for Text {
     const KEYS: &'static [&'static str] = &["max_length", "autocomplete"];
+    const NATURE: Nature = Nature::ANSWERED;
 
     /// `text`: `max_length`, `autocomplete`.
     fn load(
@@ -100,6 +102,7 @@ impl super::Rules for Text {
     }
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
+        // Typed text is already left out of exports unless declared otherwise.
         None
     }
 

@@ -1,5 +1,6 @@
 //! The `textarea` question type.
 
+use super::{Load, Nature};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use serde_json::{Value as Json, json};
@@ -22,8 +23,9 @@ pub struct Textarea {
     pub max_length: usize,
 }
 
-impl super::Load for Textarea {
+impl Load for Textarea {
     const KEYS: &'static [&'static str] = &["max_length"];
+    const NATURE: Nature = Nature::ANSWERED;
 
     fn load(
         ctx: &mut Ctx<'_>,
@@ -67,6 +69,7 @@ impl super::Rules for Textarea {
     }
 
     fn likely_quasi_identifier(&self) -> Option<Likely> {
+        // Typed text is already left out of exports unless declared otherwise.
         None
     }
 

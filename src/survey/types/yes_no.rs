@@ -1,5 +1,6 @@
 //! The `yesno` question type.
 
+use super::{Load, Nature};
 use rand::Rng;
 use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
@@ -17,8 +18,9 @@ use crate::survey::reader::{Ctx, Sp, Table};
 #[derive(Debug)]
 pub struct YesNo;
 
-impl super::Load for YesNo {
+impl Load for YesNo {
     const KEYS: &'static [&'static str] = &[];
+    const NATURE: Nature = Nature::ANSWERED;
 
     fn load(
         _ctx: &mut Ctx<'_>,
