@@ -41,9 +41,29 @@
     return isFinite(n) ? n : null;
   }
 
+  // As the server reads dates (ISO, 16. 1. 2024, 16 January 2024), as ISO text, which
+  // compares with the condition's ISO dates; anything else is unknown.
+  var MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december"];
+  function isoDate(s) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s), y, mo, d;
+    if (m) { y = +m[1]; mo = +m[2]; d = +m[3]; }
+    else if ((m = /^(\d{1,2})\s*\.\s*(\d{1,2})\s*\.\s*(\d{1,4})$/.exec(s))) { d = +m[1]; mo = +m[2]; y = +m[3]; }
+    else if ((m = /^(\d{1,2})\s+([A-Za-z]{3,}),?\s+(\d{1,4})$/.exec(s))) {
+      var name = m[2].toLowerCase();
+      mo = 1 + MONTHS.findIndex(function (full) { return full.indexOf(name) === 0; });
+      d = +m[1]; y = +m[3];
+    } else return null;
+    var day = new Date(Date.UTC(2000, mo - 1, d));
+    day.setUTCFullYear(y);
+    if (mo < 1 || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return null;
+    return String(y).padStart(4, "0") + "-" + String(mo).padStart(2, "0") + "-" + String(d).padStart(2, "0");
+  }
+
   function read(f) {
     switch (f.k) {
       case "text": case "choice": return text(f.f);
+      case "date": { var t = text(f.f); return t === null ? null : isoDate(t); }
       case "num": {
         var s = text(f.f);
         return s === null ? null : number(s);

@@ -122,7 +122,7 @@ pub static EN: Ui = Ui {
     other_specify: "Please specify",
     consent_default_label: "I agree",
     rank_hint: "Number from 1 (first place) without gaps, each number once.",
-    date_hint: "For example 16. 1. 2024 or 2024-01-16",
+    date_hint: "For example 16 January 2024",
     progress_label: "Progress",
     thanks_title: "Thank you",
     thanks_default: "Your answers have been saved.",
@@ -507,9 +507,7 @@ impl Ui {
             (Lang::Cs, Problem::InvalidDate) => {
                 "Zadejte skutečné datum, například 16. 1. 2024.".into()
             }
-            (Lang::En, Problem::InvalidDate) => {
-                "Enter a real date, like 16. 1. 2024 or 2024-01-16.".into()
-            }
+            (Lang::En, Problem::InvalidDate) => "Enter a real date, like 16 January 2024.".into(),
             (Lang::Cs, Problem::DateBefore { min }) => {
                 format!("Datum musí být {} nebo později.", date(l, *min))
             }

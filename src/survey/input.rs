@@ -187,17 +187,40 @@ pub fn parse_email(s: &str) -> Option<String> {
     (s.len() <= 254 && FORM.is_match(s)).then(|| s.to_string())
 }
 
-/// Accepts ISO `2024-01-16` (what date pickers send) and Czech `16. 1. 2024`.
+/// Accepts ISO `2024-01-16`, Czech `16. 1. 2024` and English `16 January 2024` (or
+/// `16 Jan 2024`): each language's date field shows and asks for its own form, and
+/// either language's answer is read.
 pub fn parse_date(s: &str) -> Option<time::Date> {
+    let s = s.trim();
     if let Some(d) = super::expr::parse_date_literal(s) {
         return Some(d);
     }
-    let parts: Vec<&str> = s.split('.').map(str::trim).collect();
-    let [day, month, year] = parts.as_slice() else {
-        return None;
+    let (day, month, year) = match s.split('.').map(str::trim).collect::<Vec<_>>()[..] {
+        [day, month, year] => (
+            day,
+            time::Month::try_from(month.parse::<u8>().ok()?).ok()?,
+            year,
+        ),
+        _ => match s.split_whitespace().collect::<Vec<_>>()[..] {
+            [day, month, year] => (day, english_month(month)?, year),
+            _ => return None,
+        },
     };
-    let month = time::Month::try_from(month.parse::<u8>().ok()?).ok()?;
     time::Date::from_calendar_date(year.parse().ok()?, month, day.parse().ok()?).ok()
+}
+
+/// An English month name, or its first three letters or more (`Jan`, `Sept`), any case.
+fn english_month(name: &str) -> Option<time::Month> {
+    let name = name.trim_end_matches(',').to_lowercase();
+    let mut month = time::Month::January;
+    for _ in 0..12 {
+        let full = month.to_string().to_lowercase();
+        if name.len() >= 3 && full.starts_with(&name) {
+            return Some(month);
+        }
+        month = month.next();
+    }
+    None
 }
 
 /// The points of a constant sum added up (in `u64`, so no answer can overflow).

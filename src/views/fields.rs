@@ -163,9 +163,7 @@ fn question_inner(q: &Question, ctx: &FieldCtx<'_>) -> Markup {
             &d,
             inputs::number(q, ctx, &d, *integer, unit.as_ref()),
         ),
-        QuestionKind::Date(types::Date { min, max }) => {
-            labelled(q, ctx, &class, &d, inputs::date(q, ctx, &d, *min, *max))
-        }
+        QuestionKind::Date(_) => labelled(q, ctx, &class, &d, inputs::date(q, ctx, &d)),
         QuestionKind::Dropdown(types::Dropdown { options }) => {
             labelled(q, ctx, &class, &d, inputs::dropdown(q, ctx, &d, options))
         }
@@ -355,6 +353,57 @@ fn other_box(q: &Question, ctx: &FieldCtx<'_>) -> Markup {
         div.other {
             label for=(id) { (ctx.ui.other_specify) }
             input.text type="text" id=(id) name=(name) value=(ctx.value(&name));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_field_shows_and_asks_for_the_form_of_its_language() {
+        let loaded = crate::survey::load_str(
+            std::path::Path::new("date.toml"),
+            r#"
+id = "d"
+title = { cs = "D", en = "D" }
+languages = ["cs", "en"]
+[[page]]
+id = "p"
+[[page.question]]
+id = "start"
+type = "date"
+text = { cs = "Kdy", en = "When" }
+"#,
+        );
+        let survey = loaded.survey.expect("a valid survey");
+        let q = survey.question("start").expect("the question");
+        let render = |lang: Lang, value: &str| {
+            let values = FormInput::new(vec![("start".into(), value.into())]);
+            let ctx = FieldCtx {
+                lang,
+                ui: crate::i18n::ui(lang),
+                values: &values,
+                errors: &[],
+            };
+            question(q, &ctx, None).into_string()
+        };
+        let cs = render(Lang::Cs, "2024-01-16");
+        assert!(cs.contains(r#"type="text""#), "{cs}");
+        assert!(cs.contains(r#"value="16. 1. 2024""#), "{cs}");
+        assert!(cs.contains("Například 16. 1. 2024"), "{cs}");
+        let en = render(Lang::En, "2024-01-16");
+        assert!(en.contains(r#"value="16 January 2024""#), "{en}");
+        assert!(en.contains("For example 16 January 2024"), "{en}");
+        // What the respondent typed stays as typed, even when it is not a date.
+        assert!(render(Lang::Cs, "16. 13. 2024").contains(r#"value="16. 13. 2024""#));
+        // The shown forms read back as the same day.
+        for shown in ["16. 1. 2024", "16 January 2024"] {
+            assert_eq!(
+                crate::survey::form::parse_date(shown),
+                Some(time::macros::date!(2024 - 01 - 16))
+            );
         }
     }
 }

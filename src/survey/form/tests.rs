@@ -419,6 +419,26 @@ fn numbers_and_dates_accept_local_forms() {
         Some(time::macros::date!(2024 - 01 - 16))
     );
     assert_eq!(parse_date("16/1/2024"), None);
+    // English, as the English date field asks for it and shows it.
+    for english in [
+        "16 January 2024",
+        "16 Jan 2024",
+        " 16 JANUARY 2024 ",
+        "16 Jan, 2024",
+    ] {
+        assert_eq!(
+            parse_date(english),
+            Some(time::macros::date!(2024 - 01 - 16)),
+            "{english}"
+        );
+    }
+    assert_eq!(
+        parse_date("1 Sept 2023"),
+        Some(time::macros::date!(2023 - 09 - 01))
+    );
+    assert_eq!(parse_date("16 Ja 2024"), None, "two letters name no month");
+    assert_eq!(parse_date("31 February 2024"), None);
+    assert_eq!(parse_date("16 Smarch 2024"), None);
 }
 
 #[test]

@@ -75,7 +75,7 @@ impl super::Rules for Date {
     }
 
     fn client_field(&self, question: &str, _part: Option<&str>) -> Option<Json> {
-        Some(json!({"f": question, "k": "text"}))
+        Some(json!({"f": question, "k": "date"}))
     }
 
     fn value_type(&self) -> ValueType {

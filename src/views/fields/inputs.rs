@@ -64,16 +64,19 @@ pub(super) fn number(
     }
 }
 
-pub(super) fn date(
-    q: &Question,
-    ctx: &FieldCtx<'_>,
-    d: &Described<'_>,
-    min: Option<time::Date>,
-    max: Option<time::Date>,
-) -> Markup {
+/// A text box for a date, in the page's language (`16. 1. 2024`, `16 January 2024`) as
+/// its hint asks: a browser's date picker shows the format of the browser's own locale,
+/// which need not be the page's. A stored date (ISO) is shown in the language's form;
+/// what the respondent typed is shown as typed.
+pub(super) fn date(q: &Question, ctx: &FieldCtx<'_>, d: &Described<'_>) -> Markup {
+    let typed = ctx.value(&q.id);
+    let shown = match crate::survey::expr::parse_date_literal(typed) {
+        Some(day) => crate::i18n::date(ctx.lang, day),
+        None => typed.to_string(),
+    };
     html! {
-        input.date type="date" id=(input_id(q, None)) name=(q.id) value=(ctx.value(&q.id)) min=[min.map(|m| m.to_string())] max=[max.map(|m| m.to_string())]
-            required[q.required] aria-describedby=[d.aria] aria-invalid=[d.invalid()];
+        input.date type="text" id=(input_id(q, None)) name=(q.id) value=(shown) autocomplete="off"
+            spellcheck="false" required[q.required] aria-describedby=[d.aria] aria-invalid=[d.invalid()];
     }
 }
 
