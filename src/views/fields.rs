@@ -2,7 +2,23 @@
 //! assistive technology: every input has a label, groups are fieldsets with legends,
 //! hints and errors are tied to inputs with `aria-describedby`.
 
-mod inputs;
+mod consent;
+mod constant_sum;
+mod date;
+mod dropdown;
+mod email;
+mod hidden;
+mod likert;
+mod matrix;
+mod multi;
+mod note;
+mod number;
+mod ranking;
+mod rating;
+mod single;
+mod text;
+mod textarea;
+mod yes_no;
 
 use maud::{Markup, html};
 
@@ -10,7 +26,6 @@ use super::paragraphs;
 use crate::i18n::Ui;
 use crate::survey::form::{FieldError, FormInput};
 use crate::survey::model::{ChoiceList, Question, QuestionKind};
-use crate::survey::types;
 use crate::survey::{Lang, Text};
 
 /// What every widget needs besides its question.
@@ -45,48 +60,54 @@ pub fn input_id(q: &Question, part: Option<&str>) -> String {
 /// The element an error summary link should focus: the first input of the question,
 /// or of the row or box at fault.
 pub fn error_target(q: &Question, part: Option<&str>) -> String {
-    let first_code = |list: &ChoiceList| {
-        list.options
-            .first()
-            .map(|c| c.value.clone())
-            .unwrap_or_default()
-    };
-    match (&q.kind, part) {
-        (_, Some("other_text")) => input_id(q, Some("other_text")),
-        (QuestionKind::Matrix(types::Matrix { rows, options }), row) => {
-            let row = row
-                .map(str::to_string)
-                .or_else(|| rows.first().map(|r| r.id.clone()))
-                .unwrap_or_default();
-            input_id(q, Some(&format!("{row}-{}", first_code(options))))
-        }
-        (QuestionKind::Ranking(types::Ranking { options }), code) => {
-            input_id(q, Some(code.unwrap_or(&first_code(options))))
-        }
-        (QuestionKind::ConstantSum(types::ConstantSum { items, .. }), item) => {
-            let first = items.first().map(|i| i.id.as_str()).unwrap_or_default();
-            input_id(q, Some(item.unwrap_or(first)))
-        }
-        (
-            QuestionKind::Single(types::Single { options, .. })
-            | QuestionKind::Multi(types::Multi { options, .. })
-            | QuestionKind::Likert(types::Likert { options }),
-            _,
-        ) => input_id(q, Some(&first_code(options))),
-        (QuestionKind::YesNo(types::YesNo), _) => input_id(q, Some("1")),
-        (QuestionKind::Rating(types::Rating { min, .. }), _) => input_id(q, Some(&min.to_string())),
-        (
-            QuestionKind::Text(_)
-            | QuestionKind::Textarea(_)
-            | QuestionKind::Email(types::Email)
-            | QuestionKind::Number(_)
-            | QuestionKind::Dropdown(_)
-            | QuestionKind::Date(_)
-            | QuestionKind::Consent(_)
-            | QuestionKind::Note(types::Note)
-            | QuestionKind::Hidden(_),
-            _,
-        ) => input_id(q, None),
+    match part {
+        Some("other_text") => input_id(q, Some("other_text")),
+        part => widget(&q.kind).error_target(q, part),
+    }
+}
+
+/// The code of a list's first option (empty for an empty list).
+fn first_code(list: &ChoiceList) -> String {
+    list.options
+        .first()
+        .map(|c| c.value.clone())
+        .unwrap_or_default()
+}
+
+/// How a question type is drawn on a respondent's page. Each type's impl is in its own
+/// module beside this one (`fields/rating.rs`, ...).
+trait Widget {
+    /// The question in its frame: a label or a fieldset around its inputs.
+    fn render(&self, q: &Question, ctx: &FieldCtx<'_>, frame: &Frame<'_>) -> Markup;
+
+    /// What the type adds to the question's hints (limits, formats, scale ends).
+    fn hints(&self, ctx: &FieldCtx<'_>, out: &mut Vec<String>);
+
+    /// The input an error summary link focuses: the first input of the question, or of
+    /// the row or box at fault (`part`).
+    fn error_target(&self, q: &Question, part: Option<&str>) -> String;
+}
+
+/// The widget of a question's type.
+fn widget(kind: &QuestionKind) -> &dyn Widget {
+    match kind {
+        QuestionKind::Text(t) => t,
+        QuestionKind::Textarea(t) => t,
+        QuestionKind::Email(t) => t,
+        QuestionKind::Number(t) => t,
+        QuestionKind::Single(t) => t,
+        QuestionKind::Multi(t) => t,
+        QuestionKind::Dropdown(t) => t,
+        QuestionKind::Likert(t) => t,
+        QuestionKind::Matrix(t) => t,
+        QuestionKind::Rating(t) => t,
+        QuestionKind::Date(t) => t,
+        QuestionKind::YesNo(t) => t,
+        QuestionKind::Consent(t) => t,
+        QuestionKind::Ranking(t) => t,
+        QuestionKind::ConstantSum(t) => t,
+        QuestionKind::Note(t) => t,
+        QuestionKind::Hidden(t) => t,
     }
 }
 
@@ -131,84 +152,14 @@ fn question_inner(q: &Question, ctx: &FieldCtx<'_>) -> Markup {
         q.kind.question_type().name(),
         if error.is_some() { " q-error" } else { "" }
     );
-    match &q.kind {
-        QuestionKind::Note(types::Note) => {
-            html! { div class=(class) id=(input_id(q, None)) { (paragraphs(ctx.text(&q.text))) } }
-        }
-        QuestionKind::Hidden(_) => html! {},
-        QuestionKind::Text(types::Text {
-            autocomplete,
-            max_length,
-        }) => labelled(
-            q,
-            ctx,
-            &class,
-            &d,
-            inputs::text(q, ctx, &d, autocomplete.as_deref(), *max_length),
-        ),
-        QuestionKind::Email(types::Email) => {
-            labelled(q, ctx, &class, &d, inputs::email(q, ctx, &d))
-        }
-        QuestionKind::Textarea(types::Textarea { max_length }) => labelled(
-            q,
-            ctx,
-            &class,
-            &d,
-            inputs::textarea(q, ctx, &d, *max_length),
-        ),
-        QuestionKind::Number(types::Number { integer, unit, .. }) => labelled(
-            q,
-            ctx,
-            &class,
-            &d,
-            inputs::number(q, ctx, &d, *integer, unit.as_ref()),
-        ),
-        QuestionKind::Date(_) => labelled(q, ctx, &class, &d, inputs::date(q, ctx, &d)),
-        QuestionKind::Dropdown(types::Dropdown { options }) => {
-            labelled(q, ctx, &class, &d, inputs::dropdown(q, ctx, &d, options))
-        }
-        QuestionKind::Consent(types::Consent { label, .. }) => {
-            inputs::consent(q, ctx, &class, &d, label.as_ref())
-        }
-        QuestionKind::Single(types::Single { options, other }) => grouped(
-            q,
-            ctx,
-            &class,
-            &d,
-            inputs::single(q, ctx, options, other.as_ref()),
-        ),
-        QuestionKind::Likert(types::Likert { options }) => {
-            grouped(q, ctx, &class, &d, inputs::likert(q, ctx, options))
-        }
-        QuestionKind::YesNo(types::YesNo) => grouped(q, ctx, &class, &d, inputs::yes_no(q, ctx)),
-        QuestionKind::Rating(types::Rating { min, max, .. }) => {
-            grouped(q, ctx, &class, &d, inputs::rating(q, ctx, *min, *max))
-        }
-        QuestionKind::Multi(types::Multi { options, other, .. }) => grouped(
-            q,
-            ctx,
-            &class,
-            &d,
-            inputs::multi(q, ctx, options, other.as_ref()),
-        ),
-        QuestionKind::Matrix(types::Matrix { rows, options }) => grouped(
-            q,
-            ctx,
-            &class,
-            &d,
-            inputs::matrix(q, ctx, &d, rows, options),
-        ),
-        QuestionKind::Ranking(types::Ranking { options }) => {
-            grouped(q, ctx, &class, &d, inputs::ranking(q, ctx, options))
-        }
-        QuestionKind::ConstantSum(types::ConstantSum { items, total, unit }) => grouped(
-            q,
-            ctx,
-            &class,
-            &d,
-            inputs::constant_sum(q, ctx, &d, items, *total, unit.as_ref()),
-        ),
-    }
+    widget(&q.kind).render(
+        q,
+        ctx,
+        &Frame {
+            class: &class,
+            d: &d,
+        },
+    )
 }
 
 struct Described<'a> {
@@ -239,48 +190,7 @@ impl Described<'_> {
 
 fn hints(q: &Question, ctx: &FieldCtx<'_>) -> Vec<String> {
     let mut out: Vec<String> = q.help.iter().map(|h| ctx.text(h).to_string()).collect();
-    match &q.kind {
-        QuestionKind::Multi(types::Multi { min, max, .. }) => {
-            out.extend(ctx.ui.select_limits(*min, *max))
-        }
-        QuestionKind::Textarea(types::Textarea { max_length }) => {
-            out.push(ctx.ui.max_chars(*max_length))
-        }
-        QuestionKind::Text(types::Text { max_length, .. }) if *max_length < 500 => {
-            out.push(ctx.ui.max_chars(*max_length))
-        }
-        QuestionKind::Date(_) => out.push(ctx.ui.date_hint.to_string()),
-        QuestionKind::Ranking(_) => out.push(ctx.ui.rank_hint.to_string()),
-        QuestionKind::ConstantSum(types::ConstantSum { total, unit, .. }) => out.push(
-            ctx.ui
-                .points_hint(*total, unit.as_ref().map(|u| ctx.text(u))),
-        ),
-        QuestionKind::Rating(types::Rating {
-            min,
-            max,
-            min_label,
-            max_label,
-        }) => {
-            if let Some(l) = min_label {
-                out.push(format!("{min} = {}", ctx.text(l)));
-            }
-            if let Some(l) = max_label {
-                out.push(format!("{max} = {}", ctx.text(l)));
-            }
-        }
-        // Long limits are not worth a hint; the other types' help says it all.
-        QuestionKind::Text(_)
-        | QuestionKind::Email(types::Email)
-        | QuestionKind::Number(_)
-        | QuestionKind::Single(_)
-        | QuestionKind::Dropdown(_)
-        | QuestionKind::Likert(_)
-        | QuestionKind::Matrix(_)
-        | QuestionKind::YesNo(types::YesNo)
-        | QuestionKind::Consent(_)
-        | QuestionKind::Note(types::Note)
-        | QuestionKind::Hidden(_) => {}
-    }
+    widget(&q.kind).hints(ctx, &mut out);
     out
 }
 
@@ -291,36 +201,32 @@ fn question_text(q: &Question, ctx: &FieldCtx<'_>) -> Markup {
     }
 }
 
-/// A question with one input: a label, then hints and error, then the input.
-fn labelled(
-    q: &Question,
-    ctx: &FieldCtx<'_>,
-    class: &str,
-    d: &Described<'_>,
-    input: Markup,
-) -> Markup {
-    html! {
-        div class=(class) {
-            label.q-text for=(input_id(q, None)) { (question_text(q, ctx)) }
-            (d.hint_and_error())
-            (input)
-        }
-    }
+/// What frames a question's inputs: its CSS class and its hints and error.
+struct Frame<'a> {
+    class: &'a str,
+    d: &'a Described<'a>,
 }
 
-/// A question with several inputs: a fieldset whose legend is the question.
-fn grouped(
-    q: &Question,
-    ctx: &FieldCtx<'_>,
-    class: &str,
-    d: &Described<'_>,
-    inputs: Markup,
-) -> Markup {
-    html! {
-        fieldset class=(class) id=(input_id(q, Some("group"))) aria-describedby=[d.aria] {
-            legend.q-text { (question_text(q, ctx)) }
-            (d.hint_and_error())
-            (inputs)
+impl Frame<'_> {
+    /// A question with one input: a label, then hints and error, then the input.
+    fn labelled(&self, q: &Question, ctx: &FieldCtx<'_>, input: Markup) -> Markup {
+        html! {
+            div class=(self.class) {
+                label.q-text for=(input_id(q, None)) { (question_text(q, ctx)) }
+                (self.d.hint_and_error())
+                (input)
+            }
+        }
+    }
+
+    /// A question with several inputs: a fieldset whose legend is the question.
+    fn grouped(&self, q: &Question, ctx: &FieldCtx<'_>, inputs: Markup) -> Markup {
+        html! {
+            fieldset class=(self.class) id=(input_id(q, Some("group"))) aria-describedby=[self.d.aria] {
+                legend.q-text { (question_text(q, ctx)) }
+                (self.d.hint_and_error())
+                (inputs)
+            }
         }
     }
 }
