@@ -303,14 +303,14 @@ fn no_match_over_question_kinds_has_a_catch_all_arm() {
     let mut matches_seen = 0;
     for file in &files {
         let code = code(file);
-        matches_seen += code.matches("QuestionKind::Rating").count();
+        matches_seen += code.matches("QuestionKind::").count();
         found.extend(
             catch_alls_over_question_kinds(&code)
                 .into_iter()
                 .map(|line| format!("{}: line {line} of its code", file.display())),
         );
     }
-    assert!(matches_seen > 10, "the source was read: {matches_seen}");
+    assert!(matches_seen > 100, "the source was read: {matches_seen}");
     assert_eq!(found, Vec::<String>::new());
 }
 

@@ -77,14 +77,16 @@ fn first_code(list: &ChoiceList) -> String {
 /// How a question type is drawn on a respondent's page. Each type's impl is in its own
 /// module beside this one (`fields/rating.rs`, ...).
 trait Widget {
-    /// The question in its frame: a label or a fieldset around its inputs.
+    /// The question in its frame: usually `frame.labelled` or `frame.grouped` around its
+    /// inputs; a consent and a note draw their own block, a hidden question nothing.
     fn render(&self, q: &Question, ctx: &FieldCtx<'_>, frame: &Frame<'_>) -> Markup;
 
     /// What the type adds to the question's hints (limits, formats, scale ends).
     fn hints(&self, ctx: &FieldCtx<'_>, out: &mut Vec<String>);
 
     /// The input an error summary link focuses: the first input of the question, or of
-    /// the row or box at fault (`part`).
+    /// the row or box at fault (`part`). `part` is never `other_text`: [`error_target`]
+    /// handles that box for every type.
     fn error_target(&self, q: &Question, part: Option<&str>) -> String;
 }
 

@@ -1,4 +1,4 @@
-//! How a `email` question is drawn: its inputs, its hints and the input an error links to.
+//! How an `email` question is drawn: its inputs, its hints and the input an error links to.
 
 use maud::{Markup, html};
 

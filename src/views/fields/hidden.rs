@@ -1,4 +1,4 @@
-//! How a `hidden` question is drawn: its inputs, its hints and the input an error links to.
+//! How a `hidden` question is drawn: not at all (its value comes from the link).
 
 use maud::{Markup, html};
 

@@ -1,4 +1,4 @@
-//! How a `note` question is drawn: its inputs, its hints and the input an error links to.
+//! How a `note` is drawn: its text only, with no inputs or hints.
 
 use maud::{Markup, html};
 
