@@ -12,9 +12,9 @@ use super::{ChunkSink, ExportError, ExportSummary, Privacy, Selection, survey_ve
 use crate::anonymize::{Redactions, Source, Tuple};
 use crate::response_filter::Filter;
 use crate::store::{ExportedResponse, Status, Store};
-use crate::survey::types;
+use crate::survey::expr::ValueType;
 use crate::survey::variables::{Part, Variable, merged_variables, write_cell};
-use crate::survey::{Answer, QuestionKind, Survey};
+use crate::survey::{Answer, Survey};
 
 /// The columns before the variables.
 pub const FIXED_COLUMNS: [&str; 4] = ["response_id", "survey_version", "submitted_at", "language"];
@@ -117,23 +117,19 @@ impl Columns {
                     (Part::Option(_) | Part::Rank(_) | Part::Points(_), _) => ColumnKind::Number,
                     // A matrix row holds the code chosen; "other" what was typed.
                     (Part::Row(_) | Part::OtherText, _) | (Part::Value, None) => ColumnKind::Text,
-                    (Part::Value, Some(kind)) => match kind {
-                        QuestionKind::Number(_) | QuestionKind::Rating(_) => ColumnKind::Number,
-                        QuestionKind::Date(_) => ColumnKind::Date,
-                        QuestionKind::Text(_)
-                        | QuestionKind::Textarea(_)
-                        | QuestionKind::Email(types::Email)
-                        | QuestionKind::Single(_)
-                        | QuestionKind::Dropdown(_)
-                        | QuestionKind::Multi(_)
-                        | QuestionKind::Likert(_)
-                        | QuestionKind::Matrix(_)
-                        | QuestionKind::YesNo(types::YesNo)
-                        | QuestionKind::Consent(_)
-                        | QuestionKind::Ranking(_)
-                        | QuestionKind::ConstantSum(_)
-                        | QuestionKind::Note(types::Note)
-                        | QuestionKind::Hidden(_) => ColumnKind::Text,
+                    // As the question reads in conditions: numbers (numbers, ratings)
+                    // and dates are typed; codes, texts and flags are text.
+                    (Part::Value, Some(kind)) => match kind.rules().value_type() {
+                        ValueType::Number => ColumnKind::Number,
+                        ValueType::Date => ColumnKind::Date,
+                        ValueType::Bool
+                        | ValueType::Text
+                        | ValueType::Choice { .. }
+                        | ValueType::Set { .. }
+                        | ValueType::Matrix
+                        | ValueType::Points
+                        | ValueType::NoValue
+                        | ValueType::Unknown => ColumnKind::Text,
                     },
                 }
             }))
