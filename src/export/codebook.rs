@@ -8,11 +8,9 @@ use serde::Serialize;
 
 use super::{ChunkSink, ChunkedCsv, ExportError, ExportSummary, survey_versions};
 use crate::store::Store;
-use crate::survey::answer::OTHER;
-use crate::survey::model::{ChoiceList, Page, Question};
-use crate::survey::types;
+use crate::survey::model::{Page, Question};
 use crate::survey::variables::{Part, Variable, merged_variables, variables};
-use crate::survey::{Lang, QuestionKind, Survey};
+use crate::survey::{Lang, Survey};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodebookFormat {
@@ -114,65 +112,11 @@ fn entry(v: &Variable, page: &Page, q: &Question, langs: &[Lang], versions: Vec<
             )
         })
         .collect();
-    let labels = |list: &ChoiceList| {
-        list.options
-            .iter()
-            .map(|o| format!("{} = {}", o.value, o.label.get(lang)))
-            .collect::<Vec<_>>()
-    };
-    let values = match (&v.part, &q.kind) {
-        (Part::Option(_), _) => vec!["1 = chosen".into(), "0 = not chosen".into()],
-        (Part::Rank(_), _) => vec!["1 = first place".into()],
-        (Part::OtherText, _) => Vec::new(),
-        (_, QuestionKind::YesNo(types::YesNo)) => vec!["1 = yes".into(), "0 = no".into()],
-        (_, QuestionKind::Rating(types::Rating { min, max, .. })) => {
-            vec![format!("{min} to {max}")]
-        }
-        (_, QuestionKind::ConstantSum(types::ConstantSum { total, .. })) => {
-            vec![format!(
-                "0 to {total}; the items add up to {total} in complete responses"
-            )]
-        }
-        (_, QuestionKind::Number(types::Number { min, max, .. })) => match (min, max) {
-            (None, None) => Vec::new(),
-            _ => vec![format!(
-                "{} to {}",
-                min.map_or("…".into(), |m| m.to_string()),
-                max.map_or("…".into(), |m| m.to_string())
-            )],
-        },
-        (_, QuestionKind::Consent(types::Consent { version, .. })) => {
-            vec![format!("consent text version {version}")]
-        }
-        (_, QuestionKind::Single(types::Single { options, other })) => {
-            let mut values = labels(options);
-            if let Some(other) = other {
-                values.push(format!("{OTHER} = {}", other.get(lang)));
-            }
-            values
-        }
-        (
-            _,
-            QuestionKind::Dropdown(types::Dropdown { options })
-            | QuestionKind::Multi(types::Multi { options, .. })
-            | QuestionKind::Likert(types::Likert { options })
-            | QuestionKind::Matrix(types::Matrix { options, .. })
-            | QuestionKind::Ranking(types::Ranking { options })
-            | QuestionKind::Hidden(types::Hidden {
-                options: Some(options),
-                ..
-            }),
-        ) => labels(options),
-        // Typed answers and dates have no value labels; notes have no value.
-        (
-            _,
-            QuestionKind::Text(_)
-            | QuestionKind::Textarea(_)
-            | QuestionKind::Email(types::Email)
-            | QuestionKind::Date(_)
-            | QuestionKind::Note(types::Note)
-            | QuestionKind::Hidden(types::Hidden { options: None, .. }),
-        ) => Vec::new(),
+    let values = match &v.part {
+        Part::Option(_) => vec!["1 = chosen".into(), "0 = not chosen".into()],
+        Part::Rank(_) => vec!["1 = first place".into()],
+        Part::OtherText => Vec::new(),
+        Part::Value | Part::Row(_) | Part::Points(_) => q.kind.rules().value_labels(lang),
     };
     let condition = [&page.show_if, &q.show_if]
         .into_iter()

@@ -1,7 +1,7 @@
 //! The options a question offers (a choice list with codes, labels and attributes) and
 //! the rows or items a question is made of.
 
-use super::text::Text;
+use super::text::{Lang, Text};
 
 #[derive(Debug)]
 pub struct ChoiceList {
@@ -24,6 +24,14 @@ pub struct Choice {
 impl ChoiceList {
     pub fn get(&self, value: &str) -> Option<&Choice> {
         self.options.iter().find(|c| c.value == value)
+    }
+
+    /// Each code with its label, as a codebook lists them: `1 = Ano`.
+    pub fn value_labels(&self, lang: Lang) -> Vec<String> {
+        self.options
+            .iter()
+            .map(|o| format!("{} = {}", o.value, o.label.get(lang)))
+            .collect()
     }
 
     pub fn codes(&self) -> Vec<String> {

@@ -12,6 +12,7 @@ use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::text::Lang;
 use crate::survey::text::Text;
 
 /// Agreement to a consent text of a given version, by ticking a box.
@@ -81,6 +82,10 @@ impl super::Rules for Consent {
 
     fn value_type(&self) -> ValueType {
         ValueType::Bool
+    }
+
+    fn value_labels(&self, _lang: Lang) -> Vec<String> {
+        vec![format!("consent text version {}", self.version)]
     }
 
     fn value_coarsening(&self) -> Option<ValueCoarsening> {

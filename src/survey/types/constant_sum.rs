@@ -19,6 +19,7 @@ use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
 use crate::survey::sample;
+use crate::survey::text::Lang;
 use crate::survey::text::Text;
 
 /// The largest `total` of a constant sum: a million points is already more than anyone
@@ -153,6 +154,13 @@ impl super::Rules for ConstantSum {
 
     fn value_type(&self) -> ValueType {
         ValueType::Points
+    }
+
+    fn value_labels(&self, _lang: Lang) -> Vec<String> {
+        vec![format!(
+            "0 to {0}; the items add up to {0} in complete responses",
+            self.total
+        )]
     }
 
     fn value_coarsening(&self) -> Option<ValueCoarsening> {

@@ -1,11 +1,11 @@
 //! The `date` question type.
 
-use super::{Load, Nature};
 use rand::Rng;
 use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
 use time::{Duration, Month};
 
+use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
 use crate::survey::cells::{self, Cell, CellProblem};
@@ -14,6 +14,7 @@ use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::text::Lang;
 
 /// A calendar date within optional bounds.
 #[derive(Debug)]
@@ -80,6 +81,11 @@ impl super::Rules for Date {
 
     fn value_type(&self) -> ValueType {
         ValueType::Date
+    }
+
+    fn value_labels(&self, _lang: Lang) -> Vec<String> {
+        // Dates have no value labels.
+        Vec::new()
     }
 
     fn value_coarsening(&self) -> Option<ValueCoarsening> {

@@ -17,6 +17,7 @@ use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
 use crate::survey::sample;
+use crate::survey::text::Lang;
 
 /// One option of a long list, picked from a drop-down.
 #[derive(Debug)]
@@ -65,6 +66,10 @@ impl super::Rules for Dropdown {
         ValueType::Choice {
             codes: self.options.codes(),
         }
+    }
+
+    fn value_labels(&self, lang: Lang) -> Vec<String> {
+        self.options.value_labels(lang)
     }
 
     fn value_coarsening(&self) -> Option<ValueCoarsening> {

@@ -13,6 +13,7 @@ use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::privacy::{Likely, PrivacyClass, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::text::Lang;
 
 /// An e-mail address: checked for its form, an identifier unless the file says
 /// otherwise.
@@ -67,6 +68,11 @@ impl super::Rules for Email {
 
     fn value_type(&self) -> ValueType {
         ValueType::Text
+    }
+
+    fn value_labels(&self, _lang: Lang) -> Vec<String> {
+        // Typed answers have no value labels.
+        Vec::new()
     }
 
     fn value_coarsening(&self) -> Option<ValueCoarsening> {

@@ -16,6 +16,7 @@ use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::text::Lang;
 
 /// A value carried in the survey link (`?param=...`), never shown.
 #[derive(Debug)]
@@ -90,6 +91,12 @@ impl super::Rules for Hidden {
             },
             None => ValueType::Text,
         }
+    }
+
+    fn value_labels(&self, lang: Lang) -> Vec<String> {
+        self.options
+            .as_ref()
+            .map_or_else(Vec::new, |list| list.value_labels(lang))
     }
 
     fn value_coarsening(&self) -> Option<ValueCoarsening> {

@@ -1,11 +1,11 @@
 //! The `likert` question type.
 
-use super::{Load, Nature};
 use std::sync::Arc;
 
 use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
 
+use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
 use crate::survey::cells::{self, Cell, CellProblem};
@@ -17,6 +17,7 @@ use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
 use crate::survey::sample;
+use crate::survey::text::Lang;
 
 /// One point of an ordered agreement scale.
 #[derive(Debug)]
@@ -65,6 +66,10 @@ impl super::Rules for Likert {
         ValueType::Choice {
             codes: self.options.codes(),
         }
+    }
+
+    fn value_labels(&self, lang: Lang) -> Vec<String> {
+        self.options.value_labels(lang)
     }
 
     fn value_coarsening(&self) -> Option<ValueCoarsening> {

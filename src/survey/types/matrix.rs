@@ -20,6 +20,7 @@ use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
 use crate::survey::sample;
+use crate::survey::text::Lang;
 
 /// Several rows, each answered on the same scale of options.
 #[derive(Debug)]
@@ -95,6 +96,10 @@ impl super::Rules for Matrix {
 
     fn value_type(&self) -> ValueType {
         ValueType::Matrix
+    }
+
+    fn value_labels(&self, lang: Lang) -> Vec<String> {
+        self.options.value_labels(lang)
     }
 
     fn value_coarsening(&self) -> Option<ValueCoarsening> {

@@ -95,6 +95,11 @@ pub trait Rules: std::fmt::Debug {
         problems: &mut Vec<CellProblem>,
     ) -> Option<Answer>;
 
+    /// How the codebook describes the values of the question's value column (or of a
+    /// row or item): `1 = yes`, `1 to 10`, each code with its label in `lang`; empty for
+    /// typed answers and dates.
+    fn value_labels(&self, lang: crate::survey::text::Lang) -> Vec<String>;
+
     /// Which coarsening by value a `[privacy.coarsen]` rule may apply to the answer.
     fn value_coarsening(&self) -> Option<ValueCoarsening>;
 

@@ -20,6 +20,7 @@ use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::text::Lang;
 use crate::survey::text::Text;
 
 /// Any number of options of a list (between `min` and `max`), with an optional
@@ -146,6 +147,10 @@ impl super::Rules for Multi {
         ValueType::Set {
             codes: with_other(self.options.codes(), self.other.is_some()),
         }
+    }
+
+    fn value_labels(&self, lang: Lang) -> Vec<String> {
+        self.options.value_labels(lang)
     }
 
     fn value_coarsening(&self) -> Option<ValueCoarsening> {

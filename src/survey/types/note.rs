@@ -12,6 +12,7 @@ use crate::survey::input::{Decoded, FormInput, Problem};
 use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::text::Lang;
 
 /// Text shown between questions; nothing to answer.
 #[derive(Debug)]
@@ -59,6 +60,11 @@ impl super::Rules for Note {
 
     fn value_type(&self) -> ValueType {
         ValueType::NoValue
+    }
+
+    fn value_labels(&self, _lang: Lang) -> Vec<String> {
+        // A note has no value.
+        Vec::new()
     }
 
     fn value_coarsening(&self) -> Option<ValueCoarsening> {

@@ -1,10 +1,10 @@
 //! The `number` question type.
 
-use super::{Load, Nature};
 use rand::Rng;
 use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
 
+use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
 use crate::survey::cells::{self, Cell, CellProblem};
@@ -13,6 +13,7 @@ use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::text::Lang;
 use crate::survey::text::Text;
 
 /// A number, whole or not, within optional bounds.
@@ -105,6 +106,17 @@ impl super::Rules for Number {
 
     fn value_type(&self) -> ValueType {
         ValueType::Number
+    }
+
+    fn value_labels(&self, _lang: Lang) -> Vec<String> {
+        match (self.min, self.max) {
+            (None, None) => Vec::new(),
+            (min, max) => vec![format!(
+                "{} to {}",
+                min.map_or("…".into(), |m| m.to_string()),
+                max.map_or("…".into(), |m| m.to_string())
+            )],
+        }
     }
 
     fn value_coarsening(&self) -> Option<ValueCoarsening> {

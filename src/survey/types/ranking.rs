@@ -17,6 +17,7 @@ use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::text::Lang;
 
 /// Options put in order: ranks 1, 2, 3 ... without gaps or repeats.
 #[derive(Debug)]
@@ -101,6 +102,10 @@ impl super::Rules for Ranking {
         ValueType::Set {
             codes: self.options.codes(),
         }
+    }
+
+    fn value_labels(&self, lang: Lang) -> Vec<String> {
+        self.options.value_labels(lang)
     }
 
     fn value_coarsening(&self) -> Option<ValueCoarsening> {

@@ -1,9 +1,9 @@
 //! The `rating` question type.
 
-use super::{Load, Nature};
 use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
 
+use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
 use crate::survey::cells::{self, Cell, CellProblem};
@@ -13,6 +13,7 @@ use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::{Ctx, Sp, Table};
 use crate::survey::sample;
+use crate::survey::text::Lang;
 use crate::survey::text::Text;
 
 /// A whole number from `min` to `max` (0-10, 1-5), labelled at its ends.
@@ -94,6 +95,10 @@ impl super::Rules for Rating {
 
     fn value_type(&self) -> ValueType {
         ValueType::Number
+    }
+
+    fn value_labels(&self, _lang: Lang) -> Vec<String> {
+        vec![format!("{} to {}", self.min, self.max)]
     }
 
     fn value_coarsening(&self) -> Option<ValueCoarsening> {

@@ -19,6 +19,7 @@ use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
 use crate::survey::sample;
+use crate::survey::text::Lang;
 use crate::survey::text::Text;
 
 /// One option of a list, with an optional "other" that asks for a text.
@@ -84,6 +85,14 @@ impl super::Rules for Single {
         ValueType::Choice {
             codes: with_other(self.options.codes(), self.other.is_some()),
         }
+    }
+
+    fn value_labels(&self, lang: Lang) -> Vec<String> {
+        let mut values = self.options.value_labels(lang);
+        if let Some(other) = &self.other {
+            values.push(format!("{OTHER} = {}", other.get(lang)));
+        }
+        values
     }
 
     fn value_coarsening(&self) -> Option<ValueCoarsening> {

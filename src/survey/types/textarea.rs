@@ -1,10 +1,10 @@
 //! The `textarea` question type.
 
-use super::{Load, Nature};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use serde_json::{Value as Json, json};
 
+use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
 use crate::survey::cells::{self, Cell, CellProblem};
@@ -15,6 +15,7 @@ use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::keys;
 use crate::survey::reader::{Ctx, Sp, Table};
 use crate::survey::sample;
+use crate::survey::text::Lang;
 
 /// Several lines of text.
 #[derive(Debug)]
@@ -62,6 +63,11 @@ impl super::Rules for Textarea {
 
     fn value_type(&self) -> ValueType {
         ValueType::Text
+    }
+
+    fn value_labels(&self, _lang: Lang) -> Vec<String> {
+        // Typed answers have no value labels.
+        Vec::new()
     }
 
     fn value_coarsening(&self) -> Option<ValueCoarsening> {

@@ -1,10 +1,10 @@
 //! The `yesno` question type.
 
-use super::{Load, Nature};
 use rand::Rng;
 use rand::rngs::StdRng;
 use serde_json::{Value as Json, json};
 
+use super::{Load, Nature};
 use crate::survey::answer::Answer;
 use crate::survey::answer::Part;
 use crate::survey::cells::{self, Cell, CellProblem};
@@ -13,6 +13,7 @@ use crate::survey::input::{self, Decoded, FormInput, Problem};
 use crate::survey::privacy::{Likely, ValueCoarsening};
 use crate::survey::reader::choices::SharedList;
 use crate::survey::reader::{Ctx, Sp, Table};
+use crate::survey::text::Lang;
 
 /// Yes or no.
 #[derive(Debug)]
@@ -60,6 +61,10 @@ impl super::Rules for YesNo {
 
     fn value_type(&self) -> ValueType {
         ValueType::Bool
+    }
+
+    fn value_labels(&self, _lang: Lang) -> Vec<String> {
+        vec!["1 = yes".into(), "0 = no".into()]
     }
 
     fn value_coarsening(&self) -> Option<ValueCoarsening> {
