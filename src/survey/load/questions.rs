@@ -106,7 +106,8 @@ pub fn read_question(
     let show_if = t.string(ctx, "show_if", "\"role == 'other'\"");
     let validations = read_validations(ctx, &mut t);
     let privacy_declared = t.has("privacy");
-    // An e-mail address names its owner: an identifier unless the file says otherwise.
+    // A type's default class (an e-mail address names its owner: an identifier) holds
+    // unless the file declares one.
     let privacy = super::privacy::read_question_class(ctx, &mut t, qtype).or(qtype
         .and_then(|qt| qt.nature().default_privacy)
         .filter(|_| !privacy_declared));
